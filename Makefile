@@ -1,0 +1,33 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+
+.PHONY: run test lint bench vendor venv
+
+run: venv
+	scripts/run.sh
+
+test: venv
+	scripts/test.sh
+
+bench: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+venv: $(VENV)/.installed
+
+# Reinstalled only when the requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Refresh the vendored front-end libraries from npm (their files are committed).
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/uplot
+	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE static/vendor/uplot/

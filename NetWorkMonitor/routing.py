@@ -1,0 +1,3 @@
+from stats.routing import websocket_urlpatterns as stats_routes
+
+websocket_urlpatterns = [*stats_routes]

@@ -1,0 +1,185 @@
+"""NetWorkMonitor settings. Everything deployment-specific comes from the environment."""
+
+import socket
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from NetWorkMonitor.env import env_bool, env_float, env_int, env_list, env_str, env_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RUN_DIR = BASE_DIR / ".run"  # local state of `make run`: SQLite file, Redis pid, beat schedule
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY") or ""
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. `make run` creates one in .run/secret_key; in production set it in the environment."
+    )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "daphne",  # its runserver serves WebSockets in development
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "monitor",
+    "stats",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "NetWorkMonitor.urls"
+ASGI_APPLICATION = "NetWorkMonitor.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict:
+    try:
+        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not usable: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets daphne read while a worker writes; IMMEDIATE transactions wait for
+        # the write lock up front instead of failing with "database is locked" midway.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        config["CONN_MAX_AGE"] = 0
+        # A file (not :memory:) so that the test run's daphne and worker
+        # subprocesses see the same test database.
+        config["TEST"] = {"NAME": str(RUN_DIR / "test-db.sqlite3")}
+    return config
+
+
+DATABASE_URL = env_url(
+    "DATABASE_URL", f"sqlite:///{RUN_DIR / 'db.sqlite3'}", schemes=("sqlite", "postgres", "postgresql")
+)
+DATABASES = {"default": _database(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / ".run" / "staticfiles"
+WHITENOISE_USE_FINDERS = True  # serve straight from static/ without a collectstatic step
+
+# --- Redis: channel layer, Celery broker, latest-sample cache -------------------------
+REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "rediss", "unix"))
+# Namespaces every channel, pub/sub subject and key, so that several installations
+# (or a test run beside `make run`) can share one Redis.
+REDIS_PREFIX = env_str("REDIS_PREFIX", "netmon")
+
+CHANNEL_LAYERS = {
+    "default": {
+        # The pub/sub layer publishes a group message once per Redis round trip and
+        # each daphne process fans it out to its own sockets: the cheap path for one
+        # stats frame going to hundreds of dashboards.
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
+            "prefix": REDIS_PREFIX,
+            "hosts": [
+                {
+                    "address": REDIS_URL,
+                    # redis-py 8 defaults to a 5 s read timeout, which tears down idle
+                    # subscriptions (channels_redis issue 422).
+                    "socket_timeout": None,
+                    "socket_connect_timeout": 5,
+                    "socket_keepalive": True,
+                    "health_check_interval": 30,
+                    "max_connections": 50,
+                }
+            ],
+        },
+    }
+}
+
+CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", REDIS_URL, schemes=("redis", "rediss", "unix"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Broadcast (fanout) delivery over Redis pub/sub is scoped to this database
+    # and not to every keyspace on the server.
+    "fanout_prefix": True,
+    # Plain fanout: with patterns on, workers listen on "<exchange>/<binding key>"
+    # while a broadcast publishes to "<exchange>", and ticks reach nobody.
+    "fanout_patterns": False,
+    "socket_timeout": None,
+    "socket_connect_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Host statistics ------------------------------------------------------------------
+SAMPLE_INTERVAL = env_float("SAMPLE_INTERVAL", 1.0, minimum=0.2)
+# How a worker names the host it samples on the dashboard.
+AGENT_NAME = env_str("AGENT_NAME") or socket.gethostname()
+# Samples are written in batches: one transaction per this many seconds, not per tick.
+SAMPLE_PERSIST_EVERY = env_float("SAMPLE_PERSIST_EVERY", 10.0, minimum=0)
+SAMPLE_RETENTION_HOURS = env_int("SAMPLE_RETENTION_HOURS", 48, minimum=1)
+# Full TCP state tables cost a walk of every socket; take them less often than the rest.
+TCP_STATES_EVERY = env_float("TCP_STATES_EVERY", 5.0, minimum=0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        # Celery logs every task at INFO; at one tick per second that buries the rest.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+        "celery.beat": {"level": "WARNING"},
+    },
+}

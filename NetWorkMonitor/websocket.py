@@ -1,0 +1,73 @@
+"""The base every WebSocket consumer shares: login required, JSON frames, errors as frames."""
+
+import json
+import logging
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+logger = logging.getLogger(__name__)
+
+# Close code for a socket without a logged-in session (mirrors HTTP 401).
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
+    """Accepts logged-in users only and speaks JSON objects that carry a "type".
+
+    Subclasses list their groups in `group_names()`, send initial state in
+    `welcome()` and handle client frames in `on_<type>` methods. A frame that is
+    not JSON, not an object, or of an unknown type is answered with an
+    `{"type": "error"}` frame; the socket stays open.
+    """
+
+    async def connect(self) -> None:
+        self.joined: list[str] = []
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            # Accept first: a close before accept becomes an HTTP 403 and the
+            # browser never sees the 4401 that tells it to log in again.
+            await self.accept()
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        for group in await self.group_names():
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.joined.append(group)
+        await self.accept()
+        await self.welcome()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def group_names(self) -> list[str]:
+        return []
+
+    async def welcome(self) -> None:
+        """Send whatever a freshly connected client needs to draw its page."""
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self.send_error("binary frames are not supported; send JSON text")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error("malformed JSON")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_error('a frame must be a JSON object with a string "type"')
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        handler = getattr(self, "on_" + content["type"].replace(".", "_"), None)
+        if handler is None:
+            await self.send_error(f"unknown frame type {content['type'][:50]!r}")
+            return
+        await handler(content)
+
+    async def on_ping(self, content: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def send_error(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})

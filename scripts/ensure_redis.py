@@ -1,0 +1,92 @@
+"""Make sure a Redis answers at REDIS_URL; start a local one if none does.
+
+Used by `make run` and `make test`. A no-op when Redis already answers. A local
+Redis it starts keeps nothing on disk and is left running for the next run.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import redis
+
+RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def answers(url: str) -> bool:
+    try:
+        return redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def redis_server_binary() -> str:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        sys.exit("redis-server is not installed: install Redis (e.g. `apt-get install redis-server`) or set REDIS_URL")
+    print("installing redis-server from the Debian packages")
+    install = ["apt-get", "install", "-y", "-qq", "redis-server"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(install, env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
+        subprocess.run(install, env=env, check=True)
+    return shutil.which("redis-server") or sys.exit("redis-server still not found after installing it")
+
+
+def start(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.hostname not in LOCAL_HOSTS:
+        sys.exit(
+            f"No Redis answers at {parts.hostname}:{parts.port or 6379} and it is not local: start it or fix REDIS_URL"
+        )
+    server = redis_server_binary()
+    if answers(url):  # a Debian install may have started the service itself
+        return
+    port = str(parts.port or 6379)
+    RUN_DIR.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            server,
+            "--port",
+            port,
+            "--bind",
+            "127.0.0.1",
+            "-::1",
+            "--daemonize",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(RUN_DIR),
+            "--logfile",
+            str(RUN_DIR / f"redis-{port}.log"),
+            "--pidfile",
+            str(RUN_DIR / f"redis-{port}.pid"),
+        ],
+        check=True,
+    )
+    deadline = time.monotonic() + 10
+    while not answers(url):
+        if time.monotonic() > deadline:
+            sys.exit(f"started redis-server on port {port} but it does not answer; see .run/redis-{port}.log")
+        time.sleep(0.1)
+    print(f"started a local Redis on 127.0.0.1:{port}")
+
+
+def main() -> None:
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if not answers(url):
+        start(url)
+
+
+if __name__ == "__main__":
+    main()

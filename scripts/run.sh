@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make run`: Redis if needed, migrations, then daphne + agent + worker + beat.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+export PORT="${PORT:-8000}" HOST="${HOST:-127.0.0.1}"
+python scripts/ensure_redis.py
+python manage.py migrate --noinput
+if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
+    python manage.py ensure_admin
+fi
+echo
+echo "NetWorkMonitor is starting at http://${HOST}:${PORT}/"
+[ -n "${NETMON_ADMIN_PASSWORD:-}" ] && echo "log in as 'admin' with NETMON_ADMIN_PASSWORD"
+echo
+# honcho hands PORT to the first process (web) and PORT+100*n to the others.
+exec honcho start -f Procfile -p "$PORT"

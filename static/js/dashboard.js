@@ -1,0 +1,213 @@
+// The live dashboard: one card per agent host, fed by /ws/stats/.
+import { LiveSocket, showConnectionState } from "./live-socket.js";
+import * as format from "./format.js";
+
+const config = JSON.parse(document.getElementById("dashboard-config").textContent);
+const WINDOW = 300; // points kept per chart: five minutes at 1 Hz
+const STALE_AFTER_S = Math.max(5, 3 * config.sampleInterval);
+const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
+
+// What each chart plots. `values(frame, card)` returns one number (or null) per series.
+const CHARTS = {
+  cpu: {
+    series: ["total", "user", "system", "iowait"],
+    values: (f) => [f.cpu?.percent, f.cpu?.user, f.cpu?.system, f.cpu?.iowait],
+    range: [0, 100],
+    format: format.percent,
+  },
+  mem: {
+    series: ["memory", "swap"],
+    values: (f) => [f.mem?.percent, f.mem?.swap_total ? f.mem.swap_percent : null],
+    range: [0, 100],
+    format: format.percent,
+  },
+  load: {
+    series: ["1 min", "5 min", "15 min"],
+    values: (f) => [f.load?.["1m"], f.load?.["5m"], f.load?.["15m"]],
+    format: (v) => format.number(v),
+  },
+  net: {
+    series: ["received", "sent"],
+    values: (f, card) => {
+      const nic = f.net?.[card.iface];
+      return [bits(nic?.rx_bps), bits(nic?.tx_bps)];
+    },
+    format: format.bitsPerSecond,
+  },
+  errors: {
+    series: ["rx errors", "tx errors", "rx drops", "tx drops"],
+    values: (f, card) => {
+      const nic = f.net?.[card.iface];
+      return [nic?.rx_errors_ps, nic?.tx_errors_ps, nic?.rx_drops_ps, nic?.tx_drops_ps];
+    },
+    format: (v) => format.number(v, 1),
+  },
+};
+// Charts that follow the chosen interface and are redrawn when it changes.
+const INTERFACE_CHARTS = ["net", "errors"];
+
+function bits(bytesPerSecond) {
+  return bytesPerSecond == null ? null : bytesPerSecond * 8;
+}
+
+function makePlot(element, spec) {
+  const options = {
+    width: element.clientWidth || 320,
+    height: 130,
+    legend: { live: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { y: spec.range ? { range: spec.range } : { range: (u, min, max) => [0, Math.max(max, 1e-9) * 1.1] } },
+    axes: [
+      { values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString([], { hour12: false })) },
+      { size: 76, values: (u, ticks) => ticks.map(spec.format) },
+    ],
+    series: [
+      {},
+      ...spec.series.map((label, i) => ({
+        label,
+        stroke: COLORS[i % COLORS.length],
+        width: 1.5,
+        spanGaps: false,
+        value: (u, v) => spec.format(v),
+      })),
+    ],
+  };
+  const data = [[], ...spec.series.map(() => [])];
+  const plot = new uPlot(options, data, element);
+  new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: 130 })).observe(element);
+  return { plot, data, element, spec };
+}
+
+class AgentCard {
+  constructor(host) {
+    this.host = host;
+    this.frames = []; // the last WINDOW frames, to redraw a chart for another interface
+    this.iface = null;
+    this.ifaceChosenByUser = false;
+    this.lastTs = 0;
+    this.root = document.getElementById("agent-card").content.firstElementChild.cloneNode(true);
+    this.root.dataset.host = host;
+    this.root.querySelector(".host").textContent = host;
+    this.select = this.root.querySelector(".iface");
+    this.select.addEventListener("change", () => {
+      this.iface = this.select.value;
+      this.ifaceChosenByUser = true;
+      this.redraw(INTERFACE_CHARTS);
+    });
+    document.getElementById("agents").append(this.root);
+    this.charts = {};
+    for (const [name, spec] of Object.entries(CHARTS)) {
+      this.charts[name] = makePlot(this.root.querySelector(`[data-chart="${name}"]`), spec);
+    }
+  }
+
+  update(frame) {
+    if (frame.ts <= this.lastTs) return; // already seen (snapshot overlapping the live feed)
+    this.lastTs = frame.ts;
+    this.frames.push(frame);
+    if (this.frames.length > WINDOW) this.frames.shift();
+    this.updateInterfaces(frame);
+    for (const chart of Object.values(this.charts)) {
+      appendPoint(chart, frame, this);
+      draw(chart);
+    }
+    this.showCurrent(frame);
+    this.showFreshness(Date.now() / 1000);
+  }
+
+  updateInterfaces(frame) {
+    const names = Object.keys(frame.net || {}).sort();
+    if (names.join() !== [...this.select.options].map((o) => o.value).join()) {
+      this.select.replaceChildren(...names.map((name) => new Option(name, name)));
+    }
+    if (!this.ifaceChosenByUser || !names.includes(this.iface)) {
+      const busiest = busiestInterface(frame.net || {});
+      if (busiest && busiest !== this.iface) {
+        this.iface = busiest;
+        this.redraw(INTERFACE_CHARTS);
+      }
+    }
+    this.select.value = this.iface ?? "";
+  }
+
+  redraw(names) {
+    for (const name of names) {
+      const chart = this.charts[name];
+      chart.data.forEach((column) => (column.length = 0));
+      for (const frame of this.frames) appendPoint(chart, frame, this);
+      draw(chart);
+    }
+  }
+
+  showCurrent(frame) {
+    const set = (key, text) => (this.root.querySelector(`[data-now="${key}"]`).textContent = text);
+    set("cpu", format.percent(frame.cpu?.percent));
+    set("mem", frame.mem ? `${format.percent(frame.mem.percent)} of ${format.bytes(frame.mem.total)}` : "–");
+    set("swap", frame.mem?.swap_total ? format.percent(frame.mem.swap_percent) : "none");
+    set("load", frame.load ? `${format.number(frame.load["1m"])} (${format.number(frame.load.per_core)}/core)` : "–");
+    set("tcp", frame.tcp?.established ?? "–");
+    set("disk", format.percent(frame.disk?.mounts?.["/"]?.percent));
+    this.root.querySelector(".uptime").textContent = frame.uptime != null ? `up ${format.duration(frame.uptime)}` : "";
+    const nic = frame.net?.[this.iface];
+    this.root.querySelector(".link-state").textContent = nic
+      ? `${nic.up ? "link up" : "LINK DOWN"}${nic.speed_mbps ? ` · ${nic.speed_mbps} Mbit/s` : ""} · MTU ${nic.mtu ?? "–"}`
+      : "";
+    if (frame.missing) {
+      this.root.title = `not collected this tick: ${frame.missing.join(", ")}`;
+    }
+  }
+
+  showFreshness(now) {
+    const age = now - this.lastTs;
+    const stale = age > STALE_AFTER_S;
+    const badge = this.root.querySelector(".freshness");
+    this.root.classList.toggle("stale", stale);
+    badge.textContent = stale ? `no report for ${format.duration(age)}` : "live";
+  }
+}
+
+function appendPoint(chart, frame, card) {
+  chart.data[0].push(frame.ts);
+  chart.spec.values(frame, card).forEach((value, i) => chart.data[i + 1].push(value ?? null));
+  if (chart.data[0].length > WINDOW) chart.data.forEach((column) => column.shift());
+}
+
+function draw(chart) {
+  chart.plot.setData(chart.data);
+  chart.element.dataset.points = chart.data[0].length;
+}
+
+function busiestInterface(net) {
+  const candidates = Object.entries(net).filter(([name]) => name !== "lo");
+  if (!candidates.length) return Object.keys(net)[0] ?? null;
+  const traffic = ([, nic]) => (nic.rx_bps ?? 0) + (nic.tx_bps ?? 0) + (nic.up ? 1 : 0);
+  return candidates.reduce((best, item) => (traffic(item) > traffic(best) ? item : best))[0];
+}
+
+const cards = new Map();
+const connection = document.getElementById("connection");
+
+function onFrame(frame) {
+  if (frame.type === "error") {
+    console.warn("server:", frame.message);
+    return;
+  }
+  if (frame.type !== "stats" || typeof frame.host !== "string") return;
+  let card = cards.get(frame.host);
+  if (!card) {
+    card = new AgentCard(frame.host);
+    cards.set(frame.host, card);
+    document.getElementById("no-agents").hidden = true;
+    document.getElementById("agent-count").textContent = `(${cards.size})`;
+  }
+  card.update(frame);
+}
+
+new LiveSocket("/ws/stats/", {
+  onFrame,
+  onState: (state, delay) => showConnectionState(connection, state, delay),
+});
+setInterval(() => {
+  const now = Date.now() / 1000;
+  for (const card of cards.values()) card.showFreshness(now);
+}, 1000);

@@ -1,0 +1,39 @@
+// Human-readable values. Every function returns "–" for a missing value.
+
+const DASH = "–";
+const missing = (value) => value === null || value === undefined || Number.isNaN(value);
+
+export function percent(value) {
+  return missing(value) ? DASH : `${value.toFixed(1)} %`;
+}
+
+export function number(value, digits = 2) {
+  return missing(value) ? DASH : value.toFixed(digits);
+}
+
+function scaled(value, units, base) {
+  let index = 0;
+  while (Math.abs(value) >= base && index < units.length - 1) {
+    value /= base;
+    index += 1;
+  }
+  return `${value.toFixed(value >= 100 || index === 0 ? 0 : 1)} ${units[index]}`;
+}
+
+export function bytes(value) {
+  return missing(value) ? DASH : scaled(value, ["B", "KiB", "MiB", "GiB", "TiB"], 1024);
+}
+
+export function bitsPerSecond(value) {
+  return missing(value) ? DASH : scaled(value, ["bit/s", "kbit/s", "Mbit/s", "Gbit/s", "Tbit/s"], 1000);
+}
+
+export function duration(seconds) {
+  if (missing(seconds)) return DASH;
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (days) return `${days} d ${hours} h`;
+  if (hours) return `${hours} h ${minutes} min`;
+  return minutes ? `${minutes} min` : `${Math.floor(seconds)} s`;
+}

@@ -1,0 +1,45 @@
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from NetWorkMonitor.asgi import application
+from NetWorkMonitor.redis_clients import sync_redis
+from stats.latest import latest_key
+
+ORIGIN = b"http://localhost"
+
+
+@pytest.fixture
+def alice(transactional_db):
+    return get_user_model().objects.create_user("alice", password="correct horse battery")
+
+
+@pytest.fixture
+def bob(transactional_db):
+    return get_user_model().objects.create_user("bob", password="another staple")
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+async def socket(path: str, user=None, origin: bytes = ORIGIN) -> WebsocketCommunicator:
+    """A client of the full ASGI stack (origin check, session auth, routing)."""
+    headers = [(b"origin", origin)]
+    if user is not None:
+        cookie = await database_sync_to_async(session_cookie)(user)
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+@pytest.fixture
+def no_latest_frames():
+    """Start without frames that other tests' agents left in Redis."""
+    sync_redis().delete(latest_key())
+    yield
+    sync_redis().delete(latest_key())
