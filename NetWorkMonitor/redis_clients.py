@@ -19,9 +19,12 @@ def async_redis() -> redis.asyncio.Redis:
     loop = asyncio.get_running_loop()
     client = _async_clients.get(loop)
     if client is None:
-        client = redis.asyncio.from_url(
-            settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5, max_connections=20
+        # A blocking pool waits for a free connection; the default pool raises
+        # "Too many connections" when hundreds of dashboards connect at once.
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            settings.REDIS_URL, max_connections=20, timeout=10, socket_timeout=5, socket_connect_timeout=5
         )
+        client = redis.asyncio.Redis(connection_pool=pool)
         _async_clients[loop] = client
     return client
 

@@ -6,6 +6,8 @@ from stats.publisher import STATS_GROUP
 class StatsConsumer(AuthenticatedJsonConsumer):
     """Live host statistics for the dashboard: every agent's frames, as the agents send them."""
 
+    database_free_messages = frozenset({"stats.frame"})
+
     async def group_names(self) -> list[str]:
         return [STATS_GROUP]
 

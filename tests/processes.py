@@ -1,0 +1,95 @@
+"""Real daphne, Celery worker and beat processes for the pipeline and browser tests.
+
+They share the test database (a file, see settings) and the test run's Redis prefix.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+from celery_app import AGENT_QUEUE
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for processes started by the tests."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{quote(db['USER'])}{password}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def agent_name(kind: str) -> str:
+    return f"{kind}-{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def running(command: list[str], ready: Callable[[str], bool], timeout: float = 60, **env: str) -> Iterator[None]:
+    """Run `command` until the block ends; enter once `ready(output so far)` is true."""
+    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": database_url(), **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + timeout
+            while not ready(Path(log.name).read_text()):
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command[0]} exited early:\n{Path(log.name).read_text()}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{command[0]} not ready in {timeout} s:\n{Path(log.name).read_text()}")
+                time.sleep(0.05)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def port_open(port: int) -> Callable[[str], bool]:
+    def ready(_output: str) -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    return ready
+
+
+def logged(text: str) -> Callable[[str], bool]:
+    return lambda output: text in output
+
+
+def daphne(port: int):
+    return running(
+        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "NetWorkMonitor.asgi:application"],
+        port_open(port),
+    )
+
+
+def agent_worker(name: str, **env: str):
+    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", AGENT_QUEUE,
+               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
+    return running(command, logged(" ready."), AGENT_NAME=name, SAMPLE_PERSIST_EVERY="0", **env)
+
+
+def beat(schedule_dir: Path):
+    command = [str(BIN / "celery"), "-A", "celery_app", "beat", "-s", str(schedule_dir / "beat-schedule"), "-l", "INFO"]
+    return running(command, logged(". maxinterval"))
