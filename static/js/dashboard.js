@@ -24,6 +24,7 @@ const CHARTS = {
   load: {
     series: ["1 min", "5 min", "15 min"],
     values: (f) => [f.load?.["1m"], f.load?.["5m"], f.load?.["15m"]],
+    floor: 1,
     format: (v) => format.number(v),
   },
   net: {
@@ -32,6 +33,7 @@ const CHARTS = {
       const nic = f.net?.[card.iface];
       return [bits(nic?.rx_bps), bits(nic?.tx_bps)];
     },
+    floor: 10_000,
     format: format.bitsPerSecond,
   },
   errors: {
@@ -40,6 +42,7 @@ const CHARTS = {
       const nic = f.net?.[card.iface];
       return [nic?.rx_errors_ps, nic?.tx_errors_ps, nic?.rx_drops_ps, nic?.tx_drops_ps];
     },
+    floor: 1,
     format: (v) => format.number(v, 1),
   },
 };
@@ -56,10 +59,12 @@ function makePlot(element, spec) {
     height: 130,
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { y: spec.range ? { range: spec.range } : { range: (u, min, max) => [0, Math.max(max, 1e-9) * 1.1] } },
+    // Fixed ranges for percentages; otherwise from zero, never flatter than `floor`,
+    // so an idle interface shows a flat line rather than a magnified jitter.
+    scales: { y: { range: spec.range ?? ((u, min, max) => [0, Math.max(max ?? 0, spec.floor) * 1.1]) } },
     axes: [
       { values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString([], { hour12: false })) },
-      { size: 76, values: (u, ticks) => ticks.map(spec.format) },
+      { size: 92, values: (u, ticks) => ticks.map(spec.format) },
     ],
     series: [
       {},
