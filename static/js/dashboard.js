@@ -63,7 +63,10 @@ function makePlot(element, spec) {
     // so an idle interface shows a flat line rather than a magnified jitter.
     scales: { y: { range: spec.range ?? ((u, min, max) => [0, Math.max(max ?? 0, spec.floor) * 1.1]) } },
     axes: [
-      { values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString([], { hour12: false })) },
+      {
+        space: 90, // room for a full HH:MM:SS label per tick
+        values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString([], { hour12: false })),
+      },
       { size: 92, values: (u, ticks) => ticks.map(spec.format) },
     ],
     series: [
