@@ -1,10 +1,12 @@
 """The Celery app and its beat schedule.
 
-Two kinds of worker consume from it:
+Three kinds of worker consume from it, each from queues named with REDIS_PREFIX:
 - agents (`-Q <prefix>.agents -P solo`): the sampling task is broadcast, so every
   agent samples the host it runs on once per tick. One process per host keeps the
   previous counter readings that rates are computed from.
-- general workers (`-Q celery`): maintenance such as pruning old samples.
+- checks workers (`-Q <prefix>.checks -P threads`): run claimed checks of monitored
+  hosts, many at once on one event loop per process.
+- general workers (`-Q <prefix>.tasks`): the check dispatcher and maintenance.
 """
 
 import os
@@ -22,10 +24,14 @@ app = Celery("NetWorkMonitor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 AGENT_QUEUE = f"{settings.REDIS_PREFIX}.agents"
+CHECKS_QUEUE = f"{settings.REDIS_PREFIX}.checks"
+# Prefixed like the rest, so that a test run never feeds tasks to another installation's workers.
+TASKS_QUEUE = f"{settings.REDIS_PREFIX}.tasks"
 
-app.conf.task_default_queue = "celery"
-app.conf.task_queues = (Queue("celery"), Broadcast(AGENT_QUEUE))
+app.conf.task_default_queue = TASKS_QUEUE
+app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Broadcast(AGENT_QUEUE))
 app.conf.task_routes = {
+    "monitor.run_checks": {"queue": CHECKS_QUEUE},
     "stats.sample": {
         "queue": AGENT_QUEUE,
         "exchange": AGENT_QUEUE,
@@ -33,7 +39,7 @@ app.conf.task_routes = {
         # kombu's Redis transport then takes it for a direct exchange and routes the
         # tick nowhere: declare it as fanout on every send.
         "declare": [Exchange(AGENT_QUEUE, type="fanout")],
-    }
+    },
 }
 app.conf.beat_schedule = {
     "sample-every-agent": {
@@ -45,6 +51,16 @@ app.conf.beat_schedule = {
     },
     "prune-samples": {
         "task": "stats.prune_samples",
+        "schedule": timedelta(minutes=10),
+    },
+    "dispatch-checks": {
+        "task": "monitor.dispatch_checks",
+        "schedule": timedelta(seconds=1),
+        # Claims are in the database: a skipped tick only means the next one claims more.
+        "options": {"expires": 1},
+    },
+    "prune-check-results": {
+        "task": "monitor.prune_results",
         "schedule": timedelta(minutes=10),
     },
 }

@@ -169,6 +169,11 @@ SAMPLE_RETENTION_HOURS = env_int("SAMPLE_RETENTION_HOURS", 48, minimum=1)
 # Full TCP state tables cost a walk of every socket; take them less often than the rest.
 TCP_STATES_EVERY = env_float("TCP_STATES_EVERY", 5.0, minimum=0)
 
+# --- Monitored hosts --------------------------------------------------------------------
+# Checks one worker process runs at the same moment (each holds a socket).
+CHECKS_MAX_CONCURRENCY = env_int("CHECKS_MAX_CONCURRENCY", 1000, minimum=1)
+CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,10 +1,18 @@
+from channels.db import database_sync_to_async
+
+from monitor.live import host_group
+from monitor.models import Host
 from NetWorkMonitor.websocket import AuthenticatedJsonConsumer
 from stats import latest
 from stats.publisher import STATS_GROUP
 
 
 class StatsConsumer(AuthenticatedJsonConsumer):
-    """Live host statistics for the dashboard: every agent's frames, as the agents send them."""
+    """Live statistics for the dashboard: every agent's frames and host states as they are sent.
+
+    A page about one monitored host also sends `{"type": "watch", "host": <id>}`
+    to receive that host's full check results.
+    """
 
     database_free_messages = frozenset({"stats.frame"})
 
@@ -18,5 +26,19 @@ class StatsConsumer(AuthenticatedJsonConsumer):
             await self.send(text_data=text)
 
     async def stats_frame(self, event: dict) -> None:
-        # Encoded once by the agent; passed through untouched to every socket.
+        # Encoded once by the sender; passed through untouched to every socket.
         await self.send(text_data=event["text"])
+
+    async def on_watch(self, content: dict) -> None:
+        host_id = content.get("host")
+        if type(host_id) is not int or not await database_sync_to_async(Host.objects.filter(pk=host_id).exists)():
+            await self.send_error('"host" must be the id of a monitored host')
+            return
+        # One watched host per socket: a new watch replaces the previous one.
+        for group in [g for g in self.joined if g.startswith("host.")]:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.joined.remove(group)
+        group = host_group(host_id)
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined.append(group)
+        await self.send_json({"type": "watching", "host": host_id})

@@ -5,11 +5,9 @@ from celery.signals import worker_shutdown
 from django.conf import settings
 from django.utils import timezone
 
+from NetWorkMonitor.pruning import delete_in_batches
 from stats.agent import agent_runtime
 from stats.models import Sample
-
-# Rows deleted per statement while pruning, so one prune never locks the table for long.
-PRUNE_BATCH = 10_000
 
 
 @shared_task(name="stats.sample", ignore_result=True)
@@ -22,12 +20,7 @@ def sample() -> None:
 def prune_samples() -> int:
     """Delete samples older than SAMPLE_RETENTION_HOURS; returns how many."""
     cutoff = timezone.now() - timedelta(hours=settings.SAMPLE_RETENTION_HOURS)
-    deleted = 0
-    while True:
-        ids = list(Sample.objects.filter(ts__lt=cutoff).values_list("pk", flat=True)[:PRUNE_BATCH])
-        if not ids:
-            return deleted
-        deleted += Sample.objects.filter(pk__in=ids).delete()[0]
+    return delete_in_batches(Sample.objects.filter(ts__lt=cutoff))
 
 
 @worker_shutdown.connect

@@ -2,7 +2,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from monitor.views import host_grid
+
 
 @login_required
 def dashboard(request):
-    return render(request, "dashboard.html", {"config": {"sampleInterval": settings.SAMPLE_INTERVAL}})
+    config = {"sampleInterval": settings.SAMPLE_INTERVAL}
+    return render(request, "dashboard.html", {"config": config, "hosts": host_grid()})

@@ -1,11 +1,12 @@
 // The live dashboard: one card per agent host, fed by /ws/stats/.
 import { LiveSocket, showConnectionState } from "./live-socket.js";
+import { HostGrid } from "./host-grid.js";
 import * as format from "./format.js";
+import { draw, makePlot } from "./charts.js";
 
 const config = JSON.parse(document.getElementById("dashboard-config").textContent);
 const WINDOW = 300; // points kept per chart: five minutes at 1 Hz
 const STALE_AFTER_S = Math.max(5, 3 * config.sampleInterval);
-const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759"];
 
 // What each chart plots. `values(frame, card)` returns one number (or null) per series.
 const CHARTS = {
@@ -51,39 +52,6 @@ const INTERFACE_CHARTS = ["net", "errors"];
 
 function bits(bytesPerSecond) {
   return bytesPerSecond == null ? null : bytesPerSecond * 8;
-}
-
-function makePlot(element, spec) {
-  const options = {
-    width: element.clientWidth || 320,
-    height: 130,
-    legend: { live: false },
-    cursor: { drag: { x: false, y: false } },
-    // Fixed ranges for percentages; otherwise from zero, never flatter than `floor`,
-    // so an idle interface shows a flat line rather than a magnified jitter.
-    scales: { y: { range: spec.range ?? ((u, min, max) => [0, Math.max(max ?? 0, spec.floor) * 1.1]) } },
-    axes: [
-      {
-        space: 90, // room for a full HH:MM:SS label per tick
-        values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString([], { hour12: false })),
-      },
-      { size: 92, values: (u, ticks) => ticks.map(spec.format) },
-    ],
-    series: [
-      {},
-      ...spec.series.map((label, i) => ({
-        label,
-        stroke: COLORS[i % COLORS.length],
-        width: 1.5,
-        spanGaps: false,
-        value: (u, v) => spec.format(v),
-      })),
-    ],
-  };
-  const data = [[], ...spec.series.map(() => [])];
-  const plot = new uPlot(options, data, element);
-  new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: 130 })).observe(element);
-  return { plot, data, element, spec };
 }
 
 class AgentCard {
@@ -180,11 +148,6 @@ function appendPoint(chart, frame, card) {
   if (chart.data[0].length > WINDOW) chart.data.forEach((column) => column.shift());
 }
 
-function draw(chart) {
-  chart.plot.setData(chart.data);
-  chart.element.dataset.points = chart.data[0].length;
-}
-
 function busiestInterface(net) {
   const candidates = Object.entries(net).filter(([name]) => name !== "lo");
   if (!candidates.length) return Object.keys(net)[0] ?? null;
@@ -194,10 +157,30 @@ function busiestInterface(net) {
 
 const cards = new Map();
 const connection = document.getElementById("connection");
+const grid = new HostGrid(document.getElementById("hosts"), JSON.parse(document.getElementById("host-list").textContent));
+let connectedBefore = false;
+
+async function refreshHosts() {
+  // States may have changed while the socket was down: fetch them all once.
+  const response = await fetch("/hosts/grid.json", { headers: { Accept: "application/json" } });
+  if (response.ok) grid.replaceAll((await response.json()).hosts);
+}
+
+function onState(state, delay) {
+  showConnectionState(connection, state, delay);
+  if (state === "live") {
+    if (connectedBefore) refreshHosts().catch((error) => console.warn("host refresh failed", error));
+    connectedBefore = true;
+  }
+}
 
 function onFrame(frame) {
   if (frame.type === "error") {
     console.warn("server:", frame.message);
+    return;
+  }
+  if (frame.type === "hosts") {
+    grid.update(frame.hosts);
     return;
   }
   if (frame.type !== "stats" || typeof frame.host !== "string") return;
@@ -211,10 +194,7 @@ function onFrame(frame) {
   card.update(frame);
 }
 
-new LiveSocket("/ws/stats/", {
-  onFrame,
-  onState: (state, delay) => showConnectionState(connection, state, delay),
-});
+new LiveSocket("/ws/stats/", { onFrame, onState });
 setInterval(() => {
   const now = Date.now() / 1000;
   for (const card of cards.values()) card.showFreshness(now);

@@ -37,3 +37,8 @@ export function duration(seconds) {
   if (hours) return `${hours} h ${minutes} min`;
   return minutes ? `${minutes} min` : `${Math.floor(seconds)} s`;
 }
+
+export function milliseconds(value) {
+  if (missing(value)) return DASH;
+  return value < 10 ? `${value.toFixed(2)} ms` : value < 1000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
+}

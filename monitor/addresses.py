@@ -1,0 +1,75 @@
+"""Validation of what admins type as targets: host addresses, DNS names, DNS servers."""
+
+import ipaddress
+import re
+
+from django.core.exceptions import ValidationError
+
+# RFC 1123 labels: letters, digits and inner hyphens, 1-63 characters each.
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+
+
+def is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_hostname(text: str) -> bool:
+    name = text[:-1] if text.endswith(".") else text
+    if not name or len(name) > 253:
+        return False
+    labels = name.split(".")
+    # An all-numeric dotted name such as 300.1.1.1 is a mistyped IP, not a hostname.
+    if all(label.isdigit() for label in labels):
+        return False
+    return all(_LABEL.match(label) for label in labels)
+
+
+def validate_address(value: str) -> None:
+    """A host address: an IPv4/IPv6 address or a DNS hostname."""
+    if not (is_ip(value) or is_hostname(value)):
+        raise ValidationError(
+            "“%(value)s” is neither an IP address nor a valid hostname "
+            "(letters, digits and hyphens in dot-separated labels).",
+            code="invalid_address",
+            params={"value": value},
+        )
+
+
+def validate_dns_name(value: str) -> None:
+    if not is_hostname(value):
+        raise ValidationError("“%(value)s” is not a valid DNS name.", code="invalid_dns_name", params={"value": value})
+
+
+def parse_server(value: str) -> tuple[str, int]:
+    """`"127.0.0.1"`, `"127.0.0.1:5353"`, `"::1"` or `"[::1]:5353"` as (ip, port)."""
+    text = value.strip()
+    host, port = text, 53
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if rest:
+            if not rest.startswith(":"):
+                raise ValueError(f"{value!r}: expected [address]:port")
+            port = _port(rest[1:], value)
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+        port = _port(port_text, value)
+    if not is_ip(host):
+        raise ValueError(f"{value!r}: the DNS server must be an IP address, optionally with :port")
+    return host, port
+
+
+def _port(text: str, value: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"{value!r}: the port must be a number from 1 to 65535")
+    return int(text)
+
+
+def validate_dns_server(value: str) -> None:
+    try:
+        parse_server(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_dns_server") from None

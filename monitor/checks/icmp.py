@@ -1,0 +1,128 @@
+"""ICMP echo over one shared socket per event loop and address family.
+
+Root may open raw ICMP sockets. Other users may open "ping sockets" (SOCK_DGRAM,
+IPPROTO_ICMP) when their group is in `net.ipv4.ping_group_range`; the kernel then
+sets the identifier and only delivers this socket's replies. Every ping in flight
+shares the socket; replies are matched to requests by (source address, sequence).
+"""
+
+import asyncio
+import ipaddress
+import itertools
+import os
+import socket
+import struct
+import time
+import weakref
+
+ECHO_REQUEST = {socket.AF_INET: 8, socket.AF_INET6: 128}
+ECHO_REPLY = {socket.AF_INET: 0, socket.AF_INET6: 129}
+PROTOCOL = {socket.AF_INET: socket.IPPROTO_ICMP, socket.AF_INET6: socket.IPPROTO_ICMPV6}
+RAW, DGRAM = "raw", "dgram"
+
+
+def checksum(data: bytes) -> int:
+    """The Internet checksum (RFC 1071) of an ICMPv4 message."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def echo_request(family: int, ident: int, seq: int, payload: bytes) -> bytes:
+    header = struct.pack("!BBHHH", ECHO_REQUEST[family], 0, 0, ident, seq)
+    if family == socket.AF_INET6:
+        return header + payload  # the kernel fills in the ICMPv6 checksum
+    return struct.pack("!BBHHH", ECHO_REQUEST[family], 0, checksum(header + payload), ident, seq) + payload
+
+
+def parse_reply(family: int, kind: str, packet: bytes) -> tuple[int, int] | None:
+    """(identifier, sequence) of an echo reply, or None for any other packet."""
+    if family == socket.AF_INET and kind == RAW:
+        packet = packet[(packet[0] & 0x0F) * 4 :]  # raw IPv4 sockets include the IP header
+    if len(packet) < 8:
+        return None
+    kind_byte, _code, _sum, ident, seq = struct.unpack("!BBHHH", packet[:8])
+    if kind_byte != ECHO_REPLY[family]:
+        return None
+    return ident, seq
+
+
+class IcmpSocket:
+    """Sends echo requests and wakes the waiter of each matching reply."""
+
+    def __init__(self, family: int, kind: str) -> None:
+        sock_type = socket.SOCK_RAW if kind == RAW else socket.SOCK_DGRAM
+        self.sock = socket.socket(family, sock_type, PROTOCOL[family])  # raises PermissionError when not allowed
+        self.sock.setblocking(False)
+        self.family, self.kind = family, kind
+        self.ident = os.getpid() & 0xFFFF
+        self._sequence = itertools.count()
+        self._waiters: dict[tuple[str, int], asyncio.Future] = {}
+        asyncio.get_running_loop().add_reader(self.sock, self._on_readable)
+
+    async def echo(self, ip: str, wait_s: float) -> float | None:
+        """Round-trip time in ms of one echo to `ip`, or None when no reply came within `wait_s`."""
+        seq = next(self._sequence) & 0xFFFF
+        key = (_normal(ip), seq)
+        future = asyncio.get_running_loop().create_future()
+        self._waiters[key] = future
+        packet = echo_request(self.family, self.ident, seq, os.urandom(16))
+        try:
+            sent = time.perf_counter()
+            self.sock.sendto(packet, (ip, 0))
+            async with asyncio.timeout(wait_s):
+                received = await future
+            return (received - sent) * 1000
+        except TimeoutError:
+            return None
+        finally:
+            self._waiters.pop(key, None)
+
+    def _on_readable(self) -> None:
+        while True:
+            try:
+                packet, source = self.sock.recvfrom(2048)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                continue  # an ICMP error queued on the socket; nothing to match
+            now = time.perf_counter()
+            reply = parse_reply(self.family, self.kind, packet)
+            if reply is None:
+                continue
+            ident, seq = reply
+            # A raw socket sees every ICMP packet on the host; the kernel already
+            # filtered a ping socket's replies (and rewrote their identifier).
+            if self.kind == RAW and ident != self.ident:
+                continue
+            future = self._waiters.get((_normal(source[0]), seq))
+            if future is not None and not future.done():
+                future.set_result(now)
+
+
+def _normal(ip: str) -> str:
+    return str(ipaddress.ip_address(ip.split("%", 1)[0]))
+
+
+# Per event loop (weakly, so a finished test loop takes its sockets along), per family and kinds.
+_sockets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def shared_socket(family: int, kinds: tuple[str, ...] = (RAW, DGRAM)) -> IcmpSocket | None:
+    """This loop's ICMP socket for `family`: raw if allowed, else a ping socket, else None."""
+    opened = _sockets.setdefault(asyncio.get_running_loop(), {})
+    key = (family, kinds)
+    if key not in opened:
+        opened[key] = None
+        for kind in kinds:
+            try:
+                opened[key] = IcmpSocket(family, kind)
+                break
+            except PermissionError:
+                continue
+            except OSError:
+                break  # the family itself is unavailable
+    return opened[key]

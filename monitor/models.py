@@ -1,0 +1,257 @@
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.utils import timezone
+
+from monitor.addresses import validate_address, validate_dns_name, validate_dns_server
+
+
+class Status(models.TextChoices):
+    UP = "up", "UP"
+    DEGRADED = "degraded", "DEGRADED"
+    DOWN = "down", "DOWN"
+    PAUSED = "paused", "PAUSED"
+    PENDING = "pending", "PENDING"  # enabled, no result yet
+
+
+class Tag(models.Model):
+    name = models.SlugField(max_length=50, unique=True, help_text="Letters, digits, hyphens and underscores.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Host(models.Model):
+    """A machine or service that workers check from the outside."""
+
+    name = models.CharField(max_length=100, unique=True)
+    address = models.CharField(
+        max_length=253, validators=[validate_address], help_text="IPv4/IPv6 address or DNS hostname."
+    )
+    enabled = models.BooleanField(default=True, help_text="Disabled hosts are PAUSED: none of their checks run.")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="hosts")
+    notes = models.TextField(blank=True)
+
+    # Derived from the latest result of each enabled check (monitor.state).
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, editable=False, db_index=True)
+    status_changed_at = models.DateTimeField(null=True, editable=False)
+    last_latency_ms = models.FloatField(null=True, editable=False)
+    last_checked_at = models.DateTimeField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        paused = self.status == Status.PAUSED
+        if self.enabled == paused:  # enabled and PAUSED, or disabled and not PAUSED
+            self.status = Status.PENDING if self.enabled else Status.PAUSED
+            self.status_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "status", "status_changed_at"}
+        super().save(*args, **kwargs)
+
+
+class CheckKind(models.TextChoices):
+    PING = "ping", "ping (ICMP echo)"
+    TCP = "tcp", "TCP connect"
+    HTTP = "http", "HTTP(S)"
+    DNS = "dns", "DNS lookup"
+
+
+class HttpMethod(models.TextChoices):
+    GET = "GET"
+    HEAD = "HEAD"
+    POST = "POST"
+
+
+class DnsRecordType(models.TextChoices):
+    A = "A"
+    AAAA = "AAAA"
+    CNAME = "CNAME"
+    MX = "MX"
+    NS = "NS"
+    TXT = "TXT"
+
+
+class Check(models.Model):
+    """One active check of a host, run every `interval_s` seconds by a checks worker."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=4, choices=CheckKind)
+    enabled = models.BooleanField(default=True)
+    interval_s = models.PositiveIntegerField(
+        "interval (s)",
+        default=60,
+        validators=[
+            MinValueValidator(5, "Checks run at most every 5 seconds."),
+            MaxValueValidator(86_400, "Checks run at least once a day (86400 s)."),
+        ],
+    )
+    timeout_s = models.FloatField(
+        "timeout (s)",
+        default=5.0,
+        validators=[
+            MinValueValidator(0.1, "The timeout must be at least 0.1 s."),
+            MaxValueValidator(60, "The timeout can be at most 60 s."),
+        ],
+    )
+    degraded_latency_ms = models.FloatField(
+        "degraded above (ms)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "A latency threshold cannot be negative.")],
+        help_text="A result slower than this is DEGRADED. Empty: never.",
+    )
+    degraded_loss_pct = models.FloatField(
+        "degraded above loss (%)",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, "Loss is a percentage from 0 to 100."),
+            MaxValueValidator(100, "Loss is a percentage from 0 to 100."),
+        ],
+        help_text="Ping only: more packet loss than this is DEGRADED (100% loss is DOWN).",
+    )
+
+    # ping
+    ping_count = models.PositiveSmallIntegerField(
+        "echo requests",
+        default=5,
+        validators=[
+            MinValueValidator(1, "Send at least one echo request."),
+            MaxValueValidator(100, "Send at most 100 echo requests."),
+        ],
+    )
+    # tcp; also the port a ping falls back to when ICMP is not allowed
+    port = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "A port is a number from 1 to 65535."),
+            MaxValueValidator(65_535, "A port is a number from 1 to 65535."),
+        ],
+        help_text="TCP: the port to connect to. Ping: the port of the TCP fallback (default 80).",
+    )
+    # http
+    url = models.CharField("URL", max_length=2000, blank=True)
+    http_method = models.CharField("method", max_length=4, choices=HttpMethod, default=HttpMethod.GET)
+    expected_status = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(100, "An HTTP status is from 100 to 599."),
+            MaxValueValidator(599, "An HTTP status is from 100 to 599."),
+        ],
+        help_text="Empty: any 2xx or 3xx status is UP.",
+    )
+    keyword = models.CharField(max_length=200, blank=True, help_text="Text the body must contain (first 1 MiB).")
+    follow_redirects = models.BooleanField(default=True)
+    verify_tls = models.BooleanField(
+        "verify TLS certificate", default=True, help_text="Off: self-signed certificates are accepted."
+    )
+    # dns
+    dns_name = models.CharField(
+        "name to resolve",
+        max_length=253,
+        blank=True,
+        validators=[validate_dns_name],
+        help_text="Empty: the host's address.",
+    )
+    dns_record_type = models.CharField("record type", max_length=5, choices=DnsRecordType, default=DnsRecordType.A)
+    dns_server = models.CharField(
+        "DNS server",
+        max_length=60,
+        blank=True,
+        validators=[validate_dns_server],
+        help_text="IP[:port]; empty: the system resolver.",
+    )
+
+    # Scheduling: the dispatcher claims a check when this is due and moves it on.
+    next_run_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    # The latest result.
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, editable=False)
+    status_changed_at = models.DateTimeField(null=True, editable=False)
+    last_checked_at = models.DateTimeField(null=True, editable=False)
+    last_latency_ms = models.FloatField(null=True, editable=False)
+    last_loss_pct = models.FloatField(null=True, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["host__name", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.host} · {self.describe()}"
+
+    def describe(self) -> str:
+        """What is checked, in a few words: `tcp :22`, `http GET https://…`, `dns A example.org`."""
+        if self.kind == CheckKind.TCP:
+            return f"tcp :{self.port}"
+        if self.kind == CheckKind.HTTP:
+            return f"http {self.http_method} {self.url}"
+        if self.kind == CheckKind.DNS:
+            server = f" @{self.dns_server}" if self.dns_server else ""
+            return f"dns {self.dns_record_type} {self.dns_name or (self.host.address if self.host_id else '')}{server}"
+        return f"ping x{self.ping_count}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.interval_s and self.timeout_s and self.timeout_s >= self.interval_s:
+            errors["timeout_s"] = f"The timeout must be shorter than the interval ({self.interval_s} s)."
+        if self.kind == CheckKind.TCP and not self.port:
+            errors["port"] = "A TCP check needs a port."
+        if self.kind == CheckKind.HTTP:
+            if not self.url:
+                errors["url"] = "An HTTP check needs a URL."
+            elif message := url_problem(self.url):
+                errors["url"] = message
+        if self.kind != CheckKind.PING and self.degraded_loss_pct is not None:
+            errors["degraded_loss_pct"] = "Only ping checks measure packet loss."
+        if errors:
+            raise ValidationError(errors)
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be checked, or None when it can."""
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        return "The URL must start with http:// or https://."
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return f"“{url[:100]}” is not a valid URL."
+    return None
+
+
+class CheckResult(models.Model):
+    """One run of one check."""
+
+    # Not "check": a field of that name would hide Model.check(), Django's system checks.
+    host_check = models.ForeignKey(Check, on_delete=models.CASCADE, related_name="results")
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="results")
+    # The slot the dispatcher claimed; unique per check, so a run is never recorded twice.
+    scheduled_at = models.DateTimeField()
+    started_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status)
+    latency_ms = models.FloatField(null=True)
+    loss_pct = models.FloatField(null=True)
+    jitter_ms = models.FloatField(null=True)
+    error = models.CharField(max_length=500, blank=True)
+    # Kind-specific figures: rtt min/max and method (ping), HTTP status and
+    # certificate days left, DNS answers.
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["host_check", "scheduled_at"], name="one_result_per_slot")]
+        indexes = [models.Index(fields=["host", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.host_check} @ {self.started_at:%Y-%m-%d %H:%M:%S}: {self.status}"

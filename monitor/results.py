@@ -1,0 +1,108 @@
+"""Recording finished check runs: results, each check's latest state, each host's derived state."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import close_old_connections, transaction
+
+from monitor import state
+from monitor.checks.base import CheckSpec, Outcome
+from monitor.models import Check, CheckResult, Host
+
+CHECK_FIELDS = ["status", "status_changed_at", "last_checked_at", "last_latency_ms", "last_loss_pct", "last_error"]
+HOST_FIELDS = ["status", "status_changed_at", "last_checked_at", "last_latency_ms"]
+
+
+@dataclass(frozen=True)
+class Finished:
+    spec: CheckSpec
+    outcome: Outcome
+    started: float  # unix seconds
+
+
+@dataclass
+class Recorded:
+    """What a saved batch changed: the rows the live frames are built from."""
+
+    results: list[CheckResult]
+    hosts: list[Host]
+    tags: dict[int, list[str]]
+
+
+def save_results(finished: list[Finished]) -> Recorded:
+    """Save a batch of runs in one transaction and derive the states they change.
+
+    A run recorded before (a redelivered batch) is ignored by the unique
+    (check, slot) constraint rather than counted twice.
+    """
+    close_old_connections()  # this runs in a long-lived thread, outside any request
+    finished = sorted(finished, key=lambda f: f.started)
+    checks = {c.id: c for c in Check.objects.filter(pk__in={f.spec.id for f in finished})}
+    results = []
+    for run in finished:
+        check = checks.get(run.spec.id)
+        if check is None:
+            continue  # deleted while it ran
+        results.append(_record(check, run))
+    if not results:
+        return Recorded([], [], {})
+    host_ids = {r.host_id for r in results}
+    with transaction.atomic():
+        CheckResult.objects.bulk_create(results, ignore_conflicts=True)
+        Check.objects.bulk_update([checks[r.host_check_id] for r in results], CHECK_FIELDS, batch_size=500)
+        hosts = derive_hosts(host_ids, {r.host_id: r for r in results})  # in start order: the last one wins
+    tags = defaultdict(list)
+    for host_id, name in Host.tags.through.objects.filter(host_id__in=host_ids).values_list("host_id", "tag__name"):
+        tags[host_id].append(name)
+    return Recorded(results, hosts, tags)
+
+
+def _record(check: Check, run: Finished) -> CheckResult:
+    outcome = run.outcome
+    status = state.result_status(outcome, check.degraded_latency_ms, check.degraded_loss_pct)
+    started = datetime.fromtimestamp(run.started, UTC)
+    reason = outcome.error or state.degraded_reason(outcome, check.degraded_latency_ms, check.degraded_loss_pct)
+    if status != check.status:
+        check.status_changed_at = started
+    check.status = status
+    check.last_checked_at = started
+    check.last_latency_ms = outcome.latency_ms
+    check.last_loss_pct = outcome.loss_pct
+    check.last_error = reason[:500]
+    return CheckResult(
+        host_check_id=check.id,
+        host_id=check.host_id,
+        scheduled_at=datetime.fromtimestamp(run.spec.due or run.started, UTC),
+        started_at=started,
+        status=status,
+        latency_ms=outcome.latency_ms,
+        loss_pct=outcome.loss_pct,
+        jitter_ms=outcome.jitter_ms,
+        error=reason[:500],
+        details=outcome.details,
+    )
+
+
+def derive_hosts(host_ids: set[int], latest: dict[int, CheckResult] | None = None) -> list[Host]:
+    """Set each host's state from its enabled checks, and its latency from its `latest` result.
+
+    Also called without results when checks were enabled, disabled or deleted.
+    """
+    statuses = defaultdict(list)
+    enabled_checks = Check.objects.filter(host_id__in=host_ids, enabled=True).values_list("host_id", "status")
+    for host_id, status in enabled_checks:
+        statuses[host_id].append(status)
+    latest = latest or {}
+    hosts = list(Host.objects.filter(pk__in=host_ids))
+    for host in hosts:
+        status = state.host_status(host.enabled, statuses[host.id])
+        result = latest.get(host.id)
+        if status != host.status:
+            host.status_changed_at = result.started_at if result else datetime.now(UTC)
+        host.status = status
+        if result:
+            host.last_checked_at = result.started_at
+            host.last_latency_ms = result.latency_ms
+    Host.objects.bulk_update(hosts, HOST_FIELDS, batch_size=500)
+    return hosts

@@ -1,0 +1,86 @@
+"""Runs claimed checks concurrently on one long-lived event loop per checks worker.
+
+Celery task threads hand over batches of specs and wait; the loop starts each
+check at its slot, bounds it by its timeout, and collects finished runs for a
+tenth of a second before one writer thread saves them in a single transaction.
+Then the batch's frames go to the dashboards. A task returns once all of its
+checks are saved, so the worker never holds more work than its threads.
+"""
+
+import asyncio
+import functools
+import logging
+import resource
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from monitor import live
+from monitor.checks import execute
+from monitor.checks.base import CheckSpec
+from monitor.results import Finished, save_results
+from NetWorkMonitor.loop_thread import start_loop_thread
+
+logger = logging.getLogger(__name__)
+
+# Finished runs wait this long for others to share their transaction and frame.
+FLUSH_EVERY_S = 0.1
+
+
+class CheckRunner:
+    def __init__(self, max_concurrency: int) -> None:
+        raise_open_file_limit()
+        self._loop = start_loop_thread("check-runner")
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="check-results")
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._layer = get_channel_layer()
+        self._pending: list[Finished] = []
+        self._flush: asyncio.Task | None = None
+
+    def run(self, specs: list[CheckSpec], wait_s: float) -> None:
+        """Run `specs` at their slots; return when their results are saved and sent."""
+        future = asyncio.run_coroutine_threadsafe(self._run_all(specs), self._loop)
+        future.result(wait_s)
+
+    async def _run_all(self, specs: list[CheckSpec]) -> None:
+        await asyncio.gather(*(self._run_one(spec) for spec in specs))
+
+    async def _run_one(self, spec: CheckSpec) -> None:
+        delay = spec.due - time.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        async with self._slots:
+            started = time.time()
+            outcome = await execute(spec)
+        self._pending.append(Finished(spec, outcome, started))
+        if self._flush is None:
+            self._flush = asyncio.create_task(self._flush_soon())
+        await asyncio.shield(self._flush)
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(FLUSH_EVERY_S)
+        batch, self._pending, self._flush = self._pending, [], None
+        try:
+            recorded = await self._loop.run_in_executor(self._writer, save_results, batch)
+        except Exception:
+            logger.exception("could not save %d check results", len(batch))
+            return
+        try:
+            frames = live.frames(recorded)
+            await asyncio.gather(*(self._layer.group_send(g, {"type": "stats.frame", "text": t}) for g, t in frames))
+        except Exception:  # Redis away: results are saved, the pages catch up on the next batch
+            logger.exception("could not publish %d check results", len(batch))
+
+
+def raise_open_file_limit() -> None:
+    """Every check in flight holds a socket: lift the soft descriptor limit to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+@functools.cache
+def check_runner() -> CheckRunner:
+    return CheckRunner(settings.CHECKS_MAX_CONCURRENCY)

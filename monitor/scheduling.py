@@ -1,0 +1,74 @@
+"""When checks run, and how the dispatcher claims them without running one twice or skipping one.
+
+Each check has a phase inside its interval (spread by its id), so 2,000 checks
+imported at once do not all fire in the same second after their first run. The
+dispatcher claims a check by moving its `next_run_at` to the following slot in
+the same transaction that reads it; a second dispatcher, or one restarted after
+a crash, finds it already moved. The claimed slot travels with the run and is
+unique per check among the results.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+
+from monitor.models import Check
+
+GOLDEN_RATIO_FRACTION = 0.6180339887498949
+
+
+@dataclass(frozen=True)
+class Claim:
+    check_id: int
+    due: float  # unix seconds
+    interval_s: int
+
+
+def phase(check_id: int, interval_s: float) -> float:
+    """Where in each interval a check's slots fall: ids spread evenly (golden-ratio sequence)."""
+    return (check_id * GOLDEN_RATIO_FRACTION) % 1.0 * interval_s
+
+
+def next_due(due: float, now: float, interval_s: float, phase_s: float) -> float:
+    """The slot after `due`: on the check's phase, at least half an interval later.
+
+    When the dispatcher was down and `due` lies far back, the missed slots are not
+    replayed: the one late run happens now and the next slot follows `now`.
+    """
+    start = max(due, now) + interval_s / 2
+    slots = math.ceil((start - phase_s) / interval_s)
+    return phase_s + slots * interval_s
+
+
+def claim_due_checks(
+    now: datetime, horizon_s: float, limit: int, send: Callable[[list[Claim]], None] = lambda claims: None
+) -> list[Claim]:
+    """Claim up to `limit` enabled checks due before now + horizon and hand them to `send`.
+
+    `send` runs inside the claiming transaction: if it fails (the broker is down),
+    the claims roll back and the checks stay due for the next dispatcher run.
+    """
+    with transaction.atomic():
+        # PostgreSQL: rows another dispatcher holds are skipped, not waited for.
+        # SQLite: the IMMEDIATE transaction already holds the database's write lock.
+        due = list(
+            Check.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(enabled=True, host__enabled=True, next_run_at__lte=now + timedelta(seconds=horizon_s))
+            .order_by("next_run_at")
+            .only("id", "interval_s", "next_run_at")[:limit]
+        )
+        if not due:
+            return []
+        claims = []
+        now_s = now.timestamp()
+        for check in due:
+            slot = check.next_run_at.timestamp()
+            claims.append(Claim(check.id, slot, check.interval_s))
+            following = next_due(slot, now_s, check.interval_s, phase(check.id, check.interval_s))
+            check.next_run_at = datetime.fromtimestamp(following, UTC)
+        Check.objects.bulk_update(due, ["next_run_at"], batch_size=500)
+        send(claims)
+        return claims

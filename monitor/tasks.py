@@ -1,0 +1,81 @@
+import time
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from monitor.checks.base import CheckSpec
+from monitor.models import Check, CheckResult
+from monitor.runner import check_runner
+from monitor.scheduling import Claim, claim_due_checks
+from NetWorkMonitor.pruning import delete_in_batches
+
+# The dispatcher runs every second; claiming two seconds ahead covers a late tick,
+# and the runner waits for each check's exact slot.
+DISPATCH_HORIZON_S = 2.0
+CLAIMS_PER_TRANSACTION = 2_000
+CHECKS_PER_TASK = 200
+
+
+@shared_task(name="monitor.dispatch_checks", ignore_result=True)
+def dispatch_checks() -> int:
+    """Claim every check due soon and queue it for the checks workers; returns how many."""
+    total = 0
+    for _ in range(50):  # bounded: 100,000 checks per tick at most
+        claims = claim_due_checks(timezone.now(), DISPATCH_HORIZON_S, CLAIMS_PER_TRANSACTION, send=queue_runs)
+        total += len(claims)
+        if len(claims) < CLAIMS_PER_TRANSACTION:
+            break
+    return total
+
+
+def queue_runs(claims: list[Claim]) -> None:
+    for start in range(0, len(claims), CHECKS_PER_TASK):
+        chunk = claims[start : start + CHECKS_PER_TASK]
+        run_checks.apply_async(
+            args=[[(c.check_id, c.due) for c in chunk]],
+            # A run that waited longer than its interval is superseded by the next one.
+            expires=min(c.interval_s for c in chunk),
+        )
+
+
+@shared_task(name="monitor.run_checks", ignore_result=True)
+def run_checks(claims: list[tuple[int, float]]) -> None:
+    """Run claimed checks at their slots (a checks worker; many at once on its event loop)."""
+    due = dict(claims)
+    checks = Check.objects.filter(pk__in=due, enabled=True, host__enabled=True).select_related("host")
+    specs = [spec_for(check, due[check.id]) for check in checks]
+    if not specs:
+        return
+    wait_s = max(s.due for s in specs) - time.time() + max(s.timeout_s for s in specs) + 60
+    check_runner().run(specs, wait_s)
+
+
+def spec_for(check: Check, due: float) -> CheckSpec:
+    return CheckSpec(
+        id=check.id,
+        host_id=check.host_id,
+        kind=check.kind,
+        address=check.host.address,
+        timeout_s=check.timeout_s,
+        due=due,
+        ping_count=check.ping_count,
+        port=check.port,
+        url=check.url,
+        http_method=check.http_method,
+        expected_status=check.expected_status,
+        keyword=check.keyword,
+        follow_redirects=check.follow_redirects,
+        verify_tls=check.verify_tls,
+        dns_name=check.dns_name,
+        dns_record_type=check.dns_record_type,
+        dns_server=check.dns_server,
+    )
+
+
+@shared_task(name="monitor.prune_results", ignore_result=True, time_limit=600)
+def prune_results() -> int:
+    """Delete check results older than CHECK_RESULT_RETENTION_HOURS; returns how many."""
+    cutoff = timezone.now() - timedelta(hours=settings.CHECK_RESULT_RETENTION_HOURS)
+    return delete_in_batches(CheckResult.objects.filter(started_at__lt=cutoff))

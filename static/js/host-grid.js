@@ -1,0 +1,131 @@
+// The dashboard's grid of monitored hosts: one tile per host, worst state first,
+// counts per state, filters by state, tag and name. Fed by "hosts" frames.
+import * as format from "./format.js";
+
+export const STATES = ["down", "degraded", "up", "pending", "paused"];
+const LABELS = { down: "DOWN", degraded: "DEGRADED", up: "UP", pending: "PENDING", paused: "PAUSED" };
+const RANK = Object.fromEntries(STATES.map((state, i) => [state, i]));
+
+export class HostGrid {
+  constructor(root, hosts) {
+    this.root = root;
+    this.tilesBox = root.querySelector(".tiles");
+    this.countsBox = root.querySelector(".state-counts");
+    this.tagSelect = root.querySelector(".tag-filter");
+    this.search = root.querySelector(".name-filter");
+    this.empty = root.querySelector(".no-hosts");
+    this.hosts = new Map(); // id -> { data, tile }
+    this.filter = { state: "", tag: "", text: "" };
+    this.tagSelect.addEventListener("change", () => this.setFilter({ tag: this.tagSelect.value }));
+    this.search.addEventListener("input", () => this.setFilter({ text: this.search.value.trim().toLowerCase() }));
+    this.countsBox.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-state]");
+      if (button) this.setFilter({ state: button.dataset.state === this.filter.state ? "" : button.dataset.state });
+    });
+    this.replaceAll(hosts);
+  }
+
+  // The full list (first render, and again after a reconnect).
+  replaceAll(hosts) {
+    const seen = new Set();
+    for (const host of hosts) {
+      seen.add(host.id);
+      this.upsert(host);
+    }
+    for (const [id, entry] of this.hosts) {
+      if (!seen.has(id)) {
+        entry.tile.remove();
+        this.hosts.delete(id);
+      }
+    }
+    this.render(true);
+  }
+
+  // Changed hosts from a live frame; new hosts get a tile.
+  update(hosts) {
+    let reorder = false;
+    for (const host of hosts) {
+      const before = this.hosts.get(host.id)?.data;
+      reorder ||= !before || before.status !== host.status;
+      this.upsert(host);
+    }
+    this.render(reorder);
+  }
+
+  upsert(host) {
+    let entry = this.hosts.get(host.id);
+    if (!entry) {
+      const tile = document.createElement("a");
+      tile.className = "tile";
+      tile.href = `/hosts/${encodeURIComponent(host.id)}/`;
+      tile.dataset.hostId = host.id;
+      tile.append(document.createElement("span"), document.createElement("small"));
+      entry = { tile };
+      this.hosts.set(host.id, entry);
+    }
+    entry.data = host;
+    const { tile } = entry;
+    tile.dataset.status = host.status;
+    tile.firstChild.textContent = host.name;
+    tile.lastChild.textContent = host.status === "up" || host.status === "degraded"
+      ? format.milliseconds(host.latency_ms)
+      : LABELS[host.status] ?? host.status;
+    const since = host.changed_at ? ` since ${new Date(host.changed_at).toLocaleString()}` : "";
+    tile.title = `${host.name} (${host.address}) · ${LABELS[host.status] ?? host.status}${since}` +
+      (host.tags.length ? ` · ${host.tags.join(", ")}` : "");
+  }
+
+  setFilter(change) {
+    Object.assign(this.filter, change);
+    this.render(false);
+  }
+
+  matches(host) {
+    const { state, tag, text } = this.filter;
+    return (!state || host.status === state) &&
+      (!tag || host.tags.includes(tag)) &&
+      (!text || host.name.toLowerCase().includes(text) || host.address.toLowerCase().includes(text));
+  }
+
+  render(reorder) {
+    const entries = [...this.hosts.values()];
+    if (reorder) {
+      entries.sort((a, b) =>
+        (RANK[a.data.status] ?? 9) - (RANK[b.data.status] ?? 9) || a.data.name.localeCompare(b.data.name));
+      const fragment = document.createDocumentFragment();
+      for (const entry of entries) fragment.append(entry.tile);
+      this.tilesBox.append(fragment);
+      this.renderTags(entries);
+    }
+    const counts = Object.fromEntries(STATES.map((state) => [state, 0]));
+    let shown = 0;
+    for (const { data, tile } of entries) {
+      counts[data.status] = (counts[data.status] ?? 0) + 1;
+      tile.hidden = !this.matches(data);
+      if (!tile.hidden) shown += 1;
+    }
+    this.renderCounts(counts, entries.length);
+    this.empty.hidden = entries.length > 0;
+    this.root.dataset.shown = shown;
+  }
+
+  renderCounts(counts, total) {
+    const buttons = [["", `All ${total}`], ...STATES.map((state) => [state, `${LABELS[state]} ${counts[state]}`])];
+    this.countsBox.replaceChildren(...buttons.map(([state, text]) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.state = state;
+      button.textContent = text;
+      button.setAttribute("aria-pressed", String(this.filter.state === state));
+      return button;
+    }));
+  }
+
+  renderTags(entries) {
+    const tags = [...new Set(entries.flatMap((entry) => entry.data.tags))].sort();
+    const current = [...this.tagSelect.options].slice(1).map((option) => option.value);
+    if (tags.join() === current.join()) return;
+    this.tagSelect.replaceChildren(new Option("all tags", ""), ...tags.map((tag) => new Option(tag, tag)));
+    this.tagSelect.value = tags.includes(this.filter.tag) ? this.filter.tag : "";
+  }
+}

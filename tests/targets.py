@@ -1,0 +1,232 @@
+"""Real check targets on loopback, started by the tests: TCP, HTTP(S) and DNS servers,
+a black hole, and test hosts in network namespaces."""
+
+import datetime
+import http.server
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dns.message
+import dns.rcode
+import dns.rrset
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def tcp_listener() -> Iterator[int]:
+    """A port that accepts connections (the kernel completes the handshake; nobody reads)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(128)
+        yield server.getsockname()[1]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def black_hole() -> Iterator[int]:
+    """A loopback port that never answers a SYN: its accept queue is full and never drained."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        fillers = []
+        try:
+            for _ in range(10):  # bounded: the queue fills after one or two connections
+                filler = socket.socket()
+                fillers.append(filler)
+                filler.settimeout(0.5)
+                try:
+                    filler.connect(("127.0.0.1", port))
+                except TimeoutError:
+                    break  # the queue is full: SYNs are now dropped
+            else:
+                raise RuntimeError("could not fill the accept queue of the black hole")
+            yield port
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+# --- HTTP(S) ---------------------------------------------------------------------------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (the http.server API)
+        if self.path == "/ok":
+            self._reply(200, b"<html><body>all systems nominal</body></html>")
+        elif self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/teapot":
+            self._reply(418, b"short and stout")
+        elif self.path == "/slow":
+            self.server.release.wait(10)  # released when the test's server stops
+            self._reply(200, b"late")
+        else:
+            self._reply(404, b"not here")
+
+    def do_HEAD(self):  # noqa: N802
+        self.send_response(200 if self.path == "/ok" else 404)
+        self.end_headers()
+
+    def _reply(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def http_server(tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """An HTTP (or, with `tls`, HTTPS) server on loopback; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.release = threading.Event()
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    scheme = "https" if tls else "http"
+    try:
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+def self_signed_tls(tmp_path: Path, days: int) -> ssl.SSLContext:
+    """A server TLS context with a fresh self-signed certificate for 127.0.0.1, valid `days` days."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "netmon-test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+# --- DNS -------------------------------------------------------------------------------
+
+
+@contextmanager
+def dns_server(records: dict[str, list[str]], answer: bool = True) -> Iterator[str]:
+    """A UDP DNS server on loopback answering A queries from `records`; yields "127.0.0.1:<port>".
+
+    With answer=False it reads queries and never replies.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.05)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                wire, client = sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            if not answer:
+                continue
+            query = dns.message.from_wire(wire)
+            response = dns.message.make_response(query)
+            question = query.question[0]
+            name = question.name.to_text()
+            if name in records:
+                response.answer.append(dns.rrset.from_text_list(question.name, 60, "IN", "A", records[name]))
+            else:
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            sock.sendto(response.to_wire(), client)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(5)
+        sock.close()
+
+
+# --- Network namespaces ----------------------------------------------------------------
+
+
+def can_make_namespaces() -> bool:
+    if shutil.which("ip") is None or shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode == 0
+
+
+def netem_available() -> bool:
+    """Whether the kernel has tc's netem qdisc (some VM kernels are built without it)."""
+    probe = "ip link set lo up && tc qdisc add dev lo root netem delay 1ms"
+    return subprocess.run(["unshare", "--net", "sh", "-c", probe], capture_output=True).returncode == 0
+
+
+def run_in_namespace(setup: str, code: str, timeout: float = 60) -> str:
+    """Run shell `setup` then Python `code` in a fresh network namespace (its own loopback); returns stdout.
+
+    The namespace disappears with the process: nothing outside it is touched.
+    """
+    script = ROOT / ".run" / f"netns-{uuid.uuid4().hex}.py"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(code)
+    try:
+        command = f"ip link set lo up && {setup} && exec {sys.executable} {script}"
+        done = subprocess.run(
+            ["unshare", "--net", "sh", "-c", command], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+        )
+    finally:
+        script.unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"namespace run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def wait_until(condition, timeout: float = 10, what: str = "condition") -> None:
+    """Poll a cheap condition until true (for state outside any event we can await)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} not met within {timeout} s")
+        time.sleep(0.02)
