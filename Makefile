@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench vendor venv
+.PHONY: run test lint bench bench-checks vendor venv
 
 run: venv
 	scripts/run.sh
@@ -13,6 +13,10 @@ test: venv
 
 bench: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py
+
+# 2,000 monitored hosts for about 6 minutes (BENCH_HOSTS, BENCH_WARMUP, BENCH_WINDOW to change).
+bench-checks: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && python bench/checks_scale.py
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

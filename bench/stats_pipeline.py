@@ -13,8 +13,6 @@ Everything runs on loopback, against a throwaway SQLite database and its own Red
 import json
 import os
 import platform
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,11 +33,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 
+from bench.common import dashboard_session, free_port, summary_ms  # noqa: E402
 from stats.agent import encode  # noqa: E402
 from stats.publisher import FramePublisher  # noqa: E402
 from stats.sampler import Sampler  # noqa: E402
@@ -49,16 +45,6 @@ CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1,100,500").sp
 SECONDS_PER_LEVEL = float(os.environ.get("BENCH_SECONDS", "30"))
 SAMPLES = 1000
 SETTLE_SECONDS = 3
-
-
-def percentile(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
-
-
-def summary_ms(seconds: list[float]) -> dict:
-    ms = [s * 1000 for s in seconds]
-    return {"p50": round(percentile(ms, 50), 3), "p99": round(percentile(ms, 99), 3),
-            "max": round(max(ms), 3), "n": len(ms)}  # fmt: skip
 
 
 def sample_cost() -> dict:
@@ -81,19 +67,6 @@ def publish_cost() -> dict:
         publisher.publish("bench-publish", text)
         costs.append(time.perf_counter() - started)
     return summary_ms(costs)
-
-
-def dashboard_session() -> str:
-    user, _ = get_user_model().objects.get_or_create(username="bench")
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django.db import connection
 
-from celery_app import AGENT_QUEUE
+from celery_app import AGENT_QUEUE, CHECKS_QUEUE, TASKS_QUEUE
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -93,3 +93,17 @@ def agent_worker(name: str, **env: str):
 def beat(schedule_dir: Path):
     command = [str(BIN / "celery"), "-A", "celery_app", "beat", "-s", str(schedule_dir / "beat-schedule"), "-l", "INFO"]
     return running(command, logged(". maxinterval"))
+
+
+def checks_worker(name: str):
+    """A checks worker: runs claimed checks, many at once on its event loop."""
+    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "threads", "-c", "8", "-Q", CHECKS_QUEUE,
+               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
+    return running(command, logged(" ready."))
+
+
+def tasks_worker(name: str):
+    """A general worker: the check dispatcher and maintenance."""
+    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", TASKS_QUEUE,
+               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
+    return running(command, logged(" ready."))

@@ -9,7 +9,6 @@ import ssl
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,13 +25,24 @@ from cryptography.x509.oid import NameOID
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class Listener:
+    """A port that accepts connections (the kernel completes the handshake; nobody reads) until closed."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.port = self.sock.getsockname()[1]
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 @contextmanager
 def tcp_listener() -> Iterator[int]:
-    """A port that accepts connections (the kernel completes the handshake; nobody reads)."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen(128)
-        yield server.getsockname()[1]
+    listener = Listener()
+    try:
+        yield listener.port
+    finally:
+        listener.close()
 
 
 def closed_port() -> int:
@@ -71,7 +81,7 @@ def black_hole() -> Iterator[int]:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (the http.server API)
+    def do_GET(self):
         if self.path == "/ok":
             self._reply(200, b"<html><body>all systems nominal</body></html>")
         elif self.path == "/redirect":
@@ -87,7 +97,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._reply(404, b"not here")
 
-    def do_HEAD(self):  # noqa: N802
+    def do_HEAD(self):
         self.send_response(200 if self.path == "/ok" else 404)
         self.end_headers()
 
@@ -221,12 +231,3 @@ def run_in_namespace(setup: str, code: str, timeout: float = 60) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"namespace run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done.stdout
-
-
-def wait_until(condition, timeout: float = 10, what: str = "condition") -> None:
-    """Poll a cheap condition until true (for state outside any event we can await)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} not met within {timeout} s")
-        time.sleep(0.02)

@@ -21,10 +21,10 @@ async def browser():
         await chromium.close()
 
 
-async def log_in(page, base_url: str) -> None:
+async def log_in(page, base_url: str, username: str = "alice") -> None:
     await page.goto(f"{base_url}/")
     await expect(page).to_have_url(f"{base_url}/accounts/login/?next=/")
-    await page.fill("#id_username", "alice")
+    await page.fill("#id_username", username)
     await page.fill("#id_password", PASSWORD)
     await page.click("button[type=submit]")
     await expect(page).to_have_url(f"{base_url}/")

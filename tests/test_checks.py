@@ -165,7 +165,9 @@ async def test_http_redirects_followed_or_not():
     with targets.http_server() as base:
         followed = await execute(spec("http", url=f"{base}/redirect"))
         not_followed = await execute(spec("http", url=f"{base}/redirect", follow_redirects=False, expected_status=200))
-    assert followed.error == "" and followed.details["redirects"] == 1 and followed.details["status"] == 200
+    assert followed.error == ""
+    assert followed.details["redirects"] == 1
+    assert followed.details["status"] == 200
     assert not_followed.error == "HTTP 302, expected 200"
 
 

@@ -24,7 +24,7 @@ async def frames_from(communicator, host: str, count: int, deadline_s: float = 3
             frame = await communicator.receive_json_from(timeout=1)
         except TimeoutError:
             continue
-        if frame["host"] == host:
+        if frame.get("host") == host:
             frames.append(frame)
     return frames
 

@@ -4,7 +4,11 @@ import asyncio
 import json
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+
+from monitor.live import host_group
+from monitor.models import Host
 
 from stats import latest
 from stats.publisher import STATS_GROUP
@@ -83,4 +87,29 @@ async def test_a_binary_frame_gets_an_error_frame(alice):
     communicator = await connected(alice)
     await communicator.send_to(bytes_data=b"\x00\x01")
     assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
+    await communicator.disconnect()
+
+
+async def test_watching_a_host_delivers_its_results_and_a_new_watch_replaces_it(alice):
+    first = await database_sync_to_async(Host.objects.create)(name="w1", address="127.0.0.1")
+    second = await database_sync_to_async(Host.objects.create)(name="w2", address="127.0.0.1")
+    communicator = await connected(alice)
+    layer = get_channel_layer()
+
+    for bad in ("7", 10**9, None):
+        await communicator.send_json_to({"type": "watch", "host": bad})
+        reply = await communicator.receive_json_from(timeout=5)
+        assert reply == {"type": "error", "message": '"host" must be the id of a monitored host'}
+
+    await communicator.send_json_to({"type": "watch", "host": first.id})
+    assert await communicator.receive_json_from(timeout=5) == {"type": "watching", "host": first.id}
+    await layer.group_send(host_group(first.id), {"type": "stats.frame", "text": '{"type": "check_results", "n": 1}'})
+    assert await communicator.receive_json_from(timeout=5) == {"type": "check_results", "n": 1}
+
+    await communicator.send_json_to({"type": "watch", "host": second.id})
+    assert await communicator.receive_json_from(timeout=5) == {"type": "watching", "host": second.id}
+    await layer.group_send(host_group(first.id), {"type": "stats.frame", "text": '{"type": "check_results", "n": 2}'})
+    await layer.group_send(host_group(second.id), {"type": "stats.frame", "text": '{"type": "check_results", "n": 3}'})
+    # Frames on one connection arrive in order: had n=2 been delivered, it would come first.
+    assert await communicator.receive_json_from(timeout=5) == {"type": "check_results", "n": 3}
     await communicator.disconnect()

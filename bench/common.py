@@ -1,0 +1,32 @@
+"""Helpers the benchmarks share. Import after django.setup()."""
+
+import socket
+import statistics
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
+
+
+def summary_ms(seconds: list[float]) -> dict:
+    ms = [s * 1000 for s in seconds]
+    return {"p50": round(percentile(ms, 50), 3), "p99": round(percentile(ms, 99), 3),
+            "max": round(max(ms), 3), "n": len(ms)}  # fmt: skip
+
+
+def dashboard_session() -> str:
+    """A logged-in session cookie ("name=value") for the benchmark's dashboards."""
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
