@@ -154,21 +154,21 @@ def analyse(window: tuple[float, float], accepted: dict[int, list[float]]) -> di
     without_connection = 0
     for check_id, port, scheduled, started, status in rows:
         lags.append((started - scheduled).total_seconds())
-        seen[check_id].add(round(scheduled.timestamp(), 3))
+        seen[check_id].add(scheduled.timestamp())
         statuses[status] += 1
         times = accepted.get(port, [])
         i = bisect.bisect_left(times, started.timestamp() - 0.001)
         if i == len(times) or times[i] - started.timestamp() > 5:
             without_connection += 1
-    missed = 0
+    missed = off_slot = 0
     for check_id in Check.objects.values_list("id", flat=True):
         offset = phase(check_id, INTERVAL_S)
         k = -(-(window[0] - offset) // INTERVAL_S)  # first slot at or after the window's start
-        slot = offset + k * INTERVAL_S
-        while slot < window[1]:
-            if round(slot, 3) not in seen[check_id]:
-                missed += 1
-            slot += INTERVAL_S
+        slots = [offset + (k + i) * INTERVAL_S for i in range(int(WINDOW_S // INTERVAL_S) + 1)]
+        slots = [slot for slot in slots if slot < window[1]]
+        # Stored times have microsecond precision; a slot is a float: match within 1 ms.
+        missed += sum(1 for slot in slots if not any(abs(slot - t) < 0.001 for t in seen[check_id]))
+        off_slot += sum(1 for t in seen[check_id] if not any(abs(slot - t) < 0.001 for slot in slots))
     doubled = 0
     for times in accepted.values():
         in_window = [t for t in times if window[0] <= t < window[1]]
@@ -178,6 +178,7 @@ def analyse(window: tuple[float, float], accepted: dict[int, list[float]]) -> di
         "statuses": dict(statuses),
         "schedule_lag_ms": summary_ms(lags),
         "missed_slots": missed,
+        "results_off_their_slots": off_slot,
         "results_without_connection": without_connection,
         "doubled_runs": doubled,
     }

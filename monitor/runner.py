@@ -42,7 +42,11 @@ class CheckRunner:
     def run(self, specs: list[CheckSpec], wait_s: float) -> None:
         """Run `specs` at their slots; return when their results are saved and sent."""
         future = asyncio.run_coroutine_threadsafe(self._run_all(specs), self._loop)
-        future.result(wait_s)
+        try:
+            future.result(wait_s)
+        except TimeoutError:
+            future.cancel()  # do not leave runs behind that nobody waits for
+            raise
 
     async def _run_all(self, specs: list[CheckSpec]) -> None:
         await asyncio.gather(*(self._run_one(spec) for spec in specs))

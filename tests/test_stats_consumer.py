@@ -9,7 +9,6 @@ from channels.layers import get_channel_layer
 
 from monitor.live import host_group
 from monitor.models import Host
-
 from stats import latest
 from stats.publisher import STATS_GROUP
 from tests.conftest import socket

@@ -6,6 +6,17 @@ export const STATES = ["down", "degraded", "up", "pending", "paused"];
 const LABELS = { down: "DOWN", degraded: "DEGRADED", up: "UP", pending: "PENDING", paused: "PAUSED" };
 const RANK = Object.fromEntries(STATES.map((state, i) => [state, i]));
 
+function describe(host) {
+  const since = host.changed_at ? ` since ${new Date(host.changed_at).toLocaleString()}` : "";
+  const tags = host.tags.length ? ` · ${host.tags.join(", ")}` : "";
+  return `${host.name} (${host.address}) · ${LABELS[host.status] ?? host.status}${since}${tags}`;
+}
+
+// Plain code-point order: localeCompare is several times slower over 2,000 names.
+function byName(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export class HostGrid {
   constructor(root, hosts) {
     this.root = root;
@@ -18,6 +29,11 @@ export class HostGrid {
     this.filter = { state: "", tag: "", text: "" };
     this.tagSelect.addEventListener("change", () => this.setFilter({ tag: this.tagSelect.value }));
     this.search.addEventListener("input", () => this.setFilter({ text: this.search.value.trim().toLowerCase() }));
+    // Tooltips are built on hover: formatting 2,000 dates up front slows the first render.
+    this.tilesBox.addEventListener("pointerover", (event) => {
+      const tile = event.target.closest(".tile");
+      if (tile) tile.title = describe(this.hosts.get(Number(tile.dataset.hostId)).data);
+    });
     this.countsBox.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-state]");
       if (button) this.setFilter({ state: button.dataset.state === this.filter.state ? "" : button.dataset.state });
@@ -70,9 +86,6 @@ export class HostGrid {
     tile.lastChild.textContent = host.status === "up" || host.status === "degraded"
       ? format.milliseconds(host.latency_ms)
       : LABELS[host.status] ?? host.status;
-    const since = host.changed_at ? ` since ${new Date(host.changed_at).toLocaleString()}` : "";
-    tile.title = `${host.name} (${host.address}) · ${LABELS[host.status] ?? host.status}${since}` +
-      (host.tags.length ? ` · ${host.tags.join(", ")}` : "");
   }
 
   setFilter(change) {
@@ -91,7 +104,7 @@ export class HostGrid {
     const entries = [...this.hosts.values()];
     if (reorder) {
       entries.sort((a, b) =>
-        (RANK[a.data.status] ?? 9) - (RANK[b.data.status] ?? 9) || a.data.name.localeCompare(b.data.name));
+        (RANK[a.data.status] ?? 9) - (RANK[b.data.status] ?? 9) || byName(a.data.name, b.data.name));
       const fragment = document.createDocumentFragment();
       for (const entry of entries) fragment.append(entry.tile);
       this.tilesBox.append(fragment);
