@@ -34,11 +34,12 @@ def host_detail(request, host_id: int):
     for check in checks:
         rows = check.results.filter(started_at__gte=since).order_by("-started_at")[:CHART_POINTS_PER_CHECK]
         history[check.id] = [result_fields(r) for r in reversed(rows)]
-    recent = CheckResult.objects.filter(host=host).select_related("host_check")[:RECENT_RESULTS]
+    recent = CheckResult.objects.filter(host=host)[:RECENT_RESULTS]
     config = {
         "host": host.id,
-        "checks": [{"id": c.id, "kind": c.kind, "label": c.describe()} for c in checks],
+        "checks": [{"id": c.id, "kind": c.kind, "label": c.describe(), "enabled": c.enabled} for c in checks],
         "history": history,
+        "recent": [result_fields(r) for r in reversed(recent)],
         "tcpFallback": TCP_FALLBACK,
     }
-    return render(request, "host_detail.html", {"host": host, "checks": checks, "recent": recent, "config": config})
+    return render(request, "host_detail.html", {"host": host, "checks": checks, "config": config})

@@ -42,3 +42,12 @@ export function milliseconds(value) {
   if (missing(value)) return DASH;
   return value < 10 ? `${value.toFixed(2)} ms` : value < 1000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
 }
+
+// Local date and time as "YYYY-MM-DD HH:MM:SS" (sortable, unambiguous).
+export function timestamp(seconds) {
+  if (missing(seconds)) return DASH;
+  const d = new Date(seconds * 1000);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}

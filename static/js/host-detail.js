@@ -12,6 +12,7 @@ const LABELS = { up: "UP", degraded: "DEGRADED", down: "DOWN", paused: "PAUSED",
 const checkIds = config.checks.map((check) => check.id);
 const pingIds = config.checks.filter((check) => check.kind === "ping").map((check) => check.id);
 const labels = Object.fromEntries(config.checks.map((check) => [check.id, check.label]));
+const paused = new Set(config.checks.filter((check) => !check.enabled).map((check) => check.id));
 
 const latencyChart = makePlot(document.getElementById("latency-chart"), {
   series: config.checks.map((check) => check.label),
@@ -48,8 +49,9 @@ function setCell(row, field, text) {
 
 function showCheck(result) {
   const row = document.querySelector(`#checks tr[data-check="${result.check}"]`);
-  if (!row) return;
+  if (!row || paused.has(result.check)) return; // a disabled check keeps its PAUSED row
   const badge = row.querySelector('[data-field="status"]');
+  if (badge.dataset.status !== result.status) setCell(row, "since", format.timestamp(result.ts));
   badge.dataset.status = result.status;
   badge.textContent = LABELS[result.status] ?? result.status;
   setCell(row, "latency", format.milliseconds(result.latency_ms));
@@ -65,12 +67,14 @@ function showCheck(result) {
 function addRow(result) {
   const row = document.createElement("tr");
   const cells = [
-    new Date(result.ts * 1000).toLocaleString(),
+    format.timestamp(result.ts),
     labels[result.check] ?? `check ${result.check}`,
     null,
     format.milliseconds(result.latency_ms),
     result.loss_pct == null ? "–" : `${result.loss_pct.toFixed(0)} %`,
-    Object.entries(result.details ?? {}).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(" "),
+    Object.entries(result.details ?? {})
+      .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(",") : value}`)
+      .join(" "),
     result.error,
   ];
   for (const [i, text] of cells.entries()) {
@@ -93,7 +97,12 @@ function addRow(result) {
   while (body.rows.length > MAX_ROWS) body.lastElementChild.remove();
 }
 
-// Seed from the page: the last hour per check, merged in time order.
+for (const element of document.querySelectorAll("time[datetime]")) {
+  element.textContent = format.timestamp(Date.parse(element.dateTime) / 1000);
+}
+config.recent.forEach(addRow);
+
+// Seed the charts from the page: the last hour per check, merged in time order.
 const seeded = Object.values(config.history).flat().sort((a, b) => a.ts - b.ts);
 seeded.forEach(plot);
 const lastPerCheck = new Map(seeded.map((result) => [result.check, result]));
