@@ -23,7 +23,6 @@ import resource
 import selectors
 import socket
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -32,18 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="netmon-bench-checks-"))
-os.environ.update(
-    DATABASE_URL=f"sqlite:///{WORKDIR / 'bench.sqlite3'}",
-    REDIS_PREFIX="netmon-bench-checks",
-    DJANGO_SETTINGS_MODULE="NetWorkMonitor.settings",
-)
 
-import django  # noqa: E402
+from bench.environment import prepare  # noqa: E402
 
-import celery_app  # noqa: E402, F401  (configures Celery before Django apps load)
-
-django.setup()
+WORKDIR = prepare("bench-checks")
 
 import websockets  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -56,6 +47,8 @@ from tests import processes  # noqa: E402
 
 HOSTS = int(os.environ.get("BENCH_HOSTS", "2000"))
 INTERVAL_S = 30
+# At least 1.5 intervals: a check's first run is immediate and its next one joins its
+# phase up to 1.5 intervals later; only then is every slot predictable.
 WARMUP_S = float(os.environ.get("BENCH_WARMUP", "45"))
 WINDOW_S = float(os.environ.get("BENCH_WINDOW", "300"))
 CHROMIUM = "/usr/bin/chromium"

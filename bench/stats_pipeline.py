@@ -15,23 +15,16 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="netmon-bench-"))
-os.environ.update(
-    DATABASE_URL=f"sqlite:///{WORKDIR / 'bench.sqlite3'}",
-    REDIS_PREFIX="netmon-bench",
-    DJANGO_SETTINGS_MODULE="NetWorkMonitor.settings",
-)
 
-import django  # noqa: E402
+from bench.environment import prepare  # noqa: E402
 
-django.setup()
+WORKDIR = prepare("bench")
 
 from django.core.management import call_command  # noqa: E402
 

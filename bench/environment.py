@@ -1,0 +1,21 @@
+"""What every benchmark does first: a throwaway SQLite database, its own Redis prefix, then Django."""
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def prepare(name: str) -> Path:
+    """Point settings at a fresh work folder and set Django up; returns the folder."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"netmon-{name}-"))
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        REDIS_PREFIX=f"netmon-{name}",
+        DJANGO_SETTINGS_MODULE="NetWorkMonitor.settings",
+    )
+    import django
+
+    import celery_app  # noqa: F401  (configures Celery before Django's apps load)
+
+    django.setup()
+    return workdir
