@@ -27,6 +27,8 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
     # to 500 sockets spent most of its time queueing for that thread. ORM access
     # goes through database_sync_to_async, which closes old connections itself.
     database_free_messages: frozenset[str] = frozenset()
+    # Larger client frames are refused before they are parsed.
+    max_frame_chars = 64 * 1024
 
     async def dispatch(self, message: dict) -> None:
         if message["type"] in self.database_free_messages:
@@ -62,6 +64,9 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if text_data is None:
             await self.send_error("binary frames are not supported; send JSON text")
+            return
+        if len(text_data) > self.max_frame_chars:
+            await self.send_error(f"frame too large: at most {self.max_frame_chars} characters")
             return
         try:
             content = json.loads(text_data)

@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -255,3 +256,38 @@ class CheckResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host_check} @ {self.started_at:%Y-%m-%d %H:%M:%S}: {self.status}"
+
+
+class ChatRoom(models.Model):
+    """A chat room, made when someone first joins it by name. Any text is a valid name."""
+
+    name = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived = models.BooleanField(default=False, help_text="An archived room keeps its history and takes no messages.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def group(self) -> str:
+        """The channel-layer group: from the id, never from the name people typed."""
+        return f"chat.room.{self.pk}"
+
+
+class ChatMessage(models.Model):
+    MAX_LENGTH = 2000
+
+    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages")
+    text = models.TextField(max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["room", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.author} in {self.room}: {self.text[:50]}"

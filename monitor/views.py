@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from monitor.chat import host_room_name
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.live import host_summary, result_fields
 from monitor.models import CheckResult, Host
@@ -42,4 +43,5 @@ def host_detail(request, host_id: int):
         "recent": [result_fields(r) for r in reversed(recent)],
         "tcpFallback": TCP_FALLBACK,
     }
-    return render(request, "host_detail.html", {"host": host, "checks": checks, "config": config})
+    context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id)}
+    return render(request, "host_detail.html", context)

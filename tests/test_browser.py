@@ -21,11 +21,11 @@ async def browser():
         await chromium.close()
 
 
-async def log_in(page, base_url: str, username: str = "alice") -> None:
+async def log_in(page, base_url: str, username: str = "alice", password: str = PASSWORD) -> None:
     await page.goto(f"{base_url}/")
     await expect(page).to_have_url(f"{base_url}/accounts/login/?next=/")
     await page.fill("#id_username", username)
-    await page.fill("#id_password", PASSWORD)
+    await page.fill("#id_password", password)
     await page.click("button[type=submit]")
     await expect(page).to_have_url(f"{base_url}/")
 

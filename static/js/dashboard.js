@@ -1,6 +1,7 @@
 // The live dashboard: one card per agent host, fed by /ws/stats/.
 import { LiveSocket, showConnectionState } from "./live-socket.js";
 import { HostGrid } from "./host-grid.js";
+import { ChatPanel } from "./chat.js";
 import * as format from "./format.js";
 import { draw, makePlot } from "./charts.js";
 
@@ -195,6 +196,7 @@ function onFrame(frame) {
 }
 
 new LiveSocket("/ws/stats/", { onFrame, onState });
+new ChatPanel(document.getElementById("dashboard-chat-panel"), config.chatRoom);
 setInterval(() => {
   const now = Date.now() / 1000;
   for (const card of cards.values()) card.showFreshness(now);

@@ -36,6 +36,10 @@ export class LiveSocket {
         location.assign(`/accounts/login/?next=${encodeURIComponent(location.pathname)}`);
         return;
       }
+      if (event.code === 4400) {
+        this.onState("closed"); // the server refused what was asked for: retrying cannot help
+        return;
+      }
       // Jitter spreads the reconnects of many dashboards after a server restart.
       const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** this.failures) * (0.8 + Math.random() * 0.4);
       this.failures += 1;
@@ -58,5 +62,6 @@ export function showConnectionState(element, state, delayMs) {
   element.textContent =
     state === "live" ? "live" :
     state === "connecting" ? "connecting…" :
+    state === "closed" ? "closed" :
     `offline · retrying in ${Math.round(delayMs / 1000)} s`;
 }

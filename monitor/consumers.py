@@ -1,0 +1,106 @@
+"""The people-facing sockets: a personal echo channel and chat rooms."""
+
+import json
+import time
+
+from channels.db import database_sync_to_async
+
+from monitor import chat
+from monitor.models import ChatMessage
+from NetWorkMonitor.websocket import AuthenticatedJsonConsumer
+
+# Closes a chat socket whose room name cannot be used (after an error frame saying why).
+CLOSE_BAD_ROOM = 4400
+
+
+def echo_group(user_id: int) -> str:
+    return f"echo.user.{int(user_id)}"
+
+
+class EchoConsumer(AuthenticatedJsonConsumer):
+    """Every frame a user sends comes back, as `{"type": "echo", "data": <frame>}`, to all of
+    that user's open sockets and to nobody else's. The group is built from the user id."""
+
+    database_free_messages = frozenset({"echo.frame"})
+
+    async def group_names(self) -> list[str]:
+        return [echo_group(self.scope["user"].pk)]
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        if content["type"] == "ping":
+            await self.on_ping(content)
+            return
+        text = json.dumps({"type": "echo", "data": content, "ts": time.time()})
+        await self.channel_layer.group_send(echo_group(self.scope["user"].pk), {"type": "echo.frame", "text": text})
+
+    async def echo_frame(self, event: dict) -> None:
+        await self.send(text_data=event["text"])
+
+
+class ChatConsumer(AuthenticatedJsonConsumer):
+    """`/ws/chat/<room>/`: the last messages on join, then messages and presence live.
+
+    Client frames: `{"type": "message", "text": "..."}`. The author is always the
+    logged-in user. Messages over 2,000 characters, or past 10 per second per user,
+    get an error frame and are not sent.
+    """
+
+    database_free_messages = frozenset({"chat.message", "chat.presence"})
+    room = None
+
+    async def group_names(self) -> list[str]:
+        try:
+            name = chat.clean_room_name(self.scope["url_route"]["kwargs"]["room"])
+        except ValueError as exc:
+            self.room_problem = str(exc)
+            return []
+        self.room = await database_sync_to_async(chat.open_room)(name)
+        return [self.room.group]
+
+    async def welcome(self) -> None:
+        if self.room is None:
+            await self.send_error(self.room_problem)
+            await self.close(code=CLOSE_BAD_ROOM)
+            return
+        messages = await database_sync_to_async(chat.recent_messages)(self.room.pk)
+        await self.send_json(
+            {"type": "history", "room": self.room.name, "archived": self.room.archived, "messages": messages}
+        )
+        await chat.enter(self.room.pk, self.channel_name, self.scope["user"].get_username())
+        await self.announce_presence()
+
+    async def disconnect(self, code: int) -> None:
+        await super().disconnect(code)
+        if self.room is not None:
+            await chat.leave(self.room.pk, self.channel_name)
+            await self.announce_presence()
+
+    async def announce_presence(self) -> None:
+        text = json.dumps({"type": "presence", "users": await chat.present(self.room.pk)})
+        await self.channel_layer.group_send(self.room.group, {"type": "chat.presence", "text": text})
+
+    async def on_message(self, content: dict) -> None:
+        text = content.get("text")
+        if not isinstance(text, str) or not text.strip():
+            await self.send_error('a message needs a non-empty "text"')
+            return
+        if len(text) > ChatMessage.MAX_LENGTH:
+            await self.send_error(f"message too long: {len(text)} characters, at most {ChatMessage.MAX_LENGTH}")
+            return
+        user = self.scope["user"]
+        if not await chat.allow_message(user.pk):
+            await self.send_error(f"too many messages: at most {chat.MESSAGES_PER_SECOND} per second")
+            return
+        try:
+            fields = await database_sync_to_async(chat.save_message)(self.room.pk, user, text)
+        except chat.RoomArchived:
+            await self.send_error("this room is archived: it takes no new messages")
+            return
+        text = chat.encode_message(self.room, fields)
+        await self.channel_layer.group_send(self.room.group, {"type": "chat.message", "text": text})
+
+    async def chat_message(self, event: dict) -> None:
+        await self.send(text_data=event["text"])
+
+    async def chat_presence(self, event: dict) -> None:
+        await self.send(text_data=event["text"])
