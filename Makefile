@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks vendor venv
+.PHONY: run test lint bench bench-checks bench-chat vendor venv
 
 run: venv
 	scripts/run.sh
@@ -29,6 +29,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# 200 chat users in one room, one message per second each (BENCH_USERS, BENCH_SECONDS to change).
+bench-chat: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/chat_room.py
 
 # Refresh the vendored front-end libraries from npm (their files are committed).
 vendor:

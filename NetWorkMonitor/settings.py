@@ -174,6 +174,10 @@ TCP_STATES_EVERY = env_float("TCP_STATES_EVERY", 5.0, minimum=0)
 CHECKS_MAX_CONCURRENCY = env_int("CHECKS_MAX_CONCURRENCY", 1000, minimum=1)
 CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, minimum=1)
 
+# --- Chat -------------------------------------------------------------------------------
+# Messages posted within this window share one save and one frame per room (0: no wait).
+CHAT_BATCH_MS = env_float("CHAT_BATCH_MS", 15.0, minimum=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -18,12 +18,17 @@ def summary_ms(seconds: list[float]) -> dict:
             "max": round(max(ms), 3), "n": len(ms)}  # fmt: skip
 
 
-def dashboard_session() -> str:
-    """A logged-in session cookie ("name=value") for the benchmark's dashboards."""
-    user, _ = get_user_model().objects.get_or_create(username="bench")
+def session_cookie(user) -> str:
+    """A logged-in session cookie ("name=value") for `user`."""
     client = Client()
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def dashboard_session() -> str:
+    """A logged-in session cookie for the benchmark's dashboards."""
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    return session_cookie(user)
 
 
 def free_port() -> int:

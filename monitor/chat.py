@@ -4,10 +4,10 @@ Database functions are sync (consumers call them through database_sync_to_async)
 presence and the rate limit live in Redis, shared by every daphne process.
 """
 
-import json
 import time
 import unicodedata
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -20,10 +20,6 @@ MAX_ROOM_NAME = 100
 MESSAGES_PER_SECOND = 10
 DASHBOARD_ROOM = "ops"
 PRESENCE_TTL_S = 24 * 3600  # a crashed server's sockets do not stay "present" forever
-
-
-class RoomArchived(Exception):
-    pass
 
 
 def clean_room_name(raw: str) -> str:
@@ -50,13 +46,19 @@ def open_room(name: str) -> ChatRoom:
     return room
 
 
-def save_message(room_id: int, user, text: str) -> dict:
-    """Save a message unless the room is archived (read under lock); returns its fields."""
+def save_messages(room_id: int, batch) -> list[dict] | None:
+    """Save a batch of posted messages in one transaction; None (nothing saved) if the room is archived."""
     with transaction.atomic():
         if ChatRoom.objects.select_for_update().filter(pk=room_id, archived=True).exists():
-            raise RoomArchived
-        message = ChatMessage.objects.create(room_id=room_id, author=user, text=text)
-    return message_fields(message, user.get_username())
+            return None
+        messages = ChatMessage.objects.bulk_create(
+            ChatMessage(room_id=room_id, author_id=p.user_id, text=p.text, created_at=_aware(p.ts)) for p in batch
+        )
+    return [message_fields(m, p.username) for m, p in zip(messages, batch, strict=True)]
+
+
+def _aware(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
 
 
 def recent_messages(room_id: int, limit: int = HISTORY) -> list[dict]:
@@ -66,10 +68,6 @@ def recent_messages(room_id: int, limit: int = HISTORY) -> list[dict]:
 
 def message_fields(message: ChatMessage, author: str) -> dict:
     return {"id": message.pk, "author": author, "text": message.text, "ts": message.created_at.timestamp()}
-
-
-def encode_message(room: ChatRoom, fields: dict) -> str:
-    return json.dumps({"type": "message", "room": room.name, **fields})
 
 
 # --- Redis: presence and rate ----------------------------------------------------------

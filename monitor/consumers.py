@@ -5,7 +5,7 @@ import time
 
 from channels.db import database_sync_to_async
 
-from monitor import chat
+from monitor import chat, chat_outbox
 from monitor.models import ChatMessage
 from NetWorkMonitor.websocket import AuthenticatedJsonConsumer
 
@@ -42,7 +42,8 @@ class ChatConsumer(AuthenticatedJsonConsumer):
 
     Client frames: `{"type": "message", "text": "..."}`. The author is always the
     logged-in user. Messages over 2,000 characters, or past 10 per second per user,
-    get an error frame and are not sent.
+    get an error frame and are not sent. Messages arrive in `{"type": "messages"}`
+    frames, batched per room (see chat_outbox).
     """
 
     database_free_messages = frozenset({"chat.message", "chat.presence"})
@@ -91,13 +92,8 @@ class ChatConsumer(AuthenticatedJsonConsumer):
         if not await chat.allow_message(user.pk):
             await self.send_error(f"too many messages: at most {chat.MESSAGES_PER_SECOND} per second")
             return
-        try:
-            fields = await database_sync_to_async(chat.save_message)(self.room.pk, user, text)
-        except chat.RoomArchived:
-            await self.send_error("this room is archived: it takes no new messages")
-            return
-        text = chat.encode_message(self.room, fields)
-        await self.channel_layer.group_send(self.room.group, {"type": "chat.message", "text": text})
+        # Saved (through database_sync_to_async) and sent with the room's next batch.
+        chat_outbox.post(self.room, user, self.channel_name, text)
 
     async def chat_message(self, event: dict) -> None:
         await self.send(text_data=event["text"])

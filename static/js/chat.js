@@ -29,9 +29,9 @@ export class ChatPanel {
       this.form.elements.text.disabled = frame.archived;
       this.form.elements.text.placeholder = frame.archived ? "This room is archived" : "Message";
       frame.messages.forEach((message) => this.add(message));
-    } else if (frame.type === "message") {
+    } else if (frame.type === "messages") {
       this.error.hidden = true;
-      this.add(frame);
+      frame.messages.forEach((message) => this.add(message));
     } else if (frame.type === "presence") {
       this.presence.textContent = frame.users.length ? `here: ${frame.users.join(", ")}` : "";
     } else if (frame.type === "error") {
