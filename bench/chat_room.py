@@ -8,11 +8,9 @@ to receipt, all receivers), messages lost, and messages refused.
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +23,7 @@ WORKDIR = prepare("bench-chat")
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from bench.common import free_port, session_cookie, summary_ms  # noqa: E402
+from bench.common import free_port, run_facts, save_results, session_cookie, summary_ms  # noqa: E402
 from tests import processes  # noqa: E402
 
 USERS = int(os.environ.get("BENCH_USERS", "200"))
@@ -69,8 +67,7 @@ def main() -> None:
     lost = sum(USERS - received.get(key, 0) for key in sent)
     latencies = [ms / 1000 for out in outputs for ms in out["latencies_ms"]]
     results = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
+        **run_facts(),
         "users": USERS,
         "seconds": SECONDS,
         "messages_sent": len(sent),
@@ -80,14 +77,11 @@ def main() -> None:
         "errors": sum(out["error_count"] for out in outputs),
         "error_samples": sorted({e for out in outputs for e in out["errors"]}),
         "sockets_closed_early": sum(out["closed_early"] for out in outputs),
-        "delivery_ms": summary_ms(latencies) if latencies else None,
+        "delivery_ms": summary_ms(latencies),
         "deliveries_per_second": round(len(latencies) / SECONDS, 1),
     }
     print(json.dumps(results, indent=1))
-    out = ROOT / "bench" / "results" / f"chat-room-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
-    print(f"written to {out.relative_to(ROOT)}")
+    save_results("chat-room", results)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import bisect
 import itertools
 import json
 import os
-import platform
 import resource
 import selectors
 import socket
@@ -40,7 +39,7 @@ import websockets  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.common import dashboard_session, free_port, summary_ms  # noqa: E402
+from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
 from monitor.models import Check, CheckResult, Host  # noqa: E402
 from monitor.scheduling import phase  # noqa: E402
 from tests import processes  # noqa: E402
@@ -202,20 +201,16 @@ def main() -> None:
         listener.join(WINDOW_S + 60)
     targets.stop()
     results = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
+        **run_facts(),
         "hosts": HOSTS,
         "interval_s": INTERVAL_S,
         "window_s": WINDOW_S,
         **analyse(window, targets.accepted),
-        "result_to_dashboard_ms": summary_ms(delays) if delays else None,
+        "result_to_dashboard_ms": summary_ms(delays),
         "dashboard": render,
     }
     print(json.dumps(results, indent=1))
-    out = ROOT / "bench" / "results" / f"checks-scale-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
-    print(f"written to {out.relative_to(ROOT)}")
+    save_results("checks-scale", results)
 
 
 if __name__ == "__main__":

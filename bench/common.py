@@ -1,7 +1,12 @@
 """Helpers the benchmarks share. Import after django.setup()."""
 
+import json
+import os
+import platform
 import socket
 import statistics
+from datetime import UTC, datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,7 +17,10 @@ def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
 
 
-def summary_ms(seconds: list[float]) -> dict:
+def summary_ms(seconds: list[float]) -> dict | None:
+    """p50/p99/max in milliseconds of durations in seconds; None when there are none."""
+    if not seconds:
+        return None
     ms = [s * 1000 for s in seconds]
     return {"p50": round(percentile(ms, 50), 3), "p99": round(percentile(ms, 99), 3),
             "max": round(max(ms), 3), "n": len(ms)}  # fmt: skip
@@ -35,3 +43,20 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def run_facts() -> dict:
+    """When and where a benchmark ran, recorded with its results."""
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
+    }
+
+
+def save_results(name: str, results: dict) -> None:
+    """Write results to bench/results/<name>-<UTC time>.json and say where."""
+    folder = Path(__file__).resolve().parent / "results"
+    folder.mkdir(exist_ok=True)
+    out = folder / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    out.write_text(json.dumps(results, indent=1))
+    print(f"written to bench/results/{out.name}")

@@ -12,11 +12,9 @@ Everything runs on loopback, against a throwaway SQLite database and its own Red
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +26,7 @@ WORKDIR = prepare("bench")
 
 from django.core.management import call_command  # noqa: E402
 
-from bench.common import dashboard_session, free_port, summary_ms  # noqa: E402
+from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
 from stats.agent import encode  # noqa: E402
 from stats.publisher import FramePublisher  # noqa: E402
 from stats.sampler import Sampler  # noqa: E402
@@ -121,8 +119,7 @@ def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
 def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"sample cost (ms, n={SAMPLES}) ...", flush=True)
-    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
-               "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
+    results = {**run_facts(),
                "sample_ms": sample_cost(), "publish_ms": publish_cost(), "fan_out": []}  # fmt: skip
     print(json.dumps({k: results[k] for k in ("sample_ms", "publish_ms")}, indent=1), flush=True)
     port, cookie, host = free_port(), dashboard_session(), processes.agent_name("bench")
@@ -132,10 +129,7 @@ def main() -> None:
             level = fan_out(port, cookie, host, clients)
             results["fan_out"].append(level)
             print(json.dumps(level), flush=True)
-    out = ROOT / "bench" / "results" / f"stats-pipeline-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=1))
-    print(f"written to {out.relative_to(ROOT)}")
+    save_results("stats-pipeline", results)
 
 
 if __name__ == "__main__":
