@@ -59,6 +59,10 @@ app.conf.beat_schedule = {
         # Claims are in the database: a skipped tick only means the next one claims more.
         "options": {"expires": 1},
     },
+    "resend-pending-notifications": {
+        "task": "monitor.resend_pending_notifications",
+        "schedule": timedelta(seconds=10),
+    },
     "prune-check-results": {
         "task": "monitor.prune_results",
         "schedule": timedelta(minutes=10),

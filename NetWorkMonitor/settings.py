@@ -178,6 +178,10 @@ CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, m
 # Messages posted within this window share one save and one frame per room (0: no wait).
 CHAT_BATCH_MS = env_float("CHAT_BATCH_MS", 15.0, minimum=0)
 
+# --- Alerts -----------------------------------------------------------------------------
+# A pending notification not attempted for this long is re-queued by the sweep.
+NOTIFY_RESEND_AFTER_S = env_float("NOTIFY_RESEND_AFTER_S", 60.0, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

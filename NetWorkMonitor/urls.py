@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from monitor import chat_views
+from monitor import alert_views, chat_views
 from monitor import views as monitor_views
 from NetWorkMonitor import health
 from stats import views as stats_views
@@ -11,6 +11,7 @@ urlpatterns = [
     path("", stats_views.dashboard, name="dashboard"),
     path("hosts/<int:host_id>/", monitor_views.host_detail, name="host_detail"),
     path("hosts/grid.json", monitor_views.host_grid_json, name="host_grid_json"),
+    path("alerts/", alert_views.alert_history, name="alerts"),
     path("chat/", chat_views.chat_index, name="chat"),
     path("chat/<str:room>/", chat_views.chat_room, name="chat_room"),
     path("healthz", health.healthz, name="healthz"),

@@ -5,7 +5,7 @@ import time
 
 from channels.db import database_sync_to_async
 
-from monitor import chat, chat_outbox
+from monitor import alerting, chat, chat_outbox
 from monitor.models import ChatMessage
 from NetWorkMonitor.websocket import AuthenticatedJsonConsumer
 
@@ -99,4 +99,36 @@ class ChatConsumer(AuthenticatedJsonConsumer):
         await self.send(text_data=event["text"])
 
     async def chat_presence(self, event: dict) -> None:
+        await self.send(text_data=event["text"])
+
+
+class AlertConsumer(AuthenticatedJsonConsumer):
+    """`/ws/alerts/`: the user's own alert channel.
+
+    On connect `{"type": "alerts", "alerts": [...]}` with the user's open alerts;
+    then `{"type": "alert", "event": "firing" | "resolved" | "acknowledged", "alert":
+    {...}}` as they happen. `{"type": "ack", "id": <alert id>}` acknowledges one of
+    the user's alerts; every recipient sees the acknowledgement at once.
+    """
+
+    database_free_messages = frozenset({"alert.frame"})
+
+    async def group_names(self) -> list[str]:
+        return [alerting.user_group(self.scope["user"].pk)]
+
+    async def welcome(self) -> None:
+        alerts = await database_sync_to_async(alerting.open_alerts_for)(self.scope["user"])
+        await self.send_json({"type": "alerts", "alerts": alerts})
+
+    async def on_ack(self, content: dict) -> None:
+        alert_id = content.get("id")
+        if type(alert_id) is not int:
+            await self.send_error('"id" must be the id of an alert')
+            return
+        try:
+            await database_sync_to_async(alerting.acknowledge)(alert_id, self.scope["user"])
+        except alerting.NotYours as exc:
+            await self.send_error(str(exc))
+
+    async def alert_frame(self, event: dict) -> None:
         await self.send(text_data=event["text"])

@@ -18,6 +18,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from monitor import live
+from monitor.alerting import evaluate_hosts
 from monitor.checks import execute
 from monitor.checks.base import CheckSpec
 from monitor.results import Finished, save_results
@@ -71,11 +72,19 @@ class CheckRunner:
         except Exception:
             logger.exception("could not save %d check results", len(batch))
             return
+        self._loop.run_in_executor(self._writer, evaluate_alerts, recorded)  # after the frames, not before
         try:
             frames = live.frames(recorded)
             await asyncio.gather(*(self._layer.group_send(g, {"type": "stats.frame", "text": t}) for g, t in frames))
         except Exception:  # Redis away: results are saved, the pages catch up on the next batch
             logger.exception("could not publish %d check results", len(batch))
+
+
+def evaluate_alerts(recorded) -> None:
+    try:
+        evaluate_hosts(recorded)
+    except Exception:
+        logger.exception("could not evaluate alert rules for %d hosts", len(recorded.hosts))
 
 
 def raise_open_file_limit() -> None:

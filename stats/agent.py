@@ -6,6 +6,8 @@ import logging
 
 from django.conf import settings
 
+from monitor.alert_rules import agent_readings
+from monitor.alerting import agent_evaluator
 from stats.persistence import SampleBuffer
 from stats.publisher import FramePublisher
 from stats.sampler import Sampler
@@ -29,7 +31,15 @@ class AgentRuntime:
         frame = self.sampler.sample()
         self._publish(frame)
         self.buffer.add(frame)
+        self._evaluate_alerts(frame)
         return frame
+
+    def _evaluate_alerts(self, frame: dict) -> None:
+        try:
+            readings = {f"agent:{frame['host']}": (frame["host"], agent_readings(frame))}
+            agent_evaluator().evaluate_and_record(readings, frame["ts"])
+        except Exception:  # alerting trouble must not stop the live charts
+            logger.exception("could not evaluate alert rules for this tick")
 
     def _publish(self, frame: dict) -> None:
         # Live delivery first: persistence is batched and must not delay the frame.

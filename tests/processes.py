@@ -102,8 +102,8 @@ def checks_worker(name: str):
     return running(command, logged(" ready."))
 
 
-def tasks_worker(name: str):
-    """A general worker: the check dispatcher and maintenance."""
+def tasks_worker(name: str, **env: str):
+    """A general worker: the check dispatcher, notifications and maintenance."""
     command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", TASKS_QUEUE,
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."))
+    return running(command, logged(" ready."), **env)

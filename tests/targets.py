@@ -3,6 +3,8 @@ a black hole, and test hosts in network namespaces."""
 
 import datetime
 import http.server
+import json
+import queue
 import shutil
 import socket
 import ssl
@@ -231,3 +233,32 @@ def run_in_namespace(setup: str, code: str, timeout: float = 60) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"namespace run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done.stdout
+
+
+# --- Webhook receiver ------------------------------------------------------------------
+
+
+class _WebhookHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.server.received.put(json.loads(body or b"{}"))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def webhook_receiver() -> Iterator[tuple[str, queue.Queue]]:
+    """A JSON webhook on loopback; yields (Apprise URL, queue of received JSON bodies)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _WebhookHandler)
+    server.received = queue.Queue()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"json://127.0.0.1:{server.server_address[1]}/hook", server.received
+    finally:
+        server.shutdown()
+        server.server_close()

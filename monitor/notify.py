@@ -1,0 +1,17 @@
+"""Sending one notification through Apprise, with the reason when it fails."""
+
+import apprise
+
+
+def send(url: str, title: str, body: str) -> str:
+    """Send; returns "" on success or the reason it failed."""
+    notifier = apprise.Apprise()
+    if not notifier.add(url):
+        return "Apprise does not understand this URL"
+    # Apprise reports failures only in its log: capture it for this one send.
+    with apprise.LogCapture(level=apprise.logging.WARNING, fmt="%(message)s") as log:
+        ok = notifier.notify(title=title, body=body)
+        reason = log.getvalue().strip().splitlines()
+    if ok:
+        return ""
+    return (reason[-1] if reason else "Apprise reported a failure")[:500]
