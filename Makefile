@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks bench-chat vendor venv
+.PHONY: run test lint bench bench-checks bench-chat bench-alerts vendor venv
 
 run: venv
 	scripts/run.sh
@@ -33,6 +33,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # 200 chat users in one room, one message per second each (BENCH_USERS, BENCH_SECONDS to change).
 bench-chat: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/chat_room.py
+
+# 1,000 rules against 50 hosts, and alert-to-browser latency.
+bench-alerts: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/alerts.py
 
 # Refresh the vendored front-end libraries from npm (their files are committed).
 vendor:

@@ -26,7 +26,7 @@ class RuleSpec:
 class State:
     state: str = OK
     since: float = 0.0  # when the current state began (pending: when the breach began)
-    value: float | None = None
+    value: float | None = None  # the reading that entered this state
 
 
 def breached(rule: RuleSpec, value: float) -> bool:
@@ -43,16 +43,17 @@ def step(rule: RuleSpec, current: State, value: float | None, now: float) -> tup
     "resolved") or None. A missing reading changes nothing."""
     if value is None:
         return current, None
+    # Unchanged states are returned as they are: this runs for every active rule on every reading.
     if current.state == FIRING:
         if recovered(rule, value):
             return State(RESOLVED, now, value), RESOLVED
-        return State(FIRING, current.since, value), None
+        return current, None
     if not breached(rule, value):
         return (current if current.state in (OK, RESOLVED) else State(OK, now, value)), None
     started = current.since if current.state == PENDING else now
     if now - started >= rule.for_seconds:
         return State(FIRING, now, value), FIRING
-    return State(PENDING, started, value), None
+    return (current if current.state == PENDING else State(PENDING, started, value)), None
 
 
 class RuleIndex:
@@ -67,19 +68,16 @@ class RuleIndex:
         groups: dict[tuple[str, str], list[RuleSpec]] = defaultdict(list)
         for rule in rules:
             groups[rule.metric, rule.comparison].append(rule)
-        self.groups = {}
-        for key, members in groups.items():
+        # metric -> [(comparison, sorted thresholds, rules in that order)]
+        self.by_metric: dict[str, list[tuple[str, list[float], list[RuleSpec]]]] = defaultdict(list)
+        for (metric, comparison), members in groups.items():
             members.sort(key=lambda r: r.threshold)
-            self.groups[key] = ([r.threshold for r in members], members)
-        self.metrics = {metric for metric, _ in groups}
+            self.by_metric[metric].append((comparison, [r.threshold for r in members], members))
+        self.metrics = set(self.by_metric)
 
     def breached(self, metric: str, value: float) -> list[RuleSpec]:
         found = []
-        for comparison in COMPARE:
-            group = self.groups.get((metric, comparison))
-            if group is None:
-                continue
-            thresholds, rules = group
+        for comparison, thresholds, rules in self.by_metric.get(metric, ()):
             if comparison == ">":
                 found += rules[: bisect.bisect_left(thresholds, value)]
             elif comparison == ">=":

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from monitor.alerting import rules_of
+from monitor.chat import alert_room_name
 from monitor.models import AlertEvent, Severity
 
 PAGE = 200
@@ -33,8 +34,11 @@ def alert_history(request):
             day = None
         if day:
             events = events.filter(**{f"created_at__{lookup}": timezone.make_aware(datetime.combine(day, bound))})
+    shown = list(events[:PAGE])
+    for event in shown:
+        event.room = alert_room_name(event.alert_id)  # each alert has its own chat room
     context = {
-        "events": events[:PAGE],
+        "events": shown,
         "filters": filters,
         "kinds": AlertEvent.Kind.values,
         "severities": Severity.values,

@@ -25,7 +25,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 
 from monitor import alert_rules
-from monitor.alert_rules import FIRING, OK, RESOLVED, RuleIndex, RuleSpec, State
+from monitor.alert_rules import FIRING, PENDING, RuleIndex, RuleSpec, State
 from monitor.models import (
     AGENT_METRICS,
     HOST_METRICS,
@@ -45,6 +45,7 @@ from NetWorkMonitor.loop_thread import start_loop_thread
 logger = logging.getLogger(__name__)
 
 RELOAD_EVERY_S = 5.0  # rule edits in admin take effect within this
+IDLE = State()
 
 
 def user_group(user_id: int) -> str:
@@ -65,7 +66,8 @@ class Evaluator:
     def __init__(self, metrics: frozenset[str]) -> None:
         self.metrics = metrics
         self.loaded_at = -math.inf
-        self.states: dict[str, dict[int, State]] = defaultdict(dict)  # subject -> rule id -> non-OK state
+        # subject -> metric -> rule id -> state, for rules that are not OK (pending or firing)
+        self.states: dict[str, dict[str, dict[int, State]]] = defaultdict(lambda: defaultdict(dict))
         self.rules: dict[int, RuleSpec] = {}
 
     # --- loading ---------------------------------------------------------------------
@@ -92,12 +94,13 @@ class Evaluator:
         )
         self.indexes: dict[str, RuleIndex] = {}
         # Keep pending states of rules that still exist; firing ones come from the database.
-        for subject, states in self.states.items():
-            self.states[subject] = {rid: s for rid, s in states.items() if rid in self.rules and s.state != FIRING}
+        for by_metric in self.states.values():
+            for metric, states in by_metric.items():
+                by_metric[metric] = {rid: s for rid, s in states.items() if rid in self.rules and s.state != FIRING}
         for rule_id, subject, since, value in Alert.objects.filter(
             rule_id__in=self.rules, state=AlertState.FIRING
         ).values_list("rule_id", "subject", "since", "value"):
-            self.states[subject][rule_id] = State(FIRING, since.timestamp(), value)
+            self.states[subject][self.rules[rule_id].metric][rule_id] = State(FIRING, since.timestamp(), value)
         self.loaded_at = now
 
     def host_of(self, subject: str) -> int | None:
@@ -136,28 +139,36 @@ class Evaluator:
         `readings`: subject -> (label, {metric: value}). Pure apart from the loaded rules.
         """
         transitions = []
+        step = alert_rules.step
         for subject, (label, values) in readings.items():
-            if self.silenced(subject):
+            if self.windows and self.silenced(subject):
                 continue  # maintenance: nothing fires or resolves until the window ends
             index = self.index_for(subject)
-            states = self.states[subject]
+            by_metric = self.states[subject]
             for metric, value in values.items():
-                if metric not in index.metrics:
-                    continue
-                candidates = {rule.id: rule for rule in index.breached(metric, value)}
-                for rule_id in states:
-                    rule = self.rules.get(rule_id)
-                    if rule is not None and rule.metric == metric:
-                        candidates[rule_id] = rule
-                for rule in candidates.values():
-                    new, transition = alert_rules.step(rule, states.get(rule.id, State()), value, now)
-                    if new.state in (OK, RESOLVED):
-                        states.pop(rule.id, None)
-                    else:
-                        states[rule.id] = new
-                    if transition:
-                        transitions.append(Transition(rule.id, subject, label, transition, value, now))
+                active = by_metric.get(metric)
+                breached = index.breached(metric, value) if metric in index.metrics else ()
+                if not breached and not active:
+                    continue  # the common case: nothing breached, nothing pending or firing
+                if active is None:
+                    active = by_metric[metric]
+                stepped = set()
+                for rule in breached:
+                    stepped.add(rule.id)
+                    self._step(rule, active, value, now, subject, label, transitions, step)
+                for rule_id in [rid for rid in active if rid not in stepped]:  # no longer breached
+                    self._step(self.rules[rule_id], active, value, now, subject, label, transitions, step)
         return transitions
+
+    @staticmethod
+    def _step(rule, active, value, now, subject, label, transitions, step) -> None:
+        new, transition = step(rule, active.get(rule.id, IDLE), value, now)
+        if new.state == PENDING or new.state == FIRING:
+            active[rule.id] = new
+        else:
+            active.pop(rule.id, None)
+        if transition:
+            transitions.append(Transition(rule.id, subject, label, transition, value, now))
 
     def evaluate_and_record(self, readings: dict[str, tuple[str, dict[str, float]]], now: float | None = None) -> None:
         now = time.time() if now is None else now

@@ -38,6 +38,10 @@ def host_room_name(host_id: int) -> str:
     return f"host-{int(host_id)}"
 
 
+def alert_room_name(alert_id: int) -> str:
+    return f"alert-{int(alert_id)}"
+
+
 # --- database ------------------------------------------------------------------------
 
 

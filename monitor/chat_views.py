@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from monitor import chat
-from monitor.models import ChatRoom, Host
+from monitor.models import Alert, ChatRoom, Host
 
 HOST_ROOM = re.compile(r"^host-(\d+)$")
+ALERT_ROOM = re.compile(r"^alert-(\d+)$")
 
 
 @login_required
@@ -37,7 +38,10 @@ def chat_room(request, room: str):
         name = chat.clean_room_name(room)
     except ValueError as exc:
         return HttpResponseBadRequest(f"Room name not usable: {exc}")
-    host = None
+    host = alert = None
     if match := HOST_ROOM.match(name):
         host = Host.objects.filter(pk=int(match[1])).first()
-    return render(request, "chat_room.html", {"room": name, "host": host, "config": {"room": name}})
+    elif match := ALERT_ROOM.match(name):
+        alert = Alert.objects.filter(pk=int(match[1])).select_related("rule").first()
+    context = {"room": name, "host": host, "alert": alert, "config": {"room": name}}
+    return render(request, "chat_room.html", context)

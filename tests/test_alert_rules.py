@@ -48,8 +48,8 @@ def test_pending_then_ok():
 
 def test_hysteresis_resolves_only_below_the_recovery_threshold():
     firing = State(FIRING, 0, 95)
-    assert step(CPU_90, firing, 85, 20) == (State(FIRING, 0, 85), None)  # below 90, above 80: still firing
-    assert step(CPU_90, firing, 80.1, 21) == (State(FIRING, 0, 80.1), None)
+    assert step(CPU_90, firing, 85, 20) == (firing, None)  # below 90, above 80: still firing
+    assert step(CPU_90, firing, 80.1, 21) == (firing, None)
     # Recovered once the condition no longer holds against the recovery threshold: not "> 80".
     assert step(CPU_90, firing, 80, 22) == (State(RESOLVED, 22, 80), RESOLVED)
 

@@ -72,3 +72,18 @@ def test_chat_history_is_searchable_and_rooms_archivable_in_admin(alice, client_
     assert "1 rooms archived." in response.content.decode()
     room.refresh_from_db()
     assert room.archived
+
+
+def test_each_alert_has_a_room_linked_from_the_alert_history(alice, client_of):
+    from monitor.alerting import Evaluator
+    from monitor.models import AGENT_METRICS, Alert
+    from tests.test_alerts import fire, make_rule
+
+    make_rule(alice, name="cpu <high>")
+    fire(Evaluator(AGENT_METRICS), "agent:web-1", 99)
+    alert = Alert.objects.get()
+    client = client_of(alice)
+    assert f'href="/chat/alert-{alert.pk}/"' in client.get("/alerts/").content.decode()
+    room_page = client.get(f"/chat/alert-{alert.pk}/").content.decode()
+    assert "about alert" in room_page
+    assert "cpu &lt;high&gt; on web-1" in room_page
