@@ -21,7 +21,7 @@ class EchoConsumer(AuthenticatedJsonConsumer):
     """Every frame a user sends comes back, as `{"type": "echo", "data": <frame>}`, to all of
     that user's open sockets and to nobody else's. The group is built from the user id."""
 
-    database_free_messages = frozenset({"echo.frame"})
+    passthrough_messages = frozenset({"echo.frame"})
 
     async def group_names(self) -> list[str]:
         return [echo_group(self.scope["user"].pk)]
@@ -33,9 +33,6 @@ class EchoConsumer(AuthenticatedJsonConsumer):
         text = json.dumps({"type": "echo", "data": content, "ts": time.time()})
         await self.channel_layer.group_send(echo_group(self.scope["user"].pk), {"type": "echo.frame", "text": text})
 
-    async def echo_frame(self, event: dict) -> None:
-        await self.send(text_data=event["text"])
-
 
 class ChatConsumer(AuthenticatedJsonConsumer):
     """`/ws/chat/<room>/`: the last messages on join, then messages and presence live.
@@ -46,7 +43,7 @@ class ChatConsumer(AuthenticatedJsonConsumer):
     frames, batched per room (see chat_outbox).
     """
 
-    database_free_messages = frozenset({"chat.message", "chat.presence"})
+    passthrough_messages = frozenset({"chat.message", "chat.presence"})
     room = None
 
     async def group_names(self) -> list[str]:
@@ -95,12 +92,6 @@ class ChatConsumer(AuthenticatedJsonConsumer):
         # Saved (through database_sync_to_async) and sent with the room's next batch.
         chat_outbox.post(self.room, user, self.channel_name, text)
 
-    async def chat_message(self, event: dict) -> None:
-        await self.send(text_data=event["text"])
-
-    async def chat_presence(self, event: dict) -> None:
-        await self.send(text_data=event["text"])
-
 
 class AlertConsumer(AuthenticatedJsonConsumer):
     """`/ws/alerts/`: the user's own alert channel.
@@ -111,7 +102,7 @@ class AlertConsumer(AuthenticatedJsonConsumer):
     the user's alerts; every recipient sees the acknowledgement at once.
     """
 
-    database_free_messages = frozenset({"alert.frame"})
+    passthrough_messages = frozenset({"alert.frame"})
 
     async def group_names(self) -> list[str]:
         return [alerting.user_group(self.scope["user"].pk)]
@@ -129,6 +120,3 @@ class AlertConsumer(AuthenticatedJsonConsumer):
             await database_sync_to_async(alerting.acknowledge)(alert_id, self.scope["user"])
         except alerting.NotYours as exc:
             await self.send_error(str(exc))
-
-    async def alert_frame(self, event: dict) -> None:
-        await self.send(text_data=event["text"])

@@ -14,7 +14,7 @@ class StatsConsumer(AuthenticatedJsonConsumer):
     to receive that host's full check results.
     """
 
-    database_free_messages = frozenset({"stats.frame"})
+    passthrough_messages = frozenset({"stats.frame"})  # encoded once by the sender
 
     async def group_names(self) -> list[str]:
         return [STATS_GROUP]
@@ -24,10 +24,6 @@ class StatsConsumer(AuthenticatedJsonConsumer):
         # the page drops a frame it has already seen (same host and seq).
         for text in await latest.all_frames():
             await self.send(text_data=text)
-
-    async def stats_frame(self, event: dict) -> None:
-        # Encoded once by the sender; passed through untouched to every socket.
-        await self.send(text_data=event["text"])
 
     async def on_watch(self, content: dict) -> None:
         host_id = content.get("host")
