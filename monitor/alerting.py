@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.db import close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from monitor import alert_rules
 from monitor.alert_rules import FIRING, PENDING, RuleIndex, RuleSpec, State
@@ -314,17 +314,18 @@ def rules_of(user, prefix: str = "") -> Q:
 
 
 def open_alerts_for(user) -> list[dict]:
+    firing_events = Prefetch(
+        "events", queryset=AlertEvent.objects.filter(kind=AlertEvent.Kind.FIRING), to_attr="firing_events"
+    )
     alerts = (
         Alert.objects.filter(rules_of(user), state=AlertState.FIRING)
         .distinct()
         .select_related("rule", "acknowledged_by")
+        .prefetch_related(firing_events)
         .order_by("-since")
     )
-    fields = []
-    for alert in alerts:
-        event = alert.events.filter(kind=AlertEvent.Kind.FIRING).first()
-        fields.append(alert_fields(alert, event) if event else None)
-    return [f for f in fields if f]
+    # Events are ordered newest first: the message of the firing that opened the alert.
+    return [alert_fields(alert, alert.firing_events[0]) for alert in alerts if alert.firing_events]
 
 
 class NotYours(Exception):

@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from monitor import tasks
@@ -176,9 +178,6 @@ def test_notifications_are_sent_and_each_attempt_is_recorded(alice, transactiona
     ],
 )
 def test_invalid_rules_are_rejected_in_admin(transactional_db, fields, message):
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
     root = get_user_model().objects.create_superuser("root", password="pw-for-tests-only")
     client = Client()
     client.force_login(root)

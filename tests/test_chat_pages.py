@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from monitor.models import ChatMessage, ChatRoom, Host
+from monitor.alerting import Evaluator
+from monitor.models import AGENT_METRICS, Alert, ChatMessage, ChatRoom, Host
+from tests.test_alerts import fire, make_rule
 
 
 @pytest.fixture
@@ -75,10 +77,6 @@ def test_chat_history_is_searchable_and_rooms_archivable_in_admin(alice, client_
 
 
 def test_each_alert_has_a_room_linked_from_the_alert_history(alice, client_of):
-    from monitor.alerting import Evaluator
-    from monitor.models import AGENT_METRICS, Alert
-    from tests.test_alerts import fire, make_rule
-
     make_rule(alice, name="cpu <high>")
     fire(Evaluator(AGENT_METRICS), "agent:web-1", 99)
     alert = Alert.objects.get()
