@@ -35,6 +35,12 @@ def gauge(name: str, documentation: str, labels: list[str]) -> GaugeMetricFamily
     return GaugeMetricFamily(f"netmon_{name}", documentation, labels=labels)
 
 
+def _add(family: GaugeMetricFamily, labels: list[str], value, scale: float = 1) -> None:
+    """Add a sample when the frame has the value (a collector may have failed this tick)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        family.add_metric(labels, value * scale)
+
+
 class AgentCollector:
     def __init__(self, frames: list[dict]) -> None:
         self.frames = frames
@@ -53,29 +59,26 @@ class AgentCollector:
         rates = {key: gauge(name, doc, ["agent", "interface"]) for key, (name, doc) in INTERFACE_RATES.items()}
         for frame in self.frames:
             agent = frame.get("host", "")
-            seen.add_metric([agent], frame.get("ts", 0))
-            if "cpu" in frame:
-                cpu.add_metric([agent], frame["cpu"]["percent"] / 100)
-                for mode in ("user", "system", "iowait", "steal"):
-                    if mode in frame["cpu"]:
-                        cpu_mode.add_metric([agent, mode], frame["cpu"][mode] / 100)
+            _add(seen, [agent], frame.get("ts"))
+            cpu_values = frame.get("cpu") or {}
+            _add(cpu, [agent], cpu_values.get("percent"), 0.01)
+            for mode in ("user", "system", "iowait", "steal"):
+                _add(cpu_mode, [agent, mode], cpu_values.get(mode), 0.01)
             for window in ("1m", "5m", "15m"):
-                if window in frame.get("load", {}):
-                    load.add_metric([agent, window], frame["load"][window])
-            if "mem" in frame:
-                for kind in ("total", "available", "used"):
-                    memory.add_metric([agent, kind], frame["mem"][kind])
-                swap.add_metric([agent], frame["mem"].get("swap_used", 0))
-            for mount, usage in frame.get("disk", {}).get("mounts", {}).items():
-                fs_size.add_metric([agent, mount], usage["total"])
-                fs_used.add_metric([agent, mount], usage["used"])
-            for state, count in frame.get("tcp", {}).get("states", {}).items():
-                tcp.add_metric([agent, state], count)
-            for interface, nic in frame.get("net", {}).items():
-                up.add_metric([agent, interface], 1 if nic.get("up") else 0)
+                _add(load, [agent, window], (frame.get("load") or {}).get(window))
+            mem = frame.get("mem") or {}
+            for kind in ("total", "available", "used"):
+                _add(memory, [agent, kind], mem.get(kind))
+            _add(swap, [agent], mem.get("swap_used"))
+            for mount, usage in ((frame.get("disk") or {}).get("mounts") or {}).items():
+                _add(fs_size, [agent, mount], usage.get("total"))
+                _add(fs_used, [agent, mount], usage.get("used"))
+            for state, count in ((frame.get("tcp") or {}).get("states") or {}).items():
+                _add(tcp, [agent, state], count)
+            for interface, nic in (frame.get("net") or {}).items():
+                _add(up, [agent, interface], 1 if nic.get("up") else 0)
                 for key, family in rates.items():
-                    if nic.get(key) is not None:
-                        family.add_metric([agent, interface], nic[key])
+                    _add(family, [agent, interface], nic.get(key))
         yield from (seen, cpu, cpu_mode, load, memory, swap, fs_size, fs_used, tcp, up, *rates.values())
 
 

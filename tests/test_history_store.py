@@ -43,7 +43,9 @@ def test_rollups_in_the_database_equal_the_pure_rollup(db):
     saved_minutes = {(r.series_id, r.ts): (r.min, r.avg, r.max, r.count) for r in MinuteRollup.objects.all()}
     assert saved_minutes.keys() == expected_minutes.keys()
     for key, (low, avg, high, count) in expected_minutes.items():
-        assert saved_minutes[key][0] == low and saved_minutes[key][2] == high and saved_minutes[key][3] == count == 60
+        assert saved_minutes[key][0] == low
+        assert saved_minutes[key][2] == high
+        assert saved_minutes[key][3] == count == 60
         assert saved_minutes[key][1] == pytest.approx(avg, rel=1e-9)
     expected_hours = pure_rollup(per_second(given), 3600)
     for row in HourRollup.objects.all():
@@ -75,7 +77,8 @@ def test_late_values_are_rolled_up_again(db):
     after = MinuteRollup.objects.get(ts=NOW - 2 * 3600 + 600)
     assert (after.count, after.max) == (1, 1000.0)
     hour = HourRollup.objects.get(ts=NOW - 2 * 3600)
-    assert hour.max == 1000.0 and hour.count == 3600 - 60 + 1
+    assert hour.max == 1000.0
+    assert hour.count == 3600 - 60 + 1
     assert RollupCursor.objects.get(tier="minute").redo_from is None
 
 
@@ -103,7 +106,8 @@ def test_a_short_range_comes_from_raw_values_with_gaps_as_none(db):
     body = query.read([SOURCE], ["cpu.percent"], NOW - 600, NOW, 1000, NOW)
     assert (body["tier"], body["step"], len(body["t"])) == ("raw", 1, 600)
     avg = body["series"][0]["avg"]
-    assert all(v is not None for v in avg[:300]) and all(v is None for v in avg[300:])
+    assert all(v is not None for v in avg[:300])
+    assert all(v is None for v in avg[300:])
 
 
 def test_retention_removes_what_is_older_than_each_tier_and_nothing_younger(db, settings):
@@ -163,7 +167,8 @@ def test_an_agents_frames_are_saved_as_history(db):
     kept = {(m, label) for m, label, _ in frame_points(FRAME)}
     # 4 CPU, 2 memory, 3 load, 1 mount, 6 rates for each interface that is up, 1 TCP
     assert len(kept) == 4 + 2 + 3 + 1 + 2 * 6 + 1
-    assert ("net.rx_bps", "eth0") in kept and ("net.rx_bps", "ifb0") not in kept
+    assert ("net.rx_bps", "eth0") in kept
+    assert ("net.rx_bps", "ifb0") not in kept
     saved = set(Series.objects.filter(source="agent:agent-one").values_list("metric", "label"))
     assert saved == kept
     cpu = Series.objects.get(source="agent:agent-one", metric="cpu.percent")

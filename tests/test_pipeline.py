@@ -54,6 +54,7 @@ async def test_a_worker_sample_reaches_a_websocket_client_and_is_saved(alice):
     assert second["net"]["lo"]["rx_bps"] >= 0
 
     saved = await database_sync_to_async(saved_memory_values)(name)
-    assert len(saved) >= 2
+    # The raw tier keeps one value per second: the two frames may share one.
+    assert len(saved) >= len({int(first["ts"]), int(second["ts"])})
     assert all(0 <= value <= 100 for value in saved)
     assert await database_sync_to_async(Agent.objects.filter(name=name, last_seen__isnull=False).exists)()
