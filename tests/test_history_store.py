@@ -177,3 +177,17 @@ def test_an_agents_frames_are_saved_as_history(db):
     eth0 = Series.objects.get(source="agent:agent-one", metric="net.rx_bps", label="eth0")
     [values] = RawChunk.objects.filter(series=eth0, start=NOW).values_list("values", flat=True)
     assert list(unpack(values)) == [pytest.approx(2686662.8, rel=1e-7)]
+
+
+def test_a_minutes_chunks_are_compacted_into_one_before_it_is_rolled_up(db):
+    given = samples(NOW - 120, 120)
+    for flush in range(0, 120, 10):  # as an agent writes: a chunk every 10 s
+        ingest.store(given[flush : flush + 10])
+    assert RawChunk.objects.count() == 12
+    rollup.roll_up(NOW + 60)
+    chunks = list(RawChunk.objects.order_by("start"))
+    assert [c.start for c in chunks] == [NOW - 120, NOW - 60]
+    assert [len(unpack(c.values)) for c in chunks] == [60, 60]
+    restored = [v for c in chunks for v in unpack(c.values)]
+    assert restored == [pytest.approx(v, rel=1e-6) for *_, v in given]
+    assert MinuteRollup.objects.filter(count=60).count() == 2

@@ -90,4 +90,4 @@ def downsample(rows: Iterable[tuple[int, Summary]], first: int, width: int, coun
         index = (ts - first) // width
         if 0 <= index < count:
             parts[index].append(summary)
-    return [merge(bucket) if bucket else None for bucket in parts]
+    return [(bucket[0] if len(bucket) == 1 else merge(bucket)) if bucket else None for bucket in parts]

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from stats.history import tiers
+from stats.history import sql, tiers
 from stats.history.buckets import Plan, Summary, bucket_start, downsample, plan, summarize
 from stats.history.chunks import unpack
 from stats.models import HourRollup, MinuteRollup, RawChunk, RollupCursor, Series
@@ -43,14 +43,20 @@ def read(sources: list[str], metrics: list[str], start: float, end: float, point
 
 def _read_tier(tier: str, ids: list[int], low: int, high: float, query_plan: Plan, rows: dict) -> None:
     if tier in ROLLUPS:
-        found = ROLLUPS[tier].objects.filter(series_id__in=ids, ts__gte=low, ts__lt=high)
-        for series, ts, *summary in found.values_list("series_id", "ts", "min", "avg", "max", "count"):
-            rows[series].append((ts, tuple(summary)))
+        for series, ts, summary in sql.bucketed_rollups(
+            ROLLUPS[tier], ids, low, high, query_plan.first, query_plan.width
+        ):
+            rows[series].append((ts, summary))
         return
-    found = RawChunk.objects.filter(series_id__in=ids, start__gte=bucket_start(low, 60), start__lt=high)
+    table, values = sql.quoted(RawChunk._meta.db_table), sql.quoted("values")
+    marks = ", ".join(["%s"] * len(ids))
+    found = sql.rows(
+        f"SELECT series_id, start, {values} FROM {table} WHERE series_id IN ({marks}) AND start >= %s AND start < %s",
+        [*ids, bucket_start(low, 60), high],
+    )
     # A chunk lies within one minute: when buckets are whole minutes, its summary will do.
     whole_minutes = query_plan.width % 60 == 0
-    for series, start, data in found.values_list("series_id", "start", "values"):
+    for series, start, data in found:
         values = unpack(data)
         if whole_minutes:
             summary = summarize(values)
