@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+from debian_packages import install
 
 RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -45,14 +46,10 @@ def server_binaries() -> Path:
 
     if found := find():
         return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        sys.exit("PostgreSQL is not installed: install it (e.g. `apt-get install postgresql`) or set POSTGRES_TEST_URL")
-    print("installing postgresql from the Debian packages")
-    install = ["apt-get", "install", "-y", "-qq", "postgresql"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(install, env=env).returncode != 0:
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
-        subprocess.run(install, env=env, check=True)
+    install(
+        "postgresql",
+        "PostgreSQL is not installed: install it (e.g. `apt-get install postgresql`) or set POSTGRES_TEST_URL",
+    )
     return find() or sys.exit("pg_ctl still not found after installing postgresql")
 
 

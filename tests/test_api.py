@@ -238,3 +238,18 @@ def test_the_series_api_explains_bad_parameters(reader, query, field):
 def test_unknown_hosts_and_agents_are_404(reader):
     assert reader.get("/api/hosts/999/series?metric=cpu.percent").status_code == 404
     assert reader.get("/api/agents/nobody/series?metric=cpu.percent").status_code == 404
+
+
+def test_a_token_made_in_admin_is_shown_once_and_stored_as_a_digest():
+    admin = get_user_model().objects.create_superuser("root", password="pw-for-root")
+    browser = Client(HTTP_HOST="localhost")
+    browser.force_login(admin)
+    response = browser.post(
+        "/admin/monitor/apitoken/add/", {"user": admin.pk, "name": "prometheus", "read_only": "on"}, follow=True
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    secret = message.split("”: ")[1].split(" ")[0]
+    token = ApiToken.objects.get(name="prometheus")
+    assert token.read_only
+    assert token.digest == ApiToken.hash(secret)
+    assert api(secret).get("/api/hosts/").status_code == 200
