@@ -43,7 +43,8 @@ class RawChunk(models.Model):
     """
 
     pk = models.CompositePrimaryKey("series", "start")
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    # No index of its own: the primary key starts with it.
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+")
     start = models.IntegerField(help_text="unix seconds of values[0]")
     values = models.BinaryField()
 
@@ -58,7 +59,8 @@ class Rollup(models.Model):
     """min/avg/max of one series over one bucket; `count` weighs the avg when merging."""
 
     pk = models.CompositePrimaryKey("series", "ts")
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    # No index of its own: the primary key starts with it.
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+")
     ts = models.IntegerField(help_text="unix seconds of the bucket's start")
     min = models.FloatField()
     avg = models.FloatField()
