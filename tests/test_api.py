@@ -247,7 +247,7 @@ def test_a_token_made_in_admin_is_shown_once_and_stored_as_a_digest():
     response = browser.post(
         "/admin/monitor/apitoken/add/", {"user": admin.pk, "name": "prometheus", "read_only": "on"}, follow=True
     )
-    [message] = [str(m) for m in response.context["messages"] if "nwm_" in str(m)]
+    [message] = [str(m) for m in response.context["messages"] if "copy it now" in str(m)]
     secret = message.split("”: ")[1].split(" ")[0]
     token = ApiToken.objects.get(name="prometheus")
     assert token.read_only
