@@ -84,8 +84,7 @@ def compact(start: int, end: int) -> int:
             for first, values in [_merge(parts)]
         ]
         with transaction.atomic():
-            for old_start in range(0, len(old), COMPACT_BATCH):
-                RawChunk.objects.filter(pk__in=old[old_start : old_start + COMPACT_BATCH]).delete()
+            sql.delete_chunks(old)  # one by one: PostgreSQL scans the table for a long (a, b) IN list
             RawChunk.objects.bulk_create(new, batch_size=COMPACT_BATCH)
         removed += len(old) - len(new)
     return removed

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
-from stats.models import Rollup
+from stats.models import RawChunk, Rollup
 
 ROLLUP_COLUMNS = ("series_id", "ts", "min", "avg", "max", "count")
 
@@ -36,6 +36,13 @@ def upsert_rollups(model: type[Rollup], buckets: Iterable[tuple]) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(sql, buckets)
     return len(buckets)
+
+
+def delete_chunks(keys: list[tuple[int, int]]) -> None:
+    """Delete raw chunks by (series_id, start), each through the primary key."""
+    table = quoted(RawChunk._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {table} WHERE series_id = %s AND start = %s", keys)
 
 
 def bucketed_rollups(
