@@ -85,7 +85,8 @@ def compact(start: int, end: int) -> int:
         ]
         with transaction.atomic():
             sql.delete_chunks(old)  # one by one: PostgreSQL scans the table for a long (a, b) IN list
-            RawChunk.objects.bulk_create(new, batch_size=COMPACT_BATCH)
+            # ignore_conflicts: a rollup that overlapped this one may have written the same chunk.
+            RawChunk.objects.bulk_create(new, batch_size=COMPACT_BATCH, ignore_conflicts=True)
         removed += len(old) - len(new)
     return removed
 
