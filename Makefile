@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks bench-chat bench-alerts vendor venv
+.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history vendor venv
 
 run: venv
 	scripts/run.sh
@@ -37,6 +37,10 @@ bench-chat: venv
 # 1,000 rules against 50 hosts, and alert-to-browser latency.
 bench-alerts: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/alerts.py
+
+# 7 days of 1 Hz history for 10 hosts, on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
+bench-history: venv
+	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/history.py sqlite && python bench/history.py postgres
 
 # Refresh the vendored front-end libraries from npm (their files are committed).
 vendor:

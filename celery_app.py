@@ -49,8 +49,14 @@ app.conf.beat_schedule = {
         # than let a stalled agent replay a burst of old ticks.
         "options": {"expires": settings.SAMPLE_INTERVAL},
     },
-    "prune-samples": {
-        "task": "stats.prune_samples",
+    "roll-up-history": {
+        "task": "stats.roll_up_history",
+        "schedule": timedelta(minutes=1),
+        # Each run does everything outstanding: a queued second run would find nothing.
+        "options": {"expires": 60},
+    },
+    "prune-history": {
+        "task": "stats.prune_history",
         "schedule": timedelta(minutes=10),
     },
     "dispatch-checks": {

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "rest_framework",
+    "drf_spectacular",
     "monitor",
     "stats",
 ]
@@ -50,6 +52,24 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "NetWorkMonitor.urls"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "monitor.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the dashboard's own calls
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["monitor.api.auth.ReadOrStaffWrite"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NetWorkMonitor API",
+    "DESCRIPTION": "Hosts, checks and alert rules; check results, alert history and metric history. "
+    "Authenticate with `Authorization: Bearer <token>` (tokens are made in admin).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 ASGI_APPLICATION = "NetWorkMonitor.asgi.application"
 
 TEMPLATES = [
@@ -165,7 +185,10 @@ SAMPLE_INTERVAL = env_float("SAMPLE_INTERVAL", 1.0, minimum=0.2)
 AGENT_NAME = env_str("AGENT_NAME") or socket.gethostname()
 # Samples are written in batches: one transaction per this many seconds, not per tick.
 SAMPLE_PERSIST_EVERY = env_float("SAMPLE_PERSIST_EVERY", 10.0, minimum=0)
-SAMPLE_RETENTION_HOURS = env_int("SAMPLE_RETENTION_HOURS", 48, minimum=1)
+# How long each history tier is kept, in days: per-second values, 1-minute and 1-hour rollups.
+HISTORY_RAW_DAYS = env_int("HISTORY_RAW_DAYS", 7, minimum=1)
+HISTORY_MINUTE_DAYS = env_int("HISTORY_MINUTE_DAYS", 90, minimum=1)
+HISTORY_HOUR_DAYS = env_int("HISTORY_HOUR_DAYS", 730, minimum=1)
 # Full TCP state tables cost a walk of every socket; take them less often than the rest.
 TCP_STATES_EVERY = env_float("TCP_STATES_EVERY", 5.0, minimum=0)
 

@@ -1,15 +1,15 @@
-"""What every benchmark does first: a throwaway SQLite database, its own Redis prefix, then Django."""
+"""What every benchmark does first: a throwaway database (SQLite unless given), its own Redis prefix, then Django."""
 
 import os
 import tempfile
 from pathlib import Path
 
 
-def prepare(name: str) -> Path:
+def prepare(name: str, database_url: str | None = None) -> Path:
     """Point settings at a fresh work folder and set Django up; returns the folder."""
     workdir = Path(tempfile.mkdtemp(prefix=f"netmon-{name}-"))
     os.environ.update(
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
         REDIS_PREFIX=f"netmon-{name}",
         DJANGO_SETTINGS_MODULE="NetWorkMonitor.settings",
     )

@@ -11,6 +11,7 @@ from monitor.csv_import import import_hosts
 from monitor.models import (
     AlertEvent,
     AlertRule,
+    ApiToken,
     ChatMessage,
     ChatRoom,
     Check,
@@ -340,3 +341,21 @@ class AlertEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "read_only", "hint", "created_at", "last_used_at"]
+    list_filter = ["read_only"]
+    search_fields = ["name", "user__username"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["hint", "created_at", "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        secret = None if change else obj.generate()
+        super().save_model(request, obj, form, change)
+        if secret:
+            # The only time the secret is shown: the database keeps its digest.
+            self.message_user(
+                request, f"Token “{obj.name}”: {secret} — copy it now, it will not be shown again.", messages.WARNING
+            )

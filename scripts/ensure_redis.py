@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis
+from debian_packages import install
 
 RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -29,14 +30,10 @@ def redis_server_binary() -> str:
     found = shutil.which("redis-server")
     if found:
         return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        sys.exit("redis-server is not installed: install Redis (e.g. `apt-get install redis-server`) or set REDIS_URL")
-    print("installing redis-server from the Debian packages")
-    install = ["apt-get", "install", "-y", "-qq", "redis-server"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(install, env=env).returncode != 0:
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
-        subprocess.run(install, env=env, check=True)
+    install(
+        "redis-server",
+        "redis-server is not installed: install Redis (e.g. `apt-get install redis-server`) or set REDIS_URL",
+    )
     return shutil.which("redis-server") or sys.exit("redis-server still not found after installing it")
 
 

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# `make test`: lint, then the whole suite (unit, consumer, pipeline and browser tests).
+# `make test`: lint, then the whole suite (unit, consumer, pipeline and browser tests)
+# on SQLite and again on PostgreSQL.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 # Tests get their own channel and key namespace, so they can share a Redis with `make run`.
 export REDIS_PREFIX="${REDIS_PREFIX:-netmon-test}"
 # Pooled connections in consumer threads would keep the test database busy at teardown.
 export DB_CONN_MAX_AGE=0
+POSTGRES_TEST_URL="${POSTGRES_TEST_URL:-postgres://postgres@127.0.0.1:5432/netmon}"
+export POSTGRES_TEST_URL
 python scripts/ensure_redis.py
+python scripts/ensure_postgres.py
 bash scripts/ensure_chromium.sh
 ruff check .
 ruff format --check .
-exec python -m pytest "$@"
+echo "== the suite on SQLite"
+env -u DATABASE_URL python -m pytest "$@"  # the SQLite default
+echo "== the suite on PostgreSQL ($POSTGRES_TEST_URL)"
+DATABASE_URL="$POSTGRES_TEST_URL" python -m pytest "$@"

@@ -15,16 +15,81 @@ class Agent(models.Model):
         return self.name
 
 
-class Sample(models.Model):
-    """One tick of one agent: the stats frame as sent to the dashboard."""
+class Series(models.Model):
+    """One stored time series: a metric of a source, e.g. net.rx_bps of agent:web-1 on eth0.
 
-    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="samples")
-    ts = models.DateTimeField()
-    data = models.JSONField()
+    The source is "agent:<name>" or "check:<id>". It is text, not a foreign key, so
+    that history outlives a re-registered agent and is removed by retention alone.
+    """
+
+    source = models.CharField(max_length=300)
+    metric = models.CharField(max_length=50)
+    label = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["agent", "ts"]), models.Index(fields=["ts"])]
-        ordering = ["agent", "ts"]
+        constraints = [models.UniqueConstraint(fields=["source", "metric", "label"], name="one_series_per_key")]
+        verbose_name_plural = "series"
 
     def __str__(self) -> str:
-        return f"{self.agent} @ {self.ts:%Y-%m-%d %H:%M:%S}"
+        return f"{self.source} {self.metric}{f'[{self.label}]' if self.label else ''}"
+
+
+class RawChunk(models.Model):
+    """Per-second values of one series within one minute, packed as float32 (NaN: no value).
+
+    One row per series and write (about every 10 s) instead of one per value keeps
+    the raw tier near 4 bytes per value plus a row header. A chunk never crosses a
+    minute boundary, so it always belongs to exactly one minute bucket.
+    """
+
+    pk = models.CompositePrimaryKey("series", "start")
+    # No index of its own: the primary key starts with it.
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+")
+    start = models.IntegerField(help_text="unix seconds of values[0]")
+    values = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["start"], name="rawchunk_start")]
+
+    def __str__(self) -> str:
+        return f"series {self.series_id} from {self.start}"
+
+
+class Rollup(models.Model):
+    """min/avg/max of one series over one bucket; `count` weighs the avg when merging."""
+
+    pk = models.CompositePrimaryKey("series", "ts")
+    # No index of its own: the primary key starts with it.
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+")
+    ts = models.IntegerField(help_text="unix seconds of the bucket's start")
+    min = models.FloatField()
+    avg = models.FloatField()
+    max = models.FloatField()
+    count = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"series {self.series_id} at {self.ts}"
+
+
+class MinuteRollup(Rollup):
+    class Meta:
+        indexes = [models.Index(fields=["ts"], name="minuterollup_ts")]
+
+
+class HourRollup(Rollup):
+    class Meta:
+        indexes = [models.Index(fields=["ts"], name="hourrollup_ts")]
+
+
+class RollupCursor(models.Model):
+    """How far a tier is rolled up, and the oldest bucket that late data made stale."""
+
+    tier = models.CharField(max_length=10, unique=True)
+    done_until = models.IntegerField(default=0, help_text="unix seconds; buckets before it are rolled up")
+    redo_from = models.IntegerField(null=True, blank=True, help_text="unix seconds; roll up again from here")
+
+    def __str__(self) -> str:
+        return f"{self.tier} rolled up until {self.done_until}"

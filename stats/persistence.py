@@ -1,4 +1,4 @@
-"""Batched writes of samples: one transaction every few seconds, not one per tick."""
+"""Batched writes of an agent's frames into history: one transaction every few seconds, not one per tick."""
 
 import logging
 import time
@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
-from stats.models import Agent, Sample
+from stats.history.ingest import store
+from stats.history.metrics import agent_source, frame_points
+from stats.models import Agent
 
 logger = logging.getLogger(__name__)
 
-# Samples kept in memory while the database is unreachable; older ones are dropped first.
+# Frames kept in memory while the database is unreachable; older ones are dropped first.
 MAX_BUFFERED = 3600
 
 
@@ -26,7 +28,7 @@ class SampleBuffer:
         if len(self._pending) > MAX_BUFFERED:
             dropped = len(self._pending) - MAX_BUFFERED
             del self._pending[:dropped]
-            logger.warning("database unreachable: dropped %d oldest unsaved samples", dropped)
+            logger.warning("database unreachable: dropped %d oldest unsaved frames", dropped)
         if time.monotonic() - self._last_flush >= self.flush_every:
             self.flush()
 
@@ -38,7 +40,7 @@ class SampleBuffer:
         try:
             self._write(self._pending)
         except Exception:
-            logger.exception("could not save %d samples; will retry", len(self._pending))
+            logger.exception("could not save %d frames; will retry", len(self._pending))
             return
         self._pending = []
 
@@ -46,14 +48,10 @@ class SampleBuffer:
         with transaction.atomic():
             # Looked up on every flush, not cached: an admin may have deleted the agent.
             agent, _ = Agent.objects.get_or_create(name=self.host)
-            rows = [
-                Sample(agent=agent, ts=datetime.fromtimestamp(frame["ts"], UTC), data=_stored(frame))
+            source = agent_source(self.host)
+            store(
+                (source, metric, label, frame["ts"], value)
                 for frame in frames
-            ]
-            Sample.objects.bulk_create(rows)
-            Agent.objects.filter(pk=agent.pk).update(last_seen=rows[-1].ts)
-
-
-def _stored(frame: dict) -> dict:
-    """The frame without what the row already says (type, host, ts)."""
-    return {key: value for key, value in frame.items() if key not in ("type", "host", "ts")}
+                for metric, label, value in frame_points(frame)
+            )
+            Agent.objects.filter(pk=agent.pk).update(last_seen=datetime.fromtimestamp(frames[-1]["ts"], UTC))

@@ -1,13 +1,10 @@
-from datetime import timedelta
+import time
 
 from celery import shared_task
 from celery.signals import worker_shutdown
-from django.conf import settings
-from django.utils import timezone
 
-from NetWorkMonitor.pruning import delete_in_batches
 from stats.agent import agent_runtime
-from stats.models import Sample
+from stats.history import retention, rollup
 
 
 @shared_task(name="stats.sample", ignore_result=True)
@@ -16,11 +13,16 @@ def sample() -> None:
     agent_runtime().tick()
 
 
-@shared_task(name="stats.prune_samples", ignore_result=True, time_limit=600)
-def prune_samples() -> int:
-    """Delete samples older than SAMPLE_RETENTION_HOURS; returns how many."""
-    cutoff = timezone.now() - timedelta(hours=settings.SAMPLE_RETENTION_HOURS)
-    return delete_in_batches(Sample.objects.filter(ts__lt=cutoff))
+@shared_task(name="stats.roll_up_history", ignore_result=True, time_limit=1800)
+def roll_up_history() -> dict[str, int]:
+    """Roll raw values up into minutes and minutes into hours; returns buckets written per tier."""
+    return rollup.roll_up(time.time())
+
+
+@shared_task(name="stats.prune_history", ignore_result=True, time_limit=1800)
+def prune_history() -> dict[str, int]:
+    """Delete what each tier no longer keeps; returns rows deleted per tier."""
+    return retention.prune(time.time())
 
 
 @worker_shutdown.connect

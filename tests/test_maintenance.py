@@ -1,12 +1,6 @@
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import timezone
-
-from stats.models import Agent, Sample
-from stats.tasks import prune_samples
 
 
 def test_ensure_admin_creates_then_updates_the_superuser(db, monkeypatch):
@@ -24,14 +18,3 @@ def test_ensure_admin_without_a_password_says_so(db, monkeypatch):
     monkeypatch.delenv("NETMON_ADMIN_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="NETMON_ADMIN_PASSWORD is not set"):
         call_command("ensure_admin")
-
-
-def test_pruning_removes_only_samples_older_than_the_retention(db, settings):
-    settings.SAMPLE_RETENTION_HOURS = 48
-    agent = Agent.objects.create(name="agent-prune")
-    now = timezone.now()
-    for hours in (49, 72):
-        Sample.objects.create(agent=agent, ts=now - timedelta(hours=hours), data={})
-    kept = [Sample.objects.create(agent=agent, ts=now - timedelta(hours=h), data={}) for h in (0, 47)]
-    assert prune_samples() == 2
-    assert sorted(Sample.objects.values_list("pk", flat=True)) == sorted(s.pk for s in kept)

@@ -4,20 +4,22 @@
 const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"];
 const HEIGHT = 130;
 
-// spec: { series: [labels], format(value), range?: [min, max], floor?: number, spanGaps?: bool }
+// spec: { series: [labels], format(value), range?: [min, max], floor?: number, spanGaps?: bool,
+//         onZoom?(from, to): dragging across the chart picks that span instead of zooming in place }
 export function makePlot(element, spec) {
   const options = {
     width: element.clientWidth || 320,
     height: HEIGHT,
     legend: { live: false },
-    cursor: { drag: { x: false, y: false } },
+    cursor: { drag: { x: Boolean(spec.onZoom), y: false, setScale: false } },
+    hooks: { setSelect: spec.onZoom ? [(u) => pickSpan(u, spec.onZoom)] : [] },
     // Fixed ranges for percentages; otherwise from zero, never flatter than `floor`,
     // so an idle interface shows a flat line rather than a magnified jitter.
     scales: { y: { range: spec.range ?? ((u, min, max) => [0, Math.max(max ?? 0, spec.floor) * 1.1]) } },
     axes: [
       {
         space: 90, // room for a full HH:MM:SS label per tick
-        values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString([], { hour12: false })),
+        values: (u, ticks) => ticks.map((t) => timeTick(t, u.scales.x.max - u.scales.x.min)),
       },
       { size: 92, values: (u, ticks) => ticks.map(spec.format) },
     ],
@@ -37,6 +39,22 @@ export function makePlot(element, spec) {
   const plot = new uPlot(options, data, element);
   new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT })).observe(element);
   return { plot, data, element, spec };
+}
+
+// Times of day for spans up to a day, dates beyond.
+function timeTick(ts, span) {
+  const date = new Date(ts * 1000);
+  if (span > 86400) return date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+  return date.toLocaleTimeString([], { hour12: false });
+}
+
+function pickSpan(u, onZoom) {
+  const { left, width } = u.select;
+  if (width < 3) return;
+  const from = u.posToVal(left, "x");
+  const to = u.posToVal(left + width, "x");
+  u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+  onZoom(from, to);
 }
 
 export function draw(chart) {

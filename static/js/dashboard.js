@@ -4,6 +4,7 @@ import { HostGrid } from "./host-grid.js";
 import { ChatPanel } from "./chat.js";
 import * as format from "./format.js";
 import { draw, makePlot } from "./charts.js";
+import { RangePicker, fetchSeries, framesFromSeries } from "./range.js";
 
 const config = JSON.parse(document.getElementById("dashboard-config").textContent);
 const WINDOW = 300; // points kept per chart: five minutes at 1 Hz
@@ -19,7 +20,7 @@ const CHARTS = {
   },
   mem: {
     series: ["memory", "swap"],
-    values: (f) => [f.mem?.percent, f.mem?.swap_total ? f.mem.swap_percent : null],
+    values: (f) => [f.mem?.percent, f.mem?.swap_total === 0 ? null : f.mem?.swap_percent],
     range: [0, 100],
     format: format.percent,
   },
@@ -50,6 +51,12 @@ const CHARTS = {
 };
 // Charts that follow the chosen interface and are redrawn when it changes.
 const INTERFACE_CHARTS = ["net", "errors"];
+// What the charts plot, as stored metrics (see /api/schema/).
+const HISTORY_METRICS = [
+  "cpu.percent", "cpu.user", "cpu.system", "cpu.iowait", "mem.percent", "mem.swap_percent",
+  "load.1m", "load.5m", "load.15m", "net.rx_bps", "net.tx_bps",
+  "net.rx_errors_ps", "net.tx_errors_ps", "net.rx_drops_ps", "net.tx_drops_ps",
+];
 
 function bits(bytesPerSecond) {
   return bytesPerSecond == null ? null : bytesPerSecond * 8;
@@ -59,6 +66,8 @@ class AgentCard {
   constructor(host) {
     this.host = host;
     this.frames = []; // the last WINDOW frames, to redraw a chart for another interface
+    this.history = null; // frames of the picked range, while one is shown instead of live
+    this.historyRequest = 0;
     this.iface = null;
     this.ifaceChosenByUser = false;
     this.lastTs = 0;
@@ -74,7 +83,8 @@ class AgentCard {
     document.getElementById("agents").append(this.root);
     this.charts = {};
     for (const [name, spec] of Object.entries(CHARTS)) {
-      this.charts[name] = makePlot(this.root.querySelector(`[data-chart="${name}"]`), spec);
+      const onZoom = (from, to) => picker.zoom(from, to);
+      this.charts[name] = makePlot(this.root.querySelector(`[data-chart="${name}"]`), { ...spec, onZoom });
     }
   }
 
@@ -84,9 +94,11 @@ class AgentCard {
     this.frames.push(frame);
     if (this.frames.length > WINDOW) this.frames.shift();
     this.updateInterfaces(frame);
-    for (const chart of Object.values(this.charts)) {
-      appendPoint(chart, frame, this);
-      draw(chart);
+    if (!this.history) {
+      for (const chart of Object.values(this.charts)) {
+        appendPoint(chart, frame, this);
+        draw(chart);
+      }
     }
     this.showCurrent(frame);
     this.showFreshness(Date.now() / 1000);
@@ -107,13 +119,50 @@ class AgentCard {
     this.select.value = this.iface ?? "";
   }
 
-  redraw(names) {
+  redraw(names = Object.keys(this.charts)) {
     for (const name of names) {
       const chart = this.charts[name];
       chart.data.forEach((column) => (column.length = 0));
-      for (const frame of this.frames) appendPoint(chart, frame, this);
+      for (const frame of this.history ?? this.frames) appendPoint(chart, frame, this, Infinity);
       draw(chart);
     }
+    this.root.dataset.shown = this.history ? "history" : "live";
+  }
+
+  async showRange(range) {
+    const request = ++this.historyRequest; // a slower earlier answer must not win
+    if (range.live) {
+      this.history = null;
+      this.redraw();
+      return;
+    }
+    const [from, to] = range.window();
+    const body = await fetchSeries(this.historyUrl(), HISTORY_METRICS, from, to, this.chartWidth());
+    if (request !== this.historyRequest) return;
+    this.history = framesFromSeries(body);
+    this.redraw();
+  }
+
+  // After a reconnect: the seconds missed while offline, from the raw tier.
+  async fillGap() {
+    const to = Date.now() / 1000;
+    const from = Math.max(this.lastTs, to - WINDOW);
+    if (to - from < 2 * config.sampleInterval) return;
+    const body = await fetchSeries(this.historyUrl(), HISTORY_METRICS, from, to, to - from + 2);
+    const seconds = new Set(this.frames.map((frame) => Math.floor(frame.ts)));
+    const missed = framesFromSeries(body).filter((frame) => frame.cpu || frame.mem);
+    this.frames = [...this.frames, ...missed.filter((frame) => !seconds.has(frame.ts))]
+      .sort((a, b) => a.ts - b.ts)
+      .slice(-WINDOW);
+    if (!this.history) this.redraw();
+  }
+
+  historyUrl() {
+    return `/api/agents/${encodeURIComponent(this.host)}/series`;
+  }
+
+  chartWidth() {
+    return this.charts.cpu.element.clientWidth || 600; // about one point per pixel
   }
 
   showCurrent(frame) {
@@ -143,10 +192,10 @@ class AgentCard {
   }
 }
 
-function appendPoint(chart, frame, card) {
+function appendPoint(chart, frame, card, limit = WINDOW) {
   chart.data[0].push(frame.ts);
   chart.spec.values(frame, card).forEach((value, i) => chart.data[i + 1].push(value ?? null));
-  if (chart.data[0].length > WINDOW) chart.data.forEach((column) => column.shift());
+  if (chart.data[0].length > limit) chart.data.forEach((column) => column.shift());
 }
 
 function busiestInterface(net) {
@@ -157,6 +206,7 @@ function busiestInterface(net) {
 }
 
 const cards = new Map();
+const picker = new RangePicker(document.getElementById("range"), showRange);
 const connection = document.getElementById("connection");
 const grid = new HostGrid(document.getElementById("hosts"), JSON.parse(document.getElementById("host-list").textContent));
 let connectedBefore = false;
@@ -170,9 +220,16 @@ async function refreshHosts() {
 function onState(state, delay) {
   showConnectionState(connection, state, delay);
   if (state === "live") {
-    if (connectedBefore) refreshHosts().catch((error) => console.warn("host refresh failed", error));
+    if (connectedBefore) {
+      refreshHosts().catch((error) => console.warn("host refresh failed", error));
+      for (const card of cards.values()) card.fillGap().catch((error) => console.warn("gap fill failed", error));
+    }
     connectedBefore = true;
   }
+}
+
+function showRange(range) {
+  for (const card of cards.values()) card.showRange(range).catch((error) => console.warn(error));
 }
 
 function onFrame(frame) {
@@ -189,6 +246,7 @@ function onFrame(frame) {
   if (!card) {
     card = new AgentCard(frame.host);
     cards.set(frame.host, card);
+    if (!picker.live) card.showRange(picker).catch((error) => console.warn(error));
     document.getElementById("no-agents").hidden = true;
     document.getElementById("agent-count").textContent = `(${cards.size})`;
   }

@@ -3,6 +3,7 @@
 import { LiveSocket, showConnectionState } from "./live-socket.js";
 import { draw, makePlot } from "./charts.js";
 import * as format from "./format.js";
+import { RangePicker, fetchSeries } from "./range.js";
 
 const config = JSON.parse(document.getElementById("host-config").textContent);
 const WINDOW_S = 3600;
@@ -14,32 +15,91 @@ const pingIds = config.checks.filter((check) => check.kind === "ping").map((chec
 const labels = Object.fromEntries(config.checks.map((check) => [check.id, check.label]));
 const paused = new Set(config.checks.filter((check) => !check.enabled).map((check) => check.id));
 
+const picker = new RangePicker(document.getElementById("range"), showRange);
+const onZoom = (from, to) => picker.zoom(from, to);
 const latencyChart = makePlot(document.getElementById("latency-chart"), {
   series: config.checks.map((check) => check.label),
   format: format.milliseconds,
   floor: 1,
   spanGaps: true,
+  onZoom,
 });
 const lossChart = makePlot(document.getElementById("loss-chart"), {
   series: config.checks.filter((check) => check.kind === "ping").map((check) => check.label),
   format: (v) => format.percent(v),
   range: [0, 100],
   spanGaps: true,
+  onZoom,
 });
+// Live points are kept here while a stored range is shown instead.
+const live = new Map([
+  [latencyChart, latencyChart.data],
+  [lossChart, lossChart.data],
+]);
+let historyRequest = 0;
 
 // One column per check; a row per result time, null where another check reported.
-function addPoint(chart, ids, result, value) {
+function addPoint(data, ids, result, value) {
   const column = ids.indexOf(result.check);
   if (column < 0) return;
-  chart.data[0].push(result.ts);
-  ids.forEach((id, i) => chart.data[i + 1].push(i === column ? value : null));
+  data[0].push(result.ts);
+  ids.forEach((id, i) => data[i + 1].push(i === column ? value : null));
   const oldest = result.ts - WINDOW_S;
-  while (chart.data[0].length && chart.data[0][0] < oldest) chart.data.forEach((values) => values.shift());
+  while (data[0].length && data[0][0] < oldest) data.forEach((values) => values.shift());
 }
 
 function plot(result) {
-  addPoint(latencyChart, checkIds, result, result.latency_ms);
-  addPoint(lossChart, pingIds, result, result.loss_pct ?? (result.status === "down" ? 100 : null));
+  addPoint(live.get(latencyChart), checkIds, result, result.latency_ms);
+  addPoint(live.get(lossChart), pingIds, result, result.loss_pct ?? (result.status === "down" ? 100 : null));
+}
+
+function drawCharts() {
+  draw(latencyChart);
+  draw(lossChart);
+}
+
+// Columns of one metric per check, from a series response.
+function columns(body, metric, ids) {
+  const bySource = new Map(body.series.filter((s) => s.metric === metric).map((s) => [s.source, s.avg]));
+  return [body.t, ...ids.map((id) => bySource.get(`check:${id}`) ?? body.t.map(() => null))];
+}
+
+async function showRange(range) {
+  const request = ++historyRequest; // a slower earlier answer must not win
+  if (range.live) {
+    for (const [chart, data] of live) chart.data = data;
+  } else {
+    const [from, to] = range.window();
+    const width = latencyChart.element.clientWidth || 600;
+    const body = await fetchSeries(seriesUrl, ["check.latency_ms", "check.loss_pct"], from, to, width);
+    if (request !== historyRequest) return;
+    latencyChart.data = columns(body, "check.latency_ms", checkIds);
+    lossChart.data = columns(body, "check.loss_pct", pingIds);
+  }
+  drawCharts();
+}
+
+// After a reconnect: the results missed while offline, from the raw tier.
+async function fillGap() {
+  const to = Date.now() / 1000;
+  const from = Math.max(to - WINDOW_S, Math.min(...checkIds.map((id) => lastTs.get(id) ?? 0)));
+  const body = await fetchSeries(seriesUrl, ["check.latency_ms", "check.loss_pct"], from, to, to - from + 2);
+  const [times, ...latencies] = columns(body, "check.latency_ms", checkIds);
+  const losses = new Map(columns(body, "check.loss_pct", pingIds).slice(1).map((values, i) => [pingIds[i], values]));
+  const missed = [];
+  checkIds.forEach((id, column) => {
+    times.forEach((ts, i) => {
+      const latency = latencies[column][i];
+      if (latency !== null && ts > (lastTs.get(id) ?? 0)) {
+        missed.push({ check: id, ts, latency_ms: latency, loss_pct: losses.get(id)?.[i] ?? null });
+      }
+    });
+  });
+  for (const result of missed.sort((a, b) => a.ts - b.ts)) {
+    plot(result);
+    lastTs.set(result.check, result.ts);
+  }
+  if (picker.live) drawCharts();
 }
 
 function setCell(row, field, text) {
@@ -107,17 +167,21 @@ const seeded = Object.values(config.history).flat().sort((a, b) => a.ts - b.ts);
 seeded.forEach(plot);
 const lastPerCheck = new Map(seeded.map((result) => [result.check, result]));
 lastPerCheck.forEach(showCheck);
-draw(latencyChart);
-draw(lossChart);
+drawCharts();
 // Per check: a slow check's result can arrive after a quicker one that started later.
 const lastTs = new Map([...lastPerCheck].map(([id, result]) => [id, result.ts]));
 
+const seriesUrl = `/api/hosts/${config.host}/series`;
 const status = document.getElementById("host-status");
 const connection = document.getElementById("connection");
+let connectedBefore = false;
 const socket = new LiveSocket("/ws/stats/", {
   onState(state, delay) {
     showConnectionState(connection, state, delay);
-    if (state === "live") socket.send({ type: "watch", host: config.host });
+    if (state !== "live") return;
+    socket.send({ type: "watch", host: config.host });
+    if (connectedBefore) fillGap().catch((error) => console.warn("gap fill failed", error));
+    connectedBefore = true;
   },
   onFrame(frame) {
     if (frame.type === "error") console.warn("server:", frame.message);
@@ -133,7 +197,6 @@ const socket = new LiveSocket("/ws/stats/", {
       showCheck(result);
       addRow(result);
     }
-    draw(latencyChart);
-    draw(lossChart);
+    if (picker.live) drawCharts();
   },
 });

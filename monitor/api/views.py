@@ -1,0 +1,151 @@
+"""API endpoints. Reads need a signed-in user or any token; writes a staff user and a writing token."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, pagination, viewsets
+
+from monitor.alerting import rules_of
+from monitor.api import serializers
+from monitor.models import AlertEvent, AlertRule, Check, CheckResult, Host
+from monitor.results import derive_hosts
+
+
+class NewestFirst(pagination.CursorPagination):
+    """Stable pages over tables that grow while they are read, without COUNT(*)."""
+
+    page_size = 100
+    page_size_query_param = "limit"
+    max_page_size = 1000
+
+
+class ResultsNewestFirst(NewestFirst):
+    ordering = "-started_at"
+
+
+class EventsNewestFirst(NewestFirst):
+    ordering = "-created_at"
+
+
+def _param(name: str, kind=OpenApiTypes.STR, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
+
+
+def _since(request):
+    """The `since` query parameter as an aware datetime, or None."""
+    raw = request.query_params.get("since")
+    if not raw:
+        return None
+    moment = parse_datetime(raw)
+    if moment is None:
+        raise exceptions.ValidationError({"since": "Use ISO 8601, e.g. 2026-11-23T08:00:00Z."})
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+@extend_schema_view(list=extend_schema(parameters=[_param("status"), _param("tag")]))
+class HostViewSet(viewsets.ModelViewSet):
+    serializer_class = serializers.HostSerializer
+
+    def get_queryset(self):
+        hosts = Host.objects.prefetch_related("tags").order_by("name")
+        if status := self.request.query_params.get("status"):
+            hosts = hosts.filter(status=status)
+        if tag := self.request.query_params.get("tag"):
+            hosts = hosts.filter(tags__name=tag)
+        return hosts
+
+    def perform_update(self, serializer):
+        host = serializer.save()
+        transaction.on_commit(lambda: derive_hosts({host.pk}))
+
+
+@extend_schema_view(list=extend_schema(parameters=[_param("host", OpenApiTypes.INT)]))
+class CheckViewSet(viewsets.ModelViewSet):
+    serializer_class = serializers.CheckSerializer
+
+    def get_queryset(self):
+        checks = Check.objects.select_related("host").order_by("id")
+        if host := self.request.query_params.get("host"):
+            checks = checks.filter(host_id=host)
+        return checks
+
+    def perform_create(self, serializer):
+        self._saved(serializer.save(next_run_at=timezone.now()).host_id)
+
+    def perform_update(self, serializer):
+        # As in admin: an edited check runs at once, so its new settings show without delay.
+        self._saved(serializer.save(next_run_at=timezone.now()).host_id)
+
+    def perform_destroy(self, instance):
+        host_id = instance.host_id
+        instance.delete()
+        self._saved(host_id)
+
+    @staticmethod
+    def _saved(host_id: int) -> None:
+        transaction.on_commit(lambda: derive_hosts({host_id}))
+
+
+class AlertRuleViewSet(viewsets.ModelViewSet):
+    serializer_class = serializers.AlertRuleSerializer
+    queryset = AlertRule.objects.prefetch_related("recipients", "recipient_groups").select_related("tag").order_by("id")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            _param("check", OpenApiTypes.INT),
+            _param("host", OpenApiTypes.INT),
+            _param("status"),
+            _param("since", OpenApiTypes.DATETIME, "results started at or after this moment"),
+        ]
+    )
+)
+class CheckResultViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.CheckResultSerializer
+    pagination_class = ResultsNewestFirst
+
+    def get_queryset(self):
+        results = CheckResult.objects.all()
+        params = self.request.query_params
+        if check := params.get("check"):
+            results = results.filter(host_check_id=check)
+        if host := params.get("host"):
+            results = results.filter(host_id=host)
+        if status := params.get("status"):
+            results = results.filter(status=status)
+        if since := _since(self.request):
+            results = results.filter(started_at__gte=since)
+        return results
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            _param("kind"),
+            _param("severity"),
+            _param("since", OpenApiTypes.DATETIME, "events at or after this moment"),
+        ]
+    )
+)
+class AlertEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Alert history: the events of alerts the user receives (all of them for staff)."""
+
+    serializer_class = serializers.AlertEventSerializer
+    pagination_class = EventsNewestFirst
+
+    def get_queryset(self):
+        events = AlertEvent.objects.select_related("alert__rule", "by")
+        user = self.request.user
+        if not user.is_staff:
+            events = events.filter(rules_of(user, prefix="alert__")).distinct()
+        params = self.request.query_params
+        if kind := params.get("kind"):
+            events = events.filter(kind=kind)
+        if severity := params.get("severity"):
+            events = events.filter(alert__rule__severity=severity)
+        if since := _since(self.request):
+            events = events.filter(created_at__gte=since)
+        return events
