@@ -17,6 +17,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from monitor.api.auth import token_from_header, user_for_token
 from monitor.models import Alert, AlertState, Check, Host, Status
 from NetWorkMonitor.redis_clients import sync_redis
+from stats.history.metrics import is_number
 from stats.latest import latest_key
 
 INTERFACE_RATES = {
@@ -37,7 +38,7 @@ def gauge(name: str, documentation: str, labels: list[str]) -> GaugeMetricFamily
 
 def _add(family: GaugeMetricFamily, labels: list[str], value, scale: float = 1) -> None:
     """Add a sample when the frame has the value (a collector may have failed this tick)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if is_number(value):
         family.add_metric(labels, value * scale)
 
 

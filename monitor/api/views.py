@@ -44,17 +44,21 @@ def _since(request):
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
+def _filtered(queryset, params, lookups: dict[str, str]):
+    """`queryset` narrowed by each query parameter given: parameter -> field lookup."""
+    for param, lookup in lookups.items():
+        if value := params.get(param):
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
 @extend_schema_view(list=extend_schema(parameters=[_param("status"), _param("tag")]))
 class HostViewSet(viewsets.ModelViewSet):
     serializer_class = serializers.HostSerializer
 
     def get_queryset(self):
         hosts = Host.objects.prefetch_related("tags").order_by("name")
-        if status := self.request.query_params.get("status"):
-            hosts = hosts.filter(status=status)
-        if tag := self.request.query_params.get("tag"):
-            hosts = hosts.filter(tags__name=tag)
-        return hosts
+        return _filtered(hosts, self.request.query_params, {"status": "status", "tag": "tags__name"})
 
     def perform_update(self, serializer):
         host = serializer.save()
@@ -67,9 +71,7 @@ class CheckViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         checks = Check.objects.select_related("host").order_by("id")
-        if host := self.request.query_params.get("host"):
-            checks = checks.filter(host_id=host)
-        return checks
+        return _filtered(checks, self.request.query_params, {"host": "host_id"})
 
     def perform_create(self, serializer):
         self._saved(serializer.save(next_run_at=timezone.now()).host_id)
@@ -108,14 +110,8 @@ class CheckResultViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ResultsNewestFirst
 
     def get_queryset(self):
-        results = CheckResult.objects.all()
-        params = self.request.query_params
-        if check := params.get("check"):
-            results = results.filter(host_check_id=check)
-        if host := params.get("host"):
-            results = results.filter(host_id=host)
-        if status := params.get("status"):
-            results = results.filter(status=status)
+        lookups = {"check": "host_check_id", "host": "host_id", "status": "status"}
+        results = _filtered(CheckResult.objects.all(), self.request.query_params, lookups)
         if since := _since(self.request):
             results = results.filter(started_at__gte=since)
         return results
@@ -141,11 +137,7 @@ class AlertEventViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         if not user.is_staff:
             events = events.filter(rules_of(user, prefix="alert__")).distinct()
-        params = self.request.query_params
-        if kind := params.get("kind"):
-            events = events.filter(kind=kind)
-        if severity := params.get("severity"):
-            events = events.filter(alert__rule__severity=severity)
+        events = _filtered(events, self.request.query_params, {"kind": "kind", "severity": "alert__rule__severity"})
         if since := _since(self.request):
             events = events.filter(created_at__gte=since)
         return events

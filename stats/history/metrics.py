@@ -54,16 +54,16 @@ def frame_points(frame: dict) -> Iterator[Point]:
     for group, keys in _SCALARS.items():
         values = frame.get(group) or {}
         for key in keys:
-            if _is_number(values.get(key)):
+            if is_number(values.get(key)):
                 yield f"{group}.{key}", "", float(values[key])
     for mount, usage in ((frame.get("disk") or {}).get("mounts") or {}).items():
-        if _is_number(usage.get("percent")):
+        if is_number(usage.get("percent")):
             yield "disk.percent", mount, float(usage["percent"])
     for interface, nic in (frame.get("net") or {}).items():
         if not nic.get("up", True):
             continue
         for key in _INTERFACE_RATES:
-            if _is_number(nic.get(key)):
+            if is_number(nic.get(key)):
                 yield f"net.{key}", interface, float(nic[key])
 
 
@@ -75,5 +75,5 @@ def check_points(up: bool, latency_ms: float | None, loss_pct: float | None) -> 
         yield "check.loss_pct", "", float(loss_pct)
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)

@@ -5,7 +5,7 @@ from collections import defaultdict
 from stats.history import sql, tiers
 from stats.history.buckets import Plan, Summary, bucket_start, downsample, plan, summarize
 from stats.history.chunks import unpack
-from stats.models import HourRollup, MinuteRollup, RawChunk, RollupCursor, Series
+from stats.models import HourRollup, MinuteRollup, RollupCursor, Series
 
 ROLLUPS = {"minute": MinuteRollup, "hour": HourRollup}
 
@@ -48,12 +48,7 @@ def _read_tier(tier: str, ids: list[int], low: int, high: float, query_plan: Pla
         ):
             rows[series].append((ts, summary))
         return
-    table, values = sql.quoted(RawChunk._meta.db_table), sql.quoted("values")
-    marks = ", ".join(["%s"] * len(ids))
-    found = sql.rows(
-        f"SELECT series_id, start, {values} FROM {table} WHERE series_id IN ({marks}) AND start >= %s AND start < %s",
-        [*ids, bucket_start(low, 60), high],
-    )
+    found = sql.chunks(bucket_start(low, 60), high, ids)
     # A chunk lies within one minute: when buckets are whole minutes, its summary will do.
     whole_minutes = query_plan.width % 60 == 0
     for series, start, data in found:

@@ -71,7 +71,7 @@ def compact(start: int, end: int) -> int:
     will do. Only the rows read are replaced, so a chunk written meanwhile is kept.
     """
     groups: dict[tuple[int, int], list[tuple[int, bytes]]] = defaultdict(list)
-    for series, chunk_start, values in _chunks(start, end):
+    for series, chunk_start, values in sql.chunks(start, end):
         groups[series, bucket_start(chunk_start, 60)].append((chunk_start, values))
     removed = 0
     merged_groups = [(key, parts) for key, parts in groups.items() if len(parts) > 1]
@@ -105,14 +105,8 @@ def _merge(parts: list[tuple[int, bytes]]) -> tuple[int, list[float]]:
     return first, values
 
 
-def _chunks(start: int, end: int) -> Iterator[tuple[int, int, bytes]]:
-    table = sql.quoted(RawChunk._meta.db_table)
-    values = sql.quoted("values")
-    return sql.rows(f"SELECT series_id, start, {values} FROM {table} WHERE start >= %s AND start < %s", [start, end])
-
-
 def _chunk_summaries(start: int, end: int) -> Iterator[tuple[int, int, Summary]]:
-    for series, chunk_start, values in _chunks(start, end):
+    for series, chunk_start, values in sql.chunks(start, end):
         summary = summarize(unpack(values))
         if summary is not None:
             yield series, chunk_start, summary

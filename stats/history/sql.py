@@ -38,6 +38,16 @@ def upsert_rollups(model: type[Rollup], buckets: Iterable[tuple]) -> int:
     return len(buckets)
 
 
+def chunks(start: int, end: float, ids: list[int] | None = None) -> Iterator[tuple[int, int, bytes]]:
+    """(series_id, start, values) of the raw chunks starting in [start, end), of `ids` or of every series."""
+    table, values = quoted(RawChunk._meta.db_table), quoted("values")
+    where, params = "start >= %s AND start < %s", [start, end]
+    if ids is not None:
+        where = f"series_id IN ({', '.join(['%s'] * len(ids))}) AND {where}"
+        params = [*ids, *params]
+    return rows(f"SELECT series_id, start, {values} FROM {table} WHERE {where}", params)
+
+
 def delete_chunks(keys: list[tuple[int, int]]) -> None:
     """Delete raw chunks by (series_id, start), each through the primary key."""
     table = quoted(RawChunk._meta.db_table)
