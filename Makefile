@@ -19,7 +19,7 @@ bench-checks: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && python bench/checks_scale.py
 
 lint: venv
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 venv: $(VENV)/.installed
 

@@ -41,37 +41,26 @@ app.conf.task_routes = {
         "declare": [Exchange(AGENT_QUEUE, type="fanout")],
     },
 }
+
+
+def every(task: str, seconds: float, expires: float | None = None) -> dict:
+    """A beat entry; a run still queued after `expires` seconds is dropped."""
+    entry = {"task": task, "schedule": timedelta(seconds=seconds)}
+    if expires is not None:
+        entry["options"] = {"expires": expires}
+    return entry
+
+
 app.conf.beat_schedule = {
-    "sample-every-agent": {
-        "task": "stats.sample",
-        "schedule": timedelta(seconds=settings.SAMPLE_INTERVAL),
-        # A tick that waited longer than one interval is stale: drop it rather
-        # than let a stalled agent replay a burst of old ticks.
-        "options": {"expires": settings.SAMPLE_INTERVAL},
-    },
-    "roll-up-history": {
-        "task": "stats.roll_up_history",
-        "schedule": timedelta(minutes=1),
-        # Each run does everything outstanding: a queued second run would find nothing.
-        "options": {"expires": 60},
-    },
-    "prune-history": {
-        "task": "stats.prune_history",
-        "schedule": timedelta(minutes=10),
-    },
-    "dispatch-checks": {
-        "task": "monitor.dispatch_checks",
-        "schedule": timedelta(seconds=1),
-        # Claims are in the database: a skipped tick only means the next one claims more.
-        "options": {"expires": 1},
-    },
-    "resend-pending-notifications": {
-        "task": "monitor.resend_pending_notifications",
-        "schedule": timedelta(seconds=10),
-    },
-    "prune-check-results": {
-        "task": "monitor.prune_results",
-        "schedule": timedelta(minutes=10),
-    },
+    # A tick that waited longer than one interval is stale: drop it rather than let a
+    # stalled agent replay a burst of old ticks.
+    "sample-every-agent": every("stats.sample", settings.SAMPLE_INTERVAL, expires=settings.SAMPLE_INTERVAL),
+    # Each run does everything outstanding: a queued second run would find nothing.
+    "roll-up-history": every("stats.roll_up_history", 60, expires=60),
+    "prune-history": every("stats.prune_history", 600),
+    # Claims are in the database: a skipped tick only means the next one claims more.
+    "dispatch-checks": every("monitor.dispatch_checks", 1, expires=1),
+    "resend-pending-notifications": every("alerts.resend_pending_notifications", 10),
+    "prune-check-results": every("monitor.prune_results", 600),
 }
 app.autodiscover_tasks()

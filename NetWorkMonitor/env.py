@@ -30,28 +30,23 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
-    return value
+    return _number(name, default, int, "a whole number", minimum)
 
 
 def env_float(name: str, default: float, *, minimum: float) -> float:
+    return _number(name, default, float, "a number", minimum)
+
+
+def _number(name: str, default, parse, what: str, minimum):
     raw = os.environ.get(name)
     if raw is None:
         return default
     try:
-        value = float(raw)
+        value = parse(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
-    if not value >= minimum:  # also rejects NaN
-        raise ImproperlyConfigured(f"{name}={raw} must be at least {minimum}")
+        raise ImproperlyConfigured(f"{name}={raw!r} is not {what}") from None
+    if minimum is not None and not value >= minimum:  # also rejects NaN
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
     return value
 
 

@@ -1,4 +1,5 @@
-from monitor.routing import websocket_urlpatterns as monitor_routes
-from stats.routing import websocket_urlpatterns as stats_routes
+from alerts.routing import websocket_urlpatterns as alerts_routes
+from chat.routing import websocket_urlpatterns as chat_routes
+from dashboard.routing import websocket_urlpatterns as dashboard_routes
 
-websocket_urlpatterns = [*stats_routes, *monitor_routes]
+websocket_urlpatterns = [*dashboard_routes, *alerts_routes, *chat_routes]

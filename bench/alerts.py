@@ -30,9 +30,10 @@ import websockets  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from alerts.evaluator import Evaluator  # noqa: E402
+from alerts.models import AGENT_METRICS, AlertRule  # noqa: E402
 from bench.common import free_port, run_facts, save_results, session_cookie, summary_ms  # noqa: E402
-from monitor.alerting import Evaluator  # noqa: E402
-from monitor.models import AGENT_METRICS, AlertRule, Host, Tag  # noqa: E402
+from monitor.models import Host, Tag  # noqa: E402
 from tests import processes  # noqa: E402
 
 RULES = 1000

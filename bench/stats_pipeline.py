@@ -27,8 +27,8 @@ WORKDIR = prepare("bench")
 from django.core.management import call_command  # noqa: E402
 
 from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
-from stats.agent import encode  # noqa: E402
-from stats.publisher import FramePublisher  # noqa: E402
+from core.publisher import Publisher  # noqa: E402
+from stats.agent import encode, publish_frame  # noqa: E402
 from stats.sampler import Sampler  # noqa: E402
 from tests import processes  # noqa: E402
 
@@ -51,11 +51,11 @@ def sample_cost() -> dict:
 
 
 def publish_cost() -> dict:
-    publisher, text = FramePublisher(), encode(Sampler("bench-publish").sample())
+    publisher, text = Publisher(), encode(Sampler("bench-publish").sample())
     costs = []
     for _ in range(500):
         started = time.perf_counter()
-        publisher.publish("bench-publish", text)
+        publisher.run(publish_frame("bench-publish", text), timeout=2.0)
         costs.append(time.perf_counter() - started)
     return summary_ms(costs)
 

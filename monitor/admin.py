@@ -1,29 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from monitor import checks
 from monitor.csv_import import import_hosts
-from monitor.models import (
-    AlertEvent,
-    AlertRule,
-    ApiToken,
-    ChatMessage,
-    ChatRoom,
-    Check,
-    CheckResult,
-    Host,
-    MaintenanceWindow,
-    Notification,
-    NotificationAttempt,
-    NotificationTarget,
-    Status,
-    Tag,
-)
+from monitor.models import Check, CheckResult, Host, MaintenanceWindow, Status, Tag
 from monitor.results import derive_hosts
 
 MAX_CSV_BYTES = 5 << 20
@@ -37,6 +22,19 @@ def latency(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} ms"
 
 
+def kind_fieldsets() -> list[tuple]:
+    """One fieldset per check kind, with the fields it reads; a field two kinds share shows once."""
+    shown: set[str] = set()
+    fieldsets = []
+    for kind in checks.kinds().values():
+        rows = [row for row in kind.admin_rows if not shown.intersection(row if isinstance(row, tuple) else [row])]
+        for row in rows:
+            shown.update(row if isinstance(row, tuple) else [row])
+        if rows:
+            fieldsets.append((kind.label, {"fields": rows}))
+    return fieldsets
+
+
 class CheckInline(admin.StackedInline):
     model = Check
     extra = 0
@@ -44,10 +42,7 @@ class CheckInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": [("kind", "enabled"), ("interval_s", "timeout_s")]}),
         ("Thresholds", {"fields": [("degraded_latency_ms", "degraded_loss_pct")]}),
-        ("Ping / TCP", {"fields": [("ping_count", "port")]}),
-        ("HTTP(S)", {"fields": ["url", ("http_method", "expected_status"), "keyword"]}),
-        (None, {"fields": [("follow_redirects", "verify_tls")]}),
-        ("DNS", {"fields": [("dns_name", "dns_record_type", "dns_server")]}),
+        *kind_fieldsets(),
     ]
 
 
@@ -143,6 +138,7 @@ class HostAdmin(admin.ModelAdmin):
             "title": "Import hosts from CSV",
             "form": form,
             "report": report,
+            "check_syntaxes": [kind.csv_syntax for kind in checks.kinds().values()],
             "changelist_url": reverse("admin:monitor_host_changelist"),
         }
         return render(request, "admin/monitor/host/import.html", context)
@@ -234,128 +230,7 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-@admin.register(ChatRoom)
-class ChatRoomAdmin(admin.ModelAdmin):
-    list_display = ["name", "archived", "created_at", "message_count"]
-    list_filter = ["archived"]
-    search_fields = ["name"]
-    readonly_fields = ["created_at"]
-    actions = ["archive", "unarchive"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(message_total=Count("messages"))
-
-    @admin.display(description="messages", ordering="message_total")
-    def message_count(self, room: ChatRoom) -> int:
-        return room.message_total
-
-    @admin.action(description="Archive selected rooms (keep history, refuse new messages)")
-    def archive(self, request, queryset):
-        self.message_user(request, f"{queryset.update(archived=True)} rooms archived.", messages.SUCCESS)
-
-    @admin.action(description="Reopen selected rooms")
-    def unarchive(self, request, queryset):
-        self.message_user(request, f"{queryset.update(archived=False)} rooms reopened.", messages.SUCCESS)
-
-
-@admin.register(ChatMessage)
-class ChatMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "room", "author", "text"]
-    list_filter = ["room__archived", "room"]
-    search_fields = ["text", "author__username", "room__name"]
-    list_select_related = ["room", "author"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False  # messages are written in the rooms, by their authors
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "enabled", "scope", "metric", "comparison", "threshold", "for_seconds", "severity"]
-    list_filter = ["enabled", "severity", "metric", "scope"]
-    search_fields = ["name"]
-    autocomplete_fields = ["host", "tag"]
-    filter_horizontal = ["recipients", "recipient_groups"]
-    fieldsets = [
-        (None, {"fields": ["name", "enabled", "severity"]}),
-        (
-            "What",
-            {
-                "fields": [
-                    ("scope", "host", "tag"),
-                    "metric",
-                    ("comparison", "threshold", "recovery_threshold"),
-                    "for_seconds",
-                ]
-            },
-        ),
-        ("Who hears of it", {"fields": ["recipients", "recipient_groups"]}),
-    ]
-
-
 @admin.register(MaintenanceWindow)
 class MaintenanceWindowAdmin(admin.ModelAdmin):
     list_display = ["__str__", "reason"]
     autocomplete_fields = ["host", "tag"]
-
-
-class NotificationAttemptInline(admin.TabularInline):
-    model = NotificationAttempt
-    extra = 0
-    can_delete = False
-    readonly_fields = ["at", "ok", "error"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["event", "target", "status", "attempts", "last_error", "next_attempt_at"]
-    list_filter = ["status"]
-    inlines = [NotificationAttemptInline]
-    readonly_fields = ["event", "target", "status", "attempts", "last_error", "next_attempt_at", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(NotificationTarget)
-class NotificationTargetAdmin(admin.ModelAdmin):
-    list_display = ["user", "label", "enabled"]
-    list_filter = ["enabled"]
-    search_fields = ["user__username", "label"]
-
-
-@admin.register(AlertEvent)
-class AlertEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "message", "by"]
-    list_filter = ["kind", "alert__rule__severity"]
-    search_fields = ["message"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "read_only", "hint", "created_at", "last_used_at"]
-    list_filter = ["read_only"]
-    search_fields = ["name", "user__username"]
-    autocomplete_fields = ["user"]
-    readonly_fields = ["hint", "created_at", "last_used_at"]
-
-    def save_model(self, request, obj, form, change):
-        secret = None if change else obj.generate()
-        super().save_model(request, obj, form, change)
-        if secret:
-            # The only time the secret is shown: the database keeps its digest.
-            self.message_user(
-                request, f"Token “{obj.name}”: {secret} — copy it now, it will not be shown again.", messages.WARNING
-            )

@@ -9,7 +9,8 @@ Columns (a header row is required; only name and address are mandatory):
 - tags: separated by spaces, "|" or ";".
 - enabled: yes/no, true/false, 1/0 (default yes).
 - interval: seconds between runs of the row's checks (default 60).
-- checks: space-separated: `ping`, `tcp:<port>`, `http:<url>`, `dns[:<name>][@<server>]`.
+- checks: space-separated, each as its kind writes it (monitor.checks): `ping`,
+  `tcp:<port>`, `http:<url>`, `dns[:<name>][@<server>]`.
 
 A row whose name already exists updates that host and adds the checks it does
 not have yet. Each row is saved on its own: a bad row is reported and skipped,
@@ -24,7 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from monitor.models import Check, CheckKind, Host, Tag
+from monitor import checks
+from monitor.models import Check, Host, Tag
 
 COLUMNS = {"name", "address", "tags", "enabled", "notes", "interval", "checks"}
 MAX_ROWS = 20_000
@@ -108,22 +110,17 @@ def _import_row(row: dict, report: ImportReport) -> None:
 
 
 def _parse_check(token: str, interval: int) -> Check:
-    kind, _, argument = token.partition(":")
-    check = Check(kind=kind.lower(), interval_s=interval, timeout_s=min(5.0, interval / 2))
-    if check.kind == CheckKind.PING and not argument:
-        return check
-    if check.kind == CheckKind.TCP:
-        if not argument.isdigit():
-            raise RowError(f"{token!r}: write a TCP check as tcp:<port>")
-        check.port = int(argument)
-        return check
-    if check.kind == CheckKind.HTTP and argument:
-        check.url = argument
-        return check
-    if check.kind == CheckKind.DNS:
-        check.dns_name, _, check.dns_server = argument.partition("@")
-        return check
-    raise RowError(f"{token!r} is not a check; use ping, tcp:<port>, http:<url> or dns[:<name>][@<server>]")
+    name, _, argument = token.partition(":")
+    kind = checks.kinds().get(name.lower())
+    if kind is None:
+        syntaxes = [k.csv_syntax for k in checks.kinds().values()]
+        raise RowError(f"{token!r} is not a check; use {', '.join(syntaxes[:-1])} or {syntaxes[-1]}")
+    check = Check(kind=kind.name, interval_s=interval, timeout_s=min(5.0, interval / 2))
+    try:
+        kind.from_csv(argument, check)
+    except ValueError as exc:
+        raise RowError(f"{token!r}: {exc}") from None
+    return check
 
 
 def _boolean(text: str) -> bool:

@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 
 from django.db import close_old_connections, transaction
 
+from core import signals
 from monitor import state
 from monitor.checks.base import CheckSpec, Outcome
-from monitor.models import Check, CheckResult, Host, Status
-from stats.history.ingest import store
-from stats.history.metrics import check_points, check_source
+from monitor.models import Check, CheckResult, Host
 
 CHECK_FIELDS = ["status", "status_changed_at", "last_checked_at", "last_latency_ms", "last_loss_pct", "last_error"]
 HOST_FIELDS = ["status", "status_changed_at", "last_checked_at", "last_latency_ms"]
@@ -52,7 +51,7 @@ def save_results(finished: list[Finished]) -> Recorded:
     host_ids = {r.host_id for r in results}
     with transaction.atomic():
         CheckResult.objects.bulk_create(results, ignore_conflicts=True)
-        store(_history_samples(results))
+        signals.results_saved.send(sender=Check, results=results)  # history, in this transaction
         Check.objects.bulk_update([checks[r.host_check_id] for r in results], CHECK_FIELDS, batch_size=500)
         hosts = derive_hosts(host_ids, {r.host_id: r for r in results})  # in start order: the last one wins
     tags = defaultdict(list)
@@ -85,14 +84,6 @@ def _record(check: Check, run: Finished) -> CheckResult:
         error=reason[:500],
         details=outcome.details,
     )
-
-
-def _history_samples(results: list[CheckResult]):
-    for result in results:
-        ts = result.started_at.timestamp()
-        source = check_source(result.host_check_id)
-        for metric, label, value in check_points(result.status != Status.DOWN, result.latency_ms, result.loss_pct):
-            yield source, metric, label, ts, value
 
 
 def derive_hosts(host_ids: set[int], latest: dict[int, CheckResult] | None = None) -> list[Host]:

@@ -3,8 +3,9 @@
 Celery task threads hand over batches of specs and wait; the loop starts each
 check at its slot, bounds it by its timeout, and collects finished runs for a
 tenth of a second before one writer thread saves them in a single transaction.
-Then the batch's frames go to the dashboards. A task returns once all of its
-checks are saved, so the worker never holds more work than its threads.
+Then, in that thread, `results_recorded` tells the other apps (live frames, alert
+rules). A task returns once all of its checks are saved, so the worker never holds
+more work than its threads.
 """
 
 import asyncio
@@ -14,15 +15,13 @@ import resource
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 
-from monitor import live
-from monitor.alerting import evaluate_hosts
+from core import signals
+from core.publisher import start_loop_thread
 from monitor.checks import execute
 from monitor.checks.base import CheckSpec
-from monitor.results import Finished, save_results
-from NetWorkMonitor.loop_thread import start_loop_thread
+from monitor.results import Finished, Recorded, save_results
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +35,11 @@ class CheckRunner:
         self._loop = start_loop_thread("check-runner")
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="check-results")
         self._slots = asyncio.Semaphore(max_concurrency)
-        self._layer = get_channel_layer()
         self._pending: list[Finished] = []
         self._flush: asyncio.Task | None = None
 
     def run(self, specs: list[CheckSpec], wait_s: float) -> None:
-        """Run `specs` at their slots; return when their results are saved and sent."""
+        """Run `specs` at their slots; return when their results are saved."""
         future = asyncio.run_coroutine_threadsafe(self._run_all(specs), self._loop)
         try:
             future.result(wait_s)
@@ -72,19 +70,13 @@ class CheckRunner:
         except Exception:
             logger.exception("could not save %d check results", len(batch))
             return
-        self._loop.run_in_executor(self._writer, evaluate_alerts, recorded)  # after the frames, not before
-        try:
-            frames = live.frames(recorded)
-            await asyncio.gather(*(self._layer.group_send(g, {"type": "stats.frame", "text": t}) for g, t in frames))
-        except Exception:  # Redis away: results are saved, the pages catch up on the next batch
-            logger.exception("could not publish %d check results", len(batch))
+        self._loop.run_in_executor(self._writer, announce, recorded)  # queued: the next save waits, not this task
 
 
-def evaluate_alerts(recorded) -> None:
-    try:
-        evaluate_hosts(recorded)
-    except Exception:
-        logger.exception("could not evaluate alert rules for %d hosts", len(recorded.hosts))
+def announce(recorded: Recorded) -> None:
+    """Tell the other apps of a saved batch (core.signals.results_recorded)."""
+    if recorded.results:  # Redis away, a rule that fails: the results are saved all the same
+        signals.send_logged(signals.results_recorded, CheckRunner, recorded=recorded)
 
 
 def raise_open_file_limit() -> None:

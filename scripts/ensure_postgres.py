@@ -10,12 +10,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 from debian_packages import install
+from local_service import wait_until_answering
 
 RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -80,11 +80,8 @@ def start(url: str) -> None:
     options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
     pg_ctl = [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "server.log"), "-w", "start"]
     subprocess.run(as_server_user(pg_ctl), check=True, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while not answers(url):
-        if time.monotonic() > deadline:
-            sys.exit(f"started PostgreSQL on port {port} but it does not answer; see {data / 'server.log'}")
-        time.sleep(0.2)
+    failure = f"started PostgreSQL on port {port} but it does not answer; see {data / 'server.log'}"
+    wait_until_answering(lambda: answers(url), 20, failure)
     print(f"started a local PostgreSQL on 127.0.0.1:{port}")
 
 

@@ -8,12 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis
 from debian_packages import install
+from local_service import wait_until_answering
 
 RUN_DIR = Path(__file__).resolve().parent.parent / ".run"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -71,11 +71,8 @@ def start(url: str) -> None:
         ],
         check=True,
     )
-    deadline = time.monotonic() + 10
-    while not answers(url):
-        if time.monotonic() > deadline:
-            sys.exit(f"started redis-server on port {port} but it does not answer; see .run/redis-{port}.log")
-        time.sleep(0.1)
+    failure = f"started redis-server on port {port} but it does not answer; see .run/redis-{port}.log"
+    wait_until_answering(lambda: answers(url), 10, failure)
     print(f"started a local Redis on 127.0.0.1:{port}")
 
 

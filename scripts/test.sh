@@ -14,6 +14,7 @@ python scripts/ensure_postgres.py
 bash scripts/ensure_chromium.sh
 ruff check .
 ruff format --check .
+lint-imports  # the layering contracts in pyproject.toml
 echo "== the suite on SQLite"
 env -u DATABASE_URL python -m pytest "$@"  # the SQLite default
 echo "== the suite on PostgreSQL ($POSTGRES_TEST_URL)"

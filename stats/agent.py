@@ -1,15 +1,16 @@
-"""What one agent worker process does each tick: sample, publish, persist."""
+"""What one agent worker process does each tick: sample, publish, persist, tell the others."""
 
+import asyncio
 import functools
 import json
 import logging
 
 from django.conf import settings
 
-from monitor.alert_rules import agent_readings
-from monitor.alerting import agent_evaluator
+from core import groups, signals
+from core.publisher import publisher, send_frames
+from stats import latest
 from stats.persistence import SampleBuffer
-from stats.publisher import FramePublisher
 from stats.sampler import Sampler
 
 logger = logging.getLogger(__name__)
@@ -20,10 +21,14 @@ def encode(frame: dict) -> str:
     return json.dumps(frame, separators=(",", ":"), allow_nan=False)
 
 
+async def publish_frame(host: str, text: str) -> None:
+    """To every dashboard, and as the agent's latest frame for dashboards that connect later."""
+    await asyncio.gather(send_frames([(groups.STATS_GROUP, groups.STATS_FRAME, text)]), latest.remember(host, text))
+
+
 class AgentRuntime:
     def __init__(self, host: str) -> None:
         self.sampler = Sampler(host)
-        self.publisher = FramePublisher()
         self.buffer = SampleBuffer(host, settings.SAMPLE_PERSIST_EVERY)
         self._publish_failing = False
 
@@ -31,20 +36,13 @@ class AgentRuntime:
         frame = self.sampler.sample()
         self._publish(frame)
         self.buffer.add(frame)
-        self._evaluate_alerts(frame)
+        signals.send_logged(signals.frame_sampled, AgentRuntime, frame=frame)  # alerting trouble stops nothing
         return frame
-
-    def _evaluate_alerts(self, frame: dict) -> None:
-        try:
-            readings = {f"agent:{frame['host']}": (frame["host"], agent_readings(frame))}
-            agent_evaluator().evaluate_and_record(readings, frame["ts"])
-        except Exception:  # alerting trouble must not stop the live charts
-            logger.exception("could not evaluate alert rules for this tick")
 
     def _publish(self, frame: dict) -> None:
         # Live delivery first: persistence is batched and must not delay the frame.
         try:
-            self.publisher.publish(frame["host"], encode(frame))
+            publisher().run(publish_frame(frame["host"], encode(frame)), timeout=2.0)
         except Exception:
             if not self._publish_failing:
                 logger.exception("could not publish stats frames; retrying every tick")

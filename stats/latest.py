@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from NetWorkMonitor.redis_clients import async_redis, sync_redis
+from core.redis_clients import async_redis, sync_redis
 
 
 def latest_key() -> str:

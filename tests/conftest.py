@@ -4,10 +4,12 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from playwright.async_api import async_playwright
 
+from core.redis_clients import sync_redis
 from NetWorkMonitor.asgi import application
-from NetWorkMonitor.redis_clients import sync_redis
 from stats.latest import latest_key
+from tests.browser import launch
 
 ORIGIN = b"http://localhost"
 
@@ -43,3 +45,12 @@ def no_latest_frames():
     sync_redis().delete(latest_key())
     yield
     sync_redis().delete(latest_key())
+
+
+@pytest.fixture
+async def browser():
+    """Debian's Chromium, headless (browser tests)."""
+    async with async_playwright() as playwright:
+        chromium = await launch(playwright)
+        yield chromium
+        await chromium.close()

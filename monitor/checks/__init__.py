@@ -1,11 +1,33 @@
-"""Check runners, one module per kind. `execute` runs any of them within its timeout."""
+"""Check kinds, one module per kind, each with a `KIND` (a CheckKind). `execute` runs any
+check within its timeout.
 
-from monitor.checks import dns, http, ping, tcp
-from monitor.checks.base import CheckSpec, Outcome, run_guarded
+A new kind is a new module here, listed in KIND_MODULES, plus its tests.
+"""
 
-RUNNERS = {"ping": ping.run, "tcp": tcp.run, "http": http.run, "dns": dns.run}
+import functools
+from importlib import import_module
+
+from monitor.checks.base import CheckKind, CheckSpec, Outcome, run_guarded
+
+# In the order admin, CSV help and the API list them.
+KIND_MODULES = ("monitor.checks.ping", "monitor.checks.tcp", "monitor.checks.http", "monitor.checks.dns")
+
+
+@functools.cache
+def kinds() -> dict[str, CheckKind]:
+    """name -> kind, for every registered kind."""
+    registered = [import_module(path).KIND for path in KIND_MODULES]
+    return {kind.name: kind for kind in registered}
+
+
+def kind(name: str) -> CheckKind:
+    return kinds()[name]
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(k.name, k.label) for k in kinds().values()]
 
 
 async def execute(spec: CheckSpec) -> Outcome:
     """Run `spec`; never raises, never outlives its timeout."""
-    return await run_guarded(RUNNERS[spec.kind], spec)
+    return await run_guarded(kind(spec.kind).run, spec)

@@ -1,10 +1,10 @@
-"""What every check runner takes and returns, and the guard that bounds each run."""
+"""What every check kind is, takes and returns, and the guard that bounds each run."""
 
 import asyncio
 import logging
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 logger = logging.getLogger(__name__)
@@ -12,7 +12,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CheckSpec:
-    """A check as the runners see it: plain data, no ORM, built in the task thread."""
+    """A check as the runners see it: plain data, no ORM, built in the task thread.
+
+    `options` holds the Check fields that the check's kind reads (CheckKind.fields).
+    """
 
     id: int
     host_id: int
@@ -20,17 +23,7 @@ class CheckSpec:
     address: str
     timeout_s: float
     due: float = 0.0  # unix seconds of the slot the dispatcher claimed
-    ping_count: int = 5
-    port: int | None = None
-    url: str = ""
-    http_method: str = "GET"
-    expected_status: int | None = None
-    keyword: str = ""
-    follow_redirects: bool = True
-    verify_tls: bool = True
-    dns_name: str = ""
-    dns_record_type: str = "A"
-    dns_server: str = ""
+    options: Mapping = field(default_factory=dict)
 
 
 @dataclass
@@ -46,6 +39,41 @@ class Outcome:
 
 class CheckFailed(Exception):
     """The target answered wrongly or not at all; the message is shown to operators."""
+
+
+class CheckKind:
+    """One kind of check: how it runs, and how people configure it. One subclass per module
+    in monitor/checks/, registered in monitor.checks.KIND_MODULES.
+
+    `fields` are the Check fields the kind reads: the runner gets them in
+    `CheckSpec.options`, admin shows them in the kind's fieldset.
+    """
+
+    name: str  # stored in Check.kind, at most 4 characters
+    label: str
+    fields: tuple[str, ...] = ()
+    admin_rows: tuple = ()  # rows of the kind's admin fieldset (a tuple puts fields side by side)
+    csv_syntax: str = ""  # how a CSV row writes it, e.g. tcp:<port>
+    measures_loss = False  # only then may a check have a loss threshold
+
+    async def run(self, spec: CheckSpec) -> Outcome:
+        raise NotImplementedError
+
+    def describe(self, check) -> str:
+        """What is checked, in a few words, e.g. `tcp :22`."""
+        raise NotImplementedError
+
+    def validate(self, check) -> dict[str, str]:
+        """field -> problem, for a check of this kind; empty when it is fine."""
+        return {}
+
+    def from_csv(self, argument: str, check) -> None:
+        """Set the kind's fields of `check` from the text after `<kind>:` in a CSV row.
+
+        Raises ValueError with how to write it when the argument does not fit.
+        """
+        if argument:
+            raise ValueError(f"write it as {self.csv_syntax}")
 
 
 Runner = Callable[[CheckSpec], Awaitable[Outcome]]

@@ -4,11 +4,14 @@ import datetime
 import functools
 import ssl
 import time
+from urllib.parse import urlsplit
 
 import httpx
 from cryptography import x509
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
-from monitor.checks.base import CheckFailed, CheckSpec, Outcome, describe_os_error, elapsed_ms
+from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, describe_os_error, elapsed_ms
 
 MAX_BODY_BYTES = 1 << 20  # a keyword is looked for in the first MiB only
 MAX_REDIRECTS = 5
@@ -26,12 +29,60 @@ def tls_context(verify: bool) -> ssl.SSLContext:
     return context
 
 
-async def run(spec: CheckSpec) -> Outcome:
+class Http(CheckKind):
+    name = "http"
+    label = "HTTP(S)"
+    fields = ("url", "http_method", "expected_status", "keyword", "follow_redirects", "verify_tls")
+    admin_rows = ("url", ("http_method", "expected_status"), "keyword", ("follow_redirects", "verify_tls"))
+    csv_syntax = "http:<url>"
+
+    async def run(self, spec: CheckSpec) -> Outcome:
+        return await fetch(spec, **spec.options)
+
+    def describe(self, check) -> str:
+        return f"http {check.http_method} {check.url}"
+
+    def validate(self, check) -> dict[str, str]:
+        if not check.url:
+            return {"url": "An HTTP check needs a URL."}
+        if message := url_problem(check.url):
+            return {"url": message}
+        return {}
+
+    def from_csv(self, argument: str, check) -> None:
+        if not argument:
+            raise ValueError(f"write it as {self.csv_syntax}")
+        check.url = argument
+
+
+KIND = Http()
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be checked, or None when it can."""
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        return "The URL must start with http:// or https://."
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return f"“{url[:100]}” is not a valid URL."
+    return None
+
+
+async def fetch(
+    spec: CheckSpec,
+    url: str,
+    http_method: str = "GET",
+    expected_status: int | None = None,
+    keyword: str = "",
+    follow_redirects: bool = True,
+    verify_tls: bool = True,
+) -> Outcome:
     details: dict = {}
     # One client per run: a pooled connection would hide the handshake from the latency.
     async with httpx.AsyncClient(
-        verify=tls_context(spec.verify_tls),
-        follow_redirects=spec.follow_redirects,
+        verify=tls_context(verify_tls),
+        follow_redirects=follow_redirects,
         max_redirects=MAX_REDIRECTS,
         timeout=spec.timeout_s,
         headers={"User-Agent": USER_AGENT},
@@ -39,14 +90,14 @@ async def run(spec: CheckSpec) -> Outcome:
     ) as client:
         started = time.perf_counter()
         try:
-            async with client.stream(spec.http_method, spec.url) as response:
+            async with client.stream(http_method, url) as response:
                 details["status"] = response.status_code
                 if response.history:
                     details["redirects"] = len(response.history)
                     details["final_url"] = str(response.url)[:500]
                 if (days := certificate_days_left(response)) is not None:
                     details["cert_days_left"] = days
-                body_matches = await _body_contains(response, spec.keyword) if spec.keyword else None
+                body_matches = await _body_contains(response, keyword) if keyword else None
                 latency = elapsed_ms(started)
         except httpx.TooManyRedirects:
             raise CheckFailed(f"more than {MAX_REDIRECTS} redirects") from None
@@ -54,9 +105,9 @@ async def run(spec: CheckSpec) -> Outcome:
             raise CheckFailed(describe_http_error(exc)) from None
 
     outcome = Outcome(latency_ms=latency, details=details)
-    outcome.error = status_problem(response.status_code, spec.expected_status)
+    outcome.error = status_problem(response.status_code, expected_status)
     if not outcome.error and body_matches is False:
-        outcome.error = f"keyword {spec.keyword[:50]!r} not found in the response body"
+        outcome.error = f"keyword {keyword[:50]!r} not found in the response body"
     return outcome
 
 

@@ -11,7 +11,7 @@ import statistics
 import time
 
 from monitor.checks import icmp
-from monitor.checks.base import CheckSpec, Outcome, elapsed_ms, resolve
+from monitor.checks.base import CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
 from monitor.checks.tcp import connect_time_ms
 
 FALLBACK_PORT = 80
@@ -20,10 +20,28 @@ TCP_FALLBACK = "tcp-fallback"
 SPACING_S = 0.2
 
 
-async def run(spec: CheckSpec, methods: tuple[str, ...] = (icmp.RAW, icmp.DGRAM)) -> Outcome:
+class Ping(CheckKind):
+    name = "ping"
+    label = "ping (ICMP echo)"
+    fields = ("ping_count", "port")  # port: of the TCP fallback
+    admin_rows = ("ping_count",)
+    csv_syntax = "ping"
+    measures_loss = True
+
+    async def run(self, spec: CheckSpec) -> Outcome:
+        return await ping(spec)
+
+    def describe(self, check) -> str:
+        return f"ping x{check.ping_count}"
+
+
+KIND = Ping()
+
+
+async def ping(spec: CheckSpec, methods: tuple[str, ...] = (icmp.RAW, icmp.DGRAM)) -> Outcome:
     family, ip = await resolve(spec.address)
     sock = icmp.shared_socket(family, methods)
-    count = spec.ping_count
+    count = spec.options["ping_count"]
     spacing = min(SPACING_S, spec.timeout_s / (2 * count))
     # Every reply must arrive before the check's own timeout cuts the run short.
     deadline = time.monotonic() + spec.timeout_s * 0.95
@@ -33,7 +51,7 @@ async def run(spec: CheckSpec, methods: tuple[str, ...] = (icmp.RAW, icmp.DGRAM)
         wait_s = deadline - time.monotonic()
         if sock is not None:
             return await sock.echo(ip, wait_s)
-        return await tcp_echo(ip, spec.port or FALLBACK_PORT, wait_s)
+        return await tcp_echo(ip, spec.options["port"] or FALLBACK_PORT, wait_s)
 
     rtts = await asyncio.gather(*(one(i) for i in range(count)))
     return summarize(rtts, sock.kind if sock else TCP_FALLBACK, ip)

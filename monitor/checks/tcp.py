@@ -4,7 +4,7 @@ import asyncio
 import socket
 import time
 
-from monitor.checks.base import CheckSpec, Outcome, elapsed_ms, resolve
+from monitor.checks.base import CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
 
 
 async def connect_time_ms(address: str, port: int) -> float:
@@ -20,5 +20,27 @@ async def connect_time_ms(address: str, port: int) -> float:
         return elapsed_ms(started)
 
 
-async def run(spec: CheckSpec) -> Outcome:
-    return Outcome(latency_ms=await connect_time_ms(spec.address, spec.port), details={"port": spec.port})
+class Tcp(CheckKind):
+    name = "tcp"
+    label = "TCP connect"
+    fields = ("port",)
+    admin_rows = ("port",)
+    csv_syntax = "tcp:<port>"
+
+    async def run(self, spec: CheckSpec) -> Outcome:
+        port = spec.options["port"]
+        return Outcome(latency_ms=await connect_time_ms(spec.address, port), details={"port": port})
+
+    def describe(self, check) -> str:
+        return f"tcp :{check.port}"
+
+    def validate(self, check) -> dict[str, str]:
+        return {} if check.port else {"port": "A TCP check needs a port."}
+
+    def from_csv(self, argument: str, check) -> None:
+        if not argument.isdigit():
+            raise ValueError("write a TCP check as tcp:<port>")
+        check.port = int(argument)
+
+
+KIND = Tcp()

@@ -7,59 +7,70 @@ import { draw, makePlot } from "./charts.js";
 import { RangePicker, fetchSeries, framesFromSeries } from "./range.js";
 
 const config = JSON.parse(document.getElementById("dashboard-config").textContent);
+// The metric catalogue: where each stored metric sits in a live frame (core/metrics.py).
+const METRICS = JSON.parse(document.getElementById("metric-catalogue").textContent);
 const WINDOW = 300; // points kept per chart: five minutes at 1 Hz
 const STALE_AFTER_S = Math.max(5, 3 * config.sampleInterval);
 
-// What each chart plots. `values(frame, card)` returns one number (or null) per series.
+// What each chart plots: one catalogue metric per series, read from a frame at its
+// path; interface metrics at the card's chosen interface. `scale` converts units.
 const CHARTS = {
   cpu: {
     series: ["total", "user", "system", "iowait"],
-    values: (f) => [f.cpu?.percent, f.cpu?.user, f.cpu?.system, f.cpu?.iowait],
+    metrics: ["cpu.percent", "cpu.user", "cpu.system", "cpu.iowait"],
     range: [0, 100],
     format: format.percent,
   },
   mem: {
     series: ["memory", "swap"],
-    values: (f) => [f.mem?.percent, f.mem?.swap_total === 0 ? null : f.mem?.swap_percent],
+    metrics: ["mem.percent", "mem.swap_percent"],
+    // No swap configured: no line, rather than a flat zero.
+    shown: (f) => [true, f.mem?.swap_total !== 0],
     range: [0, 100],
     format: format.percent,
   },
   load: {
     series: ["1 min", "5 min", "15 min"],
-    values: (f) => [f.load?.["1m"], f.load?.["5m"], f.load?.["15m"]],
+    metrics: ["load.1m", "load.5m", "load.15m"],
     floor: 1,
     format: (v) => format.number(v),
   },
   net: {
     series: ["received", "sent"],
-    values: (f, card) => {
-      const nic = f.net?.[card.iface];
-      return [bits(nic?.rx_bps), bits(nic?.tx_bps)];
-    },
+    metrics: ["net.rx_bps", "net.tx_bps"],
+    scale: 8, // bytes/s to bits/s
     floor: 10_000,
     format: format.bitsPerSecond,
   },
   errors: {
     series: ["rx errors", "tx errors", "rx drops", "tx drops"],
-    values: (f, card) => {
-      const nic = f.net?.[card.iface];
-      return [nic?.rx_errors_ps, nic?.tx_errors_ps, nic?.rx_drops_ps, nic?.tx_drops_ps];
-    },
+    metrics: ["net.rx_errors_ps", "net.tx_errors_ps", "net.rx_drops_ps", "net.tx_drops_ps"],
     floor: 1,
     format: (v) => format.number(v, 1),
   },
 };
+for (const spec of Object.values(CHARTS)) spec.values = (frame, card) => chartValues(spec, frame, card);
 // Charts that follow the chosen interface and are redrawn when it changes.
 const INTERFACE_CHARTS = ["net", "errors"];
-// What the charts plot, as stored metrics (see /api/schema/).
-const HISTORY_METRICS = [
-  "cpu.percent", "cpu.user", "cpu.system", "cpu.iowait", "mem.percent", "mem.swap_percent",
-  "load.1m", "load.5m", "load.15m", "net.rx_bps", "net.tx_bps",
-  "net.rx_errors_ps", "net.tx_errors_ps", "net.rx_drops_ps", "net.tx_drops_ps",
-];
+// What the charts plot, as stored metrics, asked of the series API in one request.
+const HISTORY_METRICS = Object.values(CHARTS).flatMap((spec) => spec.metrics);
 
-function bits(bytesPerSecond) {
-  return bytesPerSecond == null ? null : bytesPerSecond * 8;
+// The value of a catalogue metric in a frame; `label` stands for the `*` in its path.
+function metricValue(frame, name, label) {
+  let node = frame;
+  for (const key of METRICS[name].path) {
+    node = node?.[key === "*" ? label : key];
+  }
+  return typeof node === "number" ? node : null;
+}
+
+function chartValues(spec, frame, card) {
+  const shown = spec.shown ? spec.shown(frame) : null;
+  return spec.metrics.map((name, i) => {
+    const value = metricValue(frame, name, card.iface);
+    if (value === null || (shown && !shown[i])) return null;
+    return value * (spec.scale ?? 1);
+  });
 }
 
 class AgentCard {
@@ -139,7 +150,7 @@ class AgentCard {
     const [from, to] = range.window();
     const body = await fetchSeries(this.historyUrl(), HISTORY_METRICS, from, to, this.chartWidth());
     if (request !== this.historyRequest) return;
-    this.history = framesFromSeries(body);
+    this.history = framesFromSeries(body, METRICS);
     this.redraw();
   }
 
@@ -150,7 +161,7 @@ class AgentCard {
     if (to - from < 2 * config.sampleInterval) return;
     const body = await fetchSeries(this.historyUrl(), HISTORY_METRICS, from, to, to - from + 2);
     const seconds = new Set(this.frames.map((frame) => Math.floor(frame.ts)));
-    const missed = framesFromSeries(body).filter((frame) => frame.cpu || frame.mem);
+    const missed = framesFromSeries(body, METRICS).filter((frame) => frame.cpu || frame.mem);
     this.frames = [...this.frames, ...missed.filter((frame) => !seconds.has(frame.ts))]
       .sort((a, b) => a.ts - b.ts)
       .slice(-WINDOW);

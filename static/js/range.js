@@ -89,16 +89,19 @@ export async function fetchSeries(url, metrics, from, to, points) {
 }
 
 // A series response as frames shaped like the live ones ({ts, cpu: {percent}, net: {eth0: {rx_bps}}}),
-// one per bucket (its average), so that live and history charts share one code path.
-export function framesFromSeries(body) {
+// one per bucket (its average), so that live and history charts share one code path. `catalogue`
+// gives each metric's path in a frame; a `*` in it stands for the series label.
+export function framesFromSeries(body, catalogue) {
   const frames = body.t.map((ts) => ({ ts }));
   for (const series of body.series) {
-    const [group, key] = series.metric.split(/\.(.*)/);
+    const path = catalogue[series.metric]?.path;
+    if (!path) continue;
+    const keys = path.map((key) => (key === "*" ? series.label : key));
     series.avg.forEach((value, i) => {
       if (value === null) return;
-      const parent = (frames[i][group] ??= {});
-      const target = series.label ? (parent[series.label] ??= {}) : parent;
-      target[key] = value;
+      let node = frames[i];
+      for (const key of keys.slice(0, -1)) node = node[key] ??= {};
+      node[keys.at(-1)] = value;
     });
   }
   return frames;

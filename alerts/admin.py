@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from alerts.models import AlertEvent, AlertRule, Notification, NotificationAttempt, NotificationTarget
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "enabled", "scope", "metric", "comparison", "threshold", "for_seconds", "severity"]
+    list_filter = ["enabled", "severity", "metric", "scope"]
+    search_fields = ["name"]
+    autocomplete_fields = ["host", "tag"]
+    filter_horizontal = ["recipients", "recipient_groups"]
+    fieldsets = [
+        (None, {"fields": ["name", "enabled", "severity"]}),
+        (
+            "What",
+            {
+                "fields": [
+                    ("scope", "host", "tag"),
+                    "metric",
+                    ("comparison", "threshold", "recovery_threshold"),
+                    "for_seconds",
+                ]
+            },
+        ),
+        ("Who hears of it", {"fields": ["recipients", "recipient_groups"]}),
+    ]
+
+
+class NotificationAttemptInline(admin.TabularInline):
+    model = NotificationAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "ok", "error"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["event", "target", "status", "attempts", "last_error", "next_attempt_at"]
+    list_filter = ["status"]
+    inlines = [NotificationAttemptInline]
+    readonly_fields = ["event", "target", "status", "attempts", "last_error", "next_attempt_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(NotificationTarget)
+class NotificationTargetAdmin(admin.ModelAdmin):
+    list_display = ["user", "label", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["user__username", "label"]
+
+
+@admin.register(AlertEvent)
+class AlertEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "message", "by"]
+    list_filter = ["kind", "alert__rule__severity"]
+    search_fields = ["message"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

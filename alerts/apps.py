@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    name = "alerts"
+    verbose_name = "Alerts"
+
+    def ready(self) -> None:
+        from alerts import receivers
+        from core import signals
+
+        signals.frame_sampled.connect(receivers.evaluate_frame, dispatch_uid="alerts.evaluate_frame")
+        signals.results_recorded.connect(receivers.evaluate_results, dispatch_uid="alerts.evaluate_results")

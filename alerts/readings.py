@@ -1,0 +1,50 @@
+"""The readings alert rules compare: agent metrics from a stats frame, host metrics from checks."""
+
+from collections import defaultdict
+
+from core.metrics import ALERT_METRICS
+from monitor.models import Check
+
+AGENT_ALERT_METRICS = [metric for metric in ALERT_METRICS if metric.subject == "agent"]
+
+
+def agent_readings(frame: dict) -> dict[str, float]:
+    """The agent metrics of one stats frame (missing parts are left out)."""
+    readings = {}
+    for metric in AGENT_ALERT_METRICS:
+        if (value := metric.read(frame)) is not None:
+            readings[metric.name] = value
+    return readings
+
+
+def host_readings(status: str, latencies: list[float], losses: list[float], cert_days: list[int]) -> dict[str, float]:
+    """The host metrics from its checks' latest results."""
+    readings = {"host_down": 1.0 if status == "down" else 0.0}
+    if latencies:
+        readings["check_latency_ms"] = max(latencies)
+    if losses:
+        readings["loss_pct"] = max(losses)
+    if cert_days:
+        readings["cert_days_left"] = float(min(cert_days))
+    return readings
+
+
+def host_readings_of(recorded) -> dict[str, tuple[str, dict[str, float]]]:
+    """subject -> (label, readings) for each host of a saved batch of check results."""
+    host_ids = [host.id for host in recorded.hosts]
+    latencies, losses, cert_days = defaultdict(list), defaultdict(list), defaultdict(list)
+    checks = Check.objects.filter(host_id__in=host_ids, enabled=True).values_list(
+        "host_id", "last_latency_ms", "last_loss_pct"
+    )
+    for host_id, latency, loss in checks:
+        if latency is not None:
+            latencies[host_id].append(latency)
+        if loss is not None:
+            losses[host_id].append(loss)
+    for result in recorded.results:
+        if (days := result.details.get("cert_days_left")) is not None:
+            cert_days[result.host_id].append(days)
+    return {
+        f"host:{h.id}": (h.name, host_readings(h.status, latencies[h.id], losses[h.id], cert_days[h.id]))
+        for h in recorded.hosts
+    }

@@ -1,0 +1,16 @@
+"""How alerts hear of new readings: receivers of core.signals, connected in AlertsConfig.ready()."""
+
+from alerts.evaluator import agent_evaluator, host_evaluator
+from alerts.readings import agent_readings, host_readings_of
+
+
+def evaluate_frame(sender, frame: dict, **kwargs) -> None:
+    """Agent rules, on every frame an agent samples (in the agent process)."""
+    readings = {f"agent:{frame['host']}": (frame["host"], agent_readings(frame))}
+    agent_evaluator().evaluate_and_record(readings, frame["ts"])
+
+
+def evaluate_results(sender, recorded, **kwargs) -> None:
+    """Host rules, after each saved batch of check results (in the checks worker's writer thread)."""
+    if recorded.hosts:
+        host_evaluator().evaluate_and_record(host_readings_of(recorded))

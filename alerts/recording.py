@@ -1,0 +1,146 @@
+"""Recording alert transitions and acknowledgements, and announcing them.
+
+A firing or resolving transition is saved as an AlertEvent with one Notification per
+recipient target, in one transaction. Only after the commit is it announced to each
+recipient's alert group and handed to the notification task, so nothing is announced
+that was not saved, and a saved notification is sent even if that hand-over is lost
+(see tasks).
+"""
+
+import json
+import logging
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+from django.db import close_old_connections, transaction
+from django.db.models import Prefetch, Q
+
+from alerts.models import Alert, AlertEvent, AlertRule, AlertState, Notification, NotificationTarget
+from alerts.rules import FIRING, Transition
+from core.groups import ALERT_FRAME, alerts_user_group
+from core.publisher import Frame, publisher
+
+logger = logging.getLogger(__name__)
+
+# (recipient user ids, event id, encoded frame)
+Announcement = tuple[list[int], int, str]
+
+
+def recipients(rule: AlertRule) -> list[int]:
+    users = get_user_model().objects.filter(is_active=True)
+    return list(users.filter(Q(alert_rules=rule) | Q(groups__alert_rules=rule)).distinct().values_list("pk", flat=True))
+
+
+def describe(rule: AlertRule, label: str, kind: str, value: float) -> str:
+    verb = "FIRING" if kind == FIRING else "resolved"
+    return f"[{rule.severity}] {rule.name} {verb} on {label}: {rule.get_metric_display()} = {value:g}"[:500]
+
+
+def alert_fields(alert: Alert, event: AlertEvent) -> dict:
+    return {
+        "id": alert.pk,
+        "rule": alert.rule.name,
+        "severity": alert.rule.severity,
+        "subject": alert.subject_label,
+        "state": alert.state,
+        "value": alert.value,
+        "since": alert.since.timestamp(),
+        "message": event.message,
+        "acknowledged_by": alert.acknowledged_by.get_username() if alert.acknowledged_by else None,
+    }
+
+
+def record(transitions: list[Transition]) -> list[int]:
+    """Save each transition (alert state, event, notifications); announce after commit. Returns event ids."""
+    close_old_connections()
+    rules = AlertRule.objects.in_bulk({t.rule_id for t in transitions})
+    announcements = []
+    with transaction.atomic():
+        for t in transitions:
+            rule = rules.get(t.rule_id)
+            if rule is None:
+                continue  # deleted since it was loaded
+            moment = datetime.fromtimestamp(t.at, UTC)
+            alert, _ = Alert.objects.update_or_create(
+                rule=rule,
+                subject=t.subject,
+                defaults={"subject_label": t.label, "state": t.kind, "value": t.value, "since": moment,
+                          "acknowledged_by": None, "acknowledged_at": None},
+            )  # fmt: skip
+            event = AlertEvent.objects.create(
+                alert=alert, kind=t.kind, value=t.value, message=describe(rule, t.label, t.kind, t.value)
+            )
+            users = recipients(rule)
+            targets = NotificationTarget.objects.filter(user_id__in=users, enabled=True)
+            Notification.objects.bulk_create(Notification(event=event, target=target) for target in targets)
+            announcements.append(
+                (users, event.pk, json.dumps({"type": "alert", "event": t.kind, "alert": alert_fields(alert, event)}))
+            )
+    transaction.on_commit(lambda: announce(announcements))
+    return [event_id for _, event_id, _ in announcements]
+
+
+def frames_for(announcements: list[Announcement]) -> list[Frame]:
+    return [(alerts_user_group(u), ALERT_FRAME, text) for users, _, text in announcements for u in users]
+
+
+def announce(announcements: list[Announcement]) -> None:
+    """After commit: each recipient's browsers, then the notification task (best effort; a sweep
+    re-sends what this hand-over loses)."""
+    from alerts.tasks import send_event_notifications  # tasks import the models this module serves
+
+    try:
+        publisher().publish(frames_for(announcements))
+    except Exception:
+        logger.exception("could not announce %d alert events to browsers", len(announcements))
+    for _, event_id, _ in announcements:
+        try:
+            send_event_notifications.delay(event_id)
+        except Exception:
+            logger.exception("could not queue notifications of event %s; the sweep will", event_id)
+
+
+# --- per-user views and acknowledgement ------------------------------------------------
+
+
+def rules_of(user, prefix: str = "") -> Q:
+    """Rows whose rule's alerts `user` receives (directly or through a group); `prefix` leads to the rule."""
+    return Q(**{f"{prefix}rule__recipients": user}) | Q(**{f"{prefix}rule__recipient_groups__user": user})
+
+
+def open_alerts_for(user) -> list[dict]:
+    firing_events = Prefetch(
+        "events", queryset=AlertEvent.objects.filter(kind=AlertEvent.Kind.FIRING), to_attr="firing_events"
+    )
+    alerts = (
+        Alert.objects.filter(rules_of(user), state=AlertState.FIRING)
+        .distinct()
+        .select_related("rule", "acknowledged_by")
+        .prefetch_related(firing_events)
+        .order_by("-since")
+    )
+    # Events are ordered newest first: the message of the firing that opened the alert.
+    return [alert_fields(alert, alert.firing_events[0]) for alert in alerts if alert.firing_events]
+
+
+class NotYours(Exception):
+    pass
+
+
+def acknowledge(alert_id: int, user) -> None:
+    """Mark a firing alert acknowledged by `user` and tell every recipient at once."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().select_related("rule").filter(pk=alert_id).first()
+        if alert is None or user.pk not in recipients(alert.rule):
+            raise NotYours("no such alert among yours")
+        if alert.state != AlertState.FIRING:
+            raise NotYours("only a firing alert can be acknowledged")
+        if alert.acknowledged_by_id:
+            return
+        alert.acknowledged_by, alert.acknowledged_at = user, datetime.now(UTC)
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        message = f"{alert.rule.name} on {alert.subject_label} acknowledged by {user.get_username()}"
+        event = AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.ACKNOWLEDGED, by=user, message=message)
+        users = recipients(alert.rule)
+        text = json.dumps({"type": "alert", "event": "acknowledged", "alert": alert_fields(alert, event)})
+    transaction.on_commit(lambda: publisher().publish(frames_for([(users, event.pk, text)])))

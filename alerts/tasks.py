@@ -1,0 +1,67 @@
+"""Sending notifications: one task per attempt, retried with back-off, and a sweep for lost hand-overs."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from alerts import notify
+from alerts.models import Notification, NotificationAttempt
+
+NOTIFY_ATTEMPTS = 5
+NOTIFY_BACKOFF_S = [5, 30, 120, 600]  # after attempts 1, 2, 3, 4
+
+
+@shared_task(name="alerts.send_event_notifications", ignore_result=True)
+def send_event_notifications(event_id: int) -> None:
+    for notification_id in Notification.objects.filter(
+        event_id=event_id, status=Notification.Status.PENDING
+    ).values_list("pk", flat=True):
+        send_notification.delay(notification_id)
+
+
+@shared_task(name="alerts.send_notification", ignore_result=True)
+def send_notification(notification_id: int) -> None:
+    """One attempt; a failure schedules the next one with back-off, the last one marks it failed."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("event", "target")
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if notification is None:
+            return  # sent already (a duplicate hand-over), failed for good, or deleted
+        # Claim it for the length of one attempt, so that the sweep does not send it twice.
+        notification.next_attempt_at = timezone.now() + timedelta(seconds=settings.NOTIFY_RESEND_AFTER_S)
+        notification.save(update_fields=["next_attempt_at"])
+    event = notification.event
+    error = notify.send(notification.target.url, title=event.message, body=event.message)
+    NotificationAttempt.objects.create(notification=notification, ok=not error, error=error)
+    notification.attempts += 1
+    notification.last_error = error
+    if not error:
+        notification.status = Notification.Status.SENT
+    elif notification.attempts >= NOTIFY_ATTEMPTS:
+        notification.status = Notification.Status.FAILED
+    else:
+        delay = NOTIFY_BACKOFF_S[min(notification.attempts, len(NOTIFY_BACKOFF_S)) - 1]
+        notification.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        send_notification.apply_async(args=[notification.pk], countdown=delay)
+    notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+
+
+@shared_task(name="alerts.resend_pending_notifications", ignore_result=True)
+def resend_pending_notifications() -> int:
+    """Re-queue pending notifications whose hand-over was lost (a worker died, Redis was away)."""
+    overdue = timezone.now() - timedelta(seconds=settings.NOTIFY_RESEND_AFTER_S)
+    ids = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lt=overdue).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
+    for notification_id in ids:
+        send_notification.delay(notification_id)
+    return len(ids)

@@ -1,0 +1,148 @@
+"""API representations. Writes are validated by the models' own clean(), as in admin."""
+
+import copy
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError as ModelValidationError
+from rest_framework import serializers
+
+from alerts.models import AlertEvent, AlertRule
+from monitor.models import Check, CheckResult, Host, Tag
+
+
+class ModelCleanMixin:
+    """Run the model's field validators and clean() on the would-be instance."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many = {field.name for field in model._meta.many_to_many}
+        instance = copy.copy(self.instance) if self.instance else model()
+        for name, value in attrs.items():
+            if name not in many:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=many, validate_unique=False)
+        except ModelValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+        return attrs
+
+
+class TagNamesField(serializers.ListField):
+    """Tags as a list of names."""
+
+    child = serializers.SlugField(max_length=50)
+
+    def to_representation(self, tags):
+        return [tag.name for tag in tags.all()]
+
+
+class HostSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    tags = TagNamesField(required=False)
+
+    class Meta:
+        model = Host
+        fields = [
+            "id",
+            "name",
+            "address",
+            "enabled",
+            "tags",
+            "notes",
+            "status",
+            "status_changed_at",
+            "last_checked_at",
+            "last_latency_ms",
+        ]
+        read_only_fields = ["status", "status_changed_at", "last_checked_at", "last_latency_ms"]
+
+    def create(self, validated_data):
+        names = validated_data.pop("tags", None)
+        return self._tagged(super().create(validated_data), names)
+
+    def update(self, instance, validated_data):
+        names = validated_data.pop("tags", None)
+        return self._tagged(super().update(instance, validated_data), names)
+
+    @staticmethod
+    def _tagged(host: Host, names: list[str] | None) -> Host:
+        """Set the host's tags when given; names not seen before become new tags."""
+        if names is not None:
+            host.tags.set([Tag.objects.get_or_create(name=name)[0] for name in dict.fromkeys(names)])
+        return host
+
+
+class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Check
+        exclude = ["next_run_at"]
+        read_only_fields = [
+            "status",
+            "status_changed_at",
+            "last_checked_at",
+            "last_latency_ms",
+            "last_loss_pct",
+            "last_error",
+        ]
+
+
+class AlertRuleSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    tag = serializers.SlugRelatedField(slug_field="name", queryset=Tag.objects.all(), required=False, allow_null=True)
+    recipients = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False
+    )
+    recipient_groups = serializers.SlugRelatedField(
+        slug_field="name", queryset=Group.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = AlertRule
+        fields = "__all__"
+
+
+class CheckResultSerializer(serializers.ModelSerializer):
+    check_id = serializers.IntegerField(source="host_check_id")
+
+    class Meta:
+        model = CheckResult
+        fields = [
+            "id",
+            "check_id",
+            "host",
+            "scheduled_at",
+            "started_at",
+            "status",
+            "latency_ms",
+            "loss_pct",
+            "jitter_ms",
+            "error",
+            "details",
+        ]
+
+
+class AlertEventSerializer(serializers.ModelSerializer):
+    alert = serializers.IntegerField(source="alert_id")
+    rule = serializers.IntegerField(source="alert.rule_id")
+    rule_name = serializers.CharField(source="alert.rule.name")
+    severity = serializers.CharField(source="alert.rule.severity")
+    subject = serializers.CharField(source="alert.subject_label")
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AlertEvent
+        fields = [
+            "id",
+            "alert",
+            "rule",
+            "rule_name",
+            "severity",
+            "subject",
+            "kind",
+            "value",
+            "message",
+            "by",
+            "created_at",
+        ]

@@ -1,0 +1,106 @@
+"""GET /api/hosts/<id>/series and /api/agents/<name>/series: a range of history, at most N points."""
+
+import time
+from datetime import datetime
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.metrics import HISTORY_METRICS
+from monitor.models import Host
+from stats.history import query
+from stats.history.metrics import agent_source, check_source
+from stats.models import Agent
+
+DEFAULT_POINTS = 1000
+MAX_POINTS = 10_000
+DEFAULT_SPAN = 3600
+
+PARAMETERS = [
+    OpenApiParameter(
+        "metric",
+        OpenApiTypes.STR,
+        required=True,
+        description="one or more metrics, comma-separated: " + ", ".join(HISTORY_METRICS),
+    ),
+    OpenApiParameter("from", OpenApiTypes.STR, description="unix seconds or ISO 8601; default: an hour before `to`"),
+    OpenApiParameter("to", OpenApiTypes.STR, description="unix seconds or ISO 8601; default: now"),
+    OpenApiParameter(
+        "points",
+        OpenApiTypes.INT,
+        description=f"at most this many buckets (2 to {MAX_POINTS}, default {DEFAULT_POINTS})",
+    ),
+]
+
+
+def _moment(raw: str, name: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: "Use unix seconds or ISO 8601."}) from None
+    if moment.tzinfo is None:
+        raise exceptions.ValidationError({name: "Give a time zone, e.g. 2026-11-23T08:00:00Z."})
+    return moment.timestamp()
+
+
+def parse_range(params, now: float) -> tuple[list[str], float, float, int]:
+    metrics = [m.strip() for m in params.get("metric", "").split(",") if m.strip()]
+    if not metrics:
+        raise exceptions.ValidationError({"metric": "Name one or more metrics."})
+    unknown = [m for m in metrics if m not in HISTORY_METRICS]
+    if unknown:
+        raise exceptions.ValidationError(
+            {"metric": f"Unknown metric {unknown[0]!r}; known: {', '.join(HISTORY_METRICS)}."}
+        )
+    end = _moment(params["to"], "to") if params.get("to") else now
+    start = _moment(params["from"], "from") if params.get("from") else end - DEFAULT_SPAN
+    if start >= end:
+        raise exceptions.ValidationError({"from": "`from` must be before `to`."})
+    try:
+        points = int(params.get("points", DEFAULT_POINTS))
+    except ValueError:
+        raise exceptions.ValidationError({"points": "Give a whole number."}) from None
+    if not 2 <= points <= MAX_POINTS:
+        raise exceptions.ValidationError({"points": f"Between 2 and {MAX_POINTS}."})
+    return metrics, start, end, points
+
+
+class SeriesView(APIView):
+    def sources(self, **kwargs) -> dict[str, str]:
+        """source -> what it is, for the object in the URL."""
+        raise NotImplementedError
+
+    @extend_schema(parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def get(self, request, **kwargs):
+        began = time.perf_counter()
+        sources = self.sources(**kwargs)
+        metrics, start, end, points = parse_range(request.query_params, time.time())
+        body = query.read(list(sources), metrics, start, end, points, time.time())
+        body["sources"] = sources
+        body["units"] = {metric: HISTORY_METRICS[metric].unit for metric in metrics}
+        response = Response(body)
+        response["Server-Timing"] = f"history;dur={(time.perf_counter() - began) * 1000:.1f}"
+        return response
+
+
+class HostSeriesView(SeriesView):
+    """A monitored host's check metrics, and its agent's if an agent reports under its name."""
+
+    def sources(self, host_id: int) -> dict[str, str]:
+        host = get_object_or_404(Host.objects.prefetch_related("checks"), pk=host_id)
+        names = {check_source(check.pk): check.describe() for check in host.checks.all()}
+        return {agent_source(host.name): "agent", **names}
+
+
+class AgentSeriesView(SeriesView):
+    def sources(self, name: str) -> dict[str, str]:
+        agent = get_object_or_404(Agent, name=name)
+        return {agent_source(agent.name): "agent"}

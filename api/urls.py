@@ -1,0 +1,20 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from api import views
+from api.series import AgentSeriesView, HostSeriesView
+
+router = DefaultRouter(trailing_slash=True)
+router.register("hosts", views.HostViewSet, basename="host")
+router.register("checks", views.CheckViewSet, basename="check")
+router.register("alert-rules", views.AlertRuleViewSet, basename="alertrule")
+router.register("results", views.CheckResultViewSet, basename="result")
+router.register("alert-events", views.AlertEventViewSet, basename="alertevent")
+
+urlpatterns = [
+    path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),
+    path("agents/<str:name>/series", AgentSeriesView.as_view(), name="agent_series"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    *router.urls,
+]

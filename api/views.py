@@ -1,0 +1,154 @@
+"""API endpoints. Reads need a signed-in user or any token; writes a staff user and a writing token."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, pagination, viewsets
+
+from alerts.models import AlertEvent, AlertRule
+from alerts.recording import rules_of
+from api import serializers
+from monitor.models import Check, CheckResult, Host
+from monitor.results import derive_hosts
+
+
+class NewestFirst(pagination.CursorPagination):
+    """Stable pages over tables that grow while they are read, without COUNT(*)."""
+
+    page_size = 100
+    page_size_query_param = "limit"
+    max_page_size = 1000
+
+
+class ResultsNewestFirst(NewestFirst):
+    ordering = "-started_at"
+
+
+class EventsNewestFirst(NewestFirst):
+    ordering = "-created_at"
+
+
+def _param(name: str, kind=OpenApiTypes.STR, description: str = "") -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
+
+
+def _since(request):
+    """The `since` query parameter as an aware datetime, or None."""
+    raw = request.query_params.get("since")
+    if not raw:
+        return None
+    moment = parse_datetime(raw)
+    if moment is None:
+        raise exceptions.ValidationError({"since": "Use ISO 8601, e.g. 2026-11-23T08:00:00Z."})
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _filtered(queryset, params, lookups: dict[str, str]):
+    """`queryset` narrowed by each query parameter given: parameter -> field lookup."""
+    for param, lookup in lookups.items():
+        if value := params.get(param):
+            queryset = queryset.filter(**{lookup: value})
+    return queryset
+
+
+@extend_schema_view(list=extend_schema(parameters=[_param("status"), _param("tag")]))
+class HostViewSet(viewsets.ModelViewSet):
+    serializer_class = serializers.HostSerializer
+
+    def get_queryset(self):
+        hosts = Host.objects.prefetch_related("tags").order_by("name")
+        return _filtered(hosts, self.request.query_params, {"status": "status", "tag": "tags__name"})
+
+    def perform_update(self, serializer):
+        host = serializer.save()
+        transaction.on_commit(lambda: derive_hosts({host.pk}))
+
+
+@extend_schema_view(list=extend_schema(parameters=[_param("host", OpenApiTypes.INT)]))
+class CheckViewSet(viewsets.ModelViewSet):
+    serializer_class = serializers.CheckSerializer
+
+    def get_queryset(self):
+        checks = Check.objects.select_related("host").order_by("id")
+        return _filtered(checks, self.request.query_params, {"host": "host_id"})
+
+    def perform_create(self, serializer):
+        self._saved(serializer.save(next_run_at=timezone.now()).host_id)
+
+    def perform_update(self, serializer):
+        # As in admin: an edited check runs at once, so its new settings show without delay.
+        self._saved(serializer.save(next_run_at=timezone.now()).host_id)
+
+    def perform_destroy(self, instance):
+        host_id = instance.host_id
+        instance.delete()
+        self._saved(host_id)
+
+    @staticmethod
+    def _saved(host_id: int) -> None:
+        transaction.on_commit(lambda: derive_hosts({host_id}))
+
+
+class AlertRuleViewSet(viewsets.ModelViewSet):
+    serializer_class = serializers.AlertRuleSerializer
+    queryset = AlertRule.objects.prefetch_related("recipients", "recipient_groups").select_related("tag").order_by("id")
+
+
+class NewestFirstListing(viewsets.ReadOnlyModelViewSet):
+    """A growing table read newest first, narrowed by query parameters and `since`."""
+
+    lookups: dict[str, str] = {}  # query parameter -> field lookup
+    since_field: str
+
+    def rows(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        rows = _filtered(self.rows(), self.request.query_params, self.lookups)
+        if since := _since(self.request):
+            rows = rows.filter(**{f"{self.since_field}__gte": since})
+        return rows
+
+
+def _listing_parameters(integers: list[str], texts: list[str], since: str) -> list[OpenApiParameter]:
+    return [
+        *(_param(name, OpenApiTypes.INT) for name in integers),
+        *(_param(name) for name in texts),
+        _param("since", OpenApiTypes.DATETIME, since),
+    ]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=_listing_parameters(["check", "host"], ["status"], "results started at or after this moment")
+    )
+)
+class CheckResultViewSet(NewestFirstListing):
+    serializer_class = serializers.CheckResultSerializer
+    pagination_class = ResultsNewestFirst
+    lookups = {"check": "host_check_id", "host": "host_id", "status": "status"}
+    since_field = "started_at"
+
+    def rows(self):
+        return CheckResult.objects.all()
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_listing_parameters([], ["kind", "severity"], "events at or after this moment"))
+)
+class AlertEventViewSet(NewestFirstListing):
+    """Alert history: the events of alerts the user receives (all of them for staff)."""
+
+    serializer_class = serializers.AlertEventSerializer
+    pagination_class = EventsNewestFirst
+    lookups = {"kind": "kind", "severity": "alert__rule__severity"}
+    since_field = "created_at"
+
+    def rows(self):
+        events = AlertEvent.objects.select_related("alert__rule", "by")
+        user = self.request.user
+        if not user.is_staff:
+            events = events.filter(rules_of(user, prefix="alert__")).distinct()
+        return events

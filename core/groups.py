@@ -1,0 +1,61 @@
+"""Every channel-layer group and group message type, named in one place.
+
+Group names are built from ids, never from text people typed (channels allows
+ASCII letters, digits, `-`, `_` and `.` only, under 100 characters).
+
+Each message type carries a frame encoded once by its sender in "text"; consumers
+pass it to the socket as it is (see core.consumers).
+"""
+
+import re
+
+# --- groups ---------------------------------------------------------------------------
+
+# Every dashboard: agents' stats frames and monitored hosts' states.
+STATS_GROUP = "stats"
+
+
+def host_group(host_id: int) -> str:
+    """Pages watching one monitored host: its full check results."""
+    return f"host.{int(host_id)}"
+
+
+def alerts_user_group(user_id: int) -> str:
+    """One user's alert channel: every tab that user has open."""
+    return f"alerts.user.{int(user_id)}"
+
+
+def echo_user_group(user_id: int) -> str:
+    """One user's echo channel."""
+    return f"echo.user.{int(user_id)}"
+
+
+def chat_room_group(room_id: int) -> str:
+    return f"chat.room.{int(room_id)}"
+
+
+# --- message types ----------------------------------------------------------------------
+
+STATS_FRAME = "stats.frame"  # to STATS_GROUP and host groups
+ALERT_FRAME = "alert.frame"  # to alert user groups
+ECHO_FRAME = "echo.frame"  # to echo user groups
+CHAT_MESSAGE = "chat.message"  # to chat room groups, or one socket (an error)
+CHAT_PRESENCE = "chat.presence"  # to chat room groups
+
+# --- chat rooms that belong to an object --------------------------------------------------
+
+_ROOM_SUBJECT = re.compile(r"^(host|alert)-(\d+)$")
+
+
+def host_room_name(host_id: int) -> str:
+    return f"host-{int(host_id)}"
+
+
+def alert_room_name(alert_id: int) -> str:
+    return f"alert-{int(alert_id)}"
+
+
+def room_subject(name: str) -> tuple[str, int] | tuple[None, None]:
+    """("host", id) or ("alert", id) for a room of an object, else (None, None)."""
+    match = _ROOM_SUBJECT.match(name)
+    return (match[1], int(match[2])) if match else (None, None)

@@ -1,0 +1,35 @@
+"""/healthz for load balancers and orchestrators: 200 when every dependency answers."""
+
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.redis_clients import sync_redis
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _redis() -> None:
+    sync_redis().ping()
+
+
+CHECKS = {"database": _database, "redis": _redis}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    results, healthy = {}, True
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:
+            results[name] = f"error: {type(exc).__name__}: {exc}"
+            healthy = False
+        else:
+            results[name] = "ok"
+    return JsonResponse({"status": "ok" if healthy else "error", **results}, status=200 if healthy else 503)

@@ -1,0 +1,39 @@
+from channels.db import database_sync_to_async
+
+from core.consumers import AuthenticatedJsonConsumer
+from core.groups import STATS_FRAME, STATS_GROUP, host_group
+from monitor.models import Host
+from stats import latest
+
+
+class StatsConsumer(AuthenticatedJsonConsumer):
+    """Live statistics for the dashboard: every agent's frames and host states as they are sent.
+
+    A page about one monitored host also sends `{"type": "watch", "host": <id>}`
+    to receive that host's full check results.
+    """
+
+    passthrough_messages = frozenset({STATS_FRAME})  # encoded once by the sender
+
+    async def group_names(self) -> list[str]:
+        return [STATS_GROUP]
+
+    async def welcome(self) -> None:
+        # Joined the group before reading, so no frame falls between the two;
+        # the page drops a frame it has already seen (same host and seq).
+        for text in await latest.all_frames():
+            await self.send(text_data=text)
+
+    async def on_watch(self, content: dict) -> None:
+        host_id = content.get("host")
+        if type(host_id) is not int or not await database_sync_to_async(Host.objects.filter(pk=host_id).exists)():
+            await self.send_error('"host" must be the id of a monitored host')
+            return
+        # One watched host per socket: a new watch replaces the previous one.
+        for group in [g for g in self.joined if g.startswith("host.")]:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.joined.remove(group)
+        group = host_group(host_id)
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined.append(group)
+        await self.send_json({"type": "watching", "host": host_id})

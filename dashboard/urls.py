@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dashboard import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("hosts/<int:host_id>/", views.host_detail, name="host_detail"),
+    path("hosts/grid.json", views.host_grid_json, name="host_grid_json"),
+]

@@ -1,0 +1,63 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from chat.rooms import DASHBOARD_ROOM
+from core.groups import host_room_name
+from core.metrics import dashboard_catalogue
+from dashboard.frames import host_summary, result_fields
+from monitor.checks.ping import TCP_FALLBACK
+from monitor.models import CheckResult, Host
+
+RECENT_RESULTS = 50
+CHART_WINDOW = timedelta(hours=1)
+CHART_POINTS_PER_CHECK = 720
+
+
+def host_grid() -> list[dict]:
+    """Every monitored host as the dashboard's grid draws it: one query for hosts, one for tags."""
+    hosts = Host.objects.prefetch_related("tags").order_by("name")
+    return [host_summary(host, [tag.name for tag in host.tags.all()]) for host in hosts]
+
+
+@login_required
+def host_grid_json(request):
+    return JsonResponse({"hosts": host_grid()})
+
+
+@login_required
+def host_detail(request, host_id: int):
+    host = get_object_or_404(Host.objects.prefetch_related("tags"), pk=host_id)
+    checks = list(host.checks.all())
+    since = timezone.now() - CHART_WINDOW
+    history = {}
+    for check in checks:
+        rows = check.results.filter(started_at__gte=since).order_by("-started_at")[:CHART_POINTS_PER_CHECK]
+        history[check.id] = [result_fields(r) for r in reversed(rows)]
+    recent = CheckResult.objects.filter(host=host)[:RECENT_RESULTS]
+    config = {
+        "host": host.id,
+        "checks": [{"id": c.id, "kind": c.kind, "label": c.describe(), "enabled": c.enabled} for c in checks],
+        "history": history,
+        "recent": [result_fields(r) for r in reversed(recent)],
+        "tcpFallback": TCP_FALLBACK,
+    }
+    context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id)}
+    context["page_module"] = "js/host-detail.js"
+    return render(request, "host_detail.html", context)
+
+
+@login_required
+def dashboard(request):
+    config = {"sampleInterval": settings.SAMPLE_INTERVAL, "chatRoom": DASHBOARD_ROOM}
+    context = {
+        "config": config,
+        "hosts": host_grid(),
+        "metrics": dashboard_catalogue(),
+        "page_module": "js/dashboard.js",
+    }
+    return render(request, "dashboard.html", context)

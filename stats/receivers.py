@@ -1,0 +1,19 @@
+"""What stats does when the checks record results: their values become history."""
+
+from collections.abc import Iterator
+
+from stats.history.ingest import Sample, store
+from stats.history.metrics import check_points, check_source
+
+
+def store_check_history(sender, results, **kwargs) -> None:
+    """Inside the results' transaction (core.signals.results_saved): both commit or neither."""
+    store(_samples(results))
+
+
+def _samples(results) -> Iterator[Sample]:
+    for result in results:
+        ts = result.started_at.timestamp()
+        source = check_source(result.host_check_id)
+        for metric, label, value in check_points(result.status != "down", result.latency_ms, result.loss_pct):
+            yield source, metric, label, ts, value

@@ -1,0 +1,55 @@
+import json
+
+import pytest
+
+from core.redis_clients import sync_redis
+
+
+def test_the_dashboard_needs_a_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_the_dashboard_renders_for_a_user(client, alice):
+    client.force_login(alice)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b'id="agents"' in response.content
+    assert b"/static/vendor/uplot/uPlot.iife.min.js" in response.content
+
+
+def test_the_login_page_renders(client, db):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert b'name="password"' in response.content
+
+
+def test_static_files_are_served(client, db):
+    response = client.get("/static/js/dashboard.js")
+    assert response.status_code == 200
+    assert b"/ws/stats/" in b"".join(response.streaming_content)
+
+
+def test_healthz_is_ok_when_database_and_redis_answer(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+@pytest.fixture
+def dead_redis(settings, unused_tcp_port):
+    """REDIS_URL pointing at a loopback port where nothing listens."""
+    settings.REDIS_URL = f"redis://127.0.0.1:{unused_tcp_port}/0"
+    sync_redis.cache_clear()
+    yield
+    sync_redis.cache_clear()
+
+
+def test_healthz_is_503_and_names_redis_when_it_does_not_answer(client, db, dead_redis):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["status"] == "error"
+    assert body["database"] == "ok"
+    assert body["redis"].startswith("error: ConnectionError")
