@@ -46,7 +46,7 @@ def _number(name: str, default, parse, what: str, minimum):
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not {what}") from None
     if minimum is not None and not value >= minimum:  # also rejects NaN
-        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
+        raise ImproperlyConfigured(f"{name}={raw} must be at least {minimum}")
     return value
 
 
