@@ -12,10 +12,9 @@ import time
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from alerts import rules
 from alerts.models import AGENT_METRICS, HOST_METRICS, Alert, AlertRule, AlertState, Scope
 from alerts.recording import record
-from alerts.rules import FIRING, PENDING, RuleIndex, RuleSpec, State, Transition
+from alerts.rules import FIRING, PENDING, RuleIndex, RuleSpec, State, Transition, step
 from monitor.models import Host, MaintenanceWindow
 
 RELOAD_EVERY_S = 5.0  # rule edits in admin take effect within this
@@ -99,7 +98,6 @@ class Evaluator:
         `readings`: subject -> (label, {metric: value}). Pure apart from the loaded rules.
         """
         transitions = []
-        step = rules.step
         for subject, (label, values) in readings.items():
             if self.windows and self.silenced(subject):
                 continue  # maintenance: nothing fires or resolves until the window ends

@@ -10,6 +10,7 @@ from monitor.models import Host, Tag
 
 # What a rule may watch: the alert metrics of the catalogue (core.metrics).
 METRIC_CHOICES = [(metric.name, metric.label) for metric in ALERT_METRICS]
+# The names an agent's evaluator and a checks worker's evaluator each watch.
 AGENT_METRICS, HOST_METRICS = AGENT_ALERT_METRICS, HOST_ALERT_METRICS
 
 

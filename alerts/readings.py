@@ -5,13 +5,13 @@ from collections import defaultdict
 from core.metrics import ALERT_METRICS
 from monitor.models import Check
 
-AGENT_ALERT_METRICS = [metric for metric in ALERT_METRICS if metric.subject == "agent"]
+AGENT_READINGS = [metric for metric in ALERT_METRICS if metric.subject == "agent"]
 
 
 def agent_readings(frame: dict) -> dict[str, float]:
     """The agent metrics of one stats frame (missing parts are left out)."""
     readings = {}
-    for metric in AGENT_ALERT_METRICS:
+    for metric in AGENT_READINGS:
         if (value := metric.read(frame)) is not None:
             readings[metric.name] = value
     return readings

@@ -17,11 +17,22 @@ from channels.layers import get_channel_layer
 Frame = tuple[str, str, str]
 
 
-def start_loop_thread(name: str) -> asyncio.AbstractEventLoop:
-    """A long-lived event loop running in a daemon thread."""
-    loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, name=name, daemon=True).start()
-    return loop
+class LoopThread:
+    """A long-lived event loop in a daemon thread, for sync code to run coroutines on."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name=name, daemon=True).start()
+
+    def run(self, coroutine: Coroutine, timeout: float):
+        """Run `coroutine` on the loop and wait for its result; on timeout it is cancelled
+        (nothing is left running that nobody waits for) and TimeoutError raised."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            future.cancel()
+            raise
 
 
 async def send_frames(frames: Iterable[Frame]) -> None:
@@ -30,22 +41,13 @@ async def send_frames(frames: Iterable[Frame]) -> None:
     await asyncio.gather(*(layer.group_send(group, {"type": kind, "text": text}) for group, kind, text in frames))
 
 
-class Publisher:
+class Publisher(LoopThread):
     def __init__(self) -> None:
-        self._loop = start_loop_thread("publisher")
+        super().__init__("publisher")
 
     def publish(self, frames: Iterable[Frame], timeout: float = 5.0) -> None:
         """Send `frames`; raises when Redis does not take them within `timeout`."""
         self.run(send_frames(list(frames)), timeout)
-
-    def run(self, coroutine: Coroutine, timeout: float = 5.0):
-        """Run `coroutine` on the publisher's loop and wait for its result."""
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
-        try:
-            return future.result(timeout)
-        except TimeoutError:
-            future.cancel()
-            raise
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 
 from core import signals
-from core.publisher import start_loop_thread
+from core.publisher import LoopThread
 from monitor.checks import execute
 from monitor.checks.base import CheckSpec
 from monitor.results import Finished, Recorded, save_results
@@ -32,7 +32,8 @@ FLUSH_EVERY_S = 0.1
 class CheckRunner:
     def __init__(self, max_concurrency: int) -> None:
         raise_open_file_limit()
-        self._loop = start_loop_thread("check-runner")
+        self._thread = LoopThread("check-runner")
+        self._loop = self._thread.loop
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="check-results")
         self._slots = asyncio.Semaphore(max_concurrency)
         self._pending: list[Finished] = []
@@ -40,12 +41,7 @@ class CheckRunner:
 
     def run(self, specs: list[CheckSpec], wait_s: float) -> None:
         """Run `specs` at their slots; return when their results are saved."""
-        future = asyncio.run_coroutine_threadsafe(self._run_all(specs), self._loop)
-        try:
-            future.result(wait_s)
-        except TimeoutError:
-            future.cancel()  # do not leave runs behind that nobody waits for
-            raise
+        self._thread.run(self._run_all(specs), wait_s)
 
     async def _run_all(self, specs: list[CheckSpec]) -> None:
         await asyncio.gather(*(self._run_one(spec) for spec in specs))

@@ -8,11 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
+from core import signals
 from monitor.checks.base import CheckSpec, Outcome
 from monitor.models import Check, CheckResult, Host, Status
 from monitor.results import Finished, save_results
 from monitor.scheduling import claim_due_checks, next_due, phase
 from monitor.state import host_status, result_status
+from stats.history.chunks import unpack
+from stats.history.metrics import check_source
+from stats.models import RawChunk, Series
 
 T0 = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
@@ -163,3 +167,44 @@ def test_a_redelivered_run_is_recorded_once(due_checks):
     save_results([run])
     save_results([run])
     assert CheckResult.objects.count() == 1
+
+
+def test_saved_results_reach_history_in_the_same_transaction(due_checks):
+    (check,) = due_checks(1)
+    t = T0.timestamp()
+    save_results([_finished(check, Outcome(latency_ms=2.5), t), _finished(check, Outcome(error="refused"), t + 30)])
+    points = {
+        metric: [
+            (start + offset, value)
+            for start, data in chunks
+            for offset, value in enumerate(unpack(data))
+            if value == value
+        ]
+        for metric, chunks in _check_chunks(check.id).items()
+    }
+    assert points["check.up"] == [(int(t), 1.0), (int(t) + 30, 0.0)]
+    assert points["check.latency_ms"] == [(int(t), 2.5)]
+
+
+def test_a_failing_history_write_rolls_the_results_back(due_checks):
+    (check,) = due_checks(1)
+
+    def refuse(sender, results, **kwargs):
+        raise RuntimeError("history is full")
+
+    signals.results_saved.connect(refuse, dispatch_uid="test.refuse")
+    try:
+        with pytest.raises(RuntimeError, match="history is full"):
+            save_results([_finished(check, Outcome(latency_ms=1.0), T0.timestamp())])
+    finally:
+        signals.results_saved.disconnect(dispatch_uid="test.refuse")
+    assert not CheckResult.objects.exists()
+    assert Check.objects.get(pk=check.pk).status == Status.PENDING
+
+
+def _check_chunks(check_id: int) -> dict[str, list[tuple[int, bytes]]]:
+    found: dict[str, list[tuple[int, bytes]]] = {}
+    for series in Series.objects.filter(source=check_source(check_id)):
+        rows = RawChunk.objects.filter(series=series).order_by("start").values_list("start", "values")
+        found[series.metric] = [(start, bytes(data)) for start, data in rows]
+    return found

@@ -1,0 +1,44 @@
+"""The metric catalogue against real frames: every path it names is where the collectors put it."""
+
+from core.metrics import FRAME_METRICS, HISTORY_METRICS, METRICS, frame_values
+from stats.history.metrics import frame_points
+from stats.sampler import Sampler
+
+# Kept out of a first-tick frame by design: rates need two readings, TCP states a slower refresh.
+SLOW = {"tcp.states"}
+
+
+def test_every_catalogued_frame_metric_is_in_a_real_sample():
+    sampler = Sampler("catalogue-check")
+    sampler.sample()
+    frame = sampler.sample()  # the second sample has rates
+    assert not frame.get("missing"), frame.get("missing")
+    absent = [
+        metric.name
+        for metric in FRAME_METRICS
+        if metric.name not in SLOW and not any(value is not None for _, value in frame_values(frame, metric))
+    ]
+    assert absent == []
+
+
+def test_history_keeps_exactly_the_catalogued_metrics_with_their_labels():
+    frame = {
+        "cpu": {"percent": 5.0, "steal": 1.0},
+        "disk": {"mounts": {"/": {"percent": 22.0, "total": 100}}},
+        "net": {"eth0": {"rx_bps": 8.0, "up": True, "rx_pps": 1.0}, "ifb0": {"rx_bps": 1.0, "up": False}},
+        "tcp": {"established": 3, "states": {"listen": 4}},
+    }
+    assert sorted(frame_points(frame)) == [
+        ("cpu.percent", "", 5.0),
+        ("disk.percent", "/", 22.0),
+        ("net.rx_bps", "eth0", 8.0),  # an interface that is down is left out
+        ("tcp.established", "", 3.0),
+    ]
+    assert {name for name, _, _ in frame_points(frame)} <= set(HISTORY_METRICS)
+
+
+def test_flags_read_as_numbers_and_missing_values_as_none():
+    up = METRICS["net.up"]
+    assert dict(frame_values({"net": {"eth0": {"up": True}, "lo": {"up": False}}}, up)) == {"eth0": 1.0, "lo": 0.0}
+    assert dict(frame_values({"net": {"eth0": {"rx_bps": None}}}, METRICS["net.rx_bps"])) == {"eth0": None}
+    assert list(frame_values({"cpu": "broken"}, METRICS["cpu.percent"])) == []
