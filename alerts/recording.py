@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q
 
 from alerts.models import Alert, AlertEvent, AlertRule, AlertState, Notification, NotificationTarget
 from alerts.rules import FIRING, Transition
+from alerts.tasks import send_event_notifications
 from core.groups import ALERT_FRAME, alerts_user_group
 from core.publisher import Frame, publisher
 
@@ -87,8 +88,6 @@ def frames_for(announcements: list[Announcement]) -> list[Frame]:
 def announce(announcements: list[Announcement]) -> None:
     """After commit: each recipient's browsers, then the notification task (best effort; a sweep
     re-sends what this hand-over loses)."""
-    from alerts.tasks import send_event_notifications  # tasks import the models this module serves
-
     try:
         publisher().publish(frames_for(announcements))
     except Exception:

@@ -1,5 +1,9 @@
 """The metric catalogue against real frames: every path it names is where the collectors put it."""
 
+import time
+
+import psutil
+
 from core.metrics import FRAME_METRICS, HISTORY_METRICS, METRICS, frame_values
 from stats.history.metrics import frame_points
 from stats.sampler import Sampler
@@ -8,9 +12,18 @@ from stats.sampler import Sampler
 SLOW = {"tcp.states"}
 
 
+def wait_for_cpu_time_to_advance(timeout: float = 5.0) -> None:
+    """CPU % needs the kernel's CPU counters to move between two samples (they tick every 10 ms)."""
+    first, deadline = sum(psutil.cpu_times()), time.monotonic() + timeout
+    while sum(psutil.cpu_times()) == first:
+        assert time.monotonic() < deadline, "CPU time did not advance"
+        time.sleep(0.005)
+
+
 def test_every_catalogued_frame_metric_is_in_a_real_sample():
     sampler = Sampler("catalogue-check")
     sampler.sample()
+    wait_for_cpu_time_to_advance()
     frame = sampler.sample()  # the second sample has rates
     assert not frame.get("missing"), frame.get("missing")
     absent = [
