@@ -27,10 +27,6 @@ def gauge(name: str, documentation: str, labels: list[str]) -> GaugeMetricFamily
     return GaugeMetricFamily(f"netmon_{name}", documentation, labels=labels)
 
 
-def _exported(metrics: list[Metric]) -> list[Metric]:
-    return [metric for metric in metrics if metric.export is not None]
-
-
 class AgentCollector:
     """Every exported frame metric of the catalogue, from each agent's latest frame."""
 
@@ -40,7 +36,7 @@ class AgentCollector:
     def collect(self):
         seen = gauge("agent_last_sample_timestamp_seconds", "When the agent last sampled its host", ["agent"])
         families: dict[str, GaugeMetricFamily] = {}
-        exported = _exported(FRAME_METRICS)
+        exported = [metric for metric in FRAME_METRICS if metric.export is not None]
         for metric in exported:
             if metric.export.family not in families:
                 labels = ["agent", *(key for key, _ in metric.export.labels), *([metric.per] if metric.per else [])]

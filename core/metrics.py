@@ -178,7 +178,7 @@ class AlertMetric:
         return REDUCE[self.reduce](per_label.values()) * self.scale
 
 
-REDUCE = {"max": max, "sum": sum, "min": min}
+REDUCE = {"max": max, "sum": sum}
 ALERT_METRICS = [
     AlertMetric("cpu_percent", "CPU % (agent)", "agent", ("cpu.percent",), percent=True),
     AlertMetric("mem_percent", "memory % (agent)", "agent", ("mem.percent",), percent=True),
@@ -208,8 +208,3 @@ ALERT_METRICS = [
 ALERT_METRIC_BY_NAME = {metric.name: metric for metric in ALERT_METRICS}
 AGENT_ALERT_METRICS = frozenset(m.name for m in ALERT_METRICS if m.subject == "agent")
 HOST_ALERT_METRICS = frozenset(m.name for m in ALERT_METRICS if m.subject == "host")
-
-
-def dashboard_catalogue() -> dict[str, dict]:
-    """What the dashboard's scripts need of each stored frame metric (through json_script)."""
-    return {m.name: {"path": list(m.path), "unit": m.unit, "label": m.label} for m in FRAME_METRICS if m.history}

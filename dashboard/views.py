@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from chat.rooms import DASHBOARD_ROOM
 from core.groups import host_room_name
-from core.metrics import dashboard_catalogue
+from core.metrics import FRAME_METRICS
 from dashboard.frames import host_summary, result_fields
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.models import CheckResult, Host
@@ -51,13 +51,18 @@ def host_detail(request, host_id: int):
     return render(request, "host_detail.html", context)
 
 
+def metric_catalogue() -> dict[str, dict]:
+    """What the dashboard's scripts need of each stored frame metric (json_script "metric-catalogue")."""
+    return {m.name: {"path": list(m.path), "unit": m.unit, "label": m.label} for m in FRAME_METRICS if m.history}
+
+
 @login_required
 def dashboard(request):
     config = {"sampleInterval": settings.SAMPLE_INTERVAL, "chatRoom": DASHBOARD_ROOM}
     context = {
         "config": config,
         "hosts": host_grid(),
-        "metrics": dashboard_catalogue(),
+        "metrics": metric_catalogue(),
         "page_module": "js/dashboard.js",
     }
     return render(request, "dashboard.html", context)
