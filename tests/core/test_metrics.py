@@ -2,8 +2,6 @@
 
 import time
 
-import psutil
-
 from core.metrics import FRAME_METRICS, HISTORY_METRICS, METRICS, frame_values
 from stats.history.metrics import frame_points
 from stats.sampler import Sampler
@@ -12,19 +10,19 @@ from stats.sampler import Sampler
 SLOW = {"tcp.states"}
 
 
-def wait_for_cpu_time_to_advance(timeout: float = 5.0) -> None:
-    """CPU % needs the kernel's CPU counters to move between two samples (they tick every 10 ms)."""
-    first, deadline = sum(psutil.cpu_times()), time.monotonic() + timeout
-    while sum(psutil.cpu_times()) == first:
-        assert time.monotonic() < deadline, "CPU time did not advance"
-        time.sleep(0.005)
+def sample_with_rates(sampler: Sampler, timeout: float = 5.0) -> dict:
+    """A sample whose rates are known: CPU % needs the kernel's CPU counters (10 ms ticks, and
+    idle time that can jitter on a tickless kernel) to have grown since the sample before."""
+    deadline = time.monotonic() + timeout
+    sampler.sample()
+    while (frame := sampler.sample())["cpu"]["percent"] is None:
+        assert time.monotonic() < deadline, "CPU time did not advance between samples"
+        time.sleep(0.01)
+    return frame
 
 
 def test_every_catalogued_frame_metric_is_in_a_real_sample():
-    sampler = Sampler("catalogue-check")
-    sampler.sample()
-    wait_for_cpu_time_to_advance()
-    frame = sampler.sample()  # the second sample has rates
+    frame = sample_with_rates(Sampler("catalogue-check"))
     assert not frame.get("missing"), frame.get("missing")
     absent = [
         metric.name
