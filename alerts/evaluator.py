@@ -12,9 +12,10 @@ import time
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from alerts.models import AGENT_METRICS, HOST_METRICS, Alert, AlertRule, AlertState, Scope
+from alerts.models import Alert, AlertRule, AlertState, Scope
 from alerts.recording import record
 from alerts.rules import FIRING, PENDING, RuleIndex, RuleSpec, State, Transition, step
+from core.metrics import AGENT_ALERT_METRICS, HOST_ALERT_METRICS
 from monitor.models import Host, MaintenanceWindow
 
 RELOAD_EVERY_S = 5.0  # rule edits in admin take effect within this
@@ -138,9 +139,9 @@ class Evaluator:
 
 @functools.cache
 def agent_evaluator() -> Evaluator:
-    return Evaluator(AGENT_METRICS)
+    return Evaluator(AGENT_ALERT_METRICS)
 
 
 @functools.cache
 def host_evaluator() -> Evaluator:
-    return Evaluator(HOST_METRICS)
+    return Evaluator(HOST_ALERT_METRICS)

@@ -5,13 +5,11 @@ from django.db import models
 from django.utils import timezone
 
 from alerts import rules
-from core.metrics import AGENT_ALERT_METRICS, ALERT_METRIC_BY_NAME, ALERT_METRICS, HOST_ALERT_METRICS
+from core.metrics import ALERT_METRIC_BY_NAME, ALERT_METRICS
 from monitor.models import Host, Tag
 
 # What a rule may watch: the alert metrics of the catalogue (core.metrics).
 METRIC_CHOICES = [(metric.name, metric.label) for metric in ALERT_METRICS]
-# The names an agent's evaluator and a checks worker's evaluator each watch.
-AGENT_METRICS, HOST_METRICS = AGENT_ALERT_METRICS, HOST_ALERT_METRICS
 
 
 class Comparison(models.TextChoices):

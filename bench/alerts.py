@@ -31,8 +31,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from alerts.evaluator import Evaluator  # noqa: E402
-from alerts.models import AGENT_METRICS, AlertRule  # noqa: E402
+from alerts.models import AlertRule  # noqa: E402
 from bench.common import free_port, run_facts, save_results, session_cookie, summary_ms  # noqa: E402
+from core.metrics import AGENT_ALERT_METRICS  # noqa: E402
 from monitor.models import Host, Tag  # noqa: E402
 from tests import processes  # noqa: E402
 
@@ -66,7 +67,7 @@ def make_rules(rng: random.Random) -> None:
 
 
 def evaluation_rounds(rng: random.Random) -> dict:
-    evaluator = Evaluator(AGENT_METRICS)
+    evaluator = Evaluator(AGENT_ALERT_METRICS)
     evaluator.load(time.time())
     values = {f"agent:host-{i:02d}": {m: rng.uniform(0.3, 0.7) * r for m, r in RANGES.items()} for i in range(HOSTS)}
     durations, transitions = [], 0

@@ -221,6 +221,11 @@ class CheckResult(models.Model):
     def __str__(self) -> str:
         return f"{self.host_check} @ {self.started_at:%Y-%m-%d %H:%M:%S}: {self.status}"
 
+    @property
+    def passed(self) -> bool:
+        """UP or DEGRADED: the target answered as it should."""
+        return self.status != Status.DOWN
+
 
 class MaintenanceWindow(models.Model):
     """No alert fires for a host, or the hosts with a tag, during the window."""

@@ -33,7 +33,6 @@ class CheckRunner:
     def __init__(self, max_concurrency: int) -> None:
         raise_open_file_limit()
         self._thread = LoopThread("check-runner")
-        self._loop = self._thread.loop
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="check-results")
         self._slots = asyncio.Semaphore(max_concurrency)
         self._pending: list[Finished] = []
@@ -61,12 +60,15 @@ class CheckRunner:
     async def _flush_soon(self) -> None:
         await asyncio.sleep(FLUSH_EVERY_S)
         batch, self._pending, self._flush = self._pending, [], None
+        loop = asyncio.get_running_loop()
         try:
-            recorded = await self._loop.run_in_executor(self._writer, save_results, batch)
+            recorded = await loop.run_in_executor(self._writer, save_results, batch)
         except Exception:
             logger.exception("could not save %d check results", len(batch))
             return
-        self._loop.run_in_executor(self._writer, announce, recorded)  # queued: the next save waits, not this task
+        asyncio.get_running_loop().run_in_executor(
+            self._writer, announce, recorded
+        )  # queued: the next save waits, not this task
 
 
 def announce(recorded: Recorded) -> None:

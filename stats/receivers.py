@@ -15,5 +15,5 @@ def _samples(results) -> Iterator[Sample]:
     for result in results:
         ts = result.started_at.timestamp()
         source = check_source(result.host_check_id)
-        for metric, label, value in check_points(result.status != "down", result.latency_ms, result.loss_pct):
+        for metric, label, value in check_points(result.passed, result.latency_ms, result.loss_pct):
             yield source, metric, label, ts, value

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from alerts import tasks
 from alerts.evaluator import Evaluator
-from alerts.models import AGENT_METRICS, Alert, AlertEvent, AlertRule, Notification, NotificationTarget
+from alerts.models import Alert, AlertEvent, AlertRule, Notification, NotificationTarget
+from core.metrics import AGENT_ALERT_METRICS
 from monitor.models import Host, MaintenanceWindow, Tag
 from tests import targets
 from tests.conftest import socket
@@ -48,7 +49,7 @@ async def test_each_user_receives_only_their_own_alerts_and_acks(alice, bob):
     assert await a.receive_json_from(timeout=5) == {"type": "alerts", "alerts": []}
     assert await b.receive_json_from(timeout=5) == {"type": "alerts", "alerts": []}
 
-    evaluator = Evaluator(AGENT_METRICS)
+    evaluator = Evaluator(AGENT_ALERT_METRICS)
     await database_sync_to_async(fire)(evaluator, "agent:web-1", 75)
     frame = await a.receive_json_from(timeout=5)
     assert frame["type"] == "alert"
@@ -76,7 +77,7 @@ async def test_every_recipient_sees_an_ack_at_once_and_a_reconnect_sees_open_ale
         make_rule(alice, groups=[team])
 
     await database_sync_to_async(setup)()
-    evaluator = Evaluator(AGENT_METRICS)
+    evaluator = Evaluator(AGENT_ALERT_METRICS)
     await database_sync_to_async(fire)(evaluator, "agent:db-1", 99)  # nobody is connected yet
 
     a, b = await alert_socket(alice), await alert_socket(bob)
@@ -93,7 +94,7 @@ async def test_every_recipient_sees_an_ack_at_once_and_a_reconnect_sees_open_ale
 
 def test_pending_for_duration_then_firing_then_resolved_with_events(alice, transactional_db):
     rule = make_rule(alice, for_seconds=10, recovery_threshold=40)
-    evaluator = Evaluator(AGENT_METRICS)
+    evaluator = Evaluator(AGENT_ALERT_METRICS)
     t = time.time()
     fire(evaluator, "agent:a", 60, t)
     fire(evaluator, "agent:a", 60, t + 5)
@@ -109,8 +110,8 @@ def test_pending_for_duration_then_firing_then_resolved_with_events(alice, trans
 
 def test_a_restarted_evaluator_resolves_what_fired_before(alice, transactional_db):
     make_rule(alice)
-    fire(Evaluator(AGENT_METRICS), "agent:a", 90)
-    fire(Evaluator(AGENT_METRICS), "agent:a", 10)  # a new process: the firing state comes from the database
+    fire(Evaluator(AGENT_ALERT_METRICS), "agent:a", 90)
+    fire(Evaluator(AGENT_ALERT_METRICS), "agent:a", 10)  # a new process: the firing state comes from the database
     assert Alert.objects.get().state == "resolved"
 
 
@@ -120,7 +121,7 @@ def test_scope_by_host_and_tag_applies_to_the_agent_of_that_name(alice, transact
     web.tags.add(prod)
     make_rule(alice, name="tagged", scope="tag", tag=prod)
     make_rule(alice, name="other host", scope="host", host=Host.objects.create(name="db-1", address="127.0.0.1"))
-    evaluator = Evaluator(AGENT_METRICS)
+    evaluator = Evaluator(AGENT_ALERT_METRICS)
     fire(evaluator, "agent:web-1", 90)
     fire(evaluator, "agent:cache-1", 90)
     assert list(Alert.objects.values_list("rule__name", "subject_label")) == [("tagged", "web-1")]
@@ -131,7 +132,7 @@ def test_a_maintenance_window_silences_the_host(alice, transactional_db):
     make_rule(alice)
     now = timezone.now()
     MaintenanceWindow.objects.create(host=web, starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(hours=1))
-    fire(Evaluator(AGENT_METRICS), "agent:web-1", 90)
+    fire(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 90)
     assert not Alert.objects.exists()
 
 
@@ -140,7 +141,7 @@ def test_notifications_are_sent_and_each_attempt_is_recorded(alice, transactiona
     with targets.webhook_receiver() as (url, received):
         NotificationTarget.objects.create(user=alice, url=url)
         dead = NotificationTarget.objects.create(user=alice, url=f"json://127.0.0.1:{targets.closed_port()}/x")
-        fire(Evaluator(AGENT_METRICS), "agent:web-1", 90)
+        fire(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 90)
         sent, failing = Notification.objects.order_by("target_id")
         tasks.send_notification(sent.pk)
         body = received.get(timeout=5)

@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 from playwright.async_api import expect
 
 from alerts.evaluator import Evaluator
-from alerts.models import AGENT_METRICS
+from core.metrics import AGENT_ALERT_METRICS
 from tests import processes
 from tests.alerts.test_alerts import fire, make_rule
 from tests.browser import log_in
@@ -27,7 +27,7 @@ async def test_alert_toast_bell_and_ack_across_tabs(alice, browser, unused_tcp_p
         for page in (first, second):
             await expect(page.locator("#alert-count")).to_be_hidden()
 
-        await database_sync_to_async(fire)(Evaluator(AGENT_METRICS), "agent:web-1", 97)
+        await database_sync_to_async(fire)(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 97)
 
         for page in (first, second):
             await expect(page.locator("#alert-count")).to_have_text("1")

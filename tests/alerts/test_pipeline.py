@@ -7,8 +7,9 @@ import pytest
 from channels.db import database_sync_to_async
 
 from alerts.evaluator import Evaluator
-from alerts.models import AGENT_METRICS, AlertRule, Notification, NotificationTarget
+from alerts.models import AlertRule, Notification, NotificationTarget
 from celery_app import TASKS_QUEUE, app
+from core.metrics import AGENT_ALERT_METRICS
 from tests import processes, targets
 from tests.alerts.test_alerts import fire, make_rule
 from tests.conftest import socket
@@ -77,7 +78,7 @@ async def test_a_notification_whose_hand_over_was_lost_is_still_delivered(alice,
         with processes.tasks_worker(processes.agent_name("doomed")):
             pass
         await database_sync_to_async(purge_tasks_queue)()
-        await database_sync_to_async(fire)(Evaluator(AGENT_METRICS), "agent:db-1", 99)  # saved, then handed over
+        await database_sync_to_async(fire)(Evaluator(AGENT_ALERT_METRICS), "agent:db-1", 99)  # saved, then handed over
         # The hand-over is lost with the worker that would have taken it.
         assert await database_sync_to_async(purge_tasks_queue)() >= 1
         assert await database_sync_to_async(Notification.objects.get)(status="pending")

@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from alerts.evaluator import Evaluator
-from alerts.models import AGENT_METRICS, Alert
+from alerts.models import Alert
 from chat.models import ChatMessage, ChatRoom
+from core.metrics import AGENT_ALERT_METRICS
 from monitor.models import Host
 from tests.alerts.test_alerts import fire, make_rule
 
@@ -78,7 +79,7 @@ def test_chat_history_is_searchable_and_rooms_archivable_in_admin(alice, client_
 
 def test_each_alert_has_a_room_linked_from_the_alert_history(alice, client_of):
     make_rule(alice, name="cpu <high>")
-    fire(Evaluator(AGENT_METRICS), "agent:web-1", 99)
+    fire(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 99)
     alert = Alert.objects.get()
     client = client_of(alice)
     assert f'href="/chat/alert-{alert.pk}/"' in client.get("/alerts/").content.decode()
