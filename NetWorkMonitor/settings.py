@@ -1,6 +1,7 @@
 """NetWorkMonitor settings. Everything deployment-specific comes from the environment."""
 
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,10 +21,20 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS=1 when people reach the site over TLS (here or at a proxy in front, see the
+# README): cookies over HTTPS only, plain HTTP redirected, HSTS.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz answers load balancers over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 INSTALLED_APPS = [
     "daphne",  # its runserver serves WebSockets in development
@@ -36,10 +47,13 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "csp",
     # One app per domain, from the top layer down: each imports only those below it
     # (import-linter contracts in pyproject.toml). Signal receivers connect in this
     # order, so dashboard's live frames go out before alerts evaluates the same results.
     "dashboard",
+    "accounts",
     "api",
     "chat",
     "alerts",
@@ -57,7 +71,34 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# --- Content Security Policy (django-csp): every script, style and socket from this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],  # same-origin fetch and WebSocket
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Login lockout (django-axes): the login page, admin and the API's tokens -----------
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0, minimum=0.1))
+# Per account and address: a guesser is stopped without letting anyone lock a colleague out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "NetWorkMonitor.urls"
 
@@ -66,15 +107,24 @@ REST_FRAMEWORK = {
         "api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the dashboard's own calls
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ReadOrStaffWrite"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ReadOrPermittedWrite"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per signed-in user or token, and per address for anonymous calls.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_RATE_USER", "1200/min"),
+        "anon": env_str("API_RATE_ANON", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NetWorkMonitor API",
     "DESCRIPTION": "Hosts, checks and alert rules; check results, alert history and metric history. "
-    "Authenticate with `Authorization: Bearer <token>` (tokens are made in admin).",
+    "Authenticate with `Authorization: Bearer <token>` (tokens are made on the profile page or in admin).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
@@ -205,6 +255,11 @@ TCP_STATES_EVERY = env_float("TCP_STATES_EVERY", 5.0, minimum=0)
 CHECKS_MAX_CONCURRENCY = env_int("CHECKS_MAX_CONCURRENCY", 1000, minimum=1)
 CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, minimum=1)
 
+# --- WebSockets ------------------------------------------------------------------------
+# Open sockets per user in one server process (each page holds one to three): one
+# account cannot exhaust a process's memory and file descriptors by opening thousands.
+WS_MAX_SOCKETS_PER_USER = env_int("WS_MAX_SOCKETS_PER_USER", 50, minimum=1)
+
 # --- Chat -------------------------------------------------------------------------------
 # Messages posted within this window share one save and one frame per room (0: no wait).
 CHAT_BATCH_MS = env_float("CHAT_BATCH_MS", 15.0, minimum=0)
@@ -221,6 +276,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "daphne": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # it logs every successful login at INFO
         # Celery logs every task at INFO; at one tick per second that buries the rest.
         "celery.app.trace": {"level": "WARNING"},
         "celery.worker.strategy": {"level": "WARNING"},

@@ -119,6 +119,7 @@ class Alert(models.Model):
 
     class Meta:
         db_table = "monitor_alert"
+        permissions = [("acknowledge_alert", "Can acknowledge alerts it receives")]
         constraints = [models.UniqueConstraint(fields=["rule", "subject"], name="one_alert_per_rule_and_subject")]
         ordering = ["-since"]
 

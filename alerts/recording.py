@@ -18,6 +18,7 @@ from django.db.models import Prefetch, Q
 from alerts.models import Alert, AlertEvent, AlertRule, AlertState, Notification, NotificationTarget
 from alerts.rules import FIRING, Transition
 from alerts.tasks import send_event_notifications
+from alerts.visibility import rules_of
 from core.groups import ALERT_FRAME, alerts_user_group
 from core.publisher import Frame, publisher
 
@@ -102,11 +103,6 @@ def announce(announcements: list[Announcement]) -> None:
 # --- per-user views and acknowledgement ------------------------------------------------
 
 
-def rules_of(user, prefix: str = "") -> Q:
-    """Rows whose rule's alerts `user` receives (directly or through a group); `prefix` leads to the rule."""
-    return Q(**{f"{prefix}rule__recipients": user}) | Q(**{f"{prefix}rule__recipient_groups__user": user})
-
-
 def open_alerts_for(user) -> list[dict]:
     firing_events = Prefetch(
         "events", queryset=AlertEvent.objects.filter(kind=AlertEvent.Kind.FIRING), to_attr="firing_events"
@@ -126,8 +122,13 @@ class NotYours(Exception):
     pass
 
 
+ACKNOWLEDGE_PERMISSION = "alerts.acknowledge_alert"
+
+
 def acknowledge(alert_id: int, user) -> None:
     """Mark a firing alert acknowledged by `user` and tell every recipient at once."""
+    if not user.has_perm(ACKNOWLEDGE_PERMISSION):
+        raise NotYours("acknowledging alerts needs the operator role")
     with transaction.atomic():
         alert = Alert.objects.select_for_update().select_related("rule").filter(pk=alert_id).first()
         if alert is None or user.pk not in recipients(alert.rule):

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from alerts.models import Alert, AlertState
 from api.auth import token_from_header, user_for_token
@@ -108,9 +108,11 @@ def metrics(request):
         secret = token_from_header(request.headers.get("Authorization", ""))
         if secret is None:
             return _unauthorized("A token is needed: Authorization: Bearer <token>.")
-        user_for_token(secret)
+        user_for_token(secret, request)
     except AuthenticationFailed as error:
         return _unauthorized(str(error.detail))
+    except Throttled as error:
+        return HttpResponse(str(error.detail), status=429, content_type="text/plain")
     frames = [json.loads(text) for text in sync_redis().hvals(latest_key())]
     registry = CollectorRegistry(auto_describe=False)
     registry.register(AgentCollector(frames))

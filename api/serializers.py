@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as ModelValidationError
 from rest_framework import serializers
 
+from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
 from monitor.models import Check, CheckResult, Host, Tag
 
@@ -101,6 +102,15 @@ class AlertRuleSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = AlertRule
         fields = "__all__"
+
+    def to_representation(self, rule):
+        """Who receives a rule's alerts is shown to its recipients and admins only."""
+        fields = super().to_representation(rule)
+        user = self.context["request"].user
+        if not (visibility.sees_every_alert(user) or visibility.receives(user, rule)):
+            fields.pop("recipients")
+            fields.pop("recipient_groups")
+        return fields
 
 
 class CheckResultSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from api import views
@@ -15,6 +16,7 @@ router.register("alert-events", views.AlertEventViewSet, basename="alertevent")
 urlpatterns = [
     path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),
     path("agents/<str:name>/series", AgentSeriesView.as_view(), name="agent_series"),
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # The schema maps every endpoint and filter: for signed-in users and tokens only.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
     *router.urls,
 ]

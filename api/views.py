@@ -1,33 +1,23 @@
-"""API endpoints. Reads need a signed-in user or any token; writes a staff user and a writing token."""
+"""API endpoints. Reads need a signed-in user or any token; writes the model's permission
+(the admin role) and, through a token, a writing token (api.auth)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, pagination, viewsets
+from rest_framework import exceptions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
-from alerts.recording import rules_of
 from api import serializers
-from monitor.models import Check, CheckResult, Host
+from api.auth import HasPermission
+from api.pagination import EventsNewestFirst, ResultsNewestFirst
+from monitor.models import RUN_CHECK, Check, CheckResult, Host
 from monitor.results import derive_hosts
-
-
-class NewestFirst(pagination.CursorPagination):
-    """Stable pages over tables that grow while they are read, without COUNT(*)."""
-
-    page_size = 100
-    page_size_query_param = "limit"
-    max_page_size = 1000
-
-
-class ResultsNewestFirst(NewestFirst):
-    ordering = "-started_at"
-
-
-class EventsNewestFirst(NewestFirst):
-    ordering = "-created_at"
 
 
 def _param(name: str, kind=OpenApiTypes.STR, description: str = "") -> OpenApiParameter:
@@ -39,18 +29,37 @@ def _since(request):
     raw = request.query_params.get("since")
     if not raw:
         return None
-    moment = parse_datetime(raw)
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:  # well formed but not a date, e.g. month 13
+        moment = None
     if moment is None:
         raise exceptions.ValidationError({"since": "Use ISO 8601, e.g. 2026-11-23T08:00:00Z."})
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 def _filtered(queryset, params, lookups: dict[str, str]):
-    """`queryset` narrowed by each query parameter given: parameter -> field lookup."""
+    """`queryset` narrowed by each query parameter given: parameter -> field lookup.
+
+    Each value is checked against the field it filters first, so `?host=abc` is a
+    400 that says what to write, not a database error.
+    """
     for param, lookup in lookups.items():
         if value := params.get(param):
-            queryset = queryset.filter(**{lookup: value})
+            queryset = queryset.filter(**{lookup: _typed(queryset.model, lookup, param, value)})
     return queryset
+
+
+def _typed(model, lookup: str, param: str, value: str):
+    field = model._meta.get_field(lookup.split("__")[0])
+    for name in lookup.split("__")[1:]:
+        field = field.related_model._meta.get_field(name)
+    if field.is_relation:
+        field = field.target_field
+    try:
+        return field.clean(value, None)  # type, choices and range (an id too large for the column)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({param: error.messages}) from None
 
 
 @extend_schema_view(list=extend_schema(parameters=[_param("status"), _param("tag")]))
@@ -89,6 +98,14 @@ class CheckViewSet(viewsets.ModelViewSet):
     @staticmethod
     def _saved(host_id: int) -> None:
         transaction.on_commit(lambda: derive_hosts({host_id}))
+
+    @extend_schema(request=None, responses={202: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], permission_classes=[HasPermission.of(RUN_CHECK)])
+    def run(self, request, pk=None):
+        """Run the check within a second (the operator role)."""
+        check = self.get_object()
+        Check.objects.filter(pk=check.pk).update(next_run_at=timezone.now())
+        return Response({"id": check.pk, "queued": True}, status=202)
 
 
 class AlertRuleViewSet(viewsets.ModelViewSet):
@@ -139,7 +156,7 @@ class CheckResultViewSet(NewestFirstListing):
     list=extend_schema(parameters=_listing_parameters([], ["kind", "severity"], "events at or after this moment"))
 )
 class AlertEventViewSet(NewestFirstListing):
-    """Alert history: the events of alerts the user receives (all of them for staff)."""
+    """Alert history: the events of alerts the user receives (all of them for admins)."""
 
     serializer_class = serializers.AlertEventSerializer
     pagination_class = EventsNewestFirst
@@ -148,7 +165,4 @@ class AlertEventViewSet(NewestFirstListing):
 
     def rows(self):
         events = AlertEvent.objects.select_related("alert__rule", "by")
-        user = self.request.user
-        if not user.is_staff:
-            events = events.filter(rules_of(user, prefix="alert__")).distinct()
-        return events
+        return visibility.visible(events, self.request.user, prefix="alert__")

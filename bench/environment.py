@@ -11,6 +11,8 @@ def prepare(name: str, database_url: str | None = None) -> Path:
     os.environ.update(
         DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
         REDIS_PREFIX=f"netmon-{name}",
+        # Every simulated dashboard of a benchmark signs in as one account.
+        WS_MAX_SOCKETS_PER_USER="100000",
         DJANGO_SETTINGS_MODULE="NetWorkMonitor.settings",
     )
     import django

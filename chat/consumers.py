@@ -7,11 +7,15 @@ from channels.db import database_sync_to_async
 
 from chat import outbox, presence, rooms
 from chat.models import ChatMessage
+from core import ratelimit
 from core.consumers import AuthenticatedJsonConsumer
 from core.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
 
-# Closes a chat socket whose room name cannot be used (after an error frame saying why).
+# Closes a chat socket whose room cannot be used (after an error frame saying why).
 CLOSE_BAD_ROOM = 4400
+MESSAGES_PER_SECOND = 10
+ECHO_FRAMES_PER_SECOND = 20
+POST_PERMISSION = "chat.add_chatmessage"  # operators
 
 
 class EchoConsumer(AuthenticatedJsonConsumer):
@@ -27,6 +31,9 @@ class EchoConsumer(AuthenticatedJsonConsumer):
         if content["type"] == "ping":
             await self.on_ping(content)
             return
+        if not await ratelimit.allow("echo", self.scope["user"].pk, ECHO_FRAMES_PER_SECOND):
+            await self.send_error(f"too many frames: at most {ECHO_FRAMES_PER_SECOND} per second")
+            return
         text = json.dumps({"type": "echo", "data": content, "ts": time.time()})
         await self.channel_layer.group_send(echo_user_group(self.scope["user"].pk), {"type": ECHO_FRAME, "text": text})
 
@@ -34,10 +41,16 @@ class EchoConsumer(AuthenticatedJsonConsumer):
 class ChatConsumer(AuthenticatedJsonConsumer):
     """`/ws/chat/<room>/`: the last messages on join, then messages and presence live.
 
-    Client frames: `{"type": "message", "text": "..."}`. The author is always the
-    logged-in user. Messages over 2,000 characters, or past 10 per second per user,
-    get an error frame and are not sent. Messages arrive in `{"type": "messages"}`
-    frames, batched per room (see chat.outbox).
+    Client frames: `{"type": "message", "text": "...", "client_id": "..."}`. The
+    author is always the logged-in user, who needs the operator role to post; a
+    viewer reads. Messages over 2,000 characters, or past 10 per second per user, get
+    an error frame and are not sent. Messages arrive in `{"type": "messages"}` frames,
+    batched per room (see chat.outbox); once saved, the sender gets `{"type":
+    "saved", "client_ids": [...]}`, so a client can resend what was not saved.
+
+    An alert's room `alert-<id>` is open to that alert's recipients and admins only;
+    a room that does not exist yet is made by a user with the operator role, at most
+    rooms.NEW_ROOMS_PER_HOUR an hour.
     """
 
     passthrough_messages = frozenset({CHAT_MESSAGE, CHAT_PRESENCE})
@@ -49,7 +62,17 @@ class ChatConsumer(AuthenticatedJsonConsumer):
         except ValueError as exc:
             self.room_problem = str(exc)
             return []
-        self.room = await database_sync_to_async(rooms.open_room)(name)
+        user = self.scope["user"]
+        try:
+            self.room = await database_sync_to_async(rooms.existing_room)(name, user)
+            if self.room is None:
+                if not await ratelimit.allow("new-room", user.pk, rooms.NEW_ROOMS_PER_HOUR, 3600):
+                    raise rooms.RoomRefused(f"too many new rooms: at most {rooms.NEW_ROOMS_PER_HOUR} an hour")
+                self.room = await database_sync_to_async(rooms.new_room)(name, user)
+        except rooms.RoomRefused as exc:
+            self.room_problem = str(exc)
+            return []
+        self.may_post = await database_sync_to_async(user.has_perm)(POST_PERMISSION)
         return [self.room.group]
 
     async def welcome(self) -> None:
@@ -82,9 +105,16 @@ class ChatConsumer(AuthenticatedJsonConsumer):
         if len(text) > ChatMessage.MAX_LENGTH:
             await self.send_error(f"message too long: {len(text)} characters, at most {ChatMessage.MAX_LENGTH}")
             return
+        client_id = content.get("client_id")
+        if client_id is not None and not (isinstance(client_id, str) and len(client_id) <= 64):
+            await self.send_error('"client_id" must be a string of at most 64 characters')
+            return
+        if not self.may_post:
+            await self.send_error("posting needs the operator role; viewers read")
+            return
         user = self.scope["user"]
-        if not await presence.allow_message(user.pk):
-            await self.send_error(f"too many messages: at most {presence.MESSAGES_PER_SECOND} per second")
+        if not await ratelimit.allow("chat", user.pk, MESSAGES_PER_SECOND):
+            await self.send_error(f"too many messages: at most {MESSAGES_PER_SECOND} per second")
             return
         # Saved (through database_sync_to_async) and sent with the room's next batch.
-        outbox.post(self.room, user, self.channel_name, text)
+        outbox.post(self.room, user, self.channel_name, text, client_id)

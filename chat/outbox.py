@@ -31,6 +31,7 @@ class Posted:
     channel_name: str  # the sender's socket, told if the batch is refused
     text: str
     ts: float
+    client_id: str | None = None  # the sender's name for the message, returned once it is saved
 
 
 class RoomOutbox:
@@ -59,21 +60,35 @@ class RoomOutbox:
             return
         text = json.dumps({"type": "messages", "room": self.room_name, "messages": saved})
         await layer.group_send(self.group, {"type": CHAT_MESSAGE, "text": text})
+        for channel, client_ids in by_sender(batch).items():
+            if client_ids:
+                frame = json.dumps({"type": "saved", "client_ids": client_ids})
+                await layer.send(channel, {"type": CHAT_MESSAGE, "text": frame})
 
     async def refuse(self, layer, batch: list[Posted], reason: str) -> None:
-        error = json.dumps({"type": "error", "message": reason})
-        for channel in {posted.channel_name for posted in batch}:
-            await layer.send(channel, {"type": CHAT_MESSAGE, "text": error})
+        for channel, client_ids in by_sender(batch).items():
+            error = {"type": "error", "message": reason} | ({"client_ids": client_ids} if client_ids else {})
+            await layer.send(channel, {"type": CHAT_MESSAGE, "text": json.dumps(error)})
+
+
+def by_sender(batch: list[Posted]) -> dict[str, list[str]]:
+    """Each sending socket -> the client ids of its messages in the batch (those that had one)."""
+    senders: dict[str, list[str]] = {}
+    for posted in batch:
+        ids = senders.setdefault(posted.channel_name, [])
+        if posted.client_id is not None:
+            ids.append(posted.client_id)
+    return senders
 
 
 # One outbox per room and event loop (daphne runs one loop; tests run many).
 _outboxes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, RoomOutbox]]" = weakref.WeakKeyDictionary()
 
 
-def post(room, user, channel_name: str, text: str) -> None:
+def post(room, user, channel_name: str, text: str, client_id: str | None = None) -> None:
     """Queue a message for the room's next batch (call from the event loop)."""
     rooms = _outboxes.setdefault(asyncio.get_running_loop(), {})
     outbox = rooms.get(room.pk)
     if outbox is None:
         outbox = rooms[room.pk] = RoomOutbox(room.pk, room.name, room.group)
-    outbox.post(Posted(user.pk, user.get_username(), channel_name, text, time.time()))
+    outbox.post(Posted(user.pk, user.get_username(), channel_name, text, time.time(), client_id))

@@ -1,13 +1,9 @@
-"""Who is in each room, and the per-user message rate: in Redis, shared by every daphne process."""
-
-import time
-import uuid
+"""Who is in each room: in Redis, shared by every daphne process."""
 
 from django.conf import settings
 
 from core.redis_clients import async_redis, sync_redis
 
-MESSAGES_PER_SECOND = 10
 PRESENCE_TTL_S = 24 * 3600  # a crashed server's sockets do not stay "present" forever
 
 
@@ -36,22 +32,3 @@ def member_counts(room_ids: list[int]) -> dict[int, int]:
     for room_id in room_ids:
         pipe.hvals(presence_key(room_id))
     return {room_id: len(set(names)) for room_id, names in zip(room_ids, pipe.execute(), strict=True)}
-
-
-async def allow_message(user_id: int) -> bool:
-    """True when the user sent fewer than MESSAGES_PER_SECOND messages in the last second.
-
-    A sliding window over all the user's sockets and servers: a sorted set of send
-    times per user, trimmed to one second, in one round trip. A refused message is
-    not counted.
-    """
-    key = f"{settings.REDIS_PREFIX}:chat:rate:{int(user_id)}"
-    now = time.time()
-    member = f"{now}:{uuid.uuid4().hex[:8]}"
-    async with async_redis().pipeline(transaction=True) as pipe:
-        pipe.zremrangebyscore(key, 0, now - 1.0).zadd(key, {member: now}).zcard(key).expire(key, 2)
-        _, _, count, _ = await pipe.execute()
-    if count > MESSAGES_PER_SECOND:
-        await async_redis().zrem(key, member)
-        return False
-    return True

@@ -8,11 +8,16 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from alerts import visibility
+from alerts.models import Alert
 from chat.models import ChatMessage, ChatRoom
+from core.groups import room_subject
 
 HISTORY = 50
 MAX_ROOM_NAME = 100
 DASHBOARD_ROOM = "ops"
+NEW_ROOMS_PER_HOUR = 20
+CREATE_PERMISSION = "chat.add_chatroom"  # operators
 
 
 def clean_room_name(raw: str) -> str:
@@ -30,9 +35,31 @@ def clean_room_name(raw: str) -> str:
 # --- database ------------------------------------------------------------------------
 
 
-def open_room(name: str) -> ChatRoom:
+class RoomRefused(Exception):
+    """The user may not open this room; the message says why."""
+
+
+def existing_room(name: str, user) -> ChatRoom | None:
+    """The room called `name`, or None if there is none yet; raises RoomRefused for another's alert room."""
+    kind, object_id = room_subject(name)
+    if kind == "alert" and not visibility.may_see_alert(user, object_id):
+        raise RoomRefused("this alert's room is open to its recipients only")
+    return ChatRoom.objects.filter(name=name).first()
+
+
+def new_room(name: str, user) -> ChatRoom:
+    """Make the room (operators); raises RoomRefused for a user who may not."""
+    if not user.has_perm(CREATE_PERMISSION):
+        raise RoomRefused("there is no such room, and making rooms needs the operator role")
     room, _ = ChatRoom.objects.get_or_create(name=name)
     return room
+
+
+def visible_rooms(rooms, user) -> list:
+    """`rooms` without the alert rooms that `user` may not open."""
+    alert_ids = {room_subject(room.name)[1] for room in rooms if room_subject(room.name)[0] == "alert"}
+    seen = set(visibility.visible(Alert.objects.filter(pk__in=alert_ids), user).values_list("pk", flat=True))
+    return [room for room in rooms if room_subject(room.name)[0] != "alert" or room_subject(room.name)[1] in seen]
 
 
 def save_messages(room_id: int, batch) -> list[dict] | None:

@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from alerts import visibility
 from alerts.models import Alert
 from chat import presence, rooms
 from chat.models import ChatRoom
@@ -24,6 +25,7 @@ def chat_index(request):
             message_count=Count("messages"), last_message_at=Max("messages__created_at")
         ).order_by("archived", "-last_message_at", "name")
     )
+    listed = rooms.visible_rooms(listed, request.user)
     counts = presence.member_counts([room.pk for room in listed])
     for room in listed:
         room.member_count = counts[room.pk]
@@ -41,6 +43,8 @@ def chat_room(request, room: str):
     if kind == "host":
         host = Host.objects.filter(pk=object_id).first()
     elif kind == "alert":
+        if not visibility.may_see_alert(request.user, object_id):
+            raise Http404("No such alert among yours.")
         alert = Alert.objects.filter(pk=object_id).select_related("rule").first()
     context = {"room": name, "host": host, "alert": alert, "config": {"room": name}}
     return render(request, "chat_room.html", context)

@@ -2,13 +2,33 @@
 
 import json
 import logging
+from collections import Counter
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from core.groups import CLOSE_UNAUTHENTICATED, session_group, user_group
+
+# Closes a socket over the per-user limit (mirrors HTTP 429).
+CLOSE_TOO_MANY = 4429
+_open_sockets: Counter = Counter()  # user id -> open sockets in this process
 
 logger = logging.getLogger(__name__)
 
-# Close code for a socket without a logged-in session (mirrors HTTP 401).
-CLOSE_UNAUTHENTICATED = 4401
+
+def too_deep(value, limit: int) -> bool:
+    """True when `value` nests lists or objects more than `limit` levels deep (walked without recursion)."""
+    level = [value]
+    for _ in range(limit + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return True
 
 
 class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
@@ -29,6 +49,8 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
     passthrough_messages: frozenset[str] = frozenset()
     # Larger client frames are refused before they are parsed.
     max_frame_chars = 64 * 1024
+    # No frame of ours nests deeper; deeper ones would only cost each handler time.
+    max_frame_depth = 16
 
     async def dispatch(self, message: dict) -> None:
         if message["type"] in self.passthrough_messages:
@@ -45,18 +67,37 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        for group in await self.group_names():
+        if _open_sockets[user.pk] >= settings.WS_MAX_SOCKETS_PER_USER:
+            await self.accept()
+            await self.send_error(f"too many open sockets: at most {settings.WS_MAX_SOCKETS_PER_USER} per user")
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        _open_sockets[user.pk] += 1
+        self.counted_user = user.pk
+        groups = [user_group(user.pk), *await self.group_names()]
+        if session_key := getattr(self.scope.get("session"), "session_key", None):
+            groups.append(session_group(session_key))
+        for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.joined.append(group)
         await self.accept()
         await self.welcome()
 
     async def disconnect(self, code: int) -> None:
+        if (user_id := getattr(self, "counted_user", None)) is not None:
+            _open_sockets[user_id] -= 1
+            if _open_sockets[user_id] <= 0:
+                del _open_sockets[user_id]
+            self.counted_user = None
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def group_names(self) -> list[str]:
         return []
+
+    async def access_changed(self, message: dict) -> None:
+        """Logged out, deactivated or a role changed (accounts.access): this socket's rights are stale."""
+        await self.close(code=int(message["text"]))
 
     async def welcome(self) -> None:
         """Send whatever a freshly connected client needs to draw its page."""
@@ -72,6 +113,12 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             content = json.loads(text_data)
         except ValueError:
             await self.send_error("malformed JSON")
+            return
+        except RecursionError:  # e.g. 30,000 nested brackets: the parser gives up, the socket must not
+            await self.send_error("JSON nested too deeply")
+            return
+        if too_deep(content, self.max_frame_depth):
+            await self.send_error(f"JSON nested too deeply: at most {self.max_frame_depth} levels")
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             await self.send_error('a frame must be a JSON object with a string "type"')

@@ -7,6 +7,7 @@ Each message type carries a frame encoded once by its sender in "text"; consumer
 pass it to the socket as it is (see core.consumers).
 """
 
+import hashlib
 import re
 
 # --- groups ---------------------------------------------------------------------------
@@ -34,6 +35,17 @@ def chat_room_group(room_id: int) -> str:
     return f"chat.room.{int(room_id)}"
 
 
+def user_group(user_id: int) -> str:
+    """Every socket of one user, whatever the page: told when the user's access changes."""
+    return f"user.{int(user_id)}"
+
+
+def session_group(session_key: str) -> str:
+    """Every socket of one browser session: told when it logs out. A digest, as group
+    names are visible to anyone who can list Redis channels and a session key is a login."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
 # --- message types ----------------------------------------------------------------------
 
 STATS_FRAME = "stats.frame"  # to STATS_GROUP and host groups
@@ -41,6 +53,12 @@ ALERT_FRAME = "alert.frame"  # to alert user groups
 ECHO_FRAME = "echo.frame"  # to echo user groups
 CHAT_MESSAGE = "chat.message"  # to chat room groups, or one socket (an error)
 CHAT_PRESENCE = "chat.presence"  # to chat room groups
+# To user and session groups; "text" holds the close code. Handled by every consumer.
+ACCESS_CHANGED = "access.changed"
+
+# Close codes a page acts on (static/js/live-socket.js).
+CLOSE_UNAUTHENTICATED = 4401  # the session is gone: go to the login page (mirrors HTTP 401)
+CLOSE_RECONNECT = 4001  # the user's rights changed: reconnect at once to be authorised afresh
 
 # --- chat rooms that belong to an object --------------------------------------------------
 

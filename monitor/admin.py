@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from monitor import checks
 from monitor.csv_import import import_hosts
-from monitor.models import Check, CheckResult, Host, MaintenanceWindow, Status, Tag
+from monitor.models import RUN_CHECK, Check, CheckResult, Host, MaintenanceWindow, Status, Tag
 from monitor.results import derive_hosts
 
 MAX_CSV_BYTES = 5 << 20
@@ -203,7 +203,10 @@ class CheckAdmin(admin.ModelAdmin):
         derive_hosts(host_ids)
         self.message_user(request, f"{count} checks {'enabled' if enabled else 'disabled'}.", messages.SUCCESS)
 
-    @admin.action(description="Run selected checks now")
+    def has_run_permission(self, request) -> bool:
+        return request.user.has_perm(RUN_CHECK)
+
+    @admin.action(description="Run selected checks now", permissions=["run"])
     def run_now(self, request, queryset):
         count = queryset.update(next_run_at=timezone.now())
         self.message_user(request, f"{count} checks will run within a second.", messages.SUCCESS)

@@ -79,6 +79,9 @@ class DnsRecordType(models.TextChoices):
     TXT = "TXT"
 
 
+RUN_CHECK = "monitor.run_check"  # the permission to run a check now (operators)
+
+
 class Check(models.Model):
     """One active check of a host, run every `interval_s` seconds by a checks worker."""
 
@@ -166,6 +169,7 @@ class Check(models.Model):
 
     class Meta:
         ordering = ["host__name", "kind", "id"]
+        permissions = [("run_check", "Can run a check now")]
 
     def __str__(self) -> str:
         return f"{self.host} · {self.describe()}"

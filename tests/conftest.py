@@ -3,9 +3,11 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from playwright.async_api import async_playwright
 
+from accounts import roles
 from core.redis_clients import sync_redis
 from NetWorkMonitor.asgi import application
 from stats.latest import latest_key
@@ -16,12 +18,18 @@ ORIGIN = b"http://localhost"
 
 @pytest.fixture
 def alice(transactional_db):
-    return get_user_model().objects.create_user("alice", password="correct horse battery")
+    """An operator: reads, chats and acknowledges."""
+    return with_role(get_user_model().objects.create_user("alice", password="correct horse battery"), roles.OPERATOR)
 
 
 @pytest.fixture
 def bob(transactional_db):
-    return get_user_model().objects.create_user("bob", password="another staple")
+    return with_role(get_user_model().objects.create_user("bob", password="another staple"), roles.OPERATOR)
+
+
+def with_role(user, role: str):
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 def session_cookie(user) -> str:

@@ -13,10 +13,13 @@ export class ChatPanel {
     this.error = root.querySelector(".chat-error");
     this.form = root.querySelector(".chat-form");
     this.seen = new Set();
+    // Sent but not yet confirmed saved (client id -> text): sent again after a reconnect.
+    this.unsaved = new Map();
+    this.nextId = 0;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const input = this.form.elements.text;
-      if (input.value.trim() && this.socket.send({ type: "message", text: input.value })) input.value = "";
+      if (input.value.trim() && this.post(input.value)) input.value = "";
     });
     this.socket = new LiveSocket(`/ws/chat/${encodeURIComponent(room)}/`, {
       onFrame: (frame) => this.onFrame(frame),
@@ -24,17 +27,28 @@ export class ChatPanel {
     });
   }
 
+  post(text, clientId = `${Date.now()}-${this.nextId++}`) {
+    if (!this.socket.send({ type: "message", text, client_id: clientId })) return false;
+    this.unsaved.set(clientId, text);
+    return true;
+  }
+
   onFrame(frame) {
     if (frame.type === "history") {
       this.form.elements.text.disabled = frame.archived;
       this.form.elements.text.placeholder = frame.archived ? "This room is archived" : "Message";
       frame.messages.forEach((message) => this.add(message));
+      for (const [clientId, text] of [...this.unsaved]) this.post(text, clientId);
+    } else if (frame.type === "saved") {
+      frame.client_ids.forEach((clientId) => this.unsaved.delete(clientId));
     } else if (frame.type === "messages") {
       this.error.hidden = true;
       frame.messages.forEach((message) => this.add(message));
     } else if (frame.type === "presence") {
       this.presence.textContent = frame.users.length ? `here: ${frame.users.join(", ")}` : "";
     } else if (frame.type === "error") {
+      // A refused message is not sent again by itself: the error says why.
+      (frame.client_ids || []).forEach((clientId) => this.unsaved.delete(clientId));
       this.error.textContent = frame.message;
       this.error.hidden = false;
     }

@@ -5,16 +5,20 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+from accounts import roles
 from alerts.models import Alert, AlertEvent, AlertRule
 from api.models import ApiToken
 from monitor.models import Check, CheckResult, Host
 from stats.history import ingest
+from tests.roles import user_with_role
 
 pytestmark = pytest.mark.django_db
 
 
 def make_token(username: str, *, staff: bool = False, read_only: bool = True) -> str:
-    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": staff})
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = user_with_role(username, roles.ADMIN if staff else roles.VIEWER)
     token = ApiToken(user=user, name="test", read_only=read_only)
     secret = token.generate()
     token.save()

@@ -110,7 +110,7 @@ async def test_two_users_chat_in_a_chinese_named_room(alice, bob):
 
 async def test_the_last_50_messages_are_sent_on_join(alice):
     def fill():
-        room = rooms.open_room("history")
+        room = ChatRoom.objects.create(name="history")
         ChatMessage.objects.bulk_create(ChatMessage(room=room, author=alice, text=f"m{i}") for i in range(60))
 
     await database_sync_to_async(fill)()

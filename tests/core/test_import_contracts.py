@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["NetWorkMonitor", "dashboard", "api", "chat", "alerts", "monitor", "stats", "core"]
+PACKAGES = ["NetWorkMonitor", "dashboard", "accounts", "api", "chat", "alerts", "monitor", "stats", "core"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

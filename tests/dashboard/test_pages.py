@@ -50,6 +50,6 @@ def test_healthz_is_503_and_names_redis_when_it_does_not_answer(client, db, dead
     response = client.get("/healthz")
     assert response.status_code == 503
     body = json.loads(response.content)
-    assert body["status"] == "error"
-    assert body["database"] == "ok"
-    assert body["redis"].startswith("error: ConnectionError")
+    # Which part failed, and nothing of why: the exception names the address it tried.
+    assert body == {"status": "error", "database": "ok", "redis": "error"}
+    assert b"127.0.0.1" not in response.content

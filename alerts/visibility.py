@@ -1,0 +1,37 @@
+"""Who sees which alerts: their recipients, and admins (who configure the rules).
+
+An alert, its events, its chat room `alert-<id>` and its rule's recipients are shown
+to the rule's recipients (directly or through a group) and to admins only.
+"""
+
+from django.db.models import Q
+
+from alerts.models import Alert, AlertRule
+
+ADMIN_PERMISSION = "alerts.change_alertrule"
+
+
+def sees_every_alert(user) -> bool:
+    return user.is_active and user.has_perm(ADMIN_PERMISSION)
+
+
+def rules_of(user, prefix: str = "") -> Q:
+    """Rows whose rule's alerts `user` receives (directly or through a group); `prefix` leads to the rule."""
+    return Q(**{f"{prefix}rule__recipients": user}) | Q(**{f"{prefix}rule__recipient_groups__user": user})
+
+
+def visible(rows, user, prefix: str = ""):
+    """`rows` (leading to a rule through `prefix`) narrowed to what `user` may see."""
+    return rows if sees_every_alert(user) else rows.filter(rules_of(user, prefix)).distinct()
+
+
+def may_see_alert(user, alert_id: int) -> bool:
+    return visible(Alert.objects.filter(pk=alert_id), user).exists()
+
+
+def receives(user, rule: AlertRule) -> bool:
+    """True when `user` is among the rule's recipients; reads prefetched recipients and groups."""
+    if any(recipient.pk == user.pk for recipient in rule.recipients.all()):
+        return True
+    group_ids = {group.pk for group in rule.recipient_groups.all()}
+    return bool(group_ids) and user.groups.filter(pk__in=group_ids).exists()
