@@ -1,5 +1,6 @@
 """NetWorkMonitor settings. Everything deployment-specific comes from the environment."""
 
+import ipaddress
 import socket
 from datetime import timedelta
 from pathlib import Path
@@ -178,6 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Messages live in the session (the database), never in a cookie the browser keeps.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -253,6 +256,13 @@ TCP_STATES_EVERY = env_float("TCP_STATES_EVERY", 5.0, minimum=0)
 # --- Monitored hosts --------------------------------------------------------------------
 # Checks one worker process runs at the same moment (each holds a socket).
 CHECKS_MAX_CONCURRENCY = env_int("CHECKS_MAX_CONCURRENCY", 1000, minimum=1)
+# Networks checks may not reach, besides link-local and cloud metadata (always denied).
+CHECK_DENY_NETWORKS = env_list("CHECK_DENY_NETWORKS", [])
+for _network in CHECK_DENY_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"CHECK_DENY_NETWORKS: {_network!r} is not a network, e.g. 10.9.0.0/16") from None
 CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, minimum=1)
 
 # --- WebSockets ------------------------------------------------------------------------
@@ -271,7 +281,12 @@ NOTIFY_RESEND_AFTER_S = env_float("NOTIFY_RESEND_AFTER_S", 60.0, minimum=1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {
+            "()": "core.redaction.RedactingFormatter",  # no password or token of a check URL in a log
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

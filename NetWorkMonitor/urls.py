@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("alerts.urls")),
     path("", include("chat.urls")),
+    path("", include("accounts.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("metrics", prometheus.metrics, name="metrics"),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from alerts.models import AlertEvent, AlertRule, Notification, NotificationAttempt, NotificationTarget
@@ -45,8 +46,34 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
+class NotificationTargetForm(forms.ModelForm):
+    """An Apprise URL holds the credentials of a mail, chat or push account: it is written,
+    never shown back. Left empty when editing, the saved URL stays."""
+
+    url = forms.CharField(
+        label="Apprise URL",
+        max_length=1000,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="e.g. mailto://user:password@example.com. Not shown again after saving; leave empty to keep it.",
+    )
+
+    class Meta:
+        model = NotificationTarget
+        fields = ["user", "url", "label", "enabled"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        if url:
+            return url
+        if self.instance.pk:
+            return self.instance.url
+        raise forms.ValidationError("Give the Apprise URL to send to.")
+
+
 @admin.register(NotificationTarget)
 class NotificationTargetAdmin(admin.ModelAdmin):
+    form = NotificationTargetForm
     list_display = ["user", "label", "enabled"]
     list_filter = ["enabled"]
     search_fields = ["user__username", "label"]

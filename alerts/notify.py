@@ -2,6 +2,8 @@
 
 import apprise
 
+from core.redaction import redact_text
+
 
 def send(url: str, title: str, body: str) -> str:
     """Send; returns "" on success or the reason it failed."""
@@ -14,4 +16,5 @@ def send(url: str, title: str, body: str) -> str:
         reason = log.getvalue().strip().splitlines()
     if ok:
         return ""
-    return (reason[-1] if reason else "Apprise reported a failure")[:500]
+    # Apprise names the URL it sent to: keep its password and tokens out of the record.
+    return redact_text(reason[-1] if reason else "Apprise reported a failure")[:500]

@@ -1,4 +1,5 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.shortcuts import render
 
 from api.models import ApiToken
 
@@ -12,10 +13,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["hint", "created_at", "last_used_at"]
 
     def save_model(self, request, obj, form, change):
-        secret = None if change else obj.generate()
+        if not change:
+            request.new_token_secret = obj.generate()
         super().save_model(request, obj, form, change)
-        if secret:
-            # The only time the secret is shown: the database keeps its digest.
-            self.message_user(
-                request, f"Token “{obj.name}”: {secret} — copy it now, it will not be shown again.", messages.WARNING
-            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The only time the secret is shown, in this response: the database keeps its
+        # digest, and a message would carry it in the session.
+        response = render(request, "token_created.html", {"token": obj, "secret": request.new_token_secret})
+        response["Cache-Control"] = "no-store"
+        return response

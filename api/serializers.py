@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
+from core.redaction import redact_url, unredact_url
 from monitor.models import Check, CheckResult, Host, Tag
 
 
@@ -77,6 +78,9 @@ class HostSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    """A check URL's password and secret parameters are never shown back; sending the
+    redacted URL back unchanged keeps the stored one."""
+
     class Meta:
         model = Check
         exclude = ["next_run_at"]
@@ -88,6 +92,15 @@ class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "last_loss_pct",
             "last_error",
         ]
+
+    def to_representation(self, check):
+        fields = super().to_representation(check)
+        if fields.get("url"):
+            fields["url"] = redact_url(fields["url"])
+        return fields
+
+    def validate_url(self, value: str) -> str:
+        return unredact_url(value, self.instance.url if self.instance else "")
 
 
 class AlertRuleSerializer(ModelCleanMixin, serializers.ModelSerializer):

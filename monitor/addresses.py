@@ -5,6 +5,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from monitor import destinations
+
 # RFC 1123 labels: letters, digits and inner hyphens, 1-63 characters each.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 
@@ -29,7 +31,7 @@ def is_hostname(text: str) -> bool:
 
 
 def validate_address(value: str) -> None:
-    """A host address: an IPv4/IPv6 address or a DNS hostname."""
+    """A host address: an IPv4/IPv6 address outside the denied networks, or a DNS hostname."""
     if not (is_ip(value) or is_hostname(value)):
         raise ValidationError(
             "“%(value)s” is neither an IP address nor a valid hostname "
@@ -37,6 +39,13 @@ def validate_address(value: str) -> None:
             code="invalid_address",
             params={"value": value},
         )
+    validate_destination(value)
+
+
+def validate_destination(host: str) -> None:
+    """Refuse a literal IP in a denied network (hostnames are checked when they resolve)."""
+    if is_ip(host) and (problem := destinations.refusal(host)):
+        raise ValidationError(problem, code="denied_destination")
 
 
 def validate_dns_name(value: str) -> None:
@@ -70,6 +79,7 @@ def _port(text: str, value: str) -> int:
 
 def validate_dns_server(value: str) -> None:
     try:
-        parse_server(value)
+        host, _ = parse_server(value)
     except ValueError as exc:
         raise ValidationError(str(exc), code="invalid_dns_server") from None
+    validate_destination(host)

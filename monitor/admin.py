@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.redaction import redact_url, unredact_url
 from monitor import checks
 from monitor.csv_import import import_hosts
 from monitor.models import RUN_CHECK, Check, CheckResult, Host, MaintenanceWindow, Status, Tag
@@ -35,8 +36,21 @@ def kind_fieldsets() -> list[tuple]:
     return fieldsets
 
 
+class CheckForm(forms.ModelForm):
+    """Shows a check URL redacted; saving it back unchanged keeps the stored secret."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.url:
+            self.initial["url"] = redact_url(self.instance.url)
+
+    def clean_url(self) -> str:
+        return unredact_url(self.cleaned_data["url"], self.instance.url if self.instance.pk else "")
+
+
 class CheckInline(admin.StackedInline):
     model = Check
+    form = CheckForm
     extra = 0
     show_change_link = True
     fieldsets = [
@@ -154,6 +168,7 @@ class CheckAdmin(admin.ModelAdmin):
     autocomplete_fields = ["host"]
     latest_result = [("status_label", "latency_label", "loss"), ("status_changed_at", "last_checked_at"), "last_error"]
     fieldsets = [(None, {"fields": ["host"]}), *CheckInline.fieldsets, ("Latest result", {"fields": latest_result})]
+    form = CheckForm
     actions = ["enable", "disable", "run_now"]
     list_per_page = 200
 

@@ -7,6 +7,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from monitor import destinations
+
 logger = logging.getLogger(__name__)
 
 
@@ -104,13 +106,18 @@ def describe_os_error(exc: OSError) -> str:
 
 
 async def resolve(address: str, port: int = 0, family: int = socket.AF_UNSPEC) -> tuple[int, str]:
-    """(family, IP) of `address`, which may already be an IP. DNS failures raise CheckFailed."""
+    """(family, IP) of `address`, which may already be an IP.
+
+    DNS failures and addresses in a denied network (monitor.destinations) raise CheckFailed.
+    """
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(address, port, family=family, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise CheckFailed(f"cannot resolve {address}: {exc.strerror}") from None
     info_family, _, _, _, sockaddr = infos[0]
+    if problem := destinations.refusal(sockaddr[0]):
+        raise CheckFailed(problem)
     return info_family, sockaddr[0]
 
 

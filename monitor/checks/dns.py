@@ -6,6 +6,7 @@ import time
 import dns.asyncresolver
 import dns.resolver
 
+from monitor import destinations
 from monitor.addresses import parse_server
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms
 
@@ -21,6 +22,8 @@ def resolver_for(server: str) -> dns.asyncresolver.Resolver:
     if not server:
         return system_resolver()
     ip, port = parse_server(server)
+    if problem := destinations.refusal(ip):
+        raise CheckFailed(problem)
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = [ip]
     resolver.port = port

@@ -6,12 +6,15 @@ import ssl
 import time
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from cryptography import x509
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, describe_os_error, elapsed_ms
+from core.redaction import redact_text, redact_url
+from monitor.addresses import validate_destination
+from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, describe_os_error, elapsed_ms, resolve
 
 MAX_BODY_BYTES = 1 << 20  # a keyword is looked for in the first MiB only
 MAX_REDIRECTS = 5
@@ -40,7 +43,7 @@ class Http(CheckKind):
         return await fetch(spec, **spec.options)
 
     def describe(self, check) -> str:
-        return f"http {check.http_method} {check.url}"
+        return f"http {check.http_method} {redact_url(check.url)}"
 
     def validate(self, check) -> dict[str, str]:
         if not check.url:
@@ -58,6 +61,33 @@ class Http(CheckKind):
 KIND = Http()
 
 
+class PolicyBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to addresses outside the denied networks (monitor.destinations).
+
+    The name is resolved here and the connection made to the address that was
+    checked, for the first request and every redirect: a name that resolves to a
+    metadata address, or changes its answer between check and connect, gets nowhere.
+    """
+
+    def __init__(self) -> None:
+        self.backend = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        _, ip = await resolve(host, port)  # raises CheckFailed for a denied address
+        return await self.backend.connect_tcp(ip, port, timeout, local_address, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self.backend.sleep(seconds)
+
+
+class PolicyTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over PolicyBackend (TLS still verifies the name in the URL)."""
+
+    def __init__(self, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context)
+        self._pool = httpcore.AsyncConnectionPool(ssl_context=ssl_context, network_backend=PolicyBackend())
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be checked, or None when it can."""
     if urlsplit(url).scheme.lower() not in ("http", "https"):
@@ -65,7 +95,11 @@ def url_problem(url: str) -> str | None:
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        return f"“{url[:100]}” is not a valid URL."
+        return f"“{redact_url(url)[:100]}” is not a valid URL."
+    try:
+        validate_destination((urlsplit(url).hostname or "").strip("[]"))
+    except ValidationError as error:
+        return error.messages[0]
     return None
 
 
@@ -81,7 +115,7 @@ async def fetch(
     details: dict = {}
     # One client per run: a pooled connection would hide the handshake from the latency.
     async with httpx.AsyncClient(
-        verify=tls_context(verify_tls),
+        transport=PolicyTransport(tls_context(verify_tls)),
         follow_redirects=follow_redirects,
         max_redirects=MAX_REDIRECTS,
         timeout=spec.timeout_s,
@@ -94,7 +128,7 @@ async def fetch(
                 details["status"] = response.status_code
                 if response.history:
                     details["redirects"] = len(response.history)
-                    details["final_url"] = str(response.url)[:500]
+                    details["final_url"] = redact_url(str(response.url))[:500]
                 if (days := certificate_days_left(response)) is not None:
                     details["cert_days_left"] = days
                 body_matches = await _body_contains(response, keyword) if keyword else None
@@ -161,4 +195,4 @@ def describe_http_error(exc: httpx.HTTPError) -> str:
             return describe_os_error(cause)
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})"
-    return f"{type(exc).__name__}: {exc}"[:500]
+    return redact_text(f"{type(exc).__name__}: {exc}")[:500]

@@ -250,11 +250,14 @@ def test_a_token_made_in_admin_is_shown_once_and_stored_as_a_digest():
     admin = get_user_model().objects.create_superuser("root", password="pw-for-root")
     browser = Client(HTTP_HOST="localhost")
     browser.force_login(admin)
-    response = browser.post(
-        "/admin/api/apitoken/add/", {"user": admin.pk, "name": "prometheus", "read_only": "on"}, follow=True
-    )
-    [message] = [str(m) for m in response.context["messages"] if "copy it now" in str(m)]
-    secret = message.split("”: ")[1].split(" ")[0]
+    response = browser.post("/admin/api/apitoken/add/", {"user": admin.pk, "name": "prometheus", "read_only": "on"})
+    assert response.status_code == 200
+    secret = response.context["secret"]
+    assert secret in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    # Never in a cookie: not set by this response, nor kept in the session for later.
+    assert all(secret not in morsel.value for morsel in response.cookies.values())
+    assert secret not in str(dict(browser.session))
     token = ApiToken.objects.get(name="prometheus")
     assert token.read_only
     assert token.digest == ApiToken.hash(secret)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/profile/targets/", views.add_target, name="profile_add_target"),
+    path("accounts/profile/targets/<int:target_id>/test/", views.test_target, name="profile_test_target"),
+    path("accounts/profile/targets/<int:target_id>/delete/", views.delete_target, name="profile_delete_target"),
+    path("accounts/profile/tokens/", views.add_token, name="profile_add_token"),
+    path("accounts/profile/tokens/<int:token_id>/delete/", views.delete_token, name="profile_delete_token"),
+]

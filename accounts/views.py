@@ -1,0 +1,85 @@
+"""/accounts/profile/: each user's own notification targets and API tokens, without admin rights.
+
+Every object is looked up among the user's own: another user's id is a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.forms import TargetForm, TokenForm
+from alerts import notify
+from alerts.models import NotificationTarget
+from api.models import ApiToken
+
+
+def _page(request, target_form=None, token_form=None, status=200):
+    user = request.user
+    context = {
+        "targets": NotificationTarget.objects.filter(user=user).order_by("label", "pk"),
+        "tokens": ApiToken.objects.filter(user=user).order_by("name", "pk"),
+        "target_form": target_form or TargetForm(),
+        "token_form": token_form or TokenForm(),
+        "roles": sorted(group.name for group in user.groups.all()),
+    }
+    return render(request, "profile.html", context, status=status)
+
+
+@login_required
+def profile(request):
+    return _page(request)
+
+
+@login_required
+@require_POST
+def add_target(request):
+    form = TargetForm(request.POST, instance=NotificationTarget(user=request.user))
+    if not form.is_valid():
+        return _page(request, target_form=form, status=400)
+    form.save()
+    messages.success(request, f"Notification target “{form.instance}” added.")
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def test_target(request, target_id: int):
+    target = get_object_or_404(NotificationTarget, pk=target_id, user=request.user)
+    error = notify.send(target.url, title="NetWorkMonitor test", body="A test notification from your profile page.")
+    if error:
+        messages.error(request, f"“{target}” failed: {error}")
+    else:
+        messages.success(request, f"A test notification went to “{target}”.")
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def delete_target(request, target_id: int):
+    get_object_or_404(NotificationTarget, pk=target_id, user=request.user).delete()
+    messages.success(request, "Notification target deleted.")
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def add_token(request):
+    token = ApiToken(user=request.user)
+    form = TokenForm(request.POST, instance=token)
+    if not form.is_valid():
+        return _page(request, token_form=form, status=400)
+    secret = token.generate()
+    form.save()
+    # Shown in this response only: not in a message (a cookie or session) nor in a URL.
+    response = render(request, "token_created.html", {"token": token, "secret": secret})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def delete_token(request, token_id: int):
+    get_object_or_404(ApiToken, pk=token_id, user=request.user).delete()
+    messages.success(request, "Token revoked.")
+    return redirect("profile")
