@@ -1,5 +1,6 @@
 """GET /api/hosts/<id>/series and /api/agents/<name>/series: a range of history, at most N points."""
 
+import math
 import time
 from datetime import datetime
 
@@ -19,6 +20,12 @@ from stats.models import Agent
 DEFAULT_POINTS = 1000
 MAX_POINTS = 10_000
 DEFAULT_SPAN = 3600
+# What one request may cost: a range no longer than the longest retention, and at most
+# this many returned values (series x points). Each point reads at most one bucket of
+# the tier the plan picks, so this also bounds the rows read.
+MAX_SPAN_S = 800 * 86400
+MAX_VALUES = 200_000
+LATEST_MOMENT = 32_503_680_000  # the year 3000: later is a typo, and too large for the tables
 
 PARAMETERS = [
     OpenApiParameter(
@@ -39,16 +46,18 @@ PARAMETERS = [
 
 def _moment(raw: str, name: str) -> float:
     try:
-        return float(raw)
+        seconds = float(raw)
     except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise exceptions.ValidationError({name: "Use unix seconds or ISO 8601."}) from None
-    if moment.tzinfo is None:
-        raise exceptions.ValidationError({name: "Give a time zone, e.g. 2026-11-23T08:00:00Z."})
-    return moment.timestamp()
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            raise exceptions.ValidationError({name: "Use unix seconds or ISO 8601."}) from None
+        if moment.tzinfo is None:
+            raise exceptions.ValidationError({name: "Give a time zone, e.g. 2026-11-23T08:00:00Z."})
+        seconds = moment.timestamp()
+    if not (math.isfinite(seconds) and 0 <= seconds <= LATEST_MOMENT):
+        raise exceptions.ValidationError({name: "Give a moment between 1970 and 3000 (not NaN or infinity)."})
+    return seconds
 
 
 def parse_range(params, now: float) -> tuple[list[str], float, float, int]:
@@ -64,6 +73,8 @@ def parse_range(params, now: float) -> tuple[list[str], float, float, int]:
     start = _moment(params["from"], "from") if params.get("from") else end - DEFAULT_SPAN
     if start >= end:
         raise exceptions.ValidationError({"from": "`from` must be before `to`."})
+    if end - start > MAX_SPAN_S:
+        raise exceptions.ValidationError({"from": f"A range spans at most {MAX_SPAN_S // 86400} days."})
     try:
         points = int(params.get("points", DEFAULT_POINTS))
     except ValueError:
@@ -83,7 +94,10 @@ class SeriesView(APIView):
         began = time.perf_counter()
         sources = self.sources(**kwargs)
         metrics, start, end, points = parse_range(request.query_params, time.time())
-        body = query.read(list(sources), metrics, start, end, points, time.time())
+        try:
+            body = query.read(list(sources), metrics, start, end, points, time.time(), max_values=MAX_VALUES)
+        except query.TooMuch as exc:
+            raise exceptions.ValidationError({"points": str(exc)}) from None
         body["sources"] = sources
         body["units"] = {metric: HISTORY_METRICS[metric].unit for metric in metrics}
         response = Response(body)

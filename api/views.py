@@ -144,6 +144,7 @@ def _listing_parameters(integers: list[str], texts: list[str], since: str) -> li
 )
 class CheckResultViewSet(NewestFirstListing):
     serializer_class = serializers.CheckResultSerializer
+    queryset = CheckResult.objects.none()  # names the model for the schema; rows() gives the rows
     pagination_class = ResultsNewestFirst
     lookups = {"check": "host_check_id", "host": "host_id", "status": "status"}
     since_field = "started_at"
@@ -159,6 +160,7 @@ class AlertEventViewSet(NewestFirstListing):
     """Alert history: the events of alerts the user receives (all of them for admins)."""
 
     serializer_class = serializers.AlertEventSerializer
+    queryset = AlertEvent.objects.none()  # names the model for the schema; rows() gives the rows
     pagination_class = EventsNewestFirst
     lookups = {"kind": "kind", "severity": "alert__rule__severity"}
     since_field = "created_at"

@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 # Finished runs wait this long for others to share their transaction and frame.
 FLUSH_EVERY_S = 0.1
+# A batch that cannot be saved (database away or locked) is tried again, waiting twice
+# as long each time up to this; the (check, slot) constraint makes a repeat harmless.
+SAVE_RETRY_FIRST_S = 0.5
+SAVE_RETRY_MAX_S = 10.0
 
 
 class CheckRunner:
@@ -61,14 +65,20 @@ class CheckRunner:
         await asyncio.sleep(FLUSH_EVERY_S)
         batch, self._pending, self._flush = self._pending, [], None
         loop = asyncio.get_running_loop()
-        try:
-            recorded = await loop.run_in_executor(self._writer, save_results, batch)
-        except Exception:
-            logger.exception("could not save %d check results", len(batch))
-            return
-        asyncio.get_running_loop().run_in_executor(
-            self._writer, announce, recorded
-        )  # queued: the next save waits, not this task
+        recorded = await self._save(batch)
+        loop.run_in_executor(self._writer, announce, recorded)  # queued: the next save waits, not this task
+
+    async def _save(self, batch: list[Finished]) -> Recorded:
+        """Save `batch`, retrying until the database takes it: results are never dropped."""
+        loop = asyncio.get_running_loop()
+        delay = SAVE_RETRY_FIRST_S
+        while True:
+            try:
+                return await loop.run_in_executor(self._writer, save_results, batch)
+            except Exception:
+                logger.exception("could not save %d check results; trying again in %.1f s", len(batch), delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, SAVE_RETRY_MAX_S)
 
 
 def announce(recorded: Recorded) -> None:

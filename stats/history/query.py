@@ -10,7 +10,19 @@ from stats.models import HourRollup, MinuteRollup, RollupCursor, Series
 ROLLUPS = {"minute": MinuteRollup, "hour": HourRollup}
 
 
-def read(sources: list[str], metrics: list[str], start: float, end: float, points: int, now: float) -> dict:
+class TooMuch(ValueError):
+    """The request would return more values than allowed; the message says how to ask for less."""
+
+
+def read(
+    sources: list[str],
+    metrics: list[str],
+    start: float,
+    end: float,
+    points: int,
+    now: float,
+    max_values: int | None = None,
+) -> dict:
     """min/avg/max per bucket of every series of `metrics` for `sources`, over [start, end).
 
     The chosen tier serves the range up to where it is rolled up; the finer tiers fill
@@ -19,6 +31,11 @@ def read(sources: list[str], metrics: list[str], start: float, end: float, point
     configured = tiers.configured()
     query_plan = plan(start, end, points, now, configured)
     series = list(Series.objects.filter(source__in=sources, metric__in=metrics).order_by("source", "metric", "label"))
+    if max_values is not None and len(series) * query_plan.count > max_values:
+        raise TooMuch(
+            f"{len(series)} series x {query_plan.count} points is more than {max_values:,} values: "
+            "ask for fewer points or metrics"
+        )
     rows: dict[int, list[tuple[int, Summary]]] = defaultdict(list)
     if series:
         done = dict(RollupCursor.objects.values_list("tier", "done_until"))

@@ -18,3 +18,11 @@ def test_ensure_admin_without_a_password_says_so(db, monkeypatch):
     monkeypatch.delenv("NETMON_ADMIN_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="NETMON_ADMIN_PASSWORD is not set"):
         call_command("ensure_admin")
+
+
+@pytest.mark.parametrize("weak", ["admin", "12345678", "password", "short"])
+def test_ensure_admin_refuses_a_weak_password(db, monkeypatch, weak):
+    monkeypatch.setenv("NETMON_ADMIN_PASSWORD", weak)
+    with pytest.raises(CommandError, match="NETMON_ADMIN_PASSWORD is not accepted"):
+        call_command("ensure_admin")
+    assert not get_user_model().objects.filter(username="admin").exists()
