@@ -57,9 +57,14 @@ def _typed(model, lookup: str, param: str, value: str):
     if field.is_relation:
         field = field.target_field
     try:
-        return field.clean(value, None)  # type, choices and range (an id too large for the column)
+        value = field.to_python(value)
+        field.run_validators(value)  # e.g. an id too large for the column
     except DjangoValidationError as error:
         raise exceptions.ValidationError({param: error.messages}) from None
+    if field.choices and value not in {choice for choice, _ in field.flatchoices}:
+        choices = ", ".join(str(choice) for choice, _ in field.flatchoices)
+        raise exceptions.ValidationError({param: f"Unknown value {str(value)[:50]!r}; use one of: {choices}."})
+    return value
 
 
 @extend_schema_view(list=extend_schema(parameters=[_param("status"), _param("tag")]))

@@ -4,6 +4,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from playwright.async_api import async_playwright
 
@@ -38,13 +39,20 @@ def session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-async def socket(path: str, user=None, origin: bytes = ORIGIN) -> WebsocketCommunicator:
-    """A client of the full ASGI stack (origin check, session auth, routing)."""
+async def socket(path: str, user=None, origin: bytes = ORIGIN, cookie: str | None = None) -> WebsocketCommunicator:
+    """A client of the full ASGI stack (origin check, session auth, routing); `user` gets a
+    new session unless the `cookie` of an existing one is given."""
     headers = [(b"origin", origin)]
     if user is not None:
-        cookie = await database_sync_to_async(session_cookie)(user)
+        cookie = cookie or await database_sync_to_async(session_cookie)(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
     return WebsocketCommunicator(application, path, headers=headers)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """API throttles count in the cache: each test starts with none of another's requests."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,207 @@
+"""Roles, alert visibility, and sockets that follow the account (against the real Redis layer)."""
+
+import pytest
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+
+from accounts import roles
+from alerts.models import Alert, AlertRule
+from api.models import ApiToken
+from chat.models import ChatRoom
+from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
+from tests.conftest import session_cookie, socket
+from tests.roles import user_with_role
+
+
+def test_the_roles_are_groups_with_exactly_their_permissions(db):
+    def codenames(role: str) -> set[str]:
+        group = Group.objects.get(name=role)
+        return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+    viewer, operator, admin = codenames(roles.VIEWER), codenames(roles.OPERATOR), codenames(roles.ADMIN)
+    assert all(name.split(".")[1].startswith("view_") for name in viewer)
+    assert "monitor.view_host" in viewer
+    assert operator - viewer == {
+        "alerts.acknowledge_alert",
+        "chat.add_chatmessage",
+        "chat.add_chatroom",
+        "monitor.run_check",
+    }
+    assert {"monitor.add_host", "monitor.change_check", "alerts.delete_alertrule", "api.add_apitoken"} <= admin
+    assert operator <= admin
+    # Nobody but a superuser manages users and groups: that would let an admin make themselves one.
+    assert not any(name.startswith(("auth.", "axes.", "sessions.")) for name in admin)
+
+
+def alert_for(recipient) -> Alert:
+    rule = AlertRule.objects.create(name="cpu", metric="cpu_percent", threshold=90)
+    rule.recipients.add(recipient)
+    return Alert.objects.create(rule=rule, subject="agent:web-1", subject_label="web-1", state="firing", value=95)
+
+
+def test_an_alerts_room_and_recipients_are_for_its_recipients_and_admins(db):
+    recipient = user_with_role("rita", roles.OPERATOR)
+    other = user_with_role("otto", roles.OPERATOR)
+    admin = user_with_role("ada", roles.ADMIN)
+    alert = alert_for(recipient)
+    for user, room_status, sees_recipients in ((recipient, 200, True), (other, 404, False), (admin, 200, True)):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        assert client.get(f"/chat/alert-{alert.pk}/").status_code == room_status, user
+        [rule] = client.get("/api/alert-rules/").json()["results"]
+        assert ("recipients" in rule) is sees_recipients, user
+        if sees_recipients:
+            assert rule["recipients"] == ["rita"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_another_users_alert_room_socket_is_refused():
+    recipient = await database_sync_to_async(user_with_role)("rita", roles.OPERATOR)
+    other = await database_sync_to_async(user_with_role)("otto", roles.OPERATOR)
+    alert = await database_sync_to_async(alert_for)(recipient)
+    communicator = await socket(f"/ws/chat/alert-{alert.pk}/", other)
+    await communicator.connect()
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "error",
+        "message": "this alert's room is open to its recipients only",
+    }
+    assert (await communicator.receive_output(timeout=5))["code"] == 4400
+    mine = await socket(f"/ws/chat/alert-{alert.pk}/", recipient)
+    await mine.connect()
+    assert (await mine.receive_json_from(timeout=5))["type"] == "history"
+    await mine.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_viewer_reads_chat_but_cannot_post_open_rooms_or_acknowledge():
+    viewer = await database_sync_to_async(user_with_role)("vera", roles.VIEWER)
+    await database_sync_to_async(ChatRoom.objects.create)(name="ops")
+    chat = await socket("/ws/chat/ops/", viewer)
+    await chat.connect()
+    assert (await chat.receive_json_from(timeout=5))["type"] == "history"
+    await chat.send_json_to({"type": "message", "text": "hello"})
+    assert (await chat.receive_json_from(timeout=5))["message"] == "posting needs the operator role; viewers read"
+    await chat.disconnect()
+
+    new_room = await socket("/ws/chat/brand-new/", viewer)
+    await new_room.connect()
+    assert "making rooms needs the operator role" in (await new_room.receive_json_from(timeout=5))["message"]
+    assert not await database_sync_to_async(ChatRoom.objects.filter(name="brand-new").exists)()
+
+    alert = await database_sync_to_async(alert_for)(viewer)
+    alerts = await socket("/ws/alerts/", viewer)
+    await alerts.connect()
+    assert [a["id"] for a in (await alerts.receive_json_from(timeout=5))["alerts"]] == []  # no firing event yet
+    await alerts.send_json_to({"type": "ack", "id": alert.pk})
+    assert (await alerts.receive_json_from(timeout=5))["message"] == "acknowledging alerts needs the operator role"
+    await alerts.disconnect()
+
+
+def test_writes_need_the_models_permission_whatever_the_token(db):
+    viewer = user_with_role("vera", roles.VIEWER, is_staff=True)  # staff alone no longer writes
+    token = ApiToken(user=viewer, name="w", read_only=False)
+    secret = token.generate()
+    token.save()
+    response = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}").post(
+        "/api/hosts/", {"name": "x", "address": "127.0.0.1"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert "admin role" in response.json()["detail"]
+    viewer.user_permissions.add(Permission.objects.get(codename="add_host"))
+    response = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}").post(
+        "/api/hosts/", {"name": "x", "address": "127.0.0.1"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+
+
+# --- sockets follow the account -----------------------------------------------------------
+
+
+async def open_sockets(user, cookie: str | None = None):
+    """The three sockets a dashboard tab holds, all past their greeting."""
+    sockets = []
+    for path in ("/ws/stats/", "/ws/alerts/", "/ws/echo/"):
+        communicator = await socket(path, user, cookie=cookie)
+        assert (await communicator.connect())[0]
+        await communicator.send_json_to({"type": "ping"})
+        while (await communicator.receive_json_from(timeout=5))["type"] != "pong":
+            pass
+        sockets.append(communicator)
+    return sockets
+
+
+async def closed_with(communicator) -> int:
+    while True:
+        message = await communicator.receive_output(timeout=5)
+        if message["type"] == "websocket.close":
+            return message["code"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_logging_out_closes_that_sessions_sockets_and_no_others(alice):
+    cookie = await database_sync_to_async(session_cookie)(alice)
+    tab = await open_sockets(alice, cookie)
+    other_browser = await open_sockets(alice)
+
+    def log_out():
+        client = Client(HTTP_HOST="localhost")
+        client.cookies["sessionid"] = cookie
+        assert client.post("/accounts/logout/").status_code == 302
+
+    await database_sync_to_async(log_out)()
+    assert [await closed_with(s) for s in tab] == [CLOSE_UNAUTHENTICATED] * 3
+    for communicator in other_browser:
+        await communicator.send_json_to({"type": "ping"})
+        assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+        await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_deactivating_a_user_closes_every_socket_of_theirs(alice, bob):
+    alices, bobs = await open_sockets(alice), await open_sockets(bob)
+
+    def deactivate():
+        alice.is_active = False
+        alice.save()
+
+    await database_sync_to_async(deactivate)()
+    assert [await closed_with(s) for s in alices] == [CLOSE_UNAUTHENTICATED] * 3
+    await bobs[0].send_json_to({"type": "ping"})
+    assert await bobs[0].receive_json_from(timeout=5) == {"type": "pong"}
+    for communicator in bobs:
+        await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_losing_a_role_makes_the_sockets_reconnect_with_the_new_rights(alice):
+    await database_sync_to_async(ChatRoom.objects.create)(name="ops")
+    chat = await socket("/ws/chat/ops/", alice)
+    await chat.connect()
+    assert (await chat.receive_json_from(timeout=5))["type"] == "history"
+
+    await database_sync_to_async(lambda: alice.groups.clear())()
+    assert await closed_with(chat) == CLOSE_RECONNECT
+    again = await socket("/ws/chat/ops/", alice)
+    await again.connect()
+    await again.receive_json_from(timeout=5)  # history
+    await again.send_json_to({"type": "message", "text": "still an operator?"})
+    assert (await again.receive_json_from(timeout=5))["message"] == "posting needs the operator role; viewers read"
+    await again.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_one_user_cannot_open_unbounded_sockets(alice, settings):
+    settings.WS_MAX_SOCKETS_PER_USER = 3
+    sockets = await open_sockets(alice)
+    extra = await socket("/ws/stats/", alice)
+    await extra.connect()
+    assert (await extra.receive_json_from(timeout=5))["message"] == "too many open sockets: at most 3 per user"
+    assert await closed_with(extra) == 4429
+    await sockets[0].disconnect()
+    freed = await socket("/ws/stats/", alice)
+    assert (await freed.connect())[0]
+    await freed.send_json_to({"type": "ping"})
+    assert await freed.receive_json_from(timeout=5) == {"type": "pong"}
+    for communicator in [*sockets[1:], freed]:
+        await communicator.disconnect()
