@@ -48,16 +48,20 @@ def _moment(raw: str, name: str) -> float:
     try:
         seconds = float(raw)
     except ValueError:
-        try:
-            moment = datetime.fromisoformat(raw)
-        except ValueError:
-            raise exceptions.ValidationError({name: "Use unix seconds or ISO 8601."}) from None
-        if moment.tzinfo is None:
-            raise exceptions.ValidationError({name: "Give a time zone, e.g. 2026-11-23T08:00:00Z."})
-        seconds = moment.timestamp()
+        seconds = _iso_moment(raw, name)
     if not (math.isfinite(seconds) and 0 <= seconds <= LATEST_MOMENT):
         raise exceptions.ValidationError({name: "Give a moment between 1970 and 3000 (not NaN or infinity)."})
     return seconds
+
+
+def _iso_moment(raw: str, name: str) -> float:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: "Use unix seconds or ISO 8601."}) from None
+    if moment.tzinfo is None:
+        raise exceptions.ValidationError({name: "Give a time zone, e.g. 2026-11-23T08:00:00Z."})
+    return moment.timestamp()
 
 
 def parse_range(params, now: float) -> tuple[list[str], float, float, int]:

@@ -53,7 +53,16 @@ class RowError(Exception):
 
 def import_hosts(text: str, dry_run: bool = False) -> ImportReport:
     report = ImportReport()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    # newline="" as the csv module asks: a \r inside a quoted field is then text, not an error.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _import_rows(reader, report, dry_run)
+    except csv.Error as exc:  # e.g. an unterminated quote: rows before it are kept
+        report.errors.append((reader.line_num, f"not readable as CSV: {exc}"))
+        return report
+
+
+def _import_rows(reader: csv.DictReader, report: ImportReport, dry_run: bool) -> ImportReport:
     header = {(name or "").strip().lower() for name in reader.fieldnames or []}
     if not {"name", "address"} <= header:
         report.errors.append((1, "the header row must name at least the columns name and address"))

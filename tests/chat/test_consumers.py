@@ -219,3 +219,26 @@ def test_room_names_are_cleaned():
     for bad, reason in [("", "a room needs a name"), ("a" * 101, "at most 100"), ("a\x00b", "control characters")]:
         with pytest.raises(ValueError, match=reason):
             rooms.clean_room_name(bad)
+
+
+async def test_the_sender_is_told_which_messages_were_saved(alice, bob):
+    a = await connect("/ws/chat/acks/", alice)
+    b = await connect("/ws/chat/acks/", bob)
+    for communicator in (a, b):
+        await communicator.receive_json_from(timeout=5)  # history
+    await a.send_json_to({"type": "message", "text": "first", "client_id": "c-1"})
+    await a.send_json_to({"type": "message", "text": "second", "client_id": "c-2"})
+    for _ in range(10):  # presence and the messages frame come first
+        if (frame := await a.receive_json_from(timeout=5))["type"] == "saved":
+            break
+    assert frame == {"type": "saved", "client_ids": ["c-1", "c-2"]}
+    stored = await database_sync_to_async(lambda: list(ChatMessage.objects.values_list("text", flat=True)))()
+    assert sorted(stored) == ["first", "second"]
+    # Only the sender hears of its client ids.
+    while (frame := await b.receive_json_from(timeout=5))["type"] != "messages":
+        assert frame["type"] == "presence"
+    await nothing_more(b)
+    await a.send_json_to({"type": "message", "text": "x", "client_id": 7})
+    assert (await a.receive_json_from(timeout=5))["message"] == '"client_id" must be a string of at most 64 characters'
+    for communicator in (a, b):
+        await communicator.disconnect()

@@ -1,0 +1,104 @@
+"""The profile page: each user's own notification targets and API tokens, without admin rights."""
+
+import http.server
+import json
+import threading
+from contextlib import contextmanager
+
+import pytest
+from django.test import Client
+
+from accounts import roles
+from alerts.models import NotificationTarget
+from api.models import ApiToken
+from tests.roles import user_with_role
+
+
+@contextmanager
+def webhook():
+    """A loopback HTTP server that keeps the JSON bodies posted to it."""
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield server.server_address[1], received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def viewer_client(db):
+    user = user_with_role("vera", roles.VIEWER)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return user, client
+
+
+def test_a_viewer_adds_tests_and_deletes_a_notification_target(viewer_client):
+    user, client = viewer_client
+    with webhook() as (port, received):
+        url = f"json://hookuser:hookpass@127.0.0.1:{port}/"
+        assert client.post("/accounts/profile/targets/", {"url": url, "label": "my hook"}).status_code == 302
+        target = NotificationTarget.objects.get(user=user)
+        assert target.url == url
+        page = client.get("/accounts/profile/").content.decode()
+        assert "my hook" in page
+        assert "hookpass" not in page  # written, never shown back
+        response = client.post(f"/accounts/profile/targets/{target.pk}/test/", follow=True)
+        assert "A test notification went to" in response.content.decode()
+    assert [body["title"] for body in received] == ["NetWorkMonitor test"]
+    assert client.post(f"/accounts/profile/targets/{target.pk}/delete/").status_code == 302
+    assert not NotificationTarget.objects.exists()
+
+
+def test_a_url_apprise_cannot_use_is_refused_with_a_message(viewer_client):
+    _, client = viewer_client
+    response = client.post("/accounts/profile/targets/", {"url": "nonsense://x", "label": ""})
+    assert response.status_code == 400
+    assert "Apprise does not understand this URL" in response.content.decode()
+
+
+def test_a_token_is_shown_once_and_works_with_the_users_rights(viewer_client):
+    user, client = viewer_client
+    response = client.post("/accounts/profile/tokens/", {"name": "grafana", "read_only": "on"})
+    assert response.status_code == 200
+    secret = response.context["secret"]
+    assert not any(secret in morsel.value for morsel in response.cookies.values())
+    assert secret not in client.get("/accounts/profile/").content.decode()
+    token = ApiToken.objects.get(user=user)
+    assert token.digest == ApiToken.hash(secret)
+    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/hosts/").status_code == 200
+    assert api.post("/api/hosts/", {"name": "x", "address": "127.0.0.1"}, "application/json").status_code == 403
+    assert client.post(f"/accounts/profile/tokens/{token.pk}/delete/").status_code == 302
+    assert api.get("/api/hosts/").status_code == 401
+
+
+def test_nobody_reaches_another_users_targets_or_tokens(viewer_client):
+    _, client = viewer_client
+    other = user_with_role("otto", roles.OPERATOR)
+    target = NotificationTarget.objects.create(user=other, url="json://127.0.0.1:9/")
+    token = ApiToken(user=other, name="theirs")
+    token.generate()
+    token.save()
+    for path in (
+        f"/accounts/profile/targets/{target.pk}/test/",
+        f"/accounts/profile/targets/{target.pk}/delete/",
+        f"/accounts/profile/tokens/{token.pk}/delete/",
+    ):
+        assert client.post(path).status_code == 404
+    assert NotificationTarget.objects.filter(pk=target.pk).exists()
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+    assert "theirs" not in client.get("/accounts/profile/").content.decode()
