@@ -57,9 +57,7 @@ def test_target(request, target_id: int):
 @login_required
 @require_POST
 def delete_target(request, target_id: int):
-    get_object_or_404(NotificationTarget, pk=target_id, user=request.user).delete()
-    messages.success(request, "Notification target deleted.")
-    return redirect("profile")
+    return _delete_own(request, NotificationTarget, target_id, "Notification target deleted.")
 
 
 @login_required
@@ -80,6 +78,10 @@ def add_token(request):
 @login_required
 @require_POST
 def delete_token(request, token_id: int):
-    get_object_or_404(ApiToken, pk=token_id, user=request.user).delete()
-    messages.success(request, "Token revoked.")
+    return _delete_own(request, ApiToken, token_id, "Token revoked.")
+
+
+def _delete_own(request, model, pk: int, done: str):
+    get_object_or_404(model, pk=pk, user=request.user).delete()
+    messages.success(request, done)
     return redirect("profile")

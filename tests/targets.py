@@ -85,16 +85,16 @@ def black_hole() -> Iterator[int]:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        if self.path == "/ok":
+        if self.path.split("?")[0] == "/ok":
             self._reply(200, b"<html><body>all systems nominal</body></html>")
         elif self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/ok")
             self.send_header("Content-Length", "0")
             self.end_headers()
-        elif self.path.startswith("/away?to="):  # a redirect to wherever the test says
+        elif self.path.startswith("/away?"):  # a redirect to wherever ?to= says
             self.send_response(302)
-            self.send_header("Location", urllib.parse.unquote(self.path.split("=", 1)[1]))
+            self.send_header("Location", urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["to"][0])
             self.send_header("Content-Length", "0")
             self.end_headers()
         elif self.path == "/teapot":

@@ -89,15 +89,7 @@ def page(status: int = 200) -> dict:
 
 def own_form(status: int = 302) -> dict:
     """A form posted to one's own profile: any signed-in user; never from another site."""
-    return {
-        ANON: LOGIN,
-        VIEWER: status,
-        OPERATOR: status,
-        ADMIN: status,
-        RO_TOKEN: LOGIN,
-        RW_TOKEN: LOGIN,
-        FOREIGN: 403,
-    }
+    return {**page(status), FOREIGN: 403}
 
 
 API_READ = {ANON: 401, VIEWER: 200, OPERATOR: 200, ADMIN: 200, RO_TOKEN: 200, RW_TOKEN: 200, FOREIGN: 200}

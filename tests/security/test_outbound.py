@@ -4,6 +4,7 @@ No packet goes to a denied address in these tests: refused destinations are refu
 before any connection, and the runtime cases deny a loopback address of their own.
 """
 
+import json
 import logging
 import urllib.parse
 
@@ -150,3 +151,18 @@ def test_a_check_urls_secrets_never_reach_pages_the_api_or_metrics(db):
     assert api.patch(f"/api/checks/{check.pk}/", {"url": shown["url"]}, "application/json").status_code == 200
     check.refresh_from_db()
     assert check.url == secret_url
+
+
+async def test_what_an_http_check_records_carries_no_secret():
+    """A result's error and details go into frames and the API as they are: they hold no secret."""
+    with targets.http_server() as base:
+        port = urllib.parse.urlsplit(base).port
+        target = urllib.parse.quote(f"http://u2:redirect-pw@127.0.0.1:{port}/ok?api_key=k3y", safe="")
+        followed = await execute(spec("http", url=f"http://u:first-pw@127.0.0.1:{port}/away?to={target}&token=t0k"))
+        missing = await execute(spec("http", url=f"http://u:first-pw@127.0.0.1:{port}/teapot?token=t0k"))
+    assert followed.error == ""
+    assert followed.details["final_url"] == f"http://u2:{MASK}@127.0.0.1:{port}/ok?api_key={MASK}"
+    for outcome in (followed, missing):
+        recorded = json.dumps([outcome.error, outcome.details])
+        for secret in ("first-pw", "redirect-pw", "k3y", "t0k"):
+            assert secret not in recorded

@@ -8,6 +8,7 @@ from django.test import Client
 from accounts import roles
 from alerts.models import Alert, AlertRule
 from api.models import ApiToken
+from chat import rooms
 from chat.models import ChatRoom
 from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
 from tests.conftest import session_cookie, socket
@@ -205,3 +206,27 @@ async def test_one_user_cannot_open_unbounded_sockets(alice, settings):
     assert await freed.receive_json_from(timeout=5) == {"type": "pong"}
     for communicator in [*sockets[1:], freed]:
         await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_echo_traffic_and_new_rooms_are_limited_per_user(alice, monkeypatch):
+    echo = await socket("/ws/echo/", alice)
+    await echo.connect()
+    for i in range(25):
+        await echo.send_json_to({"type": "note", "n": i})
+    replies = [await echo.receive_json_from(timeout=5) for _ in range(25)]
+    assert [r["type"] for r in replies].count("echo") == 20
+    assert {r["message"] for r in replies if r["type"] == "error"} == {"too many frames: at most 20 per second"}
+    await echo.disconnect()
+
+    monkeypatch.setattr(rooms, "NEW_ROOMS_PER_HOUR", 2)
+    answers = []
+    for name in ("one", "two", "three"):
+        communicator = await socket(f"/ws/chat/{name}/", alice)
+        await communicator.connect()
+        answers.append(await communicator.receive_json_from(timeout=5))
+        await communicator.disconnect()
+    assert [a["type"] for a in answers] == ["history", "history", "error"]
+    assert answers[2]["message"] == "too many new rooms: at most 2 an hour"
+    names = await database_sync_to_async(lambda: sorted(ChatRoom.objects.values_list("name", flat=True)))()
+    assert names == ["one", "two"]
