@@ -33,6 +33,15 @@ class ModelCleanMixin:
         return attrs
 
 
+class NameField(serializers.SlugRelatedField):
+    """A related object by its name; a name no database can search for (NUL) is refused, not looked up."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class TagNamesField(serializers.ListField):
     """Tags as a list of names."""
 
@@ -104,13 +113,9 @@ class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class AlertRuleSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    tag = serializers.SlugRelatedField(slug_field="name", queryset=Tag.objects.all(), required=False, allow_null=True)
-    recipients = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False
-    )
-    recipient_groups = serializers.SlugRelatedField(
-        slug_field="name", queryset=Group.objects.all(), many=True, required=False
-    )
+    tag = NameField(slug_field="name", queryset=Tag.objects.all(), required=False, allow_null=True)
+    recipients = NameField(slug_field="username", queryset=get_user_model().objects.all(), many=True, required=False)
+    recipient_groups = NameField(slug_field="name", queryset=Group.objects.all(), many=True, required=False)
 
     class Meta:
         model = AlertRule

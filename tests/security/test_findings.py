@@ -118,6 +118,21 @@ def test_bad_query_parameters_are_400_with_the_reason_not_500(db, viewer, query)
     assert response.json()  # says which parameter and why
 
 
+def test_nul_characters_are_refused_before_they_reach_the_database(db, viewer):
+    """PostgreSQL cannot store or search text with NUL: found by schemathesis as a 500 there."""
+    admin = user_with_role("ada", roles.ADMIN)
+    client = api(token_for(admin, read_only=False))
+    for path in ("/api/hosts/?tag=%00", "/api/alert-events/?kind=a%00b", "/api/agents/a%00b/series?metric=cpu.percent"):
+        assert client.get(path).status_code == 400, path
+    page = Client(HTTP_HOST="localhost")
+    page.force_login(viewer)
+    assert page.get("/alerts/?q=%00").status_code == 400
+    body = {"name": "r", "metric": "cpu_percent", "threshold": 1, "recipients": ["\x00"], "tag": "a\x00"}
+    response = client.post("/api/alert-rules/", body, "application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"recipients", "tag"}
+
+
 def test_the_series_api_caps_what_one_request_may_cost(db, viewer):
     host = Host.objects.create(name="h", address="127.0.0.1")
     client = api(token_for(viewer))
