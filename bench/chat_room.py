@@ -21,8 +21,10 @@ from bench.environment import prepare  # noqa: E402
 WORKDIR = prepare("bench-chat")
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from accounts.roles import OPERATOR  # noqa: E402
 from bench.common import free_port, run_facts, save_results, session_cookie, summary_ms  # noqa: E402
 from tests import processes  # noqa: E402
 
@@ -35,6 +37,7 @@ ROOM = "bench room 值班"
 def main() -> None:
     call_command("migrate", verbosity=0)
     users = get_user_model().objects.bulk_create(get_user_model()(username=f"user{i:03d}") for i in range(USERS))
+    Group.objects.get(name=OPERATOR).user_set.add(*users)  # operators chat; viewers only read
     cookies_file = WORKDIR / "cookies.txt"
     cookies_file.write_text("\n".join(session_cookie(user) for user in users))
     port = free_port()
