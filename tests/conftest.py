@@ -50,9 +50,14 @@ async def socket(path: str, user=None, origin: bytes = ORIGIN, cookie: str | Non
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """API throttles count in the cache: each test starts with none of another's requests."""
+def fresh_limits():
+    """Each test starts with none of another's requests counted: API throttles in the cache,
+    and rate limits in Redis (an hour's window for new rooms; user ids repeat between tests)."""
     cache.clear()
+    redis = sync_redis()
+    keys = list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:rate:*", count=1000))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture
