@@ -10,7 +10,7 @@ each page reconnects at once and is authorised with the new rights.
 import logging
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
@@ -60,18 +60,33 @@ def flags_saved(sender, instance, created, **kwargs) -> None:
 
 def memberships_changed(sender, instance, action, pk_set, **kwargs) -> None:
     """A user's groups or permissions, or a group's permissions, changed (edited from either side)."""
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
+    if action == "pre_clear":
+        # After a clear Django names no rows: note the other side while it is still there.
+        instance._cleared = _other_side(sender, instance)
+    elif action in ("post_add", "post_remove", "post_clear"):
+        changed = getattr(instance, "_cleared", set()) if action == "post_clear" else pk_set or set()
+        if user_ids := _users(sender, instance, changed):
+            close_sockets([user_group(pk) for pk in user_ids], CLOSE_RECONNECT)
+
+
+def _users(sender, instance, changed: set[int]) -> list[int]:
+    """The users whose rights an edit of `instance`'s `sender` relation (rows `changed`) touched."""
     User = get_user_model()
     if isinstance(instance, User):
-        user_ids = [instance.pk]
-    elif sender is Group.permissions.through:
-        groups = [instance.pk] if isinstance(instance, Group) else list(pk_set or ())
-        user_ids = list(User.objects.filter(groups__in=groups).values_list("pk", flat=True).distinct())
-    else:  # a group's users or a permission's users, edited from that side
-        user_ids = list(pk_set or ())
-    if user_ids:
-        close_sockets([user_group(pk) for pk in user_ids], CLOSE_RECONNECT)
+        return [instance.pk]
+    if sender is Group.permissions.through:  # a group's permissions, from either side
+        groups = [instance.pk] if isinstance(instance, Group) else changed
+        return list(User.objects.filter(groups__in=groups).values_list("pk", flat=True).distinct())
+    return list(changed)  # a group's or a permission's users, edited from that side
+
+
+def _other_side(sender, instance) -> set[int]:
+    User = get_user_model()
+    if isinstance(instance, User):
+        return set()  # the user is what changed; the rows do not matter
+    if sender is Group.permissions.through and isinstance(instance, Permission):
+        return set(instance.group_set.values_list("pk", flat=True))
+    return set(instance.user_set.values_list("pk", flat=True))
 
 
 def connect() -> None:

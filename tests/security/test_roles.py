@@ -230,3 +230,19 @@ async def test_echo_traffic_and_new_rooms_are_limited_per_user(alice, monkeypatc
     assert answers[2]["message"] == "too many new rooms: at most 2 an hour"
     names = await database_sync_to_async(lambda: sorted(ChatRoom.objects.values_list("name", flat=True)))()
     assert names == ["one", "two"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_emptying_a_group_from_its_side_closes_its_members_sockets(alice, bob):
+    alices, bobs = await open_sockets(alice), await open_sockets(bob)
+    operators = await database_sync_to_async(Group.objects.get)(name=roles.OPERATOR)
+    await database_sync_to_async(lambda: operators.user_set.clear())()
+    assert [await closed_with(s) for s in alices + bobs] == [CLOSE_RECONNECT] * 6
+
+    again = await open_sockets(alice)
+    permission = await database_sync_to_async(Permission.objects.get)(codename="add_chatmessage")
+    await database_sync_to_async(lambda: alice.user_permissions.add(permission))()
+    assert [await closed_with(s) for s in again] == [CLOSE_RECONNECT] * 3
+    again = await open_sockets(alice)
+    await database_sync_to_async(lambda: permission.user_set.clear())()
+    assert [await closed_with(s) for s in again] == [CLOSE_RECONNECT] * 3
