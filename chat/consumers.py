@@ -5,7 +5,7 @@ import time
 
 from channels.db import database_sync_to_async
 
-from chat import outbox, presence, rooms
+from chat import outbox, presence, receipts, rooms
 from chat.models import ChatMessage
 from core import ratelimit
 from core.consumers import AuthenticatedJsonConsumer
@@ -46,7 +46,8 @@ class ChatConsumer(AuthenticatedJsonConsumer):
     viewer reads. Messages over 2,000 characters, or past 10 per second per user, get
     an error frame and are not sent. Messages arrive in `{"type": "messages"}` frames,
     batched per room (see chat.outbox); once saved, the sender gets `{"type":
-    "saved", "client_ids": [...]}`, so a client can resend what was not saved.
+    "saved", "client_ids": [...]}`, so a client can resend what was not saved. A
+    resend of a message saved already is confirmed again, not saved twice (chat.receipts).
 
     An alert's room `alert-<id>` is open to that alert's recipients and admins only;
     a room that does not exist yet is made by a user with the operator role, at most
@@ -113,6 +114,9 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await self.send_error("posting needs the operator role; viewers read")
             return
         user = self.scope["user"]
+        if client_id is not None and await receipts.already_saved(user.pk, client_id):
+            await self.send_json({"type": "saved", "client_ids": [client_id]})  # a resend: saved before
+            return
         if not await ratelimit.allow("chat", user.pk, MESSAGES_PER_SECOND):
             await self.send_error(f"too many messages: at most {MESSAGES_PER_SECOND} per second")
             return

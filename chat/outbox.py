@@ -18,7 +18,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from chat import rooms
+from chat import receipts, rooms
 from core.groups import CHAT_MESSAGE
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,11 @@ class RoomOutbox:
             return
         text = json.dumps({"type": "messages", "room": self.room_name, "messages": saved})
         await layer.group_send(self.group, {"type": CHAT_MESSAGE, "text": text})
+        if identified := [posted for posted in batch if posted.client_id is not None]:
+            by_user: dict[int, list[str]] = {}
+            for posted in identified:
+                by_user.setdefault(posted.user_id, []).append(posted.client_id)
+            await receipts.remember(by_user)
         for channel, client_ids in by_sender(batch).items():
             if client_ids:
                 frame = json.dumps({"type": "saved", "client_ids": client_ids})

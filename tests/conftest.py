@@ -52,12 +52,13 @@ async def socket(path: str, user=None, origin: bytes = ORIGIN, cookie: str | Non
 @pytest.fixture(autouse=True)
 def fresh_limits():
     """Each test starts with none of another's requests counted: API throttles in the cache,
-    and rate limits in Redis (an hour's window for new rooms; user ids repeat between tests)."""
+    rate limits and saved chat ids in Redis (kept for an hour, and user ids repeat between tests)."""
     cache.clear()
     redis = sync_redis()
-    keys = list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:rate:*", count=1000))
-    if keys:
-        redis.delete(*keys)
+    for pattern in ("rate:*", "chat:saved:*"):
+        keys = list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:{pattern}", count=1000))
+        if keys:
+            redis.delete(*keys)
 
 
 @pytest.fixture

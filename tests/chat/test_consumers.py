@@ -238,6 +238,10 @@ async def test_the_sender_is_told_which_messages_were_saved(alice, bob):
     while (frame := await b.receive_json_from(timeout=5))["type"] != "messages":
         assert frame["type"] == "presence"
     await nothing_more(b)
+    # After a reconnect the page sends again what it has no "saved" for: confirmed, not stored twice.
+    await a.send_json_to({"type": "message", "text": "second", "client_id": "c-2"})
+    assert await a.receive_json_from(timeout=5) == {"type": "saved", "client_ids": ["c-2"]}
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 2
     await a.send_json_to({"type": "message", "text": "x", "client_id": 7})
     assert (await a.receive_json_from(timeout=5))["message"] == '"client_id" must be a string of at most 64 characters'
     for communicator in (a, b):
