@@ -10,7 +10,11 @@ if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
 fi
 echo
 echo "NetWorkMonitor is starting at http://${HOST}:${PORT}/"
-[ -n "${NETMON_ADMIN_PASSWORD:-}" ] && echo "log in as 'admin' with NETMON_ADMIN_PASSWORD"
+if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
+    echo "log in as 'admin' with NETMON_ADMIN_PASSWORD"
+elif python manage.py shell -c "from accounts.first_run import no_account_yet; raise SystemExit(0 if no_account_yet() else 1)" 2>/dev/null; then
+    echo "no account yet: create the first administrator at http://${HOST}:${PORT}/setup/"
+fi
 echo
 # honcho hands PORT to the first process (web) and PORT+100*n to the others.
 exec honcho start -f Procfile -p "$PORT"

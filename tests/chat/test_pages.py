@@ -22,7 +22,7 @@ def client_of(transactional_db):
     return make
 
 
-def test_chat_pages_need_a_login(transactional_db):
+def test_chat_pages_need_a_login(alice):  # an account exists: no first-run setup
     for url in ("/chat/", "/chat/ops/"):
         response = Client().get(url)
         assert response.status_code == 302

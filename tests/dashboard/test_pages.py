@@ -5,7 +5,7 @@ import pytest
 from core.redis_clients import sync_redis
 
 
-def test_the_dashboard_needs_a_login(client, db):
+def test_the_dashboard_needs_a_login(client, alice):  # an account exists: no first-run setup
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/"
@@ -19,7 +19,7 @@ def test_the_dashboard_renders_for_a_user(client, alice):
     assert b"/static/vendor/uplot/uPlot.iife.min.js" in response.content
 
 
-def test_the_login_page_renders(client, db):
+def test_the_login_page_renders(client, alice):
     response = client.get("/accounts/login/")
     assert response.status_code == 200
     assert b'name="password"' in response.content

@@ -183,7 +183,7 @@ def test_import_command_reports_rows_and_fails_on_errors(transactional_db, tmp_p
     assert "line 4: enabled: 'maybe' is not yes or no" in capsys.readouterr().err
 
 
-def test_host_pages_need_a_login(transactional_db):
+def test_host_pages_need_a_login(alice):  # an account exists: no first-run setup
     host = Host.objects.create(name="a", address="127.0.0.1")
     for url in (f"/hosts/{host.pk}/", "/hosts/grid.json"):
         response = Client().get(url)

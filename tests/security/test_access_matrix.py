@@ -124,6 +124,8 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
         (lambda w, c: ("POST", f"/accounts/profile/tokens/{w.own_token(c)}/delete/", {}), own_form())
     ],
     "healthz": [(get("/healthz"), dict.fromkeys(CALLERS, 200))],
+    # Only while no account exists (tests/accounts/test_first_run.py); here accounts exist.
+    "first_admin": [(get("/setup/"), dict.fromkeys(CALLERS, 404))],
     "metrics": [(get("/metrics"), {**dict.fromkeys(CALLERS, 401), RO_TOKEN: 200, RW_TOKEN: 200})],
     "login": [(get("/accounts/login/"), dict.fromkeys(CALLERS, 200))],
     # Logging out leads to the login page; a foreign site cannot log anyone out.
