@@ -12,7 +12,7 @@ echo
 echo "NetWorkMonitor is starting at http://${HOST}:${PORT}/"
 if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
     echo "log in as 'admin' with NETMON_ADMIN_PASSWORD"
-elif python manage.py shell -c "from accounts.first_run import no_account_yet; raise SystemExit(0 if no_account_yet() else 1)" 2>/dev/null; then
+elif python manage.py shell -v 0 -c "from accounts.first_run import no_account_yet; raise SystemExit(0 if no_account_yet() else 1)" 2>/dev/null; then
     echo "no account yet: create the first administrator at http://${HOST}:${PORT}/setup/"
 fi
 echo
