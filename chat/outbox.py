@@ -60,30 +60,28 @@ class RoomOutbox:
             return
         text = json.dumps({"type": "messages", "room": self.room_name, "messages": saved})
         await layer.group_send(self.group, {"type": CHAT_MESSAGE, "text": text})
-        if identified := [posted for posted in batch if posted.client_id is not None]:
-            by_user: dict[int, list[str]] = {}
-            for posted in identified:
-                by_user.setdefault(posted.user_id, []).append(posted.client_id)
+        if by_user := {user: ids for user, ids in client_ids_by(batch, "user_id").items() if ids}:
             await receipts.remember(by_user)
-        for channel, client_ids in by_sender(batch).items():
+        for channel, client_ids in client_ids_by(batch, "channel_name").items():
             if client_ids:
                 frame = json.dumps({"type": "saved", "client_ids": client_ids})
                 await layer.send(channel, {"type": CHAT_MESSAGE, "text": frame})
 
     async def refuse(self, layer, batch: list[Posted], reason: str) -> None:
-        for channel, client_ids in by_sender(batch).items():
+        for channel, client_ids in client_ids_by(batch, "channel_name").items():
             error = {"type": "error", "message": reason} | ({"client_ids": client_ids} if client_ids else {})
             await layer.send(channel, {"type": CHAT_MESSAGE, "text": json.dumps(error)})
 
 
-def by_sender(batch: list[Posted]) -> dict[str, list[str]]:
-    """Each sending socket -> the client ids of its messages in the batch (those that had one)."""
-    senders: dict[str, list[str]] = {}
+def client_ids_by(batch: list[Posted], field: str) -> dict:
+    """Each sending socket ("channel_name") or user ("user_id") -> the client ids of its
+    messages in the batch (those that had one)."""
+    grouped: dict = {}
     for posted in batch:
-        ids = senders.setdefault(posted.channel_name, [])
+        ids = grouped.setdefault(getattr(posted, field), [])
         if posted.client_id is not None:
             ids.append(posted.client_id)
-    return senders
+    return grouped
 
 
 # One outbox per room and event loop (daphne runs one loop; tests run many).

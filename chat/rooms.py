@@ -57,9 +57,12 @@ def new_room(name: str, user) -> ChatRoom:
 
 def visible_rooms(rooms, user) -> list:
     """`rooms` without the alert rooms that `user` may not open."""
-    alert_ids = {room_subject(room.name)[1] for room in rooms if room_subject(room.name)[0] == "alert"}
-    seen = set(visibility.visible(Alert.objects.filter(pk__in=alert_ids), user).values_list("pk", flat=True))
-    return [room for room in rooms if room_subject(room.name)[0] != "alert" or room_subject(room.name)[1] in seen]
+    alert_of = {
+        room.pk: object_id for room in rooms for kind, object_id in [room_subject(room.name)] if kind == "alert"
+    }
+    alerts = visibility.visible(Alert.objects.filter(pk__in=alert_of.values()), user)
+    seen = set(alerts.values_list("pk", flat=True))
+    return [room for room in rooms if room.pk not in alert_of or alert_of[room.pk] in seen]
 
 
 def save_messages(room_id: int, batch) -> list[dict] | None:
