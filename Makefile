@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history vendor venv
+.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-agents agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -17,6 +17,11 @@ bench: venv
 # 2,000 monitored hosts for about 6 minutes (BENCH_HOSTS, BENCH_WARMUP, BENCH_WINDOW to change).
 bench-checks: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && python bench/checks_scale.py
+
+# The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
+agent-wheel: venv
+	rm -rf dist build && $(VENV)/bin/pip wheel --quiet --no-deps --wheel-dir dist . && rm -rf build *.egg-info
+	@ls dist/*.whl
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
@@ -37,6 +42,10 @@ bench-chat: venv
 # 1,000 rules against 50 hosts, and alert-to-browser latency.
 bench-alerts: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/alerts.py
+
+# 500 simulated agents into one ingest (history lag, loss), and the agent's CPU beside Glances and Netdata.
+bench-agents: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/agents.py
 
 # 7 days of 1 Hz history for 10 hosts, on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
 bench-history: venv

@@ -1,20 +1,18 @@
 """The Celery app and its beat schedule.
 
-Three kinds of worker consume from it, each from queues named with REDIS_PREFIX:
-- agents (`-Q <prefix>.agents -P solo`): the sampling task is broadcast, so every
-  agent samples the host it runs on once per tick. One process per host keeps the
-  previous counter readings that rates are computed from.
+Two kinds of worker consume from it, each from queues named with REDIS_PREFIX:
 - checks workers (`-Q <prefix>.checks -P threads`): run claimed checks of monitored
   hosts, many at once on one event loop per process.
 - general workers (`-Q <prefix>.tasks`): the check dispatcher and maintenance.
+Agents are not Celery workers: they keep their own clock and stream frames to Redis
+(netmon_agent), with credentials that reach nothing of Celery's.
 """
 
 import os
 from datetime import timedelta
 
 from celery import Celery
-from kombu import Exchange, Queue
-from kombu.common import Broadcast
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "NetWorkMonitor.settings")
 
@@ -23,24 +21,13 @@ from django.conf import settings
 app = Celery("NetWorkMonitor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
-AGENT_QUEUE = f"{settings.REDIS_PREFIX}.agents"
 CHECKS_QUEUE = f"{settings.REDIS_PREFIX}.checks"
 # Prefixed like the rest, so that a test run never feeds tasks to another installation's workers.
 TASKS_QUEUE = f"{settings.REDIS_PREFIX}.tasks"
 
 app.conf.task_default_queue = TASKS_QUEUE
-app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Broadcast(AGENT_QUEUE))
-app.conf.task_routes = {
-    "monitor.run_checks": {"queue": CHECKS_QUEUE},
-    "stats.sample": {
-        "queue": AGENT_QUEUE,
-        "exchange": AGENT_QUEUE,
-        # Celery does not declare a Broadcast queue's exchange when publishing, and
-        # kombu's Redis transport then takes it for a direct exchange and routes the
-        # tick nowhere: declare it as fanout on every send.
-        "declare": [Exchange(AGENT_QUEUE, type="fanout")],
-    },
-}
+app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE))
+app.conf.task_routes = {"monitor.run_checks": {"queue": CHECKS_QUEUE}}
 
 
 def every(task: str, seconds: float, expires: float | None = None) -> dict:
@@ -52,9 +39,6 @@ def every(task: str, seconds: float, expires: float | None = None) -> dict:
 
 
 app.conf.beat_schedule = {
-    # A tick that waited longer than one interval is stale: drop it rather than let a
-    # stalled agent replay a burst of old ticks.
-    "sample-every-agent": every("stats.sample", settings.SAMPLE_INTERVAL, expires=settings.SAMPLE_INTERVAL),
     # Each run does everything outstanding: a queued second run would find nothing.
     "roll-up-history": every("stats.roll_up_history", 60, expires=60),
     "prune-history": every("stats.prune_history", 600),

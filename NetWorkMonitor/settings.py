@@ -1,7 +1,6 @@
 """NetWorkMonitor settings. Everything deployment-specific comes from the environment."""
 
 import ipaddress
-import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -239,16 +238,16 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Host statistics ------------------------------------------------------------------
 SAMPLE_INTERVAL = env_float("SAMPLE_INTERVAL", 1.0, minimum=0.2)
-# How a worker names the host it samples on the dashboard.
-AGENT_NAME = env_str("AGENT_NAME") or socket.gethostname()
-# Samples are written in batches: one transaction per this many seconds, not per tick.
-SAMPLE_PERSIST_EVERY = env_float("SAMPLE_PERSIST_EVERY", 10.0, minimum=0)
+# An agent silent this long is shown offline and its agent_offline rules fire.
+AGENT_OFFLINE_AFTER = env_float("AGENT_OFFLINE_AFTER", 5 * SAMPLE_INTERVAL, minimum=1.0)
+# Redis as the agents reach it (`manage.py agents add` puts their credentials into it).
+AGENT_REDIS_URL = env_url("AGENT_REDIS_URL", REDIS_URL, schemes=("redis", "rediss", "unix"))
+# The ingest writes agents' frames in batches: one transaction per this many seconds.
+SAMPLE_PERSIST_EVERY = env_float("SAMPLE_PERSIST_EVERY", 1.0, minimum=0)
 # How long each history tier is kept, in days: per-second values, 1-minute and 1-hour rollups.
 HISTORY_RAW_DAYS = env_int("HISTORY_RAW_DAYS", 7, minimum=1)
 HISTORY_MINUTE_DAYS = env_int("HISTORY_MINUTE_DAYS", 90, minimum=1)
 HISTORY_HOUR_DAYS = env_int("HISTORY_HOUR_DAYS", 730, minimum=1)
-# Full TCP state tables cost a walk of every socket; take them less often than the rest.
-TCP_STATES_EVERY = env_float("TCP_STATES_EVERY", 5.0, minimum=0)
 
 # --- Monitored hosts --------------------------------------------------------------------
 # Checks one worker process runs at the same moment (each holds a socket).

@@ -10,4 +10,5 @@ class AlertsConfig(AppConfig):
         from core import signals
 
         signals.frame_sampled.connect(receivers.evaluate_frame, dispatch_uid="alerts.evaluate_frame")
+        signals.agent_presence.connect(receivers.evaluate_presence, dispatch_uid="alerts.evaluate_presence")
         signals.results_recorded.connect(receivers.evaluate_results, dispatch_uid="alerts.evaluate_results")

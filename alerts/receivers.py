@@ -5,9 +5,16 @@ from alerts.readings import agent_readings, host_readings_of
 
 
 def evaluate_frame(sender, frame: dict, **kwargs) -> None:
-    """Agent rules, on every frame an agent samples (in the agent process)."""
+    """Agent rules, on every frame of an agent once it is in history (in the ingest process)."""
     readings = {f"agent:{frame['host']}": (frame["host"], agent_readings(frame))}
     agent_evaluator().evaluate_and_record(readings, frame["ts"])
+
+
+def evaluate_presence(sender, offline: list[str], back: list[str], ts: float, **kwargs) -> None:
+    """The agent_offline rules: 1 for every silent agent, each second; 0 for one whose frames returned."""
+    readings = {f"agent:{name}": (name, {"agent_offline": 1.0}) for name in offline}
+    readings |= {f"agent:{name}": (name, {"agent_offline": 0.0}) for name in back}
+    agent_evaluator().evaluate_and_record(readings, ts)
 
 
 def evaluate_results(sender, recorded, **kwargs) -> None:

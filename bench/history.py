@@ -25,7 +25,7 @@ HOSTS = int(os.environ.get("BENCH_HOSTS", 10))
 DAYS = int(os.environ.get("BENCH_DAYS", 7))
 INGEST_SECONDS = int(os.environ.get("BENCH_INGEST_S", 1800))
 QUERY_ROUNDS = int(os.environ.get("BENCH_QUERY_ROUNDS", 30))
-FLUSH_FRAMES = 10  # SAMPLE_PERSIST_EVERY's default at 1 Hz
+FLUSH_FRAMES = 10  # frames per write; the rollup compacts each minute's chunks into one either way
 DAY = 86_400
 
 
@@ -61,8 +61,9 @@ def frame(host: str, ts: float, rng: random.Random) -> dict:
 
 
 def ingest(hosts: list[str], start: int) -> dict:
-    from stats.history.metrics import frame_points
     from stats.persistence import SampleBuffer
+
+    from stats.history.metrics import frame_points
 
     rng = random.Random(1)
     buffers = {host: SampleBuffer(host, flush_every=float("inf")) for host in hosts}

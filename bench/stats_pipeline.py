@@ -2,10 +2,10 @@
 
 In one run on this machine it measures:
 1. the cost of one full sample (every collector, plus encoding the frame);
-2. the cost of publishing one frame (group_send + latest-frame cache) from a worker;
+2. the cost of sending one frame from the agent (XADD to its stream + lease renewal);
 3. sample-to-WebSocket latency p50/p99, frames lost and frames delivered per second,
-   with 1, 100 and 500 dashboards connected to daphne while a real agent worker,
-   driven by a real beat, samples at 1 Hz.
+   with 1, 100 and 500 dashboards connected to daphne while a real agent samples at
+   1 Hz and the real ingest relays its frames.
 
 Everything runs on loopback, against a throwaway SQLite database and its own Redis prefix.
 """
@@ -24,12 +24,13 @@ from bench.environment import prepare  # noqa: E402
 
 WORKDIR = prepare("bench")
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
-from core.publisher import Publisher  # noqa: E402
-from stats.agent import encode, publish_frame  # noqa: E402
-from stats.sampler import Sampler  # noqa: E402
+from core.redis_clients import sync_redis  # noqa: E402
+from netmon_agent.runtime import Agent, encode  # noqa: E402
+from netmon_agent.sampler import Sampler  # noqa: E402
 from tests import processes  # noqa: E402
 
 CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1,100,500").split(",")]
@@ -50,12 +51,13 @@ def sample_cost() -> dict:
     return summary_ms(costs) | {"frame_bytes": len(encode(sampler.sample()))}
 
 
-def publish_cost() -> dict:
-    publisher, text = Publisher(), encode(Sampler("bench-publish").sample())
+def send_cost() -> dict:
+    agent, text = Agent(sync_redis(), "bench-send", prefix=settings.REDIS_PREFIX), encode(Sampler("bench").sample())
     costs = []
     for _ in range(500):
         started = time.perf_counter()
-        publisher.run(publish_frame("bench-publish", text), timeout=2.0)
+        agent.unsent.append(text)
+        agent.flush()
         costs.append(time.perf_counter() - started)
     return summary_ms(costs)
 
@@ -120,10 +122,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"sample cost (ms, n={SAMPLES}) ...", flush=True)
     results = {**run_facts(),
-               "sample_ms": sample_cost(), "publish_ms": publish_cost(), "fan_out": []}  # fmt: skip
-    print(json.dumps({k: results[k] for k in ("sample_ms", "publish_ms")}, indent=1), flush=True)
+               "sample_ms": sample_cost(), "send_ms": send_cost(), "fan_out": []}  # fmt: skip
+    print(json.dumps({k: results[k] for k in ("sample_ms", "send_ms")}, indent=1), flush=True)
     port, cookie, host = free_port(), dashboard_session(), processes.agent_name("bench")
-    with processes.daphne(port), processes.agent_worker(host), processes.beat(WORKDIR):
+    processes.register(host)
+    with processes.daphne(port), processes.ingest(), processes.agent(host):
         for clients in CLIENT_COUNTS:
             print(f"{clients} dashboards, {SECONDS_PER_LEVEL:.0f} s ...", flush=True)
             level = fan_out(port, cookie, host, clients)

@@ -200,6 +200,8 @@ ALERT_METRICS = [
     AlertMetric(
         "throughput_bps", "throughput bit/s, busiest interface (agent)", "agent", ("net.rx_bps", "net.tx_bps"), scale=8
     ),
+    # Not read from frames (a silent agent sends none): the ingest's presence watch reports it.
+    AlertMetric("agent_offline", "agent offline: 1 when silent for AGENT_OFFLINE_AFTER s, else 0 (agent)", "agent"),
     AlertMetric("check_latency_ms", "check latency ms, slowest check (host)", "host"),
     AlertMetric("loss_pct", "packet loss % (host, ping)", "host", percent=True),
     AlertMetric("host_down", "host DOWN: 1 when DOWN, else 0 (host)", "host"),

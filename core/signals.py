@@ -6,8 +6,14 @@ thread. Signals sent after a commit use `send_robust`, so one failing receiver c
 only its own work; `results_saved` uses `send`, so a failing receiver rolls the batch back.
 
 frame_sampled(sender, frame: dict)
-    An agent sampled its host and published the frame (stats.agent). `frame` is the
-    stats frame as sent to dashboards. Sent in the agent process once per tick.
+    An agent's frame was written to history (stats.intake), sent after the commit, once
+    per frame in the order the agent sampled them. `frame` is the stats frame as the
+    dashboards got it, its "host" the agent's name. Sent in the ingest process.
+
+agent_presence(sender, offline: list[str], back: list[str], ts: float)
+    Once a second while any agent is offline (silent for AGENT_OFFLINE_AFTER s), and when
+    one comes back (stats.service, ingest process). `offline`: every agent now offline;
+    `back`: agents whose frames returned since the previous signal.
 
 results_saved(sender, results: list[CheckResult])
     A batch of check results is being saved (monitor.results), inside its transaction:
@@ -26,6 +32,7 @@ import django.dispatch
 logger = logging.getLogger(__name__)
 
 frame_sampled = django.dispatch.Signal()
+agent_presence = django.dispatch.Signal()
 results_saved = django.dispatch.Signal()
 results_recorded = django.dispatch.Signal()
 

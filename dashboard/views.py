@@ -58,7 +58,11 @@ def metric_catalogue() -> dict[str, dict]:
 
 @login_required
 def dashboard(request):
-    config = {"sampleInterval": settings.SAMPLE_INTERVAL, "chatRoom": DASHBOARD_ROOM}
+    config = {
+        "sampleInterval": settings.SAMPLE_INTERVAL,
+        "offlineAfter": settings.AGENT_OFFLINE_AFTER,
+        "chatRoom": DASHBOARD_ROOM,
+    }
     context = {
         "config": config,
         "hosts": host_grid(),

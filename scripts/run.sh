@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: Redis if needed, migrations, then daphne + agent + worker + beat.
+# `make run`: Redis if needed, migrations, then daphne + ingest + agent + workers + beat.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 export PORT="${PORT:-8000}" HOST="${HOST:-127.0.0.1}"
@@ -8,6 +8,11 @@ python manage.py migrate --noinput
 if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
     python manage.py ensure_admin
 fi
+# This machine's agent, with credentials of its own like any other (new ones each start:
+# the URL lives only in this process's environment).
+export AGENT_NAME="${AGENT_NAME:-$(hostname)}"
+AGENT_URL="$(python manage.py agents add "$AGENT_NAME" --replace --url-only)"
+export AGENT_URL
 echo
 echo "NetWorkMonitor is starting at http://${HOST}:${PORT}/"
 if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then

@@ -1,7 +1,27 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import render
 
-from stats import latest
+from netmon_agent import keys
+from stats import credentials
 from stats.models import Agent
+
+
+class AgentAddForm(forms.ModelForm):
+    class Meta:
+        model = Agent
+        fields = ["name"]
+        help_texts = {"name": f"How the host appears on the dashboard: {keys.NAME_RULE}."}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        try:
+            keys.check_name(name)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+        if name in credentials.registered():
+            raise forms.ValidationError("An agent of this name exists: revoke it first, or pick another name.")
+        return name
 
 
 @admin.register(Agent)
@@ -9,16 +29,38 @@ class AgentAdmin(admin.ModelAdmin):
     list_display = ["name", "first_seen", "last_seen"]
     search_fields = ["name"]
     readonly_fields = ["name", "first_seen", "last_seen"]
+    actions = ["revoke_credentials"]
 
-    def has_add_permission(self, request):
-        return False  # agents register themselves by reporting
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AgentAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        request.new_agent_credentials = credentials.add(obj.name)  # saves the row, with its digest
+        obj.pk = Agent.objects.get(name=obj.name).pk
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The one time the URL is shown: Redis keeps only a hash of its password.
+        response = render(request, "agent_created.html", {"credentials": request.new_agent_credentials})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Revoke the credentials of the selected agents (refused at once)")
+    def revoke_credentials(self, request, queryset):
+        names = list(queryset.values_list("name", flat=True))
+        for name in names:
+            credentials.revoke(name)
+        self.message_user(request, f"Revoked {len(names)} agent(s).", messages.SUCCESS)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        latest.forget(obj.name)
+        self.revoke_credentials(request, Agent.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        names = list(queryset.values_list("name", flat=True))
-        super().delete_queryset(request, queryset)
-        for name in names:
-            latest.forget(name)
+        self.revoke_credentials(request, queryset)

@@ -1,23 +1,41 @@
-"""The latest frame of every agent, kept in one Redis hash so a new dashboard is never empty."""
+"""Every agent's latest frame, and which agents are offline, so that a new dashboard is never empty."""
 
 from django.conf import settings
 
 from core.redis_clients import async_redis, sync_redis
+from stats import streams
 
 
 def latest_key() -> str:
     return f"{settings.REDIS_PREFIX}:stats:latest"
 
 
-async def remember(host: str, text: str) -> None:
-    await async_redis().hset(latest_key(), host, text)
+async def remember_all(texts: dict[str, str]) -> None:
+    """agent name -> its newest encoded frame."""
+    if texts:
+        await async_redis().hset(latest_key(), mapping=texts)
+
+
+async def mark_offline(offline: dict[str, float], back: list[str]) -> None:
+    """offline: agent name -> since when (unix s); back: agents online again."""
+    redis = async_redis()
+    if offline:
+        await redis.hset(streams.offline_key(), mapping=offline)
+    if back:
+        await redis.hdel(streams.offline_key(), *back)
 
 
 async def all_frames() -> list[str]:
-    frames = await async_redis().hvals(latest_key())
-    return [frame.decode() for frame in frames]
+    """The newest frame of every agent, then a state frame for each agent now offline."""
+    redis = async_redis()
+    frames = [frame.decode() for frame in await redis.hvals(latest_key())]
+    offline = await redis.hgetall(streams.offline_key())
+    frames += [streams.state_frame(name.decode(), online=False, since=float(since)) for name, since in offline.items()]
+    return frames
 
 
 def forget(host: str) -> None:
-    """Drop an agent from the dashboard (it will come back if it reports again)."""
-    sync_redis().hdel(latest_key(), host)
+    """Drop an agent from the dashboard (it comes back if it reports again)."""
+    redis = sync_redis()
+    redis.hdel(latest_key(), host)
+    redis.hdel(streams.offline_key(), host)

@@ -2,11 +2,17 @@ from django.db import models
 
 
 class Agent(models.Model):
-    """A host that runs an agent worker and reports its own statistics."""
+    """A host that runs an agent and streams its own statistics (credentials: `manage.py agents`)."""
 
     name = models.CharField(max_length=255, unique=True)
     first_seen = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(null=True, blank=True)
+    # The id of the last stream entry written to history, in the same transaction as the
+    # values: an entry read again after a crash is recognised and not written twice.
+    stream_position = models.CharField(max_length=40, blank=True, default="", editable=False)
+    # SHA-256 of its Redis password (the password itself is shown once and kept nowhere),
+    # so that its Redis user can be made again after Redis restarted without it.
+    password_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name"]

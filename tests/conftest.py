@@ -11,6 +11,7 @@ from playwright.async_api import async_playwright
 from accounts import roles
 from core.redis_clients import sync_redis
 from NetWorkMonitor.asgi import application
+from stats import streams
 from stats.latest import latest_key
 from tests.browser import launch
 
@@ -63,10 +64,16 @@ def fresh_limits():
 
 @pytest.fixture
 def no_latest_frames():
-    """Start without frames that other tests' agents left in Redis."""
-    sync_redis().delete(latest_key())
+    """Start without agents, streams or frames that other tests left in Redis."""
+    forget_agents()
     yield
-    sync_redis().delete(latest_key())
+    forget_agents()
+
+
+def forget_agents() -> None:
+    redis = sync_redis()
+    keys = list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:agent:*", count=1000))
+    redis.delete(latest_key(), streams.registry_key(), streams.offline_key(), *keys)
 
 
 @pytest.fixture

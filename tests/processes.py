@@ -1,4 +1,4 @@
-"""Real daphne, Celery worker and beat processes for the pipeline and browser tests.
+"""Real daphne, agent, ingest, Celery worker and beat processes for the pipeline and browser tests.
 
 They share the test database (a file, see settings) and the test run's Redis prefix.
 """
@@ -15,9 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
-from celery_app import AGENT_QUEUE, CHECKS_QUEUE, TASKS_QUEUE
+from celery_app import CHECKS_QUEUE, TASKS_QUEUE
+from core.redis_clients import sync_redis
+from stats import streams
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -37,7 +40,9 @@ def agent_name(kind: str) -> str:
 
 
 @contextmanager
-def running(command: list[str], ready: Callable[[str], bool], timeout: float = 60, **env: str) -> Iterator[None]:
+def running(
+    command: list[str], ready: Callable[[str], bool], timeout: float = 60, **env: str
+) -> Iterator[subprocess.Popen]:
     """Run `command` until the block ends; enter once `ready(output so far)` is true."""
     with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
         process = subprocess.Popen(
@@ -55,9 +60,10 @@ def running(command: list[str], ready: Callable[[str], bool], timeout: float = 6
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{command[0]} not ready in {timeout} s:\n{Path(log.name).read_text()}")
                 time.sleep(0.05)
-            yield
+            yield process
         finally:
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
             try:
                 process.wait(10)
             except subprocess.TimeoutExpired:
@@ -84,10 +90,25 @@ def daphne(port: int):
     )
 
 
-def agent_worker(name: str, **env: str):
-    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", AGENT_QUEUE,
-               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."), AGENT_NAME=name, SAMPLE_PERSIST_EVERY="0", **env)
+def register(name: str) -> None:
+    """Register an agent without making its Redis user: the shared Redis's users are not the tests' to change.
+
+    Agents started with `agent()` connect as the test run's own (default) user; the
+    ACL users themselves are tested on a private Redis (tests/stats/test_credentials.py).
+    """
+    sync_redis().sadd(streams.registry_key(), name)
+
+
+def agent(name: str, redis_url: str | None = None, interval: float = 1.0, **env: str):
+    """A real agent process (`python -m netmon_agent`), streaming this machine's frames."""
+    command = [sys.executable, "-m", "netmon_agent", "--name", name, "--prefix", settings.REDIS_PREFIX,
+               "--interval", str(interval), "--redis-url", redis_url or settings.REDIS_URL]  # fmt: skip
+    return running(command, logged("sampling every"), **env)
+
+
+def ingest(**env: str):
+    """The central ingest: relays frames to dashboards, writes history, watches presence."""
+    return running([sys.executable, "manage.py", "ingest"], logged("ingest running"), **env)
 
 
 def beat(schedule_dir: Path):

@@ -10,7 +10,9 @@ const config = JSON.parse(document.getElementById("dashboard-config").textConten
 // The metric catalogue: where each stored metric sits in a live frame (core/metrics.py).
 const METRICS = JSON.parse(document.getElementById("metric-catalogue").textContent);
 const WINDOW = 300; // points kept per chart: five minutes at 1 Hz
-const STALE_AFTER_S = Math.max(5, 3 * config.sampleInterval);
+// The server calls an agent offline after this long (AGENT_OFFLINE_AFTER); the page marks
+// a card stale by the same measure, even while its socket is down.
+const STALE_AFTER_S = config.offlineAfter;
 
 // What each chart plots: one catalogue metric per series, read from a frame at its
 // path; interface metrics at the card's chosen interface. `scale` converts units.
@@ -82,6 +84,7 @@ class AgentCard {
     this.iface = null;
     this.ifaceChosenByUser = false;
     this.lastTs = 0;
+    this.offlineSince = null; // unix s of its last frame while the ingest calls it offline
     this.root = document.getElementById("agent-card").content.firstElementChild.cloneNode(true);
     this.root.dataset.host = host;
     this.root.querySelector(".host").textContent = host;
@@ -102,6 +105,7 @@ class AgentCard {
   update(frame) {
     if (frame.ts <= this.lastTs) return; // already seen (snapshot overlapping the live feed)
     this.lastTs = frame.ts;
+    this.offlineSince = null;
     this.frames.push(frame);
     if (this.frames.length > WINDOW) this.frames.shift();
     this.updateInterfaces(frame);
@@ -194,12 +198,21 @@ class AgentCard {
     }
   }
 
+  // The ingest's word on this agent: offline since its last frame, or back.
+  setPresence(online, since) {
+    this.offlineSince = online ? null : since;
+    this.showFreshness(Date.now() / 1000);
+  }
+
   showFreshness(now) {
     const age = now - this.lastTs;
-    const stale = age > STALE_AFTER_S;
+    const offline = this.offlineSince != null;
+    const stale = offline || age > STALE_AFTER_S;
     const badge = this.root.querySelector(".freshness");
     this.root.classList.toggle("stale", stale);
-    badge.textContent = stale ? `no report for ${format.duration(age)}` : "live";
+    this.root.classList.toggle("offline", offline);
+    if (offline) badge.textContent = `OFFLINE · no report for ${format.duration(now - this.offlineSince)}`;
+    else badge.textContent = stale ? `no report for ${format.duration(age)}` : "live";
   }
 }
 
@@ -250,6 +263,10 @@ function onFrame(frame) {
   }
   if (frame.type === "hosts") {
     grid.update(frame.hosts);
+    return;
+  }
+  if (frame.type === "agent_state") {
+    cards.get(frame.host)?.setPresence(frame.online, frame.since);
     return;
   }
   if (frame.type !== "stats" || typeof frame.host !== "string") return;

@@ -14,7 +14,7 @@ from tests import processes, targets
 from tests.alerts.test_alerts import fire, make_rule
 from tests.conftest import socket
 
-pytestmark = pytest.mark.pipeline
+pytestmark = [pytest.mark.pipeline, pytest.mark.usefixtures("no_latest_frames")]
 
 
 async def next_alert(communicator, event: str, deadline_s: float = 30) -> dict:
@@ -37,7 +37,8 @@ def webhook_body(received: queue.Queue, text: str, timeout: float = 30) -> dict:
 
 async def test_a_rule_on_a_sampled_metric_fires_reaches_socket_and_webhook_then_resolves(alice, tmp_path):
     name = processes.agent_name("alerting")
-    # Memory in use is always above 0 %: the rule fires on the agent's first tick.
+    processes.register(name)
+    # Memory in use is always above 0 %: the rule fires on the agent's first frame.
     rule = await database_sync_to_async(make_rule)(alice, name="memory in use", metric="mem_percent", threshold=0)
     with targets.webhook_receiver() as (url, received):
         await database_sync_to_async(NotificationTarget.objects.create)(user=alice, url=url)
@@ -45,8 +46,8 @@ async def test_a_rule_on_a_sampled_metric_fires_reaches_socket_and_webhook_then_
         assert (await communicator.connect())[0]
         assert await communicator.receive_json_from(timeout=5) == {"type": "alerts", "alerts": []}
         with (
-            processes.agent_worker(name),
-            processes.beat(tmp_path),
+            processes.ingest(),
+            processes.agent(name),
             processes.tasks_worker(processes.agent_name("notifier")),
         ):
             fired = await next_alert(communicator, "firing")

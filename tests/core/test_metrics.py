@@ -3,8 +3,8 @@
 import time
 
 from core.metrics import FRAME_METRICS, HISTORY_METRICS, METRICS, frame_values
+from netmon_agent.sampler import Sampler
 from stats.history.metrics import frame_points
-from stats.sampler import Sampler
 
 # Kept out of a first-tick frame by design: rates need two readings, TCP states a slower refresh.
 SLOW = {"tcp.states"}

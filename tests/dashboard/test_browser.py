@@ -1,4 +1,4 @@
-"""The dashboard in Debian's Chromium, against real daphne, agent worker and beat processes."""
+"""The dashboard in Debian's Chromium, against real daphne, ingest and agent processes."""
 
 import pytest
 from playwright.async_api import expect
@@ -32,7 +32,8 @@ async def test_a_logged_in_user_sees_the_charts_move_and_survive_a_server_restar
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    with processes.agent_worker(host), processes.beat(tmp_path):
+    processes.register(host)
+    with processes.ingest(), processes.agent(host):
         with processes.daphne(unused_tcp_port):
             await log_in(page, base_url)
             await expect(page.locator("#connection")).to_have_attribute("data-state", "live")

@@ -22,12 +22,18 @@ async def connected(user):
     return communicator
 
 
-async def test_it_sends_the_latest_frame_of_every_agent_on_connect(alice):
-    await latest.remember("agent-a", json.dumps({"type": "stats", "host": "agent-a", "ts": 1.0}))
-    await latest.remember("agent-b", json.dumps({"type": "stats", "host": "agent-b", "ts": 2.0}))
+async def test_it_sends_the_latest_frame_of_every_agent_and_who_is_offline_on_connect(alice):
+    await latest.remember_all(
+        {
+            "agent-a": json.dumps({"type": "stats", "host": "agent-a", "ts": 1.0}),
+            "agent-b": json.dumps({"type": "stats", "host": "agent-b", "ts": 2.0}),
+        }
+    )
+    await latest.mark_offline({"agent-b": 2.0}, back=[])
     communicator = await connected(alice)
-    hosts = {(await communicator.receive_json_from(timeout=5))["host"] for _ in range(2)}
-    assert hosts == {"agent-a", "agent-b"}
+    frames = [await communicator.receive_json_from(timeout=5) for _ in range(3)]
+    assert {(f["type"], f["host"]) for f in frames[:2]} == {("stats", "agent-a"), ("stats", "agent-b")}
+    assert frames[2] == {"type": "agent_state", "host": "agent-b", "online": False, "since": 2.0}
     await communicator.disconnect()
 
 

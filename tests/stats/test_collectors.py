@@ -5,12 +5,12 @@ from types import SimpleNamespace
 import psutil
 import pytest
 
-from stats.collectors.cpu import CpuCollector, busy_percent
-from stats.collectors.disk import DiskCollector
-from stats.collectors.memory import MemoryCollector
-from stats.collectors.net import NetCollector
-from stats.collectors.tcp import TcpCollector, count_states, parse_snmp_tcp, parse_sockstat_tcp
-from stats.sampler import Sampler
+from netmon_agent.collectors.cpu import CpuCollector, busy_percent
+from netmon_agent.collectors.disk import DiskCollector
+from netmon_agent.collectors.memory import MemoryCollector
+from netmon_agent.collectors.net import NetCollector
+from netmon_agent.collectors.tcp import TcpCollector, count_states, parse_snmp_tcp, parse_sockstat_tcp
+from netmon_agent.sampler import Sampler
 
 # psutil's Linux cpu_times() fields, in its order.
 cputimes = namedtuple("cputimes", "user nice system idle iowait irq softirq steal guest guest_nice")
@@ -179,7 +179,7 @@ def test_a_failing_collector_is_skipped_and_the_rest_still_goes_out(caplog):
 
 def test_rates_after_a_failure_span_the_time_since_the_last_success(monkeypatch):
     clock = iter([100.0, 101.0, 102.0])
-    monkeypatch.setattr("stats.sampler.time.monotonic", lambda: next(clock))
+    monkeypatch.setattr("netmon_agent.sampler.time.monotonic", lambda: next(clock))
     counting = Counting()
     sampler = Sampler("h1", [counting])
     sampler.sample()

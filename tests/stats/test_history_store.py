@@ -4,12 +4,12 @@ import random
 
 import pytest
 
+from stats import intake
 from stats.history import ingest, query, retention, rollup
 from stats.history.buckets import rollup as pure_rollup
 from stats.history.chunks import unpack
 from stats.history.metrics import frame_points
 from stats.models import HourRollup, MinuteRollup, RawChunk, RollupCursor, Series
-from stats.persistence import SampleBuffer
 
 NOW = 1_800_000_000  # a whole hour
 DAY = 86_400
@@ -163,7 +163,7 @@ FRAME = {
 
 
 def test_an_agents_frames_are_saved_as_history(db):
-    SampleBuffer("agent-one", flush_every=0).add(FRAME)
+    intake.write({"agent-one": [("1-0", FRAME)]})
     kept = {(m, label) for m, label, _ in frame_points(FRAME)}
     # 4 CPU, 2 memory, 3 load, 1 mount, 6 rates for each interface that is up, 1 TCP
     assert len(kept) == 4 + 2 + 3 + 1 + 2 * 6 + 1

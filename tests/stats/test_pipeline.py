@@ -1,14 +1,17 @@
-"""A real Celery agent worker's sample reaches a WebSocket client through the real Redis layer."""
+"""A real agent's frames reach a WebSocket client through the real ingest and Redis layer, and history."""
 
+import json
 import time
 
 import pytest
 from channels.db import database_sync_to_async
 
+from core.redis_clients import sync_redis
+from netmon_agent import keys
+from stats import streams
 from stats.history.chunks import unpack
 from stats.history.metrics import agent_source
 from stats.models import Agent, RawChunk, Series
-from stats.tasks import sample
 from tests import processes
 from tests.conftest import socket
 
@@ -16,12 +19,9 @@ pytestmark = [pytest.mark.pipeline, pytest.mark.usefixtures("no_latest_frames")]
 
 
 async def frames_from(communicator, host: str, count: int, deadline_s: float = 30) -> list[dict]:
-    """Send ticks (as beat would) until `count` frames from `host` have arrived."""
     frames, deadline = [], time.monotonic() + deadline_s
     while len(frames) < count:
         assert time.monotonic() < deadline, f"only {len(frames)} frames from {host} in {deadline_s} s"
-        # A broadcast reaches the workers subscribed at that moment, so keep ticking.
-        sample.apply_async(expires=2)
         try:
             frame = await communicator.receive_json_from(timeout=1)
         except TimeoutError:
@@ -32,29 +32,60 @@ async def frames_from(communicator, host: str, count: int, deadline_s: float = 3
 
 
 def saved_memory_values(agent: str) -> list[float]:
-    """The agent's memory history in the raw tier (the worker flushes what it holds when it stops)."""
+    """The agent's memory history in the raw tier."""
     series = Series.objects.get(source=agent_source(agent), metric="mem.percent")
     chunks = RawChunk.objects.filter(series=series).values_list("values", flat=True)
     return [value for data in chunks for value in unpack(data) if value == value]
 
 
-async def test_a_worker_sample_reaches_a_websocket_client_and_is_saved(alice):
+async def test_an_agents_frames_reach_a_websocket_client_and_are_saved_by_the_ingest(alice):
     name = processes.agent_name("pipeline")
+    processes.register(name)
     communicator = await socket("/ws/stats/", alice)
     assert (await communicator.connect())[0]
-    with processes.agent_worker(name):
+    with processes.ingest(), processes.agent(name):
         first, second = await frames_from(communicator, name, 2)
+        await wait_for_history(name, seconds={int(first["ts"]), int(second["ts"])})
     await communicator.disconnect()
 
     assert second["seq"] > first["seq"]
     assert second["ts"] > first["ts"]
-    assert 0 <= second["cpu"]["percent"] <= 100  # a rate: needs the worker's previous tick
+    assert 0 <= second["cpu"]["percent"] <= 100  # a rate: needs the agent's previous sample
     assert second["mem"]["total"] > 0
     assert second["net"]["lo"]["up"] is True
-    assert second["net"]["lo"]["rx_bps"] >= 0
-
-    saved = await database_sync_to_async(saved_memory_values)(name)
-    # The raw tier keeps one value per second: the two frames may share one.
-    assert len(saved) >= len({int(first["ts"]), int(second["ts"])})
-    assert all(0 <= value <= 100 for value in saved)
+    assert all(0 <= value <= 100 for value in await database_sync_to_async(saved_memory_values)(name))
     assert await database_sync_to_async(Agent.objects.filter(name=name, last_seen__isnull=False).exists)()
+
+
+async def wait_for_history(name: str, seconds: set[int], deadline_s: float = 20) -> None:
+    def saved() -> set[int]:
+        series = Series.objects.filter(source=agent_source(name), metric="mem.percent").first()
+        if series is None:
+            return set()
+        found = set()
+        for start, data in RawChunk.objects.filter(series=series).values_list("start", "values"):
+            found |= {start + i for i, value in enumerate(unpack(data)) if value == value}
+        return found
+
+    deadline = time.monotonic() + deadline_s
+    while not seconds <= await database_sync_to_async(saved)():
+        assert time.monotonic() < deadline, f"seconds {sorted(seconds)} of {name} not in history"
+        await database_sync_to_async(time.sleep)(0.1)
+
+
+async def test_a_frame_claiming_another_agents_name_shows_up_as_its_sender(alice):
+    sender, victim = processes.agent_name("sender"), processes.agent_name("victim")
+    processes.register(sender)
+    processes.register(victim)
+    communicator = await socket("/ws/stats/", alice)
+    assert (await communicator.connect())[0]
+    with processes.ingest():
+        forged = {"type": "stats", "host": victim, "ts": time.time(), "seq": 1, "mem": {"percent": 42.0}}
+        sync_redis().xadd(streams.frames_key(sender), {keys.FRAME_FIELD: json.dumps(forged)})
+        [frame] = await frames_from(communicator, sender, 1)
+        await wait_for_history(sender, {int(forged["ts"])})
+    await communicator.disconnect()
+
+    assert frame["mem"]["percent"] == 42.0
+    assert not await database_sync_to_async(Series.objects.filter(source=agent_source(victim)).exists)()
+    assert sync_redis().hget(f"{streams.registry_key().rsplit(':', 1)[0]}:stats:latest", victim) is None

@@ -1,6 +1,6 @@
 import pytest
 
-from stats.rates import counter_delta, rate, rates
+from netmon_agent.rates import counter_delta, rate, rates
 
 
 def test_it_reads_a_growing_counter():

@@ -1,6 +1,6 @@
 import psutil
 
-from stats.collectors.base import Collector
+from netmon_agent.collectors.base import Collector
 
 # Time the CPU did no work. Everything else in /proc/stat counts as busy.
 IDLE_FIELDS = ("idle", "iowait")

@@ -1,7 +1,7 @@
 import psutil
 
-from stats.collectors.base import Collector
-from stats.rates import rates
+from netmon_agent.collectors.base import Collector
+from netmon_agent.rates import rates
 
 # Frame field -> psutil counter, for the per-second rates of each interface.
 COUNTERS = {

@@ -3,8 +3,9 @@ import time
 
 import psutil
 
-from stats.collectors.base import Collector
-from stats.rates import rates
+from netmon_agent.collectors import paths
+from netmon_agent.collectors.base import Collector
+from netmon_agent.rates import rates
 
 # Block devices that are not disks anyone watches: loop mounts, RAM disks, CD drives.
 IGNORED_DEVICE_PREFIXES = ("loop", "ram", "sr", "fd")
@@ -15,7 +16,7 @@ MOUNTS_REFRESH_SECONDS = 60.0
 def whole_disks() -> set[str]:
     """Names of whole block devices (not partitions), e.g. {"sda", "nvme0n1"}."""
     try:
-        names = os.listdir("/sys/block")
+        names = os.listdir(paths.sys("block"))
     except OSError:
         return set()
     return {name for name in names if not name.startswith(IGNORED_DEVICE_PREFIXES)}

@@ -2,7 +2,7 @@ import time
 
 import psutil
 
-from stats.collectors.base import Collector
+from netmon_agent.collectors.base import Collector
 
 
 class UptimeCollector(Collector):

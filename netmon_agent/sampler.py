@@ -3,8 +3,8 @@
 import logging
 import time
 
-from stats.collectors import COLLECTORS
-from stats.collectors.base import Collector
+from netmon_agent.collectors import COLLECTORS
+from netmon_agent.collectors.base import Collector
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 import psutil
 
-from stats.collectors.base import Collector
+from netmon_agent.collectors.base import Collector
 
 
 class MemoryCollector(Collector):

@@ -4,10 +4,9 @@ import threading
 import time
 from collections import Counter
 
-from django.conf import settings
-
-from stats.collectors.base import Collector
-from stats.rates import rates
+from netmon_agent.collectors import paths
+from netmon_agent.collectors.base import Collector
+from netmon_agent.rates import rates
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +94,9 @@ class StateTableRefresher:
 
     @staticmethod
     def _count() -> dict[str, int]:
-        counts = Counter(count_states(read("/proc/net/tcp")))
+        counts = Counter(count_states(read(paths.proc("net", "tcp"))))
         with contextlib.suppress(FileNotFoundError):  # IPv6 disabled
-            counts.update(count_states(read("/proc/net/tcp6")))
+            counts.update(count_states(read(paths.proc("net", "tcp6"))))
         return dict(counts)
 
 
@@ -106,14 +105,17 @@ class TcpCollector(Collector):
 
     key = "tcp"
 
+    # Every state is counted this often, in a background thread; 0 turns that off.
+    states_every = 5.0
+
     def __init__(self, states_every: float | None = None) -> None:
-        every = settings.TCP_STATES_EVERY if states_every is None else states_every
+        every = self.states_every if states_every is None else states_every
         self._states = StateTableRefresher(every) if every > 0 else None
         self._previous: dict[str, int] | None = None
 
     def collect(self, elapsed):
-        snmp = parse_snmp_tcp(read("/proc/net/snmp"))
-        sockstat = parse_sockstat_tcp(read("/proc/net/sockstat"))
+        snmp = parse_snmp_tcp(read(paths.proc("net", "snmp")))
+        sockstat = parse_sockstat_tcp(read(paths.proc("net", "sockstat")))
         current = {name: snmp[name] for name in SNMP_RATES if name in snmp}
         per_second = rates(self._previous, current, elapsed)
         self._previous = current

@@ -1,6 +1,6 @@
 import os
 
-from stats.collectors.base import Collector
+from netmon_agent.collectors.base import Collector
 
 
 class LoadCollector(Collector):

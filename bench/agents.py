@@ -1,0 +1,166 @@
+"""Benchmark of agents at scale (`make bench-agents`). Not part of the test suite.
+
+1. 500 simulated agents (BENCH_AGENTS) stream at 1 Hz into one ingest process for
+   BENCH_SECONDS: each is the real agent code (netmon_agent.runtime.Agent, XADD and
+   lease renewal per frame) replaying a real frame of this machine with its own clock,
+   many agents per process. Measured: history lag (frame time to its agent's row
+   showing it written, polled every 100 ms) p50/p99, frames lost (sent minus written
+   once the ingest caught up), and the ingest process's CPU.
+2. The real agent alone at 1 Hz for BENCH_CPU_SECONDS: its CPU as % of one core, and
+   beside it Glances and Netdata sampling every second, when they are installed.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.environment import prepare  # noqa: E402
+
+WORKDIR = prepare("agents")
+
+import psutil  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from bench.common import run_facts, save_results, summary_ms  # noqa: E402
+from core.redis_clients import sync_redis  # noqa: E402
+from stats import streams  # noqa: E402
+from stats.history.chunks import unpack  # noqa: E402
+from stats.models import Agent, RawChunk, Series  # noqa: E402
+from tests import processes  # noqa: E402
+
+AGENTS = int(os.environ.get("BENCH_AGENTS", "500"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
+CPU_SECONDS = float(os.environ.get("BENCH_CPU_SECONDS", "60"))
+SENDER_PROCESSES = 4
+WARMUP_S = 10
+
+
+def start_senders(names: list[str]) -> list[subprocess.Popen]:
+    shares = [names[i::SENDER_PROCESSES] for i in range(SENDER_PROCESSES)]
+    command = [sys.executable, "-m", "bench.agent_senders", settings.REDIS_URL, settings.REDIS_PREFIX,
+               str(WARMUP_S + SECONDS)]  # fmt: skip
+    return [subprocess.Popen([*command, *share], cwd=ROOT, stdout=subprocess.PIPE, text=True) for share in shares]
+
+
+def frames_written() -> int:
+    """Values of cpu.percent in history: one per frame written."""
+    ids = Series.objects.filter(metric="mem.percent", source__startswith="agent:sim-").values_list("id", flat=True)
+    return sum(
+        sum(1 for value in unpack(data) if value == value)
+        for data in RawChunk.objects.filter(series_id__in=list(ids)).values_list("values", flat=True)
+    )
+
+
+def watch_lag(until: float, measure_from: float) -> list[float]:
+    """History lag: when each new last_seen shows up, how long after the frame's own time."""
+    seen: dict[str, float] = {}
+    lags = []
+    while time.time() < until:
+        now = time.time()
+        for name, last in Agent.objects.filter(name__startswith="sim-").values_list("name", "last_seen"):
+            if last is None:
+                continue
+            ts = last.timestamp()
+            if seen.get(name) != ts:
+                seen[name] = ts
+                if ts >= measure_from:
+                    lags.append(now - ts)
+        time.sleep(max(0.0, 0.1 - (time.time() - now)))
+    return lags
+
+
+def scale() -> dict:
+    names = [f"sim-{i:04d}" for i in range(AGENTS)]
+    sync_redis().sadd(streams.registry_key(), *names)
+    with processes.ingest() as ingest:
+        ingest_process = psutil.Process(ingest.pid)
+        senders = start_senders(names)
+        started = time.time()
+        time.sleep(WARMUP_S)
+        cpu_before = ingest_process.cpu_times()
+        lags = watch_lag(started + WARMUP_S + SECONDS, measure_from=started + WARMUP_S)
+        cpu_after = ingest_process.cpu_times()
+        sent = sum(int(sender.communicate(timeout=60)[0].split()[-1]) for sender in senders)
+        deadline = time.time() + 60
+        while (written := frames_written()) < sent and time.time() < deadline:
+            time.sleep(0.5)
+    busy = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+    return {
+        "agents": AGENTS,
+        "seconds": SECONDS,
+        "frames_sent": sent,
+        "frames_written": written,
+        "frames_lost": sent - written,
+        "history_lag_ms": summary_ms(lags),
+        "ingest_cpu_percent_of_one_core": round(100 * busy / SECONDS, 1),
+    }
+
+
+def cpu_percent(command: list[str], seconds: float, warmup: float = 5, **env) -> float | None:
+    """CPU of a process tree as % of one core over `seconds`, after `warmup`."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **env})
+    try:
+        time.sleep(warmup)
+        tree = psutil.Process(process.pid)
+
+        def busy() -> float:
+            total = 0.0
+            for member in [tree, *tree.children(recursive=True)]:
+                try:
+                    times = member.cpu_times()
+                    total += times.user + times.system
+                except psutil.NoSuchProcess:
+                    pass
+            return total
+
+        before = busy()
+        time.sleep(seconds)
+        return round(100 * (busy() - before) / seconds, 2)
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def peers() -> dict:
+    name = processes.agent_name("cpu")
+    sync_redis().sadd(streams.registry_key(), name)
+    agent = [sys.executable, "-m", "netmon_agent", "--name", name, "--prefix", settings.REDIS_PREFIX,
+             "--redis-url", settings.REDIS_URL]  # fmt: skip
+    results = {"agent": cpu_percent(agent, CPU_SECONDS)}
+    glances = os.environ.get("GLANCES") or shutil.which("glances")
+    if glances:
+        shown = "cpu.total,mem.percent,load,network,diskio,fs"
+        results["glances"] = cpu_percent([glances, "--disable-check-update", "--stdout", shown, "-t", "1"], CPU_SECONDS)
+    netdata = shutil.which("netdata") or ("/usr/sbin/netdata" if Path("/usr/sbin/netdata").exists() else None)
+    if netdata:
+        # Loopback only, no telemetry, no cloud: nothing leaves the machine.
+        Path("/etc/netdata/.opt-out-from-anonymous-statistics").touch()
+        options = ["-W", "set", "global", "update every", "1", "-W", "set", "web", "bind to", "127.0.0.1",
+                   "-W", "set", "cloud", "enabled", "no"]  # fmt: skip
+        quiet = {"DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1"}
+        results["netdata"] = cpu_percent([netdata, "-D", *options], CPU_SECONDS, **quiet)
+    return results
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    results = run_facts()
+    print(f"{AGENTS} agents at 1 Hz into one ingest for {SECONDS:.0f} s ...", flush=True)
+    results["scale"] = scale()
+    print(json.dumps(results["scale"]), flush=True)
+    print(f"CPU at 1 Hz, {CPU_SECONDS:.0f} s each ...", flush=True)
+    results["cpu_percent_of_one_core"] = peers()
+    print(json.dumps(results["cpu_percent_of_one_core"]), flush=True)
+    save_results("agents", results)
+
+
+if __name__ == "__main__":
+    main()

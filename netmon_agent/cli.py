@@ -1,0 +1,80 @@
+"""`netmon-agent`: run the agent in the foreground (systemd, a container, or a terminal)."""
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+
+import redis
+
+from netmon_agent import keys
+from netmon_agent.collectors import paths
+from netmon_agent.collectors.tcp import TcpCollector
+from netmon_agent.runtime import Agent, CredentialsRefused, NameTaken
+
+logger = logging.getLogger("netmon_agent")
+
+EXIT_NAME_TAKEN = 2
+EXIT_REFUSED = 3
+
+
+def parser() -> argparse.ArgumentParser:
+    env = os.environ.get
+    p = argparse.ArgumentParser(prog="netmon-agent", description="Stream this host's statistics to NetWorkMonitor.")
+    p.add_argument("--redis-url", default=env("REDIS_URL"), help="from `manage.py agents add NAME` (env REDIS_URL)")
+    p.add_argument(
+        "--name", default=env("AGENT_NAME") or socket.gethostname(), help="the agent's name (env AGENT_NAME)"
+    )
+    p.add_argument("--prefix", default=env("REDIS_PREFIX", keys.DEFAULT_PREFIX), help="the server's REDIS_PREFIX")
+    p.add_argument("--interval", type=float, default=float(env("SAMPLE_INTERVAL", "1")), help="seconds between samples")
+    p.add_argument("--procfs", default=env("HOST_PROC", "/proc"), help="the host's /proc (env HOST_PROC)")
+    p.add_argument("--sysfs", default=env("HOST_SYS", "/sys"), help="the host's /sys (env HOST_SYS)")
+    p.add_argument(
+        "--refused-grace",
+        type=float,
+        default=float(env("AGENT_REFUSED_GRACE", "30")),
+        help="seconds to retry refused credentials (a Redis restarted without its users) before stopping",
+    )
+    p.add_argument(
+        "--tcp-states-every", type=float, default=float(env("TCP_STATES_EVERY", "5")), help="0 turns state tables off"
+    )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.redis_url:
+        logger.error("no Redis URL: pass --redis-url or set REDIS_URL (`manage.py agents add NAME` prints it)")
+        return EXIT_REFUSED
+    if args.interval < 0.2:
+        logger.error("--interval must be at least 0.2 s")
+        return EXIT_REFUSED
+    try:
+        keys.check_name(args.name)
+    except ValueError as error:
+        logger.error("%s", error)
+        return EXIT_REFUSED
+    paths.use_host_paths(args.procfs, args.sysfs)
+    TcpCollector.states_every = args.tcp_states_every
+    client = redis.Redis.from_url(args.redis_url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+    agent = Agent(client, args.name, args.prefix, args.interval, refused_grace_s=args.refused_grace)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        agent.run(stop)
+    except NameTaken as error:
+        logger.error("%s", error)
+        return EXIT_NAME_TAKEN
+    except CredentialsRefused as error:
+        logger.error("%s", error)
+        return EXIT_REFUSED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

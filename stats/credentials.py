@@ -1,0 +1,137 @@
+"""Agent credentials: one Redis ACL user per agent, allowed exactly what an agent does.
+
+An agent appends frames to its own stream and renews its own lease key, nothing else:
+no other key, no pub/sub channel, no Celery queue, no administrative command. The
+password is shown once, when it is made. Redis and the database keep only its SHA-256,
+so the ingest can make the users again after Redis restarted without them.
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import redis
+from django.conf import settings
+
+from core.redis_clients import sync_redis
+from netmon_agent import keys
+from stats import latest, streams
+from stats.models import Agent
+
+logger = logging.getLogger(__name__)
+
+# What an agent's connection sends: XADD and SET (+GET for its lease) on its own keys;
+# PING for health checks; SELECT for a database other than 0. AUTH and HELLO need no grant.
+AGENT_COMMANDS = ("xadd", "set", "get", "ping", "select")
+
+
+class AgentExists(Exception):
+    pass
+
+
+class UnknownAgent(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Credentials:
+    name: str
+    redis_url: str  # holds the password: shown once, never stored or logged
+
+    def command_line(self) -> str:
+        prefix = "" if settings.REDIS_PREFIX == keys.DEFAULT_PREFIX else f" --prefix {settings.REDIS_PREFIX}"
+        return f"netmon-agent --redis-url '{self.redis_url}' --name {self.name}{prefix}"
+
+
+def acl_rules(name: str, digest: str, redis_version: tuple[int, ...] = (7,)) -> list[str]:
+    # Redis 6.0 has no channel rules; its agents are kept off pub/sub by the commands alone.
+    channels = ["resetchannels"] if redis_version >= (6, 2) else []
+    return [
+        "reset",  # no rights but the ones below, whatever the user had before
+        "on",
+        f"#{digest}",  # the password's SHA-256: Redis never sees the password itself
+        f"~{keys.keys_pattern(settings.REDIS_PREFIX, name)}",
+        *channels,  # no pub/sub channel at all
+        "-@all",
+        *(f"+{command}" for command in AGENT_COMMANDS),
+    ]
+
+
+def server_version(client: redis.Redis) -> tuple[int, ...]:
+    return tuple(int(part) for part in client.info("server")["redis_version"].split(".")[:2])
+
+
+def agent_url(user: str, password: str) -> str:
+    """AGENT_REDIS_URL with the agent's user and password in place of any others."""
+    parts = urlsplit(settings.AGENT_REDIS_URL)
+    if parts.scheme not in ("redis", "rediss"):
+        raise ValueError("AGENT_REDIS_URL must be a redis:// or rediss:// address that agents can reach")
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}{f':{parts.port}' if parts.port else ''}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def registered() -> list[str]:
+    return sorted(streams.as_text(name) for name in sync_redis().smembers(streams.registry_key()))
+
+
+def add(name: str, replace: bool = False) -> Credentials:
+    """Make the agent's Redis user (or, with `replace`, give it a new password: the old one stops working)."""
+    keys.check_name(name)
+    client = sync_redis()
+    known = client.sismember(streams.registry_key(), name) or Agent.objects.filter(name=name).exclude(
+        password_digest=""
+    )
+    if not replace and known:
+        raise AgentExists(f"agent {name!r} already exists: revoke it first, or pass --replace for new credentials")
+    password = secrets.token_urlsafe(32)
+    digest = hashlib.sha256(password.encode()).hexdigest()
+    Agent.objects.update_or_create(name=name, defaults={"password_digest": digest})
+    create_user(client, name, digest)
+    if replace:
+        client.execute_command("CLIENT", "KILL", "USER", keys.redis_user(settings.REDIS_PREFIX, name))  # old password's
+    return Credentials(name, agent_url(keys.redis_user(settings.REDIS_PREFIX, name), password))
+
+
+def create_user(client: redis.Redis, name: str, digest: str) -> None:
+    user = keys.redis_user(settings.REDIS_PREFIX, name)
+    client.execute_command("ACL", "SETUSER", user, *acl_rules(name, digest, server_version(client)))
+    client.sadd(streams.registry_key(), name)
+
+
+def revoke(name: str) -> None:
+    """Delete the agent's Redis user (its connections are closed at once), its stream and its row."""
+    keys.check_name(name)
+    client = sync_redis()
+    deleted, _ = Agent.objects.filter(name=name).delete()
+    if not client.srem(streams.registry_key(), name) and not deleted:
+        raise UnknownAgent(f"no agent {name!r}")
+    client.acl_deluser(keys.redis_user(settings.REDIS_PREFIX, name))
+    client.delete(streams.frames_key(name), streams.lease_key(name))
+    latest.forget(name)
+
+
+def restore() -> list[str]:
+    """Make again the users and registrations that Redis lost (a restart without persistence)."""
+    client = sync_redis()
+    users = {streams.as_text(user) for user in client.acl_users()}
+    listed = {streams.as_text(name) for name in client.smembers(streams.registry_key())}
+    restored = []
+    for name, digest in Agent.objects.exclude(password_digest="").values_list("name", "password_digest"):
+        if keys.redis_user(settings.REDIS_PREFIX, name) not in users or name not in listed:
+            create_user(client, name, digest)
+            restored.append(name)
+    if restored:
+        logger.warning("Redis had lost the credentials of %d agent(s); made them again: %s", len(restored), restored)
+    return restored
+
+
+def has_user(name: str) -> bool:
+    try:
+        return bool(sync_redis().acl_getuser(keys.redis_user(settings.REDIS_PREFIX, name)))
+    except redis.ResponseError:
+        return False

@@ -1,0 +1,193 @@
+"""The central ingest: every agent's frames into history exactly once, acknowledged only after the commit.
+
+Each agent's stream has one consumer group. A batch is read, written in one
+transaction together with each agent's stream position, and only then acknowledged
+and trimmed from the stream. So:
+- while the database is down nothing is acknowledged: frames wait in Redis (an hour
+  of them, keys.STREAM_MAXLEN) and are written when it returns; the intake stops
+  reading until then, so its memory holds one batch at most;
+- an ingest process killed after its commit but before its acknowledgement reads the
+  same entries again after a restart, and skips them: their position is already saved.
+"""
+
+import logging
+import math
+import socket
+import threading
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, transaction
+
+from core import signals
+from stats import credentials, streams
+from stats.history.ingest import store
+from stats.history.metrics import agent_source, frame_points
+from stats.models import Agent
+from stats.relay import REFRESH_AGENTS_S, registered
+
+logger = logging.getLogger(__name__)
+
+GROUP = "ingest"
+BATCH = 500  # entries per stream per read
+MAX_HELD = 50_000  # written at once when this many entries wait, whatever flush_every says
+BLOCK_MS = 1000
+RESTORE_EVERY_S = 10.0
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 10.0
+
+# agent name -> [(entry id, frame or None when the entry is not a stats frame)]
+Batch = dict[str, list[tuple[str, dict | None]]]
+
+
+def write(batch: Batch) -> list[dict]:
+    """Save the frames of `batch` not saved before, with each agent's position; returns those frames."""
+    saved: list[dict] = []
+    with transaction.atomic():
+        agents = {agent.name: agent for agent in Agent.objects.filter(name__in=batch)}
+        updates = []
+        for name, entries in batch.items():
+            agent = agents.get(name) or Agent.objects.get_or_create(name=name)[0]
+            done = streams.entry_position(agent.stream_position or "0-0")
+            fresh = [(entry_id, frame) for entry_id, frame in entries if streams.entry_position(entry_id) > done]
+            if not fresh:
+                continue
+            frames = [frame for _, frame in fresh if frame is not None]
+            saved += frames
+            updates.append((agent.pk, fresh[-1][0], frames[-1]["ts"] if frames else None))
+        store(
+            (agent_source(frame["host"]), metric, label, frame["ts"], value)
+            for frame in saved
+            for metric, label, value in frame_points(frame)
+        )
+        for pk, position, last_ts in updates:
+            changes = {"stream_position": position}
+            if last_ts is not None:
+                changes["last_seen"] = datetime.fromtimestamp(last_ts, UTC)
+            Agent.objects.filter(pk=pk).update(**changes)
+    return saved
+
+
+class Intake:
+    """Reads frames as they arrive (alert rules see each at once), writes them every flush_every seconds."""
+
+    def __init__(self, consumer: str | None = None, flush_every: float | None = None) -> None:
+        # A fixed name per host: restarted, it finds the entries it read but never acknowledged.
+        self.consumer = consumer or f"ingest@{socket.gethostname()}"
+        self.flush_every = settings.SAMPLE_PERSIST_EVERY if flush_every is None else flush_every
+        self.redis = redis.from_url(settings.REDIS_URL, socket_timeout=BLOCK_MS / 1000 + 5, socket_connect_timeout=5)
+        self.grouped: set[str] = set()
+        self._names: dict[str, str] = {}
+        self._listed_at = -math.inf
+        self._restored_at = -math.inf
+        self.recovered = False
+        self.held: Batch = defaultdict(list)  # read, not yet written: acknowledged after the commit
+        self.held_since: float | None = None
+
+    @property
+    def held_count(self) -> int:
+        return sum(len(entries) for entries in self.held.values())
+
+    def streams(self) -> dict[str, str]:
+        """stream key -> agent name, for every registered agent, each with its consumer group."""
+        if time.monotonic() - self._listed_at >= REFRESH_AGENTS_S:
+            members = registered(self.redis.smembers(streams.registry_key()))
+            self._names = {streams.frames_key(name): name for name in members}
+            self._listed_at = time.monotonic()
+        names = self._names
+        for key in names.keys() - self.grouped:
+            try:
+                # From the stream's first entry: frames sent before ingest first ran are kept too.
+                self.redis.xgroup_create(key, GROUP, id="0", mkstream=True)
+            except redis.ResponseError as error:
+                if "BUSYGROUP" not in str(error):
+                    raise
+            self.grouped.add(key)
+        return names
+
+    def recover(self, names: dict[str, str]) -> None:
+        """Take back what this consumer read before it stopped but never acknowledged."""
+        for key, name in names.items():
+            after = "0"
+            while reply := self.redis.xreadgroup(GROUP, self.consumer, {key: after}, count=BATCH):
+                [(_, entries)] = reply
+                if not entries:
+                    break
+                self.take(name, entries)
+                after = streams.as_text(entries[-1][0])
+
+    def take(self, name: str, entries: list) -> None:
+        """Hold entries for the next write; alert rules see their frames now."""
+        if self.held_since is None:
+            self.held_since = time.monotonic()
+        for entry_id, fields in entries:
+            frame = streams.stamped(name, fields) if fields else None  # no fields: trimmed meanwhile
+            self.held[name].append((streams.as_text(entry_id), frame))
+            if frame is not None:
+                signals.send_logged(signals.frame_sampled, Intake, frame=frame)
+
+    def flush(self) -> int:
+        """Write what is held, then acknowledge and trim it; on any failure keep it for the next try."""
+        if not self.held:
+            return 0
+        write(self.held)
+        with self.redis.pipeline(transaction=False) as pipe:
+            for name, entries in self.held.items():
+                key, ids = streams.frames_key(name), [entry_id for entry_id, _ in entries]
+                pipe.xack(key, GROUP, *ids)
+                pipe.xtrim(key, minid=ids[-1], approximate=False)  # what is older is in history now
+            pipe.execute()
+        count = self.held_count
+        self.held, self.held_since = defaultdict(list), None
+        return count
+
+    def step(self) -> None:
+        """Write if due, else read what arrives until it is due."""
+        names = self.streams()
+        if not self.recovered:
+            self.recover(names)
+            self.recovered = True
+        if time.monotonic() - self._restored_at >= RESTORE_EVERY_S:
+            credentials.restore()  # after a Redis restart: agents are let in again within this
+            self._restored_at = time.monotonic()
+        waited = 0.0 if self.held_since is None else time.monotonic() - self.held_since
+        if self.held and (waited >= self.flush_every or self.held_count >= MAX_HELD):
+            self.flush()
+            return
+        if not names:
+            time.sleep(BLOCK_MS / 1000)
+            return
+        block_ms = BLOCK_MS if self.held_since is None else max(1, int((self.flush_every - waited) * 1000))
+        try:
+            reply = self.redis.xreadgroup(GROUP, self.consumer, dict.fromkeys(names, ">"), count=BATCH, block=block_ms)
+        except redis.ResponseError as error:
+            if "NOGROUP" in str(error):  # a stream deleted and made again (an agent revoked, then added)
+                self.grouped.clear()
+                self._listed_at = -math.inf
+                return
+            raise
+        for key, entries in reply or []:
+            self.take(names[streams.as_text(key)], entries)
+
+    def run(self, stop: threading.Event) -> None:
+        delay, failing = RETRY_FIRST_S, False
+        while not stop.is_set():
+            try:
+                self.step()
+            except (DatabaseError, redis.RedisError) as error:
+                if not failing:
+                    logger.error("ingest paused (%s: %s); frames wait in Redis, retrying", type(error).__name__, error)
+                failing = True
+                close_old_connections()
+                stop.wait(delay)
+                delay = min(2 * delay, RETRY_MAX_S)
+                continue
+            if failing and not self.held:
+                logger.info("ingest running again")
+                delay, failing = RETRY_FIRST_S, False
+        try:
+            self.flush()  # what it holds, before it stops
+        except (DatabaseError, redis.RedisError):
+            logger.warning("stopping with %d frames unwritten; the next start writes them", self.held_count)

@@ -1,0 +1,101 @@
+"""The live path: each agent's new frames, stamped with its name, to every dashboard within milliseconds.
+
+The relay reads every registered agent's stream with one blocking XREAD, so a frame
+is passed on as soon as its agent appends it. It keeps no state that matters: started
+again, it goes on from the newest entries (history is the intake's job, not its).
+"""
+
+import asyncio
+import logging
+import math
+import time
+
+from core.groups import STATS_FRAME, STATS_GROUP
+from core.publisher import send_frames
+from core.redis_clients import async_redis
+from netmon_agent import keys
+from stats import latest, streams
+from stats.presence import Changes, Presence
+
+logger = logging.getLogger(__name__)
+
+REFRESH_AGENTS_S = 2.0  # an agent added with `manage.py agents add` is relayed within this
+BLOCK_MS = 1000
+LIVE_WINDOW_S = 5.0  # what a newly found stream has from before, still relayed live
+BATCH = 200  # entries per stream per read: a backlog after an outage goes out in slices
+
+
+def registered(names) -> set[str]:
+    return {name for name in map(streams.as_text, names) if keys.NAME.fullmatch(name)}
+
+
+class Relay:
+    def __init__(self, presence: Presence) -> None:
+        self.presence = presence
+        self.positions: dict[str, str] = {}  # stream key -> id of the last entry relayed
+        self.names: dict[str, str] = {}  # stream key -> agent name
+        self._refreshed_at = -math.inf
+        self._malformed_from: set[str] = set()
+
+    async def refresh(self) -> None:
+        redis = async_redis()
+        names = registered(await redis.smembers(streams.registry_key()))
+        known = set(self.names.values())
+        for name in names - known:
+            key = streams.frames_key(name)
+            # Entry ids are Redis's clock in ms: start a few seconds back, so that an agent's
+            # first frames are not lost to the refresh interval; older ones are history.
+            self.positions[key] = f"{int((time.time() - LIVE_WINDOW_S) * 1000)}-0"
+            self.names[key] = name
+        for name in known - names:
+            key = streams.frames_key(name)
+            self.positions.pop(key, None)
+            self.names.pop(key, None)
+        self._refreshed_at = time.monotonic()
+
+    async def relay_once(self) -> int:
+        """Pass on what arrived (waiting up to BLOCK_MS for it); returns how many frames."""
+        if time.monotonic() - self._refreshed_at >= REFRESH_AGENTS_S:
+            await self.refresh()
+        if not self.positions:
+            await asyncio.sleep(BLOCK_MS / 1000)
+            return 0
+        reply = await async_redis().xread(self.positions, count=BATCH, block=BLOCK_MS)
+        frames, newest = [], {}
+        for key, entries in reply or []:
+            key = streams.as_text(key)
+            name = self.names.get(key)
+            if name is None:
+                continue  # unregistered meanwhile
+            for entry_id, fields in entries:
+                self.positions[key] = streams.as_text(entry_id)
+                frame = streams.stamped(name, fields)
+                if frame is None:
+                    self._note_malformed(name)
+                    continue
+                text = streams.encode(frame)
+                frames.append((STATS_GROUP, STATS_FRAME, text))
+                newest[name] = text
+            self.presence.seen(name, time.time())
+        if frames:
+            await asyncio.gather(send_frames(frames), latest.remember_all(newest))
+        return len(frames)
+
+    def _note_malformed(self, name: str) -> None:
+        if name not in self._malformed_from:
+            self._malformed_from.add(name)
+            logger.warning("agent %r sent an entry that is not a stats frame; dropped (logged once)", name)
+
+
+async def announce(changes: Changes, presence: Presence, now: float) -> None:
+    """Tell every dashboard (and the ones that connect later) which agents went offline or came back."""
+    if not (changes.went_offline or changes.came_back):
+        return
+    frames = [
+        (STATS_GROUP, STATS_FRAME, streams.state_frame(name, online=False, since=presence.offline[name]))
+        for name in changes.went_offline
+    ] + [(STATS_GROUP, STATS_FRAME, streams.state_frame(name, online=True, since=now)) for name in changes.came_back]
+    await asyncio.gather(
+        send_frames(frames),
+        latest.mark_offline({name: presence.offline[name] for name in changes.went_offline}, changes.came_back),
+    )
