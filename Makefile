@@ -56,3 +56,5 @@ vendor:
 	npm ci --no-audit --no-fund
 	mkdir -p static/vendor/uplot
 	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE static/vendor/uplot/
+	mkdir -p static/vendor/axe-core  # accessibility checks in the browser tests; no page loads it
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/

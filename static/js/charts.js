@@ -3,6 +3,9 @@
 
 const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"];
 const HEIGHT = 130;
+// Axis and grid colours come from the theme (app.css), read at each draw.
+const themed = (name) => () => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+const AXIS = { stroke: themed("--chart-axis"), grid: { stroke: themed("--chart-grid") }, ticks: { stroke: themed("--chart-grid") } };
 
 // spec: { series: [labels], format(value), range?: [min, max], floor?: number, spanGaps?: bool,
 //         onZoom?(from, to): dragging across the chart picks that span instead of zooming in place }
@@ -18,10 +21,11 @@ export function makePlot(element, spec) {
     scales: { y: { range: spec.range ?? ((u, min, max) => [0, Math.max(max ?? 0, spec.floor) * 1.1]) } },
     axes: [
       {
+        ...AXIS,
         space: 90, // room for a full HH:MM:SS label per tick
         values: (u, ticks) => ticks.map((t) => timeTick(t, u.scales.x.max - u.scales.x.min)),
       },
-      { size: 92, values: (u, ticks) => ticks.map(spec.format) },
+      { ...AXIS, size: 92, values: (u, ticks) => ticks.map(spec.format) },
     ],
     series: [
       {},
@@ -38,6 +42,7 @@ export function makePlot(element, spec) {
   const data = [[], ...spec.series.map(() => [])];
   const plot = new uPlot(options, data, element);
   new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT })).observe(element);
+  window.addEventListener("themechange", () => plot.redraw(false, true));
   return { plot, data, element, spec };
 }
 

@@ -253,7 +253,7 @@ function onState(state, delay) {
 }
 
 function showRange(range) {
-  for (const card of cards.values()) card.showRange(range).catch((error) => console.warn(error));
+  return Promise.all([...cards.values()].map((card) => card.showRange(range)));
 }
 
 function onFrame(frame) {

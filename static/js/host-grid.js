@@ -83,9 +83,11 @@ export class HostGrid {
     const { tile } = entry;
     tile.dataset.status = host.status;
     tile.firstChild.textContent = host.name;
+    // The state in words as well as in colour; UP and DEGRADED with the latency.
+    const label = LABELS[host.status] ?? host.status;
     tile.lastChild.textContent = host.status === "up" || host.status === "degraded"
-      ? format.milliseconds(host.latency_ms)
-      : LABELS[host.status] ?? host.status;
+      ? `${label} · ${format.milliseconds(host.latency_ms)}`
+      : label;
   }
 
   setFilter(change) {

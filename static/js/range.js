@@ -11,6 +11,8 @@ const PRESETS = [
 
 export class RangePicker {
   // onChange(picker) is called after every choice; picker.live tells which mode to draw.
+  // It returns a promise: while it runs the picker says "loading", if it fails it says why
+  // and offers to try again.
   constructor(root, onChange) {
     this.root = root;
     this.onChange = onChange;
@@ -31,8 +33,37 @@ export class RangePicker {
     this.resetButton.className = "link";
     this.resetButton.textContent = "reset zoom";
     this.resetButton.addEventListener("click", () => this.choose(this.preset));
-    root.replaceChildren(...this.buttons, this.zoomLabel, this.resetButton);
+    this.status = document.createElement("span");
+    this.status.className = "range-status";
+    this.status.setAttribute("role", "status"); // read out by screen readers as it changes
+    this.retryButton = document.createElement("button");
+    this.retryButton.type = "button";
+    this.retryButton.className = "link";
+    this.retryButton.textContent = "try again";
+    this.retryButton.hidden = true;
+    this.retryButton.addEventListener("click", () => this.changed());
+    this.loads = 0;
+    root.replaceChildren(...this.buttons, this.zoomLabel, this.resetButton, this.status, this.retryButton);
     this.render();
+  }
+
+  // Run onChange and show its progress; only the latest choice's outcome is shown.
+  async changed() {
+    const load = ++this.loads;
+    const label = this.zoomed ? "the selected span" : this.buttons.find((b) => b.dataset.range === this.preset).textContent;
+    this.showStatus(this.live ? "" : `Loading ${label}…`, "loading");
+    try {
+      await this.onChange(this);
+      if (load === this.loads) this.showStatus("", "");
+    } catch (error) {
+      if (load === this.loads) this.showStatus(`Could not load ${label}: ${error.message}`, "error");
+    }
+  }
+
+  showStatus(text, state) {
+    this.status.textContent = text;
+    this.root.dataset.loading = state;
+    this.retryButton.hidden = state !== "error";
   }
 
   get live() {
@@ -51,14 +82,14 @@ export class RangePicker {
     this.preset = name;
     this.zoomed = null;
     this.render();
-    this.onChange(this);
+    return this.changed();
   }
 
   zoom(from, to) {
     if (!(to - from >= 2)) return; // a click, not a drag
     this.zoomed = [from, to];
     this.render();
-    this.onChange(this);
+    return this.changed();
   }
 
   render() {
@@ -84,7 +115,10 @@ export async function fetchSeries(url, metrics, from, to, points) {
     points: Math.max(2, Math.min(Math.round(points), 10000)),
   });
   const response = await fetch(`${url}?${params}`, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`history request failed: HTTP ${response.status}`);
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(body.detail ?? `the server answered HTTP ${response.status}`);
+  }
   return response.json();
 }
 

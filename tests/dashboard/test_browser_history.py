@@ -1,5 +1,6 @@
 """Stored history in Chromium: pick 24 h on a host page, zoom by dragging, back to live; a range on the dashboard."""
 
+import asyncio
 import json
 import time
 
@@ -104,3 +105,34 @@ async def test_a_range_on_the_dashboard_draws_an_agents_history(alice, browser, 
         await page.click('#range [data-range="live"]')
         await expect(card).to_have_attribute("data-shown", "live")
         await expect(cpu).to_have_attribute("data-points", "1")
+
+
+async def test_a_range_shows_that_it_is_loading_and_why_it_failed_then_loads_on_retry(alice, browser, unused_tcp_port):
+    host_id = await database_sync_to_async(generate_history)(int(time.time()))
+    base_url = f"http://127.0.0.1:{unused_tcp_port}"
+    answer = asyncio.Event()
+
+    async def failing(route):
+        await answer.wait()  # held until the test has seen the loading state
+        await route.fulfill(status=503, json={"detail": "history is unavailable"})
+
+    with processes.daphne(unused_tcp_port):
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await log_in(page, base_url)
+        await page.goto(f"{base_url}/hosts/{host_id}/")
+        await page.route("**/series?*", failing)  # the API failing: the seam between page and server
+        status = page.locator("#range .range-status")
+        await page.click('#range [data-range="24h"]')
+        await expect(status).to_have_text("Loading 24 h…")
+        await expect(page.locator("#range")).to_have_attribute("data-loading", "loading")
+        answer.set()
+        await expect(status).to_have_text("Could not load 24 h: history is unavailable")
+        await expect(page.locator("#range")).to_have_attribute("data-loading", "error")
+        retry = page.locator("#range button", has_text="try again")
+        await expect(retry).to_be_visible()
+
+        await page.unroute("**/series?*")
+        await retry.click()
+        await expect(status).to_have_text("")
+        await expect(retry).to_be_hidden()
+        await expect(page.locator("#latency-chart")).not_to_have_attribute("data-points", "0")

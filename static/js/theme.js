@@ -1,0 +1,24 @@
+// The page's theme: the user's choice (remembered in this browser), else the system's.
+// A classic script in <head>, so the theme is set before the page first paints.
+(function () {
+  const KEY = "netmon-theme";
+  const root = document.documentElement;
+  const system = window.matchMedia("(prefers-color-scheme: dark)");
+
+  function apply() {
+    const theme = localStorage.getItem(KEY) || (system.matches ? "dark" : "light");
+    root.dataset.theme = theme;
+    document.getElementById("theme-toggle")?.setAttribute("aria-pressed", String(theme === "dark"));
+    window.dispatchEvent(new CustomEvent("themechange", { detail: theme }));
+  }
+
+  system.addEventListener("change", () => localStorage.getItem(KEY) || apply());
+  document.addEventListener("DOMContentLoaded", () => {
+    document.getElementById("theme-toggle")?.addEventListener("click", () => {
+      localStorage.setItem(KEY, root.dataset.theme === "dark" ? "light" : "dark");
+      apply();
+    });
+    apply();
+  });
+  apply();
+})();
