@@ -11,6 +11,7 @@ const dropdown = document.getElementById("alert-dropdown");
 const list = document.getElementById("alert-list");
 const toasts = document.getElementById("toasts");
 const desktop = document.getElementById("desktop-notifications");
+const critical = document.getElementById("critical-announcer");
 
 function render() {
   const unread = [...open.values()].filter((alert) => !alert.acknowledged_by).length;
@@ -50,9 +51,19 @@ function toast(kind, alert) {
   box.className = "toast";
   box.dataset.kind = kind;
   box.dataset.severity = alert.severity;
-  box.textContent = alert.message;
+  const text = document.createElement("span");
+  text.textContent = alert.message;
+  const dismiss = document.createElement("button");
+  dismiss.type = "button";
+  dismiss.className = "dismiss";
+  dismiss.textContent = "×";
+  dismiss.setAttribute("aria-label", "Dismiss");
+  dismiss.addEventListener("click", () => box.remove());
+  box.append(text, dismiss);
   toasts.append(box);
   setTimeout(() => box.remove(), TOAST_MS);
+  // The toasts are announced politely; a critical alert interrupts the screen reader.
+  if (kind === "firing" && alert.severity === "critical") critical.textContent = `Critical alert: ${alert.message}`;
   if (kind === "firing" && window.Notification?.permission === "granted" && document.hidden) {
     new Notification(`${alert.severity.toUpperCase()}: ${alert.rule}`, { body: alert.message, tag: `alert-${alert.id}` });
   }
@@ -75,9 +86,17 @@ function onFrame(frame) {
 
 const socket = new LiveSocket("/ws/alerts/", { onFrame, onState: () => {} });
 
-bell.addEventListener("click", () => {
-  dropdown.hidden = !dropdown.hidden;
-  bell.setAttribute("aria-expanded", String(!dropdown.hidden));
+function showList(shown) {
+  dropdown.hidden = !shown;
+  bell.setAttribute("aria-expanded", String(shown));
+}
+
+bell.addEventListener("click", () => showList(dropdown.hidden));
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !dropdown.hidden) {
+    showList(false);
+    bell.focus();
+  }
 });
 desktop.hidden = !("Notification" in window);
 desktop.addEventListener("click", () => window.Notification.requestPermission());

@@ -29,6 +29,14 @@ export class HostGrid {
     this.filter = { state: "", tag: "", text: "" };
     this.tagSelect.addEventListener("change", () => this.setFilter({ tag: this.tagSelect.value }));
     this.search.addEventListener("input", () => this.setFilter({ text: this.search.value.trim().toLowerCase() }));
+    // "/" jumps to the search, as on most sites with one; not while typing elsewhere.
+    document.addEventListener("keydown", (event) => {
+      const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        this.search.focus();
+      }
+    });
     // Tooltips are built on hover: formatting 2,000 dates up front slows the first render.
     this.tilesBox.addEventListener("pointerover", (event) => {
       const tile = event.target.closest(".tile");

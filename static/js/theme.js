@@ -14,6 +14,13 @@
 
   system.addEventListener("change", () => localStorage.getItem(KEY) || apply());
   document.addEventListener("DOMContentLoaded", () => {
+    // On a phone the top bar folds its links behind "Menu".
+    const menu = document.getElementById("menu-toggle");
+    menu?.addEventListener("click", () => {
+      const open = menu.getAttribute("aria-expanded") !== "true";
+      menu.setAttribute("aria-expanded", String(open));
+      document.getElementById("topbar-menu").dataset.open = String(open);
+    });
     document.getElementById("theme-toggle")?.addEventListener("click", () => {
       localStorage.setItem(KEY, root.dataset.theme === "dark" ? "light" : "dark");
       apply();

@@ -26,7 +26,12 @@ async def frames_from(communicator, host: str, count: int, deadline_s: float = 3
             frame = await communicator.receive_json_from(timeout=1)
         except TimeoutError:
             continue
-        if frame.get("host") == host:
+        # The latest frame on connect may repeat one the group also delivered: skip it, as the page does.
+        if (
+            frame.get("type") == "stats"
+            and frame.get("host") == host
+            and (not frames or frame["ts"] > frames[-1]["ts"])
+        ):
             frames.append(frame)
     return frames
 
