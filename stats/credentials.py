@@ -76,7 +76,7 @@ def agent_url(user: str, password: str) -> str:
 
 
 def registered() -> list[str]:
-    return sorted(streams.as_text(name) for name in sync_redis().smembers(streams.registry_key()))
+    return sorted(streams.registered(sync_redis().smembers(streams.registry_key())))
 
 
 def add(name: str, replace: bool = False) -> Credentials:
@@ -119,7 +119,7 @@ def restore() -> list[str]:
     """Make again the users and registrations that Redis lost (a restart without persistence)."""
     client = sync_redis()
     users = {streams.as_text(user) for user in client.acl_users()}
-    listed = {streams.as_text(name) for name in client.smembers(streams.registry_key())}
+    listed = streams.registered(client.smembers(streams.registry_key()))
     restored = []
     for name, digest in Agent.objects.exclude(password_digest="").values_list("name", "password_digest"):
         if keys.redis_user(settings.REDIS_PREFIX, name) not in users or name not in listed:

@@ -27,7 +27,7 @@ from stats import credentials, streams
 from stats.history.ingest import store
 from stats.history.metrics import agent_source, frame_points
 from stats.models import Agent
-from stats.relay import REFRESH_AGENTS_S, registered
+from stats.relay import REFRESH_AGENTS_S
 
 logger = logging.getLogger(__name__)
 
@@ -90,10 +90,10 @@ class Intake:
     def held_count(self) -> int:
         return sum(len(entries) for entries in self.held.values())
 
-    def streams(self) -> dict[str, str]:
+    def agent_streams(self) -> dict[str, str]:
         """stream key -> agent name, for every registered agent, each with its consumer group."""
         if time.monotonic() - self._listed_at >= REFRESH_AGENTS_S:
-            members = registered(self.redis.smembers(streams.registry_key()))
+            members = streams.registered(self.redis.smembers(streams.registry_key()))
             self._names = {streams.frames_key(name): name for name in members}
             self._listed_at = time.monotonic()
         names = self._names
@@ -145,7 +145,7 @@ class Intake:
 
     def step(self) -> None:
         """Write if due, else read what arrives until it is due."""
-        names = self.streams()
+        names = self.agent_streams()
         if not self.recovered:
             self.recover(names)
             self.recovered = True

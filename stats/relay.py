@@ -13,7 +13,6 @@ import time
 from core.groups import STATS_FRAME, STATS_GROUP
 from core.publisher import send_frames
 from core.redis_clients import async_redis
-from netmon_agent import keys
 from stats import latest, streams
 from stats.presence import Changes, Presence
 
@@ -23,10 +22,6 @@ REFRESH_AGENTS_S = 2.0  # an agent added with `manage.py agents add` is relayed 
 BLOCK_MS = 1000
 LIVE_WINDOW_S = 5.0  # what a newly found stream has from before, still relayed live
 BATCH = 200  # entries per stream per read: a backlog after an outage goes out in slices
-
-
-def registered(names) -> set[str]:
-    return {name for name in map(streams.as_text, names) if keys.NAME.fullmatch(name)}
 
 
 class Relay:
@@ -39,7 +34,7 @@ class Relay:
 
     async def refresh(self) -> None:
         redis = async_redis()
-        names = registered(await redis.smembers(streams.registry_key()))
+        names = streams.registered(await redis.smembers(streams.registry_key()))
         known = set(self.names.values())
         for name in names - known:
             key = streams.frames_key(name)

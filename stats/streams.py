@@ -21,6 +21,11 @@ def registry_key() -> str:
     return f"{settings.REDIS_PREFIX}:agents"
 
 
+def registered(members) -> set[str]:
+    """The agent names in the registry's members (SMEMBERS), valid ones only."""
+    return {name for name in map(as_text, members) if keys.NAME.fullmatch(name)}
+
+
 def frames_key(name: str) -> str:
     return keys.frames_key(settings.REDIS_PREFIX, name)
 
