@@ -46,5 +46,8 @@ app.conf.beat_schedule = {
     "dispatch-checks": every("monitor.dispatch_checks", 1, expires=1),
     "resend-pending-notifications": every("alerts.resend_pending_notifications", 10),
     "prune-check-results": every("monitor.prune_results", 600),
+    # Uptime figures and the day bars move on even when no state changes.
+    "refresh-status-pages": every("status.refresh_pages", 60, expires=60),
+    "prune-uptime": every("status.prune_uptime", 3600),
 }
 app.autodiscover_tasks()

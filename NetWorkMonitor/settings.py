@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "api",
     "chat",
     "alerts",
+    "status",
     "monitor",
     "stats",
     "core",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "core.middleware.RefuseNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "status.domains.StatusDomainMiddleware",
     "accounts.first_run.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -260,6 +262,8 @@ for _network in CHECK_DENY_NETWORKS:
     except ValueError:
         raise ImproperlyConfigured(f"CHECK_DENY_NETWORKS: {_network!r} is not a network, e.g. 10.9.0.0/16") from None
 CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, minimum=1)
+# The hourly uptime ledger behind status pages and reports (a row per check per hour).
+UPTIME_RETENTION_DAYS = env_int("UPTIME_RETENTION_DAYS", 400, minimum=91)
 
 # --- WebSockets ------------------------------------------------------------------------
 # Open sockets per user in one server process (each page holds one to three): one

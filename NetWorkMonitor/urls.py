@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("chat.urls")),
     path("", include("accounts.urls")),
+    path("", include("status.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("metrics", prometheus.metrics, name="metrics"),

@@ -17,7 +17,8 @@ from accounts import roles
 
 SETUP_PATH = "/setup/"
 # Not pages: they answer for themselves (401 for the API, plain status for probes).
-PASS_THROUGH = ("/static/", "/api/", "/metrics", "/healthz", "/ws/")
+# Status pages are read by the public; none exists before an administrator makes it.
+PASS_THROUGH = ("/static/", "/api/", "/metrics", "/healthz", "/ws/", "/status/")
 
 
 def no_account_yet() -> bool:

@@ -23,6 +23,7 @@ VIEWED = {
     "alerts": ["alertrule", "alert", "alertevent"],
     "chat": ["chatroom", "chatmessage"],
     "stats": ["agent"],
+    "status": ["statuspage", "notice"],
 }
 OPERATOR_ACTIONS = [
     ("alerts", "acknowledge_alert"),
@@ -31,7 +32,7 @@ OPERATOR_ACTIONS = [
     ("monitor", "run_check"),
 ]
 # Apps an admin configures: every permission of their models.
-CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats"]
+CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status"]
 
 
 def permissions_of(role: str, all_codenames: dict[str, list[str]]) -> set[tuple[str, str]]:

@@ -11,6 +11,7 @@ from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
 from core.redaction import redact_url, unredact_url
 from monitor.models import Check, CheckResult, Host, Tag
+from status.models import Notice, StatusPage
 
 
 class ModelCleanMixin:
@@ -174,3 +175,28 @@ class AlertEventSerializer(serializers.ModelSerializer):
             "by",
             "created_at",
         ]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notice
+        fields = ["id", "kind", "title", "message", "starts_at", "ends_at"]
+
+
+class StatusPageSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    """`hosts` as ids, `tags` as names (each tag a section); the notices are read here, written in admin."""
+
+    hosts = serializers.PrimaryKeyRelatedField(many=True, queryset=Host.objects.all(), required=False)
+    tags = serializers.SlugRelatedField(many=True, slug_field="name", queryset=Tag.objects.all(), required=False)
+    notices = NoticeSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusPage
+        fields = [
+            "id", "slug", "title", "description", "public", "hosts", "tags", "hosts_heading",
+            "show_reasons", "time_zone", "domain", "url", "notices",
+        ]  # fmt: skip
+
+    def get_url(self, page: StatusPage) -> str:
+        return f"/status/{page.slug}/"

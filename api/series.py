@@ -2,15 +2,18 @@
 
 import math
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from api.downloads import CsvRenderer
+from core.exports import csv_response
 from core.metrics import HISTORY_METRICS
 from monitor.models import Host
 from stats.history import query
@@ -88,7 +91,30 @@ def parse_range(params, now: float) -> tuple[list[str], float, float, int]:
     return metrics, start, end, points
 
 
+SERIES_CSV_HEADER = ["time", "source", "metric", "label", "min", "avg", "max"]
+
+
+def series_rows(body: dict):
+    """One CSV row per series and bucket that has a value."""
+    for series in body["series"]:
+        for index, moment in enumerate(body["t"]):
+            if series["avg"][index] is not None:
+                yield [
+                    datetime.fromtimestamp(moment, UTC).isoformat(),
+                    body["sources"][series["source"]],
+                    series["metric"],
+                    series["label"],
+                    series["min"][index],
+                    series["avg"][index],
+                    series["max"][index],
+                ]
+
+
 class SeriesView(APIView):
+    """`?format=csv`: the same buckets as rows (time, source, metric, label, min, avg, max)."""
+
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CsvRenderer]
+
     def sources(self, **kwargs) -> dict[str, str]:
         """source -> what it is, for the object in the URL."""
         raise NotImplementedError
@@ -104,6 +130,8 @@ class SeriesView(APIView):
             raise exceptions.ValidationError({"points": str(exc)}) from None
         body["sources"] = sources
         body["units"] = {metric: HISTORY_METRICS[metric].unit for metric in metrics}
+        if request.accepted_renderer.format == "csv":
+            return csv_response("history.csv", SERIES_CSV_HEADER, series_rows(body))
         response = Response(body)
         response["Server-Timing"] = f"history;dur={(time.perf_counter() - began) * 1000:.1f}"
         return response

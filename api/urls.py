@@ -12,6 +12,7 @@ router.register("checks", views.CheckViewSet, basename="check")
 router.register("alert-rules", views.AlertRuleViewSet, basename="alertrule")
 router.register("results", views.CheckResultViewSet, basename="result")
 router.register("alert-events", views.AlertEventViewSet, basename="alertevent")
+router.register("status-pages", views.StatusPageViewSet, basename="statuspage")
 
 urlpatterns = [
     path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),

@@ -1,6 +1,8 @@
 """API endpoints. Reads need a signed-in user or any token; writes the model's permission
 (the admin role) and, through a token, a writing token (api.auth)."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,14 +12,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
 from api import serializers
 from api.auth import HasPermission
+from api.downloads import CsvRenderer, iso
 from api.pagination import EventsNewestFirst, ResultsNewestFirst
+from core.exports import ROWS_PER_BATCH, csv_response
 from monitor.models import RUN_CHECK, Check, CheckResult, Host
 from monitor.results import derive_hosts
+from status.models import StatusPage
 
 
 def _param(name: str, kind=OpenApiTypes.STR, description: str = "") -> OpenApiParameter:
@@ -118,11 +124,30 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
     queryset = AlertRule.objects.prefetch_related("recipients", "recipient_groups").select_related("tag").order_by("id")
 
 
+class StatusPageViewSet(viewsets.ModelViewSet):
+    """Status pages: read by any signed-in user or token, configured by the admin role."""
+
+    serializer_class = serializers.StatusPageSerializer
+    queryset = StatusPage.objects.prefetch_related("hosts", "tags", "notices").order_by("id")
+
+
 class NewestFirstListing(viewsets.ReadOnlyModelViewSet):
-    """A growing table read newest first, narrowed by query parameters and `since`."""
+    """A growing table read newest first, narrowed by query parameters and `since`.
+
+    `?format=csv` downloads every matching row instead of a page, oldest first, streamed.
+    """
 
     lookups: dict[str, str] = {}  # query parameter -> field lookup
     since_field: str
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CsvRenderer]
+    csv_name: str
+    csv_columns: dict[str, str]  # CSV header -> field path for values_list
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "csv":
+            return super().list(request, *args, **kwargs)
+        rows = self.get_queryset().order_by(self.since_field, "pk").values_list(*self.csv_columns.values())
+        return csv_response(f"{self.csv_name}.csv", list(self.csv_columns), _csv_rows(rows))
 
     def rows(self):
         raise NotImplementedError
@@ -132,6 +157,11 @@ class NewestFirstListing(viewsets.ReadOnlyModelViewSet):
         if since := _since(self.request):
             rows = rows.filter(**{f"{self.since_field}__gte": since})
         return rows
+
+
+def _csv_rows(rows):
+    for row in rows.iterator(chunk_size=ROWS_PER_BATCH):
+        yield [iso(value) if isinstance(value, datetime) else value for value in row]
 
 
 def _listing_parameters(integers: list[str], texts: list[str], since: str) -> list[OpenApiParameter]:
@@ -153,6 +183,12 @@ class CheckResultViewSet(NewestFirstListing):
     pagination_class = ResultsNewestFirst
     lookups = {"check": "host_check_id", "host": "host_id", "status": "status"}
     since_field = "started_at"
+    csv_name = "check-results"
+    csv_columns = {
+        "started_at": "started_at", "scheduled_at": "scheduled_at", "host_id": "host_id", "host": "host__name",
+        "check_id": "host_check_id", "kind": "host_check__kind", "status": "status", "latency_ms": "latency_ms",
+        "loss_pct": "loss_pct", "jitter_ms": "jitter_ms", "error": "error",
+    }  # fmt: skip
 
     def rows(self):
         return CheckResult.objects.all()
@@ -169,6 +205,12 @@ class AlertEventViewSet(NewestFirstListing):
     pagination_class = EventsNewestFirst
     lookups = {"kind": "kind", "severity": "alert__rule__severity"}
     since_field = "created_at"
+    csv_name = "alert-events"
+    csv_columns = {
+        "created_at": "created_at", "kind": "kind", "alert_id": "alert_id", "rule": "alert__rule__name",
+        "severity": "alert__rule__severity", "subject": "alert__subject_label", "value": "value",
+        "message": "message", "by": "by__username",
+    }  # fmt: skip
 
     def rows(self):
         events = AlertEvent.objects.select_related("alert__rule", "by")

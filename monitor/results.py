@@ -50,14 +50,30 @@ def save_results(finished: list[Finished]) -> Recorded:
         return Recorded([], [], {})
     host_ids = {r.host_id for r in results}
     with transaction.atomic():
-        CheckResult.objects.bulk_create(results, ignore_conflicts=True)
-        signals.results_saved.send(sender=Check, results=results)  # history, in this transaction
+        new = _not_recorded(results)
+        CheckResult.objects.bulk_create(new, ignore_conflicts=True)
+        signals.results_saved.send(sender=Check, results=new)  # history and uptime, in this transaction
         Check.objects.bulk_update([checks[r.host_check_id] for r in results], CHECK_FIELDS, batch_size=500)
         hosts = derive_hosts(host_ids, {r.host_id: r for r in results})  # in start order: the last one wins
     tags = defaultdict(list)
     for host_id, name in Host.tags.through.objects.filter(host_id__in=host_ids).values_list("host_id", "tag__name"):
         tags[host_id].append(name)
     return Recorded(results, hosts, tags)
+
+
+def _not_recorded(results: list[CheckResult]) -> list[CheckResult]:
+    """The results whose slot has no result yet: a redelivered batch is counted once."""
+    recorded = set(
+        CheckResult.objects.filter(
+            host_check_id__in={r.host_check_id for r in results}, scheduled_at__in={r.scheduled_at for r in results}
+        ).values_list("host_check_id", "scheduled_at")
+    )
+    new = {}
+    for result in results:
+        key = (result.host_check_id, result.scheduled_at)
+        if key not in recorded:
+            new.setdefault(key, result)  # two runs of one slot in one batch: the first is kept
+    return list(new.values())
 
 
 def _record(check: Check, run: Finished) -> CheckResult:

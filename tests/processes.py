@@ -123,6 +123,13 @@ def checks_worker(name: str):
     return running(command, logged(" ready."))
 
 
+@contextmanager
+def checking(schedule_dir: Path):
+    """Everything that runs checks: beat, a dispatcher (general worker) and a checks worker."""
+    with beat(schedule_dir), tasks_worker(agent_name("dispatcher")), checks_worker(agent_name("checks")):
+        yield
+
+
 def tasks_worker(name: str, **env: str):
     """A general worker: the check dispatcher, notifications and maintenance."""
     command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", TASKS_QUEUE,

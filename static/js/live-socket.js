@@ -36,8 +36,9 @@ export class LiveSocket {
         location.assign(`/accounts/login/?next=${encodeURIComponent(location.pathname)}`);
         return;
       }
-      if (event.code === 4400) {
-        this.onState("closed"); // the server refused what was asked for: retrying cannot help
+      if (event.code === 4400 || event.code === 4404) {
+        // The server refused what was asked for, or it no longer exists: retrying cannot help.
+        this.onState("closed");
         return;
       }
       // Jitter spreads the reconnects of many dashboards after a server restart.

@@ -14,6 +14,7 @@ from core.metrics import AGENT_ALERT_METRICS
 from core.redis_clients import sync_redis
 from monitor.models import Host
 from stats.latest import latest_key
+from status.models import StatusPage
 from tests import processes
 from tests.alerts.test_alerts import fire, make_rule
 from tests.browser import log_in
@@ -31,6 +32,8 @@ def fill_pages(user) -> int:
     for state, name in states.items():
         host = Host.objects.create(name=f"{name}-1", address="127.0.0.1")
         Host.objects.filter(pk=host.pk).update(status=state, last_latency_ms=12.5)
+    page = StatusPage.objects.create(slug="theme", title="Theme status", public=True)
+    page.hosts.set(Host.objects.all())
     make_rule(user, name="cpu high", threshold=50)
     fire(Evaluator(AGENT_ALERT_METRICS), "agent:theme-agent", 90)
     sync_redis().hset(latest_key(), "theme-agent", json.dumps({**FRAME, "host": "theme-agent", "ts": time.time()}))
@@ -102,7 +105,16 @@ async def test_every_page_meets_wcag_aa_contrast(alice, browser, unused_tcp_port
         await expect(page.locator("#hosts .tile")).to_have_count(5)
         await expect(page.locator('#hosts .tile[data-status="degraded"] small')).to_have_text("DEGRADED · 12.5 ms")
         found = {}
-        for path in ["/", f"/hosts/{host_id}/", "/alerts/", "/chat/", "/accounts/profile/"]:
+        pages = [
+            "/",
+            f"/hosts/{host_id}/",
+            "/alerts/",
+            "/chat/",
+            "/accounts/profile/",
+            "/reports/uptime/",
+            "/status/theme/",
+        ]
+        for path in pages:
             await page.goto(f"{base_url}{path}")
             await expect(page.locator("html")).to_have_attribute("data-theme", scheme)
             await page.wait_for_load_state("networkidle")

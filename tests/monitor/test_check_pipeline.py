@@ -42,11 +42,7 @@ async def test_checks_run_by_workers_reach_the_dashboard_live(alice, tmp_path):
             "type": "watching",
             "host": host.id,
         }
-        with (
-            processes.beat(tmp_path),
-            processes.tasks_worker(processes.agent_name("dispatcher")),
-            processes.checks_worker(processes.agent_name("checks")),
-        ):
+        with processes.checking(tmp_path):
             up = await next_frame(communicator, host_state(host.id, "up"))
             listener.close()  # the target goes away: its port now refuses
             detail = await next_frame(

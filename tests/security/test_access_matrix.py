@@ -26,6 +26,7 @@ from chat.models import ChatRoom
 from monitor.models import Check, Host
 from NetWorkMonitor.routing import websocket_urlpatterns
 from stats.models import Agent
+from status.models import StatusPage
 from tests.conftest import socket
 from tests.roles import user_with_role
 
@@ -51,6 +52,7 @@ class World:
     check: Check
     users: dict
     secrets: dict
+    private_page: int
 
     def own_target(self, caller: str) -> int:
         user = self.users.get(caller, self.users[ADMIN])
@@ -92,6 +94,7 @@ def own_form(status: int = 302) -> dict:
     return {**page(status), FOREIGN: 403}
 
 
+EVERYONE = dict.fromkeys(CALLERS, 200)
 API_READ = {ANON: 401, VIEWER: 200, OPERATOR: 200, ADMIN: 200, RO_TOKEN: 200, RW_TOKEN: 200, FOREIGN: 200}
 
 
@@ -172,6 +175,23 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "result-detail": [(get("/api/results/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)})],
     "alertevent-list": [(get("/api/alert-events/"), API_READ)],
     "alertevent-detail": [(get("/api/alert-events/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)})],
+    "statuspage-list": [
+        (get("/api/status-pages/"), API_READ),
+        (lambda w, c: ("POST", "/api/status-pages/", {"slug": f"p{len(c)}", "title": c}), api_write(201)),
+    ],
+    "statuspage-detail": [
+        (get("/api/status-pages/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)}),
+        (lambda w, c: ("PATCH", f"/api/status-pages/{w.private_page}/", {"title": c}), api_write(200)),
+    ],
+    # Public status pages are for everyone; login-only ones for signed-in people.
+    "status_page": [(get("/status/public/"), EVERYONE), (get("/status/private/"), page())],
+    "status_document": [(get("/status/public/status.json"), EVERYONE), (get("/status/private/status.json"), page())],
+    "status_badge": [
+        (get(lambda w: f"/status/public/badge/{w.host.pk}.svg"), EVERYONE),
+        (get(lambda w: f"/status/private/badge/{w.host.pk}.svg"), page()),
+    ],
+    "status_logo": [(get("/status/public/logo"), dict.fromkeys(CALLERS, 404))],  # it has none
+    "uptime_report": [(get("/reports/uptime/"), page())],
 }
 
 # WebSocket route -> (path, expected per caller): "open" (the first frame arrives), a close code, or 403.
@@ -181,6 +201,8 @@ EXPECTED_WS = {
     "ws/alerts/": ("/ws/alerts/", WS_OPEN),
     "ws/echo/": ("/ws/echo/", {**WS_OPEN}),
     "ws/chat/<str:room>/": ("/ws/chat/ops/", WS_OPEN),
+    # A public status page's socket is open to anyone on this site (and read-only).
+    "ws/status/<slug:slug>/": ("/ws/status/public/", {**dict.fromkeys(CALLERS, "open"), FOREIGN: 403}),
 }
 
 
@@ -215,7 +237,10 @@ def world(db) -> World:
     Agent.objects.create(name="web-1")
     ChatRoom.objects.create(name="ops")
     check = Check.objects.create(host=host, kind="tcp", port=22)
-    return World(host, check, users, secrets)
+    StatusPage.objects.create(slug="public", title="Public", public=True).hosts.add(host)
+    private = StatusPage.objects.create(slug="private", title="Private")
+    private.hosts.add(host)
+    return World(host, check, users, secrets, private.pk)
 
 
 def client_for(world: World, caller: str) -> Client:
@@ -287,6 +312,7 @@ def test_admin_is_for_admins_and_shows_them_only_what_their_role_allows(world):
 def test_websocket_routes(route):
     users = {role: user_with_role(role, role) for role in (roles.VIEWER, roles.OPERATOR, roles.ADMIN)}
     ChatRoom.objects.create(name="ops")
+    StatusPage.objects.create(slug="public", title="Public", public=True)
     path, expected = EXPECTED_WS[route]
     for caller in CALLERS:
         assert async_to_sync(ws_outcome)(path, caller, users) == expected[caller], caller

@@ -1,0 +1,24 @@
+"""`?format=csv` on the growing listings: every matching row, oldest first, streamed (core.exports)."""
+
+from rest_framework import renderers
+
+from core.exports import csv_lines
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    """Lets DRF accept `?format=csv`. Listings answer it with a stream of their own;
+    only what they cannot stream (an error) is rendered here, as CSV."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> str:
+        if isinstance(data, dict):
+            rows = [(field, " ".join(map(str, v)) if isinstance(v, list) else v) for field, v in data.items()]
+            return "".join(csv_lines(["field", "error"], rows))
+        return "".join(csv_lines(["value"], [[data]]))
+
+
+def iso(moment) -> str:
+    return moment.isoformat() if moment is not None else ""

@@ -1,0 +1,146 @@
+"""Pushing status documents to the readers connected to this web process.
+
+A public page may have thousands of readers. Each web process subscribes once to the
+Redis channel on which new documents are announced (status.publishing), fetches a new
+document once, and writes it to its own readers' sockets: one Redis message and one
+fetch per change per process, instead of one channel-layer message per reader.
+"""
+
+import asyncio
+import logging
+import time
+import weakref
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+
+import redis.asyncio
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from status import publishing
+from status.documents import Document
+from status.models import StatusPage
+
+logger = logging.getLogger(__name__)
+
+Push = Callable[[Document | None], Awaitable[None]]  # None: the page is gone
+RETRY_MAX_S = 5.0
+
+
+PAGE_TTL_S = 30.0
+
+
+def _load(page_id: int) -> Document | None:
+    return publishing.load(page_id)
+
+
+def _find(slug: str) -> tuple[int, bool] | None:
+    return StatusPage.objects.filter(slug=slug).values_list("pk", "public").first()
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.readers: dict[int, set[Push]] = defaultdict(set)
+        self.latest: dict[int, Document] = {}
+        self.listener: asyncio.Task | None = None
+        self.subscribed = asyncio.Event()  # set while the announcements are heard
+        self.stopping = False
+        # slug -> (page id, public, when read): a connect costs no database query. An
+        # announcement of the page drops its entry, so an edit applies to the next connect.
+        self.pages: dict[str, tuple[int, bool, float]] = {}
+
+    async def find(self, slug: str) -> tuple[int, bool] | None:
+        """The page's id and whether it is public; None when there is no such page."""
+        known = self.pages.get(slug)
+        if known is None or time.monotonic() - known[2] > PAGE_TTL_S:
+            found = await database_sync_to_async(_find)(slug)
+            if found is None:
+                self.pages.pop(slug, None)
+                return None
+            known = self.pages[slug] = (*found, time.monotonic())
+        return known[0], known[1]
+
+    async def join(self, page_id: int, push: Push) -> Document | None:
+        """Add a reader; returns the page's document to send it first."""
+        if self.listener is None or self.listener.done():
+            self.listener = asyncio.get_running_loop().create_task(self._listen(), name="status-hub")
+        self.readers[page_id].add(push)
+        if page_id not in self.latest:
+            document = await database_sync_to_async(_load)(page_id)
+            if document is not None:
+                self.latest[page_id] = document
+        return self.latest.get(page_id)
+
+    def leave(self, page_id: int, push: Push) -> None:
+        readers = self.readers.get(page_id)
+        if readers is not None:
+            readers.discard(push)
+            if not readers:
+                del self.readers[page_id]
+                self.latest.pop(page_id, None)
+
+    async def stop(self) -> None:
+        """Stop listening (within a second); the readers stay connected."""
+        self.stopping = True
+        if self.listener is not None:
+            await self.listener
+            self.listener = None
+        self.stopping = False
+
+    async def _listen(self) -> None:
+        delay = 0.5
+        while not self.stopping:
+            client = redis.asyncio.from_url(settings.REDIS_URL, socket_connect_timeout=5, health_check_interval=15)
+            try:
+                async with client.pubsub() as pubsub:
+                    await pubsub.subscribe(publishing.changes_channel())
+                    self.subscribed.set()
+                    delay = 0.5
+                    # Announcements made while this process was not listening are lost: catch up.
+                    for page_id in list(self.readers):
+                        await self.changed(page_id)
+                    while not self.stopping:
+                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                        if message is not None:
+                            await self.changed(int(message["data"]))
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # Redis gone: readers keep their last document meanwhile
+                if asyncio.current_task().cancelling():  # redis-py wraps a cancellation in its own error
+                    raise asyncio.CancelledError from error
+                logger.warning("status announcements unavailable (%s); retrying in %.1f s", error, delay)
+            finally:
+                self.subscribed.clear()
+                await client.aclose()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_S)
+
+    async def changed(self, page_id: int) -> None:
+        self.pages = {slug: known for slug, known in self.pages.items() if known[0] != page_id}
+        if page_id not in self.readers:
+            return
+        document = await database_sync_to_async(_load)(page_id)
+        previous = self.latest.get(page_id)
+        if document is not None and previous is not None and previous.etag == document.etag:
+            return
+        if document is None:
+            self.latest.pop(page_id, None)
+        else:
+            self.latest[page_id] = document
+        for push in list(self.readers.get(page_id, ())):
+            try:
+                await push(document)
+            except Exception:  # one reader's closed socket must not stop the others
+                logger.debug("could not push to a status reader", exc_info=True)
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """This event loop's hub (one per web process; tests run a loop each)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = Hub()
+    return _hubs[loop]
