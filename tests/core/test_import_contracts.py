@@ -19,6 +19,7 @@ PACKAGES = [
     "api",
     "chat",
     "alerts",
+    "status",
     "monitor",
     "stats",
     "core",
