@@ -2,7 +2,8 @@
 
 - viewer: reads every page, chart, chat and API list (any signed-in account reads;
   the group grants the matching view permissions in admin too);
-- operator: a viewer who also acknowledges alerts, chats, opens rooms and runs a check now;
+- operator: a viewer who also acknowledges alerts, chats, opens rooms, runs a check now
+  and writes incident and maintenance notes on status pages;
 - admin: an operator who also configures hosts, checks, rules, tokens and agents.
 
 Users and groups themselves are managed by superusers only: changing a user in admin
@@ -30,6 +31,10 @@ OPERATOR_ACTIONS = [
     ("chat", "add_chatmessage"),
     ("chat", "add_chatroom"),
     ("monitor", "run_check"),
+    # Telling status pages' readers what is going on is part of handling an incident.
+    ("status", "add_notice"),
+    ("status", "change_notice"),
+    ("status", "delete_notice"),
 ]
 # Apps an admin configures: every permission of their models.
 CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status"]

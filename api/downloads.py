@@ -1,8 +1,11 @@
-"""`?format=csv` on the growing listings: every matching row, oldest first, streamed (core.exports)."""
+"""`?format=csv` and `?format=jsonl` on the growing listings: every matching row, oldest first,
+streamed (core.exports)."""
+
+import json
 
 from rest_framework import renderers
 
-from core.exports import csv_lines
+from core.exports import csv_lines, csv_response, jsonl_response
 
 
 class CsvRenderer(renderers.BaseRenderer):
@@ -22,3 +25,19 @@ class CsvRenderer(renderers.BaseRenderer):
 
 def iso(moment) -> str:
     return moment.isoformat() if moment is not None else ""
+
+
+class JsonLinesRenderer(renderers.BaseRenderer):
+    """Lets DRF accept `?format=jsonl`; as with CSV, only an error is rendered here."""
+
+    media_type = "application/jsonl"
+    format = "jsonl"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> str:
+        return json.dumps(data, default=str) + "\n"
+
+
+# format -> how its download is streamed
+DOWNLOADS = {"csv": csv_response, "jsonl": jsonl_response}
+DOWNLOAD_RENDERERS = [CsvRenderer, JsonLinesRenderer]

@@ -177,14 +177,15 @@ class AlertEventSerializer(serializers.ModelSerializer):
         ]
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = Notice
-        fields = ["id", "kind", "title", "message", "starts_at", "ends_at"]
+        fields = ["id", "page", "kind", "title", "message", "starts_at", "ends_at"]
 
 
 class StatusPageSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    """`hosts` as ids, `tags` as names (each tag a section); the notices are read here, written in admin."""
+    """`hosts` as ids, `tags` as names (each tag a section); the notices are read here and
+    written at /api/status-notices/ (operators) or in admin."""
 
     hosts = serializers.PrimaryKeyRelatedField(many=True, queryset=Host.objects.all(), required=False)
     tags = serializers.SlugRelatedField(many=True, slug_field="name", queryset=Tag.objects.all(), required=False)

@@ -12,8 +12,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from api.downloads import CsvRenderer
-from core.exports import csv_response
+from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS
 from core.metrics import HISTORY_METRICS
 from monitor.models import Host
 from stats.history import query
@@ -91,7 +90,7 @@ def parse_range(params, now: float) -> tuple[list[str], float, float, int]:
     return metrics, start, end, points
 
 
-SERIES_CSV_HEADER = ["time", "source", "metric", "label", "min", "avg", "max"]
+SERIES_COLUMNS = ["time", "source", "metric", "label", "min", "avg", "max"]
 
 
 def series_rows(body: dict):
@@ -111,9 +110,9 @@ def series_rows(body: dict):
 
 
 class SeriesView(APIView):
-    """`?format=csv`: the same buckets as rows (time, source, metric, label, min, avg, max)."""
+    """`?format=csv` or `?format=jsonl`: the same buckets as rows (time, source, metric, label, min, avg, max)."""
 
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CsvRenderer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, *DOWNLOAD_RENDERERS]
 
     def sources(self, **kwargs) -> dict[str, str]:
         """source -> what it is, for the object in the URL."""
@@ -130,8 +129,8 @@ class SeriesView(APIView):
             raise exceptions.ValidationError({"points": str(exc)}) from None
         body["sources"] = sources
         body["units"] = {metric: HISTORY_METRICS[metric].unit for metric in metrics}
-        if request.accepted_renderer.format == "csv":
-            return csv_response("history.csv", SERIES_CSV_HEADER, series_rows(body))
+        if download := DOWNLOADS.get(request.accepted_renderer.format):
+            return download(f"history.{request.accepted_renderer.format}", SERIES_COLUMNS, series_rows(body))
         response = Response(body)
         response["Server-Timing"] = f"history;dur={(time.perf_counter() - began) * 1000:.1f}"
         return response

@@ -13,6 +13,7 @@ router.register("alert-rules", views.AlertRuleViewSet, basename="alertrule")
 router.register("results", views.CheckResultViewSet, basename="result")
 router.register("alert-events", views.AlertEventViewSet, basename="alertevent")
 router.register("status-pages", views.StatusPageViewSet, basename="statuspage")
+router.register("status-notices", views.NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),

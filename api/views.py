@@ -18,12 +18,12 @@ from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
 from api import serializers
 from api.auth import HasPermission
-from api.downloads import CsvRenderer, iso
+from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS, iso
 from api.pagination import EventsNewestFirst, ResultsNewestFirst
-from core.exports import ROWS_PER_BATCH, csv_response
+from core.exports import ROWS_PER_BATCH
 from monitor.models import RUN_CHECK, Check, CheckResult, Host
 from monitor.results import derive_hosts
-from status.models import StatusPage
+from status.models import Notice, StatusPage
 
 
 def _param(name: str, kind=OpenApiTypes.STR, description: str = "") -> OpenApiParameter:
@@ -131,23 +131,33 @@ class StatusPageViewSet(viewsets.ModelViewSet):
     queryset = StatusPage.objects.prefetch_related("hosts", "tags", "notices").order_by("id")
 
 
+class NoticeViewSet(viewsets.ModelViewSet):
+    """Incidents and maintenance notes on status pages: written by operators and admins."""
+
+    serializer_class = serializers.NoticeSerializer
+    queryset = Notice.objects.order_by("-starts_at", "-id")
+
+
 class NewestFirstListing(viewsets.ReadOnlyModelViewSet):
     """A growing table read newest first, narrowed by query parameters and `since`.
 
-    `?format=csv` downloads every matching row instead of a page, oldest first, streamed.
+    `?format=csv` or `?format=jsonl` downloads every matching row instead of a page,
+    oldest first, streamed.
     """
 
     lookups: dict[str, str] = {}  # query parameter -> field lookup
     since_field: str
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CsvRenderer]
-    csv_name: str
-    csv_columns: dict[str, str]  # CSV header -> field path for values_list
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, *DOWNLOAD_RENDERERS]
+    download_name: str
+    download_columns: dict[str, str]  # column -> field path for values_list
 
     def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format != "csv":
+        download = DOWNLOADS.get(request.accepted_renderer.format)
+        if download is None:
             return super().list(request, *args, **kwargs)
-        rows = self.get_queryset().order_by(self.since_field, "pk").values_list(*self.csv_columns.values())
-        return csv_response(f"{self.csv_name}.csv", list(self.csv_columns), _csv_rows(rows))
+        rows = self.get_queryset().order_by(self.since_field, "pk").values_list(*self.download_columns.values())
+        name = f"{self.download_name}.{request.accepted_renderer.format}"
+        return download(name, list(self.download_columns), _download_rows(rows))
 
     def rows(self):
         raise NotImplementedError
@@ -159,7 +169,7 @@ class NewestFirstListing(viewsets.ReadOnlyModelViewSet):
         return rows
 
 
-def _csv_rows(rows):
+def _download_rows(rows):
     for row in rows.iterator(chunk_size=ROWS_PER_BATCH):
         yield [iso(value) if isinstance(value, datetime) else value for value in row]
 
@@ -183,8 +193,8 @@ class CheckResultViewSet(NewestFirstListing):
     pagination_class = ResultsNewestFirst
     lookups = {"check": "host_check_id", "host": "host_id", "status": "status"}
     since_field = "started_at"
-    csv_name = "check-results"
-    csv_columns = {
+    download_name = "check-results"
+    download_columns = {
         "started_at": "started_at", "scheduled_at": "scheduled_at", "host_id": "host_id", "host": "host__name",
         "check_id": "host_check_id", "kind": "host_check__kind", "status": "status", "latency_ms": "latency_ms",
         "loss_pct": "loss_pct", "jitter_ms": "jitter_ms", "error": "error",
@@ -205,8 +215,8 @@ class AlertEventViewSet(NewestFirstListing):
     pagination_class = EventsNewestFirst
     lookups = {"kind": "kind", "severity": "alert__rule__severity"}
     since_field = "created_at"
-    csv_name = "alert-events"
-    csv_columns = {
+    download_name = "alert-events"
+    download_columns = {
         "created_at": "created_at", "kind": "kind", "alert_id": "alert_id", "rule": "alert__rule__name",
         "severity": "alert__rule__severity", "subject": "alert__subject_label", "value": "value",
         "message": "message", "by": "by__username",

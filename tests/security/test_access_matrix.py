@@ -183,6 +183,14 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
         (get("/api/status-pages/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)}),
         (lambda w, c: ("PATCH", f"/api/status-pages/{w.private_page}/", {"title": c}), api_write(200)),
     ],
+    "notice-list": [
+        (get("/api/status-notices/"), API_READ),
+        (
+            lambda w, c: ("POST", "/api/status-notices/", {"page": w.private_page, "title": c}),
+            {**api_write(201), OPERATOR: 201},  # operators write notes on status pages
+        ),
+    ],
+    "notice-detail": [(get("/api/status-notices/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)})],
     # Public status pages are for everyone; login-only ones for signed-in people.
     "status_page": [(get("/status/public/"), EVERYONE), (get("/status/private/"), page())],
     "status_document": [(get("/status/public/status.json"), EVERYONE), (get("/status/private/status.json"), page())],

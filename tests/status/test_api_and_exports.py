@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -47,6 +48,26 @@ def test_the_admin_role_makes_a_status_page_and_a_viewer_only_reads_it(web_host)
     assert refused.status_code == 403
 
 
+def test_an_operator_writes_an_incident_note_that_readers_see(public_page, alice):
+    client = Client()
+    client.force_login(alice)  # an operator
+    made = client.post(
+        "/api/status-notices/",
+        {"page": public_page.id, "kind": "incident", "title": "Checkout slow", "message": "Investigating."},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    notices = Client().get("/status/shop/status.json").json()["notices"]
+    assert [(n["kind"], n["title"]) for n in notices] == [("incident", "Checkout slow")]
+    bad = client.post(
+        "/api/status-notices/",
+        {"page": public_page.id, "title": "x", "starts_at": "2026-11-24T10:00:00Z", "ends_at": "2026-11-24T09:00:00Z"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.json() == {"ends_at": ["A notice must end after it starts."]}
+
+
 def test_a_page_with_a_bad_slug_or_zone_is_refused_with_reasons(web_host):
     writer = api(make_token("ops-admin", staff=True, read_only=False))
     response = writer.post(
@@ -74,6 +95,16 @@ def test_check_results_download_as_csv_oldest_first(web_host):
     refused = reader.get("/api/results/?host=abc&format=csv")
     assert refused.status_code == 400
     assert b"host" in refused.content
+
+
+def test_results_also_download_as_json_lines(web_host):
+    check = Check.objects.get()
+    run(check, timezone.now() - timedelta(minutes=1), latency_ms=7.5)
+    response = api(make_token("viewer")).get(f"/api/results/?host={web_host.id}&format=jsonl")
+    assert response["Content-Type"] == "application/jsonl; charset=utf-8"
+    (line,) = async_to_sync(_streamed)(response).splitlines()
+    row = json.loads(line)
+    assert (row["host"], row["status"], row["latency_ms"]) == ("Web shop", "up", 7.5)
 
 
 def test_alert_history_downloads_only_what_the_user_may_see(web_host, alice):
