@@ -45,10 +45,6 @@ def sections(page: StatusPage) -> list[tuple[str, list[Host]]]:
     return result
 
 
-def host_ids_of(page: StatusPage) -> set[int]:
-    return set(Host.objects.filter(Q(status_pages=page) | Q(tags__status_pages=page)).values_list("pk", flat=True))
-
-
 def build(page: StatusPage, now: float | None = None) -> Document:
     now = time.time() if now is None else now
     parts = sections(page)

@@ -60,21 +60,27 @@ def current(page: StatusPage) -> Document:
     return document or refresh(page)
 
 
-def refresh(page: StatusPage, states: dict[int, str] | None = None) -> Document:
+def refresh(page: StatusPage) -> Document:
     """Build the page's document; store and announce it if anything shown changed."""
     document = documents.build(page)
-    states = states if states is not None else _states(page)
+    _store(page, document)
+    return document
+
+
+def _store(page: StatusPage, document: Document) -> bool:
+    """Keep the document and the host states it shows; announce it if new. True when announced."""
+    states = json.dumps(_states(page))
     client = sync_redis()
     key = page_key(page.id)
     previous = client.hget(key, "etag")
-    if previous is None or previous.decode() != document.etag:
-        pipe = client.pipeline()
-        pipe.hset(key, mapping={"doc": document.text, "etag": document.etag, "states": json.dumps(states)})
-        pipe.publish(changes_channel(), str(page.id))
-        pipe.execute()
-    else:
-        client.hset(key, "states", json.dumps(states))
-    return document
+    if previous is not None and previous.decode() == document.etag:
+        client.hset(key, "states", states)
+        return False
+    pipe = client.pipeline()
+    pipe.hset(key, mapping={"doc": document.text, "etag": document.etag, "states": states})
+    pipe.publish(changes_channel(), str(page.id))
+    pipe.execute()
+    return True
 
 
 def forget(page_id: int) -> None:
@@ -87,19 +93,12 @@ def forget(page_id: int) -> None:
 
 def refresh_all() -> int:
     """Rebuild every page (the periodic pass); returns how many were announced as changed."""
-    changed = 0
-    for page in StatusPage.objects.all():
-        before = sync_redis().hget(page_key(page.id), "etag")
-        changed += refresh(page).etag.encode() != before
-    return changed
+    return sum(_store(page, documents.build(page)) for page in StatusPage.objects.all())
 
 
 def _states(page: StatusPage) -> dict[int, str]:
-    return {host_id: status for host_id, status in _hosts(page).values_list("pk", "status")}
-
-
-def _hosts(page: StatusPage):
-    return Host.objects.filter(Q(status_pages=page) | Q(tags__status_pages=page)).distinct()
+    hosts = Host.objects.filter(Q(status_pages=page) | Q(tags__status_pages=page)).distinct()
+    return dict(hosts.values_list("pk", "status"))
 
 
 # --- what triggers a rebuild ----------------------------------------------------------------

@@ -28,6 +28,9 @@ def test_the_roles_are_groups_with_exactly_their_permissions(db):
         "chat.add_chatmessage",
         "chat.add_chatroom",
         "monitor.run_check",
+        "status.add_notice",
+        "status.change_notice",
+        "status.delete_notice",
     }
     assert {"monitor.add_host", "monitor.change_check", "alerts.delete_alertrule", "api.add_apitoken"} <= admin
     assert operator <= admin

@@ -123,3 +123,11 @@ def test_a_page_with_its_own_domain_answers_at_that_domains_root(public_page, se
     assert page.status_code == 200
     assert "Shop status" in page.content.decode()
     assert Client().get("/", headers={"Host": "localhost"}).status_code == 302  # the dashboard, for signed-in users
+
+
+def test_the_periodic_pass_announces_only_a_page_that_changed(public_page):
+    publishing.current(public_page)  # stored
+    assert publishing.refresh_all() == 0
+    Notice.objects.bulk_create([Notice(page=public_page, title="Planned upgrade")])  # no signal: only the pass sees it
+    assert publishing.refresh_all() == 1
+    assert "Planned upgrade" in publishing.stored(public_page.id).text
