@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -5,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from playwright.async_api import async_playwright
 
@@ -16,6 +19,16 @@ from stats.latest import latest_key
 from tests.browser import launch
 
 ORIGIN = b"http://localhost"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """Pages name static files by their content hash (core.staticfiles): collect them
+    whenever static/ changed since the last collection."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    newest = max(path.stat().st_mtime for path in (Path(settings.BASE_DIR) / "static").rglob("*") if path.is_file())
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        call_command("collectstatic", "--noinput", verbosity=0)
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 import json
+import re
 
+import brotli
 import pytest
 
 from core.redis_clients import sync_redis
@@ -16,7 +18,7 @@ def test_the_dashboard_renders_for_a_user(client, alice):
     response = client.get("/")
     assert response.status_code == 200
     assert b'id="agents"' in response.content
-    assert b"/static/vendor/uplot/uPlot.iife.min.js" in response.content
+    assert re.search(rb"/static/vendor/uplot/uPlot\.iife\.min\.[0-9a-f]{12}\.js", response.content)
 
 
 def test_the_login_page_renders(client, alice):
@@ -25,10 +27,20 @@ def test_the_login_page_renders(client, alice):
     assert b'name="password"' in response.content
 
 
-def test_static_files_are_served(client, db):
-    response = client.get("/static/js/dashboard.js")
+def test_static_files_are_hashed_compressed_and_cached_for_good(client, alice):
+    client.force_login(alice)
+    page = client.get("/").content.decode()
+    path = re.search(r"/static/js/dashboard\.[0-9a-f]{12}\.js", page).group(0)
+    response = client.get(path, headers={"Accept-Encoding": "gzip, br"})
     assert response.status_code == 200
-    assert b"/ws/stats/" in b"".join(response.streaming_content)
+    assert response["Content-Encoding"] == "br"
+    assert "immutable" in response["Cache-Control"]
+    module = brotli.decompress(b"".join(response.streaming_content)).decode()
+    assert "/ws/stats/" in module
+    # Its imports name the hashed modules too, so a new release never runs with a stale one.
+    imports = re.findall(r'from "(\./[^"]+)"', module)
+    assert imports
+    assert all(re.fullmatch(r"\./[\w-]+\.[0-9a-f]{12}\.js", name) for name in imports)
 
 
 def test_healthz_is_ok_when_database_and_redis_answer(client, db):
