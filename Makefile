@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-agents bench-status agent-wheel vendor venv
+.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-agents bench-status bench-pages agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -50,6 +50,9 @@ bench-agents: venv
 # 7 days of 1 Hz history for 10 hosts, on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
 bench-status: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/status_pages.py
+
+bench-pages: venv
+	source scripts/env.sh && python bench/page_weight.py
 
 bench-history: venv
 	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/history.py sqlite && python bench/history.py postgres

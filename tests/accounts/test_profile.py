@@ -102,3 +102,12 @@ def test_nobody_reaches_another_users_targets_or_tokens(viewer_client):
     assert NotificationTarget.objects.filter(pk=target.pk).exists()
     assert ApiToken.objects.filter(pk=token.pk).exists()
     assert "theirs" not in client.get("/accounts/profile/").content.decode()
+
+
+def test_a_page_showing_a_new_token_is_never_compressed(viewer_client):
+    """BREACH: a one-time secret must not share a compressed response with attacker-chosen text."""
+    _, client = viewer_client
+    response = client.post("/accounts/profile/tokens/", {"name": "grafana"}, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+    assert b"nwm_" in response.content

@@ -1,3 +1,4 @@
+import gzip
 import json
 import re
 
@@ -65,3 +66,12 @@ def test_healthz_is_503_and_names_redis_when_it_does_not_answer(client, db, dead
     # Which part failed, and nothing of why: the exception names the address it tried.
     assert body == {"status": "error", "database": "ok", "redis": "error"}
     assert b"127.0.0.1" not in response.content
+
+
+def test_pages_and_api_responses_are_compressed(client, alice):
+    client.force_login(alice)
+    for path in ("/", "/api/schema/?format=json"):  # (responses under 200 bytes are sent as they are)
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "gzip", path
+        assert gzip.decompress(response.content)
