@@ -16,6 +16,10 @@ import re
 STATS_GROUP = "stats"
 
 
+# One member per web process (status.hub): told which status page has a new document.
+STATUS_PAGES_GROUP = "status.pages"
+
+
 def host_group(host_id: int) -> str:
     """Pages watching one monitored host: its full check results."""
     return f"host.{int(host_id)}"
@@ -53,6 +57,7 @@ ALERT_FRAME = "alert.frame"  # to alert user groups
 ECHO_FRAME = "echo.frame"  # to echo user groups
 CHAT_MESSAGE = "chat.message"  # to chat room groups, or one socket (an error)
 CHAT_PRESENCE = "chat.presence"  # to chat room groups
+STATUS_CHANGED = "status.changed"  # to STATUS_PAGES_GROUP; "text" holds the page id
 # To user and session groups; "text" holds the close code. Handled by every consumer.
 ACCESS_CHANGED = "access.changed"
 

@@ -1,9 +1,9 @@
 """Pushing status documents to the readers connected to this web process.
 
-A public page may have thousands of readers. Each web process subscribes once to the
-Redis channel on which new documents are announced (status.publishing), fetches a new
-document once, and writes it to its own readers' sockets: one Redis message and one
-fetch per change per process, instead of one channel-layer message per reader.
+A public page may have thousands of readers. Each web process is one member of the
+channel-layer group on which new documents are announced (status.publishing), fetches a
+new document once, and writes it to its own readers' sockets: one message and one fetch
+per change per process, instead of one channel-layer message per reader.
 """
 
 import asyncio
@@ -13,10 +13,10 @@ import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-import redis.asyncio
 from channels.db import database_sync_to_async
-from django.conf import settings
+from channels.layers import get_channel_layer
 
+from core.groups import STATUS_PAGES_GROUP
 from status import publishing
 from status.documents import Document
 from status.models import StatusPage
@@ -24,7 +24,10 @@ from status.models import StatusPage
 logger = logging.getLogger(__name__)
 
 Push = Callable[[Document | None], Awaitable[None]]  # None: the page is gone
-RETRY_MAX_S = 5.0
+RETRY_S = 1.0
+# Group memberships expire (channels-redis group_expiry) and vanish with a restarted
+# Redis: the hub joins again this often, and then re-reads what its readers are shown.
+REJOIN_S = 30.0
 
 
 PAGE_TTL_S = 30.0
@@ -44,7 +47,6 @@ class Hub:
         self.latest: dict[int, Document] = {}
         self.listener: asyncio.Task | None = None
         self.subscribed = asyncio.Event()  # set while the announcements are heard
-        self.stopping = False
         # slug -> (page id, public, when read): a connect costs no database query. An
         # announcement of the page drops its entry, so an edit applies to the next connect.
         self.pages: dict[str, tuple[int, bool, float]] = {}
@@ -80,41 +82,47 @@ class Hub:
                 self.latest.pop(page_id, None)
 
     async def stop(self) -> None:
-        """Stop listening (within a second); the readers stay connected."""
-        self.stopping = True
+        """Stop listening; the readers stay connected."""
         if self.listener is not None:
-            await self.listener
+            self.listener.cancel()
+            await asyncio.gather(self.listener, return_exceptions=True)
             self.listener = None
-        self.stopping = False
 
     async def _listen(self) -> None:
-        delay = 0.5
-        while not self.stopping:
-            client = redis.asyncio.from_url(settings.REDIS_URL, socket_connect_timeout=5, health_check_interval=15)
+        layer = get_channel_layer()
+        channel = await layer.new_channel("status-hub.")
+        keeper = asyncio.get_running_loop().create_task(self._keep_joined(layer, channel), name="status-hub-join")
+        try:
+            while True:
+                try:
+                    message = await layer.receive(channel)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # Redis gone: readers keep their last document meanwhile
+                    logger.warning("status announcements unavailable (%s)", error)
+                    await asyncio.sleep(RETRY_S)
+                    continue
+                await self.changed(int(message["text"]))
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
+
+    async def _keep_joined(self, layer, channel: str) -> None:
+        """Join the group, and again before the membership expires or after Redis came back;
+        each time, catch up on announcements made while this process was not a member."""
+        while True:
             try:
-                async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(publishing.changes_channel())
-                    self.subscribed.set()
-                    delay = 0.5
-                    # Announcements made while this process was not listening are lost: catch up.
-                    for page_id in list(self.readers):
-                        await self.changed(page_id)
-                    while not self.stopping:
-                        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                        if message is not None:
-                            await self.changed(int(message["data"]))
-                return
+                await layer.group_add(STATUS_PAGES_GROUP, channel)
+                self.subscribed.set()
+                for page_id in list(self.readers):
+                    await self.changed(page_id)
+                await asyncio.sleep(REJOIN_S)
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # Redis gone: readers keep their last document meanwhile
-                if asyncio.current_task().cancelling():  # redis-py wraps a cancellation in its own error
-                    raise asyncio.CancelledError from error
-                logger.warning("status announcements unavailable (%s); retrying in %.1f s", error, delay)
-            finally:
+            except Exception as error:
                 self.subscribed.clear()
-                await client.aclose()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RETRY_MAX_S)
+                logger.warning("could not join the status announcements (%s); retrying", error)
+                await asyncio.sleep(RETRY_S)
 
     async def changed(self, page_id: int) -> None:
         self.pages = {slug: known for slug, known in self.pages.items() if known[0] != page_id}

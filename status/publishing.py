@@ -3,8 +3,9 @@
 A page is rebuilt when the state of one of its hosts changes (checks worker, after the
 results commit), when it, its notices or the maintenance windows are edited (after that
 commit), and once a minute (the uptime figures and the day bars move on: Celery beat).
-A rebuilt document that equals the stored one is not announced. Web processes hear of a
-new document through one Redis pub/sub channel (status.hub) and push it to their readers.
+A rebuilt document that equals the stored one is not announced. Each web process is one
+member of the channel-layer group STATUS_PAGES_GROUP (status.hub): it hears of a new
+document once and pushes it to its own readers.
 """
 
 import json
@@ -15,6 +16,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.groups import STATUS_CHANGED, STATUS_PAGES_GROUP
+from core.publisher import publisher
 from core.redis_clients import sync_redis
 from monitor.models import Host, MaintenanceWindow
 from status import documents
@@ -28,8 +31,8 @@ def page_key(page_id: int) -> str:
     return f"{settings.REDIS_PREFIX}:status:page:{int(page_id)}"
 
 
-def changes_channel() -> str:
-    return f"{settings.REDIS_PREFIX}:status:changed"
+def announce(page_id: int) -> None:
+    publisher().publish([(STATUS_PAGES_GROUP, STATUS_CHANGED, str(int(page_id)))])
 
 
 def stored(page_id: int) -> Document | None:
@@ -76,19 +79,15 @@ def _store(page: StatusPage, document: Document) -> bool:
     if previous is not None and previous.decode() == document.etag:
         client.hset(key, "states", states)
         return False
-    pipe = client.pipeline()
-    pipe.hset(key, mapping={"doc": document.text, "etag": document.etag, "states": states})
-    pipe.publish(changes_channel(), str(page.id))
-    pipe.execute()
+    client.hset(key, mapping={"doc": document.text, "etag": document.etag, "states": states})
+    announce(page.id)
     return True
 
 
 def forget(page_id: int) -> None:
     """A deleted page: its document goes, and its readers are told (they find it gone)."""
-    pipe = sync_redis().pipeline()
-    pipe.delete(page_key(page_id))
-    pipe.publish(changes_channel(), str(page_id))
-    pipe.execute()
+    sync_redis().delete(page_key(page_id))
+    announce(page_id)
 
 
 def refresh_all() -> int:
