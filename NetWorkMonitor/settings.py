@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "core.middleware.RefuseNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.time_zones.UserTimeZoneMiddleware",
     "status.domains.StatusDomainMiddleware",
     "accounts.first_run.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -5,6 +5,7 @@ from accounts import first_run, views
 urlpatterns = [
     path(first_run.SETUP_PATH.strip("/") + "/", first_run.first_admin, name="first_admin"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/profile/time-zone/", views.set_time_zone, name="profile_time_zone"),
     path("accounts/profile/targets/", views.add_target, name="profile_add_target"),
     path("accounts/profile/targets/<int:target_id>/test/", views.test_target, name="profile_test_target"),
     path("accounts/profile/targets/<int:target_id>/delete/", views.delete_target, name="profile_delete_target"),

@@ -1,4 +1,4 @@
-"""/accounts/profile/: each user's own notification targets and API tokens, without admin rights.
+"""/accounts/profile/: each user's own time zone, notification targets and API tokens, without admin rights.
 
 Every object is looked up among the user's own: another user's id is a 404.
 """
@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.forms import TargetForm, TokenForm
+from accounts.forms import TargetForm, TimeZoneForm, TokenForm
+from accounts.models import Preferences
 from alerts import notify
 from alerts.models import NotificationTarget
 from api.models import ApiToken
 
 
-def _page(request, target_form=None, token_form=None, status=200):
+def _page(request, target_form=None, token_form=None, zone_form=None, status=200):
     user = request.user
     context = {
+        "zone_form": zone_form or TimeZoneForm(instance=Preferences.objects.filter(user=user).first()),
         "targets": NotificationTarget.objects.filter(user=user).order_by("label", "pk"),
         "tokens": ApiToken.objects.filter(user=user).order_by("name", "pk"),
         "target_form": target_form or TargetForm(),
@@ -58,6 +60,19 @@ def test_target(request, target_id: int):
 @require_POST
 def delete_target(request, target_id: int):
     return _delete_own(request, NotificationTarget, target_id, "Notification target deleted.")
+
+
+@login_required
+@require_POST
+def set_time_zone(request):
+    preferences = Preferences.objects.filter(user=request.user).first() or Preferences(user=request.user)
+    form = TimeZoneForm(request.POST, instance=preferences)
+    if not form.is_valid():
+        return _page(request, zone_form=form, status=400)
+    form.save()
+    shown = form.instance.time_zone or "the browser's time zone"
+    messages.success(request, f"Times are shown in {shown}.")
+    return redirect("profile")
 
 
 @login_required

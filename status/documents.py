@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q
 
 from core.redaction import redact_text
+from core.zones import zone
 from monitor.models import Check, Host, MaintenanceWindow, Status
 from status import ledger, uptime
 from status.models import Notice, StatusPage
-from status.zones import zone
 
 DAYS = 90
 WINDOWS = {"24h": 1, "7d": 7, "30d": 30, "90d": 90}  # days

@@ -3,8 +3,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from core.zones import validate_time_zone
 from monitor.models import Check, Host, Tag
-from status.zones import validate_time_zone
 
 LOGO_TYPES = {"image/png", "image/svg+xml", "image/jpeg", "image/webp"}
 LOGO_MAX_BYTES = 256 * 1024

@@ -4,16 +4,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.exports import csv_response
+from core.zones import validate_time_zone, zone
 from monitor.models import Host
 from status import ledger, uptime
-from status.zones import validate_time_zone, zone
 
 GRAINS = {"day": 31, "week": 7 * 13, "month": 366}  # the default span of each grain, in days
 MAX_DAYS = 800
@@ -44,7 +44,7 @@ def parse(params, today: date) -> tuple[Query | None, list[str]]:
         errors.append("from must not be after to.")
     if (last - first).days > MAX_DAYS:
         errors.append(f"A report spans at most {MAX_DAYS} days.")
-    zone_name = params.get("tz") or settings.TIME_ZONE
+    zone_name = params.get("tz") or timezone.get_current_timezone_name()  # the reader's (accounts.time_zones)
     try:
         validate_time_zone(zone_name)
     except Exception as error:

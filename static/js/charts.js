@@ -1,5 +1,6 @@
 // uPlot time-series charts shared by the dashboard and the host pages.
 /* global uPlot */
+import { TIME_ZONE } from "./format.js";
 
 const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"];
 const HEIGHT = 130;
@@ -14,6 +15,8 @@ export function makePlot(element, spec) {
     width: element.clientWidth || 320,
     height: HEIGHT,
     legend: { live: false },
+    // Ticks fall on the hours and days of the reader's zone, not the browser's.
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), TIME_ZONE),
     cursor: { drag: { x: Boolean(spec.onZoom), y: false, setScale: false } },
     hooks: { setSelect: spec.onZoom ? [(u) => pickSpan(u, spec.onZoom)] : [] },
     // Fixed ranges for percentages; otherwise from zero, never flatter than `floor`,
@@ -49,8 +52,10 @@ export function makePlot(element, spec) {
 // Times of day for spans up to a day, dates beyond.
 function timeTick(ts, span) {
   const date = new Date(ts * 1000);
-  if (span > 86400) return date.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
-  return date.toLocaleTimeString([], { hour12: false });
+  if (span > 86400) {
+    return date.toLocaleString([], { timeZone: TIME_ZONE, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+  }
+  return date.toLocaleTimeString([], { timeZone: TIME_ZONE, hour12: false });
 }
 
 function pickSpan(u, onZoom) {

@@ -43,11 +43,16 @@ export function milliseconds(value) {
   return value < 10 ? `${value.toFixed(2)} ms` : value < 1000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
 }
 
-// Local date and time as "YYYY-MM-DD HH:MM:SS" (sortable, unambiguous).
+// The reader's time zone: chosen on the profile page, else the browser's (the server puts it on <html>).
+export const TIME_ZONE = document.documentElement.dataset.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+const PARTS = new Intl.DateTimeFormat("en-GB", {
+  timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short",
+});
+
+// "YYYY-MM-DD HH:MM:SS ZONE" in the reader's zone (sortable, unambiguous).
 export function timestamp(seconds) {
   if (missing(seconds)) return DASH;
-  const d = new Date(seconds * 1000);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
-    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const part = Object.fromEntries(PARTS.formatToParts(new Date(seconds * 1000)).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
 }

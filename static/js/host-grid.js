@@ -7,7 +7,7 @@ const LABELS = { down: "DOWN", degraded: "DEGRADED", up: "UP", pending: "PENDING
 const RANK = Object.fromEntries(STATES.map((state, i) => [state, i]));
 
 function describe(host) {
-  const since = host.changed_at ? ` since ${new Date(host.changed_at).toLocaleString()}` : "";
+  const since = host.changed_at ? ` since ${format.timestamp(Date.parse(host.changed_at) / 1000)}` : "";
   const tags = host.tags.length ? ` · ${host.tags.join(", ")}` : "";
   return `${host.name} (${host.address}) · ${LABELS[host.status] ?? host.status}${since}${tags}`;
 }

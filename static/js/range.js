@@ -1,4 +1,5 @@
 // The time range a page's charts show: live, a preset range, or a span dragged out on a chart.
+import { TIME_ZONE } from "./format.js";
 
 const PRESETS = [
   ["live", "Live", 0],
@@ -103,7 +104,9 @@ export class RangePicker {
 }
 
 function timeLabel(ts) {
-  return new Date(ts * 1000).toLocaleString([], { hour12: false, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return new Date(ts * 1000).toLocaleString([], {
+    timeZone: TIME_ZONE, hour12: false, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
 }
 
 // GET a series endpoint; `points` is usually the chart's width in pixels.

@@ -10,17 +10,11 @@ const OVERALL = {
   up: "All services are operational",
 };
 
-function zoned(seconds) {
-  const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" })
-    .formatToParts(new Date(seconds * 1000)).find((part) => part.type === "timeZoneName")?.value;
-  return `${timestamp(seconds)} ${zone || ""}`.trim();
-}
-
 function showTimes(scope) {
   for (const time of scope.querySelectorAll("time[data-ts]")) {
     const seconds = Number(time.dataset.ts);
     time.dateTime = new Date(seconds * 1000).toISOString();
-    time.textContent = zoned(seconds);
+    time.textContent = timestamp(seconds);
   }
 }
 

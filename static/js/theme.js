@@ -13,6 +13,13 @@
   }
 
   system.addEventListener("change", () => localStorage.getItem(KEY) || apply());
+
+  // The server renders times in the browser's zone unless the user chose one (profile).
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // IANA names (letters, digits, "/", "_", "-", "+") are valid cookie values as they are.
+  if (zone && !document.cookie.split("; ").includes(`tz=${zone}`)) {
+    document.cookie = `tz=${zone}; path=/; max-age=31536000; samesite=lax`;
+  }
   document.addEventListener("DOMContentLoaded", () => {
     // On a phone the top bar folds its links behind "Menu".
     const menu = document.getElementById("menu-toggle");

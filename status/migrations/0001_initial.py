@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import status.zones
+import core.zones
 
 
 class Migration(migrations.Migration):
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                         default="UTC",
                         help_text="The days of the uptime bars.",
                         max_length=64,
-                        validators=[status.zones.validate_time_zone],
+                        validators=[core.zones.validate_time_zone],
                     ),
                 ),
                 (

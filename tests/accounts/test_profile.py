@@ -4,12 +4,13 @@ import http.server
 import json
 import threading
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 
 from accounts import roles
-from alerts.models import NotificationTarget
+from alerts.models import Alert, AlertEvent, AlertRule, NotificationTarget
 from api.models import ApiToken
 from tests.roles import user_with_role
 
@@ -111,3 +112,29 @@ def test_a_page_showing_a_new_token_is_never_compressed(viewer_client):
     assert response.status_code == 200
     assert "Content-Encoding" not in response
     assert b"nwm_" in response.content
+
+
+def test_pages_show_times_in_the_users_zone_else_the_browsers(viewer_client):
+    user, client = viewer_client
+    rule = AlertRule.objects.create(name="cpu", metric="cpu_percent", threshold=90)
+    rule.recipients.add(user)
+    alert = Alert.objects.create(rule=rule, subject="agent:web-1", subject_label="web-1", state="firing", value=95)
+    AlertEvent.objects.create(
+        alert=alert, kind="firing", value=95, message="cpu 95", created_at=datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    )
+    assert "2026-11-24 12:00:00 UTC" in client.get("/alerts/").content.decode()  # nothing known yet
+
+    client.cookies["tz"] = "America/New_York"  # the browser's zone, kept by theme.js
+    page = client.get("/alerts/").content.decode()
+    assert "2026-11-24 07:00:00 EST" in page
+    assert 'data-time-zone="America/New_York"' in page
+
+    saved = client.post("/accounts/profile/time-zone/", {"time_zone": "Asia/Shanghai"})  # chosen: it wins
+    assert saved.status_code == 302
+    assert "2026-11-24 20:00:00 CST" in client.get("/alerts/").content.decode()
+
+    client.cookies["tz"] = "Not/AZone"
+    refused = client.post("/accounts/profile/time-zone/", {"time_zone": "Mars/Olympus"})
+    assert refused.status_code == 400
+    assert "Mars/Olympus is not one of the available choices" in refused.content.decode()
+    assert "2026-11-24 20:00:00 CST" in client.get("/alerts/").content.decode()

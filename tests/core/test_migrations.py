@@ -111,10 +111,11 @@ def test_a_database_from_before_the_split_keeps_every_row():
     assert {t: rows for t, rows in after.items() if t not in role_tables and t in before} == {
         t: rows for t, rows in before.items() if t not in role_tables
     }
-    # The status app's tables are new; the result kept so far is counted into the uptime ledger,
-    # as maintenance: it started inside the host's maintenance window.
+    # Tables of later features are new (and empty but the ledger); the result kept so far is
+    # counted into the uptime ledger, as maintenance: it started inside the host's maintenance window.
     assert {t for t in after if t not in before} == {
-        "status_statuspage", "status_statuspage_hosts", "status_statuspage_tags", "status_notice", "status_uptimehour"
+        "status_statuspage", "status_statuspage_hosts", "status_statuspage_tags", "status_notice", "status_uptimehour",
+        "accounts_preferences",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)

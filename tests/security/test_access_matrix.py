@@ -113,6 +113,9 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "chat": [(get("/chat/"), page())],
     "chat_room": [(get("/chat/ops/"), page())],
     "profile": [(get("/accounts/profile/"), page())],
+    "profile_time_zone": [
+        (lambda w, c: ("POST", "/accounts/profile/time-zone/", {"time_zone": "Asia/Shanghai"}), own_form())
+    ],
     "profile_add_target": [
         (lambda w, c: ("POST", "/accounts/profile/targets/", {"url": "json://127.0.0.1:9/", "label": c}), own_form())
     ],

@@ -110,7 +110,7 @@ def test_results_also_download_as_json_lines(web_host):
 def test_alert_history_downloads_only_what_the_user_may_see(web_host, alice):
     rule = AlertRule.objects.create(name="shop down", metric="check_down", threshold=1)
     alert = Alert.objects.create(rule=rule, subject=f"host:{web_host.id}", subject_label="Web shop")
-    AlertEvent.objects.create(alert=alert, kind="fired", value=1, message="Web shop is DOWN")
+    AlertEvent.objects.create(alert=alert, kind="firing", value=1, message="Web shop is DOWN")
     admin = api(make_token("ops-admin", staff=True))
     assert [r["message"] for r in rows_of(admin.get("/api/alert-events/?format=csv"))] == ["Web shop is DOWN"]
     viewer = api(make_token("viewer"))  # not a recipient of the rule
