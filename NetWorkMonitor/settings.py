@@ -72,8 +72,8 @@ MIDDLEWARE = [
     "core.middleware.RefuseNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "status.domains.StatusDomainMiddleware",  # before anything reads the session: one page for all
     "accounts.time_zones.UserTimeZoneMiddleware",
-    "status.domains.StatusDomainMiddleware",
     "accounts.first_run.FirstRunMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -120,6 +120,7 @@ def test_a_page_with_its_own_domain_answers_at_that_domains_root(public_page, se
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "status.shop.example"]
     StatusPage.objects.filter(pk=public_page.pk).update(domain="status.shop.example")
     page = Client().get("/", headers={"Host": "status.shop.example"})
+    assert "Cookie" not in page.get("Vary", "")
     assert page.status_code == 200
     assert "Shop status" in page.content.decode()
     assert Client().get("/", headers={"Host": "localhost"}).status_code == 302  # the dashboard, for signed-in users
