@@ -18,7 +18,8 @@ from accounts import roles
 SETUP_PATH = "/setup/"
 # Not pages: they answer for themselves (401 for the API, plain status for probes).
 # Status pages are read by the public; none exists before an administrator makes it.
-PASS_THROUGH = ("/static/", "/api/", "/metrics", "/healthz", "/ws/", "/status/")
+# /i18n/ is the language switch and the script catalogue, which the setup page uses too.
+PASS_THROUGH = ("/static/", "/api/", "/metrics", "/healthz", "/ws/", "/status/", "/i18n/")
 
 
 def no_account_yet() -> bool:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.zones import validate_time_zone
 
@@ -9,14 +10,23 @@ class Preferences(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
     time_zone = models.CharField(
+        _("time zone"),
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Pages show times in this zone. Empty: the browser's.",
+        help_text=_("Pages show times in this zone. Empty: the browser's."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Pages, alerts and notifications in this language. Empty: the browser's."),
     )
 
     class Meta:
-        verbose_name_plural = "preferences"
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.time_zone or 'browser time zone'}"
+        return f"{self.user}: {self.time_zone or '-'}, {self.language or '-'}"

@@ -14,9 +14,13 @@ every migrate and flush (post_migrate): a new model's permissions reach the admi
 without a hand edit.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 VIEWER = "viewer"
 OPERATOR = "operator"
 ADMIN = "admin"
+# The group names stay English (they are keys); pages show these.
+LABELS = {VIEWER: _("viewer"), OPERATOR: _("operator"), ADMIN: _("admin")}
 
 # app label -> models a viewer may view (their admin pages, read-only).
 VIEWED = {

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from accounts import first_run, views
+from accounts import first_run, languages, views
 
 urlpatterns = [
     path(first_run.SETUP_PATH.strip("/") + "/", first_run.first_admin, name="first_admin"),
     path("accounts/profile/", views.profile, name="profile"),
-    path("accounts/profile/time-zone/", views.set_time_zone, name="profile_time_zone"),
+    path("accounts/profile/preferences/", views.set_preferences, name="profile_preferences"),
+    path("i18n/language/", languages.switch_language, name="switch_language"),
+    path("i18n/catalogue/<str:language>.js", languages.javascript_catalogue, name="javascript_catalogue"),
     path("accounts/profile/targets/", views.add_target, name="profile_add_target"),
     path("accounts/profile/targets/<int:target_id>/test/", views.test_target, name="profile_test_target"),
     path("accounts/profile/targets/<int:target_id>/delete/", views.delete_target, name="profile_delete_target"),

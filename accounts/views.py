@@ -1,29 +1,34 @@
-"""/accounts/profile/: each user's own time zone, notification targets and API tokens, without admin rights.
+"""/accounts/profile/: each user's own time zone and language, notification targets and API tokens,
+without admin rights.
 
 Every object is looked up among the user's own: another user's id is a 404.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import TargetForm, TimeZoneForm, TokenForm
+from accounts import roles
+from accounts.forms import PreferencesForm, TargetForm, TokenForm
 from accounts.models import Preferences
 from alerts import notify
 from alerts.models import NotificationTarget
 from api.models import ApiToken
 
 
-def _page(request, target_form=None, token_form=None, zone_form=None, status=200):
+def _page(request, target_form=None, token_form=None, preferences_form=None, status=200):
     user = request.user
     context = {
-        "zone_form": zone_form or TimeZoneForm(instance=Preferences.objects.filter(user=user).first()),
+        "preferences_form": preferences_form or PreferencesForm(instance=Preferences.objects.filter(user=user).first()),
         "targets": NotificationTarget.objects.filter(user=user).order_by("label", "pk"),
         "tokens": ApiToken.objects.filter(user=user).order_by("name", "pk"),
         "target_form": target_form or TargetForm(),
         "token_form": token_form or TokenForm(),
-        "roles": sorted(group.name for group in user.groups.all()),
+        "roles": sorted(str(roles.LABELS.get(group.name, group.name)) for group in user.groups.all()),
     }
     return render(request, "profile.html", context, status=status)
 
@@ -40,7 +45,7 @@ def add_target(request):
     if not form.is_valid():
         return _page(request, target_form=form, status=400)
     form.save()
-    messages.success(request, f"Notification target “{form.instance}” added.")
+    messages.success(request, _("Notification target “%(target)s” added.") % {"target": form.instance})
     return redirect("profile")
 
 
@@ -48,31 +53,37 @@ def add_target(request):
 @require_POST
 def test_target(request, target_id: int):
     target = get_object_or_404(NotificationTarget, pk=target_id, user=request.user)
-    error = notify.send(target.url, title="NetWorkMonitor test", body="A test notification from your profile page.")
+    error = notify.send(
+        target.url, title=_("NetWorkMonitor test"), body=_("A test notification from your profile page.")
+    )
     if error:
-        messages.error(request, f"“{target}” failed: {error}")
+        messages.error(request, _("“%(target)s” failed: %(error)s") % {"target": target, "error": error})
     else:
-        messages.success(request, f"A test notification went to “{target}”.")
+        messages.success(request, _("A test notification went to “%(target)s”.") % {"target": target})
     return redirect("profile")
 
 
 @login_required
 @require_POST
 def delete_target(request, target_id: int):
-    return _delete_own(request, NotificationTarget, target_id, "Notification target deleted.")
+    return _delete_own(request, NotificationTarget, target_id, _("Notification target deleted."))
 
 
 @login_required
 @require_POST
-def set_time_zone(request):
+def set_preferences(request):
     preferences = Preferences.objects.filter(user=request.user).first() or Preferences(user=request.user)
-    form = TimeZoneForm(request.POST, instance=preferences)
+    form = PreferencesForm(request.POST, instance=preferences)
     if not form.is_valid():
-        return _page(request, zone_form=form, status=400)
+        return _page(request, preferences_form=form, status=400)
     form.save()
-    shown = form.instance.time_zone or "the browser's time zone"
-    messages.success(request, f"Times are shown in {shown}.")
-    return redirect("profile")
+    response = redirect("profile")
+    if preferences.language:
+        translation.activate(preferences.language)
+        # The cookie too, so the login page and status pages follow after logging out.
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, preferences.language, samesite="Lax")
+    messages.success(request, _("Preferences saved."))
+    return response
 
 
 @login_required
@@ -93,7 +104,7 @@ def add_token(request):
 @login_required
 @require_POST
 def delete_token(request, token_id: int):
-    return _delete_own(request, ApiToken, token_id, "Token revoked.")
+    return _delete_own(request, ApiToken, token_id, _("Token revoked."))
 
 
 def _delete_own(request, model, pk: int, done: str):

@@ -1,8 +1,10 @@
 from channels.db import database_sync_to_async
+from django.utils import translation
 
 from alerts import recording
 from core.consumers import AuthenticatedJsonConsumer
 from core.groups import ALERT_FRAME, alerts_user_group
+from core.languages import languages_of
 
 
 class AlertConsumer(AuthenticatedJsonConsumer):
@@ -11,7 +13,8 @@ class AlertConsumer(AuthenticatedJsonConsumer):
     On connect `{"type": "alerts", "alerts": [...]}` with the user's open alerts;
     then `{"type": "alert", "event": "firing" | "resolved" | "acknowledged", "alert":
     {...}}` as they happen. `{"type": "ack", "id": <alert id>}` acknowledges one of
-    the user's alerts; every recipient sees the acknowledgement at once.
+    the user's alerts; every recipient sees the acknowledgement at once. Texts are in the
+    language on the user's profile.
     """
 
     passthrough_messages = frozenset({ALERT_FRAME})
@@ -20,8 +23,17 @@ class AlertConsumer(AuthenticatedJsonConsumer):
         return [alerts_user_group(self.scope["user"].pk)]
 
     async def welcome(self) -> None:
-        alerts = await database_sync_to_async(recording.open_alerts_for)(self.scope["user"])
+        user = self.scope["user"]
+        self.language = (await database_sync_to_async(languages_of)([user.pk]))[user.pk]
+        alerts = await database_sync_to_async(self.in_language(recording.open_alerts_for))(user)
         await self.send_json({"type": "alerts", "alerts": alerts})
+
+    def in_language(self, function):
+        def call(*args):
+            with translation.override(self.language):
+                return function(*args)
+
+        return call
 
     async def on_ack(self, content: dict) -> None:
         alert_id = content.get("id")
@@ -29,6 +41,6 @@ class AlertConsumer(AuthenticatedJsonConsumer):
             await self.send_error('"id" must be the id of an alert')
             return
         try:
-            await database_sync_to_async(recording.acknowledge)(alert_id, self.scope["user"])
+            await database_sync_to_async(self.in_language(recording.acknowledge))(alert_id, self.scope["user"])
         except recording.NotYours as exc:
             await self.send_error(str(exc))

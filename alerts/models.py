@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alerts import rules
 from core.metrics import ALERT_METRIC_BY_NAME, ALERT_METRICS
@@ -13,21 +14,21 @@ METRIC_CHOICES = [(metric.name, metric.label) for metric in ALERT_METRICS]
 
 
 class Comparison(models.TextChoices):
-    ABOVE = ">", "above (>)"
-    AT_LEAST = ">=", "at least (≥)"
-    BELOW = "<", "below (<)"
-    AT_MOST = "<=", "at most (≤)"
+    ABOVE = ">", _("above (>)")
+    AT_LEAST = ">=", _("at least (≥)")
+    BELOW = "<", _("below (<)")
+    AT_MOST = "<=", _("at most (≤)")
 
 
 class Severity(models.TextChoices):
-    WARNING = "warning"
-    CRITICAL = "critical"
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
 
 
 class Scope(models.TextChoices):
-    ALL = "all", "all hosts"
-    HOST = "host", "one host"
-    TAG = "tag", "hosts with a tag"
+    ALL = "all", _("all hosts")
+    HOST = "host", _("one host")
+    TAG = "tag", _("hosts with a tag")
 
 
 class AlertRule(models.Model):
@@ -97,10 +98,10 @@ class AlertRule(models.Model):
 class AlertState(models.TextChoices):
     """The states of the rule state machine (alerts.rules), as stored."""
 
-    OK = rules.OK
-    PENDING = rules.PENDING
-    FIRING = rules.FIRING
-    RESOLVED = rules.RESOLVED
+    OK = rules.OK, _("Ok")
+    PENDING = rules.PENDING, _("Pending")
+    FIRING = rules.FIRING, _("Firing")
+    RESOLVED = rules.RESOLVED, _("Resolved")
 
 
 class Alert(models.Model):
@@ -129,9 +130,9 @@ class Alert(models.Model):
 
 class AlertEvent(models.Model):
     class Kind(models.TextChoices):
-        FIRING = "firing"
-        RESOLVED = "resolved"
-        ACKNOWLEDGED = "acknowledged"
+        FIRING = "firing", _("Firing")
+        RESOLVED = "resolved", _("Resolved")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind)

@@ -11,21 +11,26 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import close_old_connections, transaction
 from django.db.models import Prefetch, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from alerts.messages import acknowledgement_text, event_text, transition_text
 from alerts.models import Alert, AlertEvent, AlertRule, AlertState, Notification, NotificationTarget
-from alerts.rules import FIRING, Transition
+from alerts.rules import Transition
 from alerts.tasks import send_event_notifications
 from alerts.visibility import rules_of
 from core.groups import ALERT_FRAME, alerts_user_group
+from core.languages import languages_of
 from core.publisher import Frame, publisher
 
 logger = logging.getLogger(__name__)
 
-# (recipient user ids, event id, encoded frame)
-Announcement = tuple[list[int], int, str]
+# ({recipient user id: their language}, event id, {language: encoded frame})
+Announcement = tuple[dict[int, str], int, dict[str, str]]
 
 
 def recipients(rule: AlertRule) -> list[int]:
@@ -33,12 +38,8 @@ def recipients(rule: AlertRule) -> list[int]:
     return list(users.filter(Q(alert_rules=rule) | Q(groups__alert_rules=rule)).distinct().values_list("pk", flat=True))
 
 
-def describe(rule: AlertRule, label: str, kind: str, value: float) -> str:
-    verb = "FIRING" if kind == FIRING else "resolved"
-    return f"[{rule.severity}] {rule.name} {verb} on {label}: {rule.get_metric_display()} = {value:g}"[:500]
-
-
 def alert_fields(alert: Alert, event: AlertEvent) -> dict:
+    """The alert as the browser gets it, its message in the active language."""
     return {
         "id": alert.pk,
         "rule": alert.rule.name,
@@ -47,9 +48,19 @@ def alert_fields(alert: Alert, event: AlertEvent) -> dict:
         "state": alert.state,
         "value": alert.value,
         "since": alert.since.timestamp(),
-        "message": event.message,
+        "message": event_text(event),
         "acknowledged_by": alert.acknowledged_by.get_username() if alert.acknowledged_by else None,
     }
+
+
+def announcement(users: list[int], event_kind: str, alert: Alert, event: AlertEvent) -> Announcement:
+    """One frame per language among the recipients, each user getting theirs."""
+    languages = languages_of(users)
+    texts = {}
+    for language in set(languages.values()):
+        with translation.override(language):
+            texts[language] = json.dumps({"type": "alert", "event": event_kind, "alert": alert_fields(alert, event)})
+    return languages, event.pk, texts
 
 
 def record(transitions: list[Transition]) -> list[int]:
@@ -69,21 +80,23 @@ def record(transitions: list[Transition]) -> list[int]:
                 defaults={"subject_label": t.label, "state": t.kind, "value": t.value, "since": moment,
                           "acknowledged_by": None, "acknowledged_at": None},
             )  # fmt: skip
-            event = AlertEvent.objects.create(
-                alert=alert, kind=t.kind, value=t.value, message=describe(rule, t.label, t.kind, t.value)
-            )
+            with translation.override(settings.LANGUAGE_CODE):
+                message = transition_text(rule, t.label, t.kind, t.value)
+            event = AlertEvent.objects.create(alert=alert, kind=t.kind, value=t.value, message=message)
             users = recipients(rule)
             targets = NotificationTarget.objects.filter(user_id__in=users, enabled=True)
             Notification.objects.bulk_create(Notification(event=event, target=target) for target in targets)
-            announcements.append(
-                (users, event.pk, json.dumps({"type": "alert", "event": t.kind, "alert": alert_fields(alert, event)}))
-            )
+            announcements.append(announcement(users, t.kind, alert, event))
     transaction.on_commit(lambda: announce(announcements))
     return [event_id for _, event_id, _ in announcements]
 
 
 def frames_for(announcements: list[Announcement]) -> list[Frame]:
-    return [(alerts_user_group(u), ALERT_FRAME, text) for users, _, text in announcements for u in users]
+    return [
+        (alerts_user_group(user), ALERT_FRAME, texts[language])
+        for users, _event, texts in announcements
+        for user, language in users.items()
+    ]
 
 
 def announce(announcements: list[Announcement]) -> None:
@@ -93,7 +106,7 @@ def announce(announcements: list[Announcement]) -> None:
         publisher().publish(frames_for(announcements))
     except Exception:
         logger.exception("could not announce %d alert events to browsers", len(announcements))
-    for _, event_id, _ in announcements:
+    for _users, event_id, _texts in announcements:
         try:
             send_event_notifications.delay(event_id)
         except Exception:
@@ -128,19 +141,19 @@ ACKNOWLEDGE_PERMISSION = "alerts.acknowledge_alert"
 def acknowledge(alert_id: int, user) -> None:
     """Mark a firing alert acknowledged by `user` and tell every recipient at once."""
     if not user.has_perm(ACKNOWLEDGE_PERMISSION):
-        raise NotYours("acknowledging alerts needs the operator role")
+        raise NotYours(_("acknowledging alerts needs the operator role"))
     with transaction.atomic():
         alert = Alert.objects.select_for_update().select_related("rule").filter(pk=alert_id).first()
         if alert is None or user.pk not in recipients(alert.rule):
-            raise NotYours("no such alert among yours")
+            raise NotYours(_("no such alert among yours"))
         if alert.state != AlertState.FIRING:
-            raise NotYours("only a firing alert can be acknowledged")
+            raise NotYours(_("only a firing alert can be acknowledged"))
         if alert.acknowledged_by_id:
             return
         alert.acknowledged_by, alert.acknowledged_at = user, datetime.now(UTC)
         alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
-        message = f"{alert.rule.name} on {alert.subject_label} acknowledged by {user.get_username()}"
+        with translation.override(settings.LANGUAGE_CODE):
+            message = acknowledgement_text(alert.rule, alert.subject_label, user.get_username())
         event = AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.ACKNOWLEDGED, by=user, message=message)
-        users = recipients(alert.rule)
-        text = json.dumps({"type": "alert", "event": "acknowledged", "alert": alert_fields(alert, event)})
-    transaction.on_commit(lambda: publisher().publish(frames_for([(users, event.pk, text)])))
+        told = announcement(recipients(alert.rule), "acknowledged", alert, event)
+    transaction.on_commit(lambda: publisher().publish(frames_for([told])))

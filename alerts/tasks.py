@@ -5,10 +5,12 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alerts import notify
-from alerts.models import Notification, NotificationAttempt
+from alerts.messages import event_text
+from alerts.models import AlertEvent, Notification, NotificationAttempt
+from core.languages import languages_of
 
 NOTIFY_ATTEMPTS = 5
 NOTIFY_BACKOFF_S = [5, 30, 120, 600]  # after attempts 1, 2, 3, 4
@@ -28,7 +30,7 @@ def send_notification(notification_id: int) -> None:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
-            .select_related("event", "target")
+            .select_related("target")
             .filter(pk=notification_id, status=Notification.Status.PENDING)
             .first()
         )
@@ -37,8 +39,11 @@ def send_notification(notification_id: int) -> None:
         # Claim it for the length of one attempt, so that the sweep does not send it twice.
         notification.next_attempt_at = timezone.now() + timedelta(seconds=settings.NOTIFY_RESEND_AFTER_S)
         notification.save(update_fields=["next_attempt_at"])
-    event = notification.event
-    error = notify.send(notification.target.url, title=event.message, body=event.message)
+    event = AlertEvent.objects.select_related("alert__rule", "by").get(pk=notification.event_id)
+    user_id = notification.target.user_id
+    with translation.override(languages_of([user_id]).get(user_id)):  # the recipient's language
+        text = event_text(event)
+    error = notify.send(notification.target.url, title=text, body=text)
     NotificationAttempt.objects.create(notification=notification, ok=not error, error=error)
     notification.attempts += 1
     notification.last_error = error

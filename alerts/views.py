@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from alerts import visibility
+from alerts.messages import event_text
 from alerts.models import AlertEvent, Severity
 from core.groups import alert_room_name
 
@@ -36,11 +37,12 @@ def alert_history(request):
     shown = list(events[:PAGE])
     for event in shown:
         event.room = alert_room_name(event.alert_id)  # each alert has its own chat room
+        event.text = event_text(event)  # in the reader's language
     context = {
         "events": shown,
         "filters": filters,
-        "kinds": AlertEvent.Kind.values,
-        "severities": Severity.values,
+        "kinds": AlertEvent.Kind.choices,
+        "severities": Severity.choices,
         "page": PAGE,
     }
     return render(request, "alerts.html", context)

@@ -4,12 +4,15 @@ import json
 import time
 
 from channels.db import database_sync_to_async
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from chat import outbox, presence, receipts, rooms
 from chat.models import ChatMessage
 from core import ratelimit
 from core.consumers import AuthenticatedJsonConsumer
 from core.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
+from core.languages import languages_of
 
 # Closes a chat socket whose room cannot be used (after an error frame saying why).
 CLOSE_BAD_ROOM = 4400
@@ -74,7 +77,13 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             self.room_problem = str(exc)
             return []
         self.may_post = await database_sync_to_async(user.has_perm)(POST_PERMISSION)
+        self.language = (await database_sync_to_async(languages_of)([user.pk]))[user.pk]
         return [self.room.group]
+
+    def said(self, message: str, **values) -> str:
+        """`message` (marked with gettext_noop) in the user's language: shown under the chat form."""
+        with translation.override(self.language):
+            return translation.gettext(message) % values
 
     async def welcome(self) -> None:
         if self.room is None:
@@ -101,24 +110,26 @@ class ChatConsumer(AuthenticatedJsonConsumer):
     async def on_message(self, content: dict) -> None:
         text = content.get("text")
         if not isinstance(text, str) or not text.strip():
-            await self.send_error('a message needs a non-empty "text"')
+            await self.send_error(self.said(gettext_noop("A message needs some text.")))
             return
         if len(text) > ChatMessage.MAX_LENGTH:
-            await self.send_error(f"message too long: {len(text)} characters, at most {ChatMessage.MAX_LENGTH}")
+            too_long = gettext_noop("Message too long: %(length)d characters, at most %(limit)d.")
+            await self.send_error(self.said(too_long, length=len(text), limit=ChatMessage.MAX_LENGTH))
             return
         client_id = content.get("client_id")
         if client_id is not None and not (isinstance(client_id, str) and len(client_id) <= 64):
             await self.send_error('"client_id" must be a string of at most 64 characters')
             return
         if not self.may_post:
-            await self.send_error("posting needs the operator role; viewers read")
+            await self.send_error(self.said(gettext_noop("Posting needs the operator role; viewers read.")))
             return
         user = self.scope["user"]
         if client_id is not None and await receipts.already_saved(user.pk, client_id):
             await self.send_json({"type": "saved", "client_ids": [client_id]})  # a resend: saved before
             return
         if not await ratelimit.allow("chat", user.pk, MESSAGES_PER_SECOND):
-            await self.send_error(f"too many messages: at most {MESSAGES_PER_SECOND} per second")
+            too_many = gettext_noop("Too many messages: at most %(limit)d per second.")
+            await self.send_error(self.said(too_many, limit=MESSAGES_PER_SECOND))
             return
         # Saved (through database_sync_to_async) and sent with the room's next batch.
         outbox.post(self.room, user, self.channel_name, text, client_id)

@@ -12,6 +12,8 @@ becomes the series label. Check metrics come from check results, not frames.
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 # Prometheus families: name (after the netmon_ prefix) -> help text.
 FAMILIES = {
     "cpu_usage_ratio": "CPU in use, all cores",
@@ -180,32 +182,36 @@ class AlertMetric:
 
 REDUCE = {"max": max, "sum": sum}
 ALERT_METRICS = [
-    AlertMetric("cpu_percent", "CPU % (agent)", "agent", ("cpu.percent",), percent=True),
-    AlertMetric("mem_percent", "memory % (agent)", "agent", ("mem.percent",), percent=True),
-    AlertMetric("disk_percent", "disk %, fullest mount (agent)", "agent", ("disk.percent",), percent=True),
+    AlertMetric("cpu_percent", _("CPU % (agent)"), "agent", ("cpu.percent",), percent=True),
+    AlertMetric("mem_percent", _("memory % (agent)"), "agent", ("mem.percent",), percent=True),
+    AlertMetric("disk_percent", _("disk %, fullest mount (agent)"), "agent", ("disk.percent",), percent=True),
     AlertMetric(
         "iface_errors_ps",
-        "interface errors/s, all interfaces (agent)",
+        _("interface errors/s, all interfaces (agent)"),
         "agent",
         ("net.rx_errors_ps", "net.tx_errors_ps"),
         reduce="sum",
     ),
     AlertMetric(
         "iface_drops_ps",
-        "interface drops/s, all interfaces (agent)",
+        _("interface drops/s, all interfaces (agent)"),
         "agent",
         ("net.rx_drops_ps", "net.tx_drops_ps"),
         reduce="sum",
     ),
     AlertMetric(
-        "throughput_bps", "throughput bit/s, busiest interface (agent)", "agent", ("net.rx_bps", "net.tx_bps"), scale=8
+        "throughput_bps",
+        _("throughput bit/s, busiest interface (agent)"),
+        "agent",
+        ("net.rx_bps", "net.tx_bps"),
+        scale=8,
     ),
     # Not read from frames (a silent agent sends none): the ingest's presence watch reports it.
-    AlertMetric("agent_offline", "agent offline: 1 when silent for AGENT_OFFLINE_AFTER s, else 0 (agent)", "agent"),
-    AlertMetric("check_latency_ms", "check latency ms, slowest check (host)", "host"),
-    AlertMetric("loss_pct", "packet loss % (host, ping)", "host", percent=True),
-    AlertMetric("host_down", "host DOWN: 1 when DOWN, else 0 (host)", "host"),
-    AlertMetric("cert_days_left", "certificate days left, soonest (host, https)", "host"),
+    AlertMetric("agent_offline", _("agent offline: 1 when silent for AGENT_OFFLINE_AFTER s, else 0 (agent)"), "agent"),
+    AlertMetric("check_latency_ms", _("check latency ms, slowest check (host)"), "host"),
+    AlertMetric("loss_pct", _("packet loss % (host, ping)"), "host", percent=True),
+    AlertMetric("host_down", _("host DOWN: 1 when DOWN, else 0 (host)"), "host"),
+    AlertMetric("cert_days_left", _("certificate days left, soonest (host, https)"), "host"),
 ]
 ALERT_METRIC_BY_NAME = {metric.name: metric for metric in ALERT_METRICS}
 AGENT_ALERT_METRICS = frozenset(m.name for m in ALERT_METRICS if m.subject == "agent")

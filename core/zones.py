@@ -4,6 +4,7 @@ import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 @functools.cache
@@ -14,7 +15,9 @@ def names() -> frozenset[str]:
 
 def validate_time_zone(name: str) -> None:
     if name not in names():
-        raise ValidationError(f"“{name}” is not a time zone name (such as Europe/Berlin or Asia/Shanghai).")
+        raise ValidationError(
+            _("“%(name)s” is not a time zone name (such as Europe/Berlin or Asia/Shanghai).") % {"name": name}
+        )
 
 
 def known_zone(name: str | None) -> str | None:

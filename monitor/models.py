@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from monitor import checks
 from monitor.addresses import validate_address, validate_dns_name, validate_dns_server
@@ -14,11 +15,11 @@ def between(low: float, high: float, too_low: str, too_high: str | None = None) 
 
 
 class Status(models.TextChoices):
-    UP = "up", "UP"
-    DEGRADED = "degraded", "DEGRADED"
-    DOWN = "down", "DOWN"
-    PAUSED = "paused", "PAUSED"
-    PENDING = "pending", "PENDING"  # enabled, no result yet
+    UP = "up", _("UP")
+    DEGRADED = "degraded", _("DEGRADED")
+    DOWN = "down", _("DOWN")
+    PAUSED = "paused", _("PAUSED")
+    PENDING = "pending", _("PENDING")  # enabled, no result yet
 
 
 class Tag(models.Model):

@@ -16,3 +16,7 @@ def install(package: str, why: str) -> None:
     if subprocess.run(command, env=env).returncode != 0:
         subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
         subprocess.run(command, env=env, check=True)
+
+
+if __name__ == "__main__":  # debian_packages.py <package> <why it is needed>
+    install(sys.argv[1], sys.argv[2])

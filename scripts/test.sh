@@ -12,6 +12,8 @@ export POSTGRES_TEST_URL
 python scripts/ensure_redis.py
 python scripts/ensure_postgres.py
 bash scripts/ensure_chromium.sh
+# makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
+command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the translation tests need GNU gettext"
 ruff check .
 ruff format --check .
 lint-imports  # the layering contracts in pyproject.toml

@@ -153,6 +153,8 @@ def _notices(page: StatusPage, hosts: dict[int, Host], now: float) -> list[dict]
         shown.append(
             {
                 "kind": "maintenance",
+                # Pages write their own title, in the reader's language, from these two.
+                "scheduled_for": {"host": window.host.name} if window.host else {"tag": window.tag.name},
                 "title": f"Scheduled maintenance: {subject}",
                 "message": window.reason,
                 "starts_at": window.starts_at.timestamp(),

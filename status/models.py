@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.zones import validate_time_zone
 from monitor.models import Check, Host, Tag
@@ -58,8 +59,8 @@ class StatusPage(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    INCIDENT = "incident", "Incident"
-    MAINTENANCE = "maintenance", "Maintenance"
+    INCIDENT = "incident", _("Incident")
+    MAINTENANCE = "maintenance", _("Maintenance")
 
 
 class Notice(models.Model):

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.exports import csv_response
@@ -16,6 +18,7 @@ from monitor.models import Host
 from status import ledger, uptime
 
 GRAINS = {"day": 31, "week": 7 * 13, "month": 366}  # the default span of each grain, in days
+GRAIN_LABELS = {"day": gettext_lazy("per day"), "week": gettext_lazy("per week"), "month": gettext_lazy("per month")}
 MAX_DAYS = 800
 HEADER = ["host", "period", "uptime_pct", "down_minutes", "unknown_pct", "maintenance_minutes", "avg_latency_ms"]
 
@@ -33,18 +36,18 @@ def parse(params, today: date) -> tuple[Query | None, list[str]]:
     errors = []
     grain = params.get("grain", "day")
     if grain not in GRAINS:
-        errors.append("grain is day, week or month.")
+        errors.append(_("grain is day, week or month."))
         grain = "day"
     try:
         last = date.fromisoformat(params["to"]) if params.get("to") else today
         first = date.fromisoformat(params["from"]) if params.get("from") else last - timedelta(days=GRAINS[grain] - 1)
     except ValueError:
-        return None, ["Give dates as YYYY-MM-DD."]
+        return None, [_("Give dates as YYYY-MM-DD.")]
     if first > last:
-        errors.append("from must not be after to.")
+        errors.append(_("“from” must not be after “to”."))
     if (last - first).days > MAX_DAYS:
-        errors.append(f"A report spans at most {MAX_DAYS} days.")
-    zone_name = params.get("tz") or timezone.get_current_timezone_name()  # the reader's (accounts.time_zones)
+        errors.append(_("A report spans at most %(days)d days.") % {"days": MAX_DAYS})
+    zone_name = params.get("tz") or timezone.get_current_timezone_name()  # the reader's (accounts.localisation)
     try:
         validate_time_zone(zone_name)
     except Exception as error:
@@ -64,7 +67,7 @@ def rows(query: Query, now: float) -> Iterator[list]:
         first = ledger.first_results([host.id])
         periods = uptime.combine(uptime.bucketed(h, first.get(c), now, spans) for c, h in hours.items())
         periods = periods or [uptime.EMPTY] * len(spans)
-        for (day, _, _), p in zip(spans, periods, strict=True):
+        for (day, _start, _end), p in zip(spans, periods, strict=True):
             yield [
                 host.name,
                 day.isoformat(),
@@ -93,7 +96,7 @@ def uptime_report(request: HttpRequest) -> HttpResponse:
         "query": query,
         "errors": errors,
         "table": table,
-        "grains": list(GRAINS),
+        "grains": [(grain, GRAIN_LABELS[grain]) for grain in GRAINS],
         "all_hosts": Host.objects.order_by("name").only("pk", "name"),
         "chosen": {int(v) for v in request.GET.getlist("host") if v.isdigit()},
         "csv_query": request.GET.urlencode(),

@@ -13,9 +13,11 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from core.languages import LANGUAGE_CODES
 from status import badges, publishing
 from status.documents import LEVEL_CODES, WINDOWS
 from status.models import StatusPage
@@ -50,13 +52,18 @@ def _cached(request: HttpRequest, page: StatusPage, etag: str, respond: Callable
 
 @readable
 def status_page(request: HttpRequest, page: StatusPage) -> HttpResponse:
+    # The language: ?lang= (the page's own switch: links, as a form's CSRF cookie would make
+    # the page differ per reader), else Accept-Language or the language cookie.
+    if request.GET.get("lang") in LANGUAGE_CODES:
+        translation.activate(request.GET["lang"])
     document = publishing.current(page)
     content = json.loads(document.text)
     for section in content["sections"]:
         for host in section["hosts"]:
             host["bars"] = _bars(host, content["days"])
     context = {"page": page, "doc": content, "script_doc": json.loads(document.text), "has_logo": bool(page.logo_type)}
-    return _cached(request, page, document.etag + "-html", lambda: render(request, "status/page.html", context))
+    etag = f"{document.etag}-html-{translation.get_language()}"  # one page per language
+    return _cached(request, page, etag, lambda: render(request, "status/page.html", context))
 
 
 def _bars(host: dict, days: list[str]) -> list[tuple[str, str, float | None]]:

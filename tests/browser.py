@@ -20,5 +20,5 @@ async def log_in(page, base_url: str, username: str = "alice", password: str = P
     await expect(page).to_have_url(f"{base_url}/accounts/login/?next=/")
     await page.fill("#id_username", username)
     await page.fill("#id_password", password)
-    await page.click("button[type=submit]")
+    await page.click("main button[type=submit]")
     await expect(page).to_have_url(f"{base_url}/")

@@ -2,6 +2,7 @@
 // unacknowledged alerts, a list to acknowledge them, toasts, desktop notifications.
 import { LiveSocket } from "./live-socket.js";
 import * as format from "./format.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const TOAST_MS = 8000;
 const open = new Map(); // alert id -> alert, while firing
@@ -28,18 +29,20 @@ function item(alert) {
   li.dataset.alertId = alert.id;
   li.dataset.severity = alert.severity;
   const text = document.createElement("span");
-  text.textContent = `${alert.rule} · ${alert.subject} · since ${format.timestamp(alert.since)}`;
+  text.textContent = interpolate(gettext("%(rule)s · %(subject)s · since %(time)s"), {
+    rule: alert.rule, subject: alert.subject, time: format.timestamp(alert.since),
+  });
   li.append(text);
   if (alert.acknowledged_by) {
     const who = document.createElement("small");
     who.className = "muted";
-    who.textContent = ` acknowledged by ${alert.acknowledged_by}`;
+    who.textContent = " " + interpolate(gettext("acknowledged by %(user)s"), { user: alert.acknowledged_by });
     li.append(who);
   } else {
     const ack = document.createElement("button");
     ack.type = "button";
     ack.className = "ack";
-    ack.textContent = "Acknowledge";
+    ack.textContent = gettext("Acknowledge");
     ack.addEventListener("click", () => socket.send({ type: "ack", id: alert.id }));
     li.append(ack);
   }
@@ -57,15 +60,16 @@ function toast(kind, alert) {
   dismiss.type = "button";
   dismiss.className = "dismiss";
   dismiss.textContent = "×";
-  dismiss.setAttribute("aria-label", "Dismiss");
+  dismiss.setAttribute("aria-label", gettext("Dismiss"));
   dismiss.addEventListener("click", () => box.remove());
   box.append(text, dismiss);
   toasts.append(box);
   setTimeout(() => box.remove(), TOAST_MS);
   // The toasts are announced politely; a critical alert interrupts the screen reader.
-  if (kind === "firing" && alert.severity === "critical") critical.textContent = `Critical alert: ${alert.message}`;
+  if (kind === "firing" && alert.severity === "critical") critical.textContent = interpolate(gettext("Critical alert: %(message)s"), { message: alert.message });
   if (kind === "firing" && window.Notification?.permission === "granted" && document.hidden) {
-    new Notification(`${alert.severity.toUpperCase()}: ${alert.rule}`, { body: alert.message, tag: `alert-${alert.id}` });
+    const title = alert.severity === "critical" ? gettext("CRITICAL: %(rule)s") : gettext("WARNING: %(rule)s");
+    new Notification(interpolate(title, { rule: alert.rule }), { body: alert.message, tag: `alert-${alert.id}` });
   }
 }
 

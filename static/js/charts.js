@@ -1,6 +1,7 @@
 // uPlot time-series charts shared by the dashboard and the host pages.
 /* global uPlot */
 import { TIME_ZONE } from "./format.js";
+import { LOCALE } from "./i18n.js";
 
 const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"];
 const HEIGHT = 130;
@@ -53,7 +54,7 @@ export function makePlot(element, spec) {
 function timeTick(ts, span) {
   const date = new Date(ts * 1000);
   if (span > 86400) {
-    return date.toLocaleString([], { timeZone: TIME_ZONE, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+    return date.toLocaleString(LOCALE, { timeZone: TIME_ZONE, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
   }
   return date.toLocaleTimeString([], { timeZone: TIME_ZONE, hour12: false });
 }

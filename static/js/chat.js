@@ -2,6 +2,7 @@
 // Every piece of user text goes into the page as text, never as markup.
 import { LiveSocket } from "./live-socket.js";
 import * as format from "./format.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const MAX_SHOWN = 200;
 
@@ -36,7 +37,7 @@ export class ChatPanel {
   onFrame(frame) {
     if (frame.type === "history") {
       this.form.elements.text.disabled = frame.archived;
-      this.form.elements.text.placeholder = frame.archived ? "This room is archived" : "Message";
+      this.form.elements.text.placeholder = frame.archived ? gettext("This room is archived") : gettext("Message");
       frame.messages.forEach((message) => this.add(message));
       for (const [clientId, text] of [...this.unsaved]) this.post(text, clientId);
     } else if (frame.type === "saved") {
@@ -45,7 +46,9 @@ export class ChatPanel {
       this.error.hidden = true;
       frame.messages.forEach((message) => this.add(message));
     } else if (frame.type === "presence") {
-      this.presence.textContent = frame.users.length ? `here: ${frame.users.join(", ")}` : "";
+      this.presence.textContent = frame.users.length
+        ? interpolate(gettext("here: %(users)s"), { users: frame.users.join(", ") })
+        : "";
     } else if (frame.type === "error") {
       // A refused message is not sent again by itself: the error says why.
       (frame.client_ids || []).forEach((clientId) => this.unsaved.delete(clientId));

@@ -3,6 +3,7 @@ import { LiveSocket, showConnectionState } from "./live-socket.js";
 import { HostGrid } from "./host-grid.js";
 import { ChatPanel } from "./chat.js";
 import * as format from "./format.js";
+import { gettext, interpolate } from "./i18n.js";
 import { draw, makePlot } from "./charts.js";
 import { RangePicker, fetchSeries, framesFromSeries } from "./range.js";
 
@@ -18,13 +19,13 @@ const STALE_AFTER_S = config.offlineAfter;
 // path; interface metrics at the card's chosen interface. `scale` converts units.
 const CHARTS = {
   cpu: {
-    series: ["total", "user", "system", "iowait"],
+    series: [gettext("total"), gettext("user"), gettext("system"), gettext("iowait")],
     metrics: ["cpu.percent", "cpu.user", "cpu.system", "cpu.iowait"],
     range: [0, 100],
     format: format.percent,
   },
   mem: {
-    series: ["memory", "swap"],
+    series: [gettext("memory"), gettext("swap")],
     metrics: ["mem.percent", "mem.swap_percent"],
     // No swap configured: no line, rather than a flat zero.
     shown: (f) => [true, f.mem?.swap_total !== 0],
@@ -32,20 +33,20 @@ const CHARTS = {
     format: format.percent,
   },
   load: {
-    series: ["1 min", "5 min", "15 min"],
+    series: [gettext("1 min"), gettext("5 min"), gettext("15 min")],
     metrics: ["load.1m", "load.5m", "load.15m"],
     floor: 1,
     format: (v) => format.number(v),
   },
   net: {
-    series: ["received", "sent"],
+    series: [gettext("received"), gettext("sent")],
     metrics: ["net.rx_bps", "net.tx_bps"],
     scale: 8, // bytes/s to bits/s
     floor: 10_000,
     format: format.bitsPerSecond,
   },
   errors: {
-    series: ["rx errors", "tx errors", "rx drops", "tx drops"],
+    series: [gettext("rx errors"), gettext("tx errors"), gettext("rx drops"), gettext("tx drops")],
     metrics: ["net.rx_errors_ps", "net.tx_errors_ps", "net.rx_drops_ps", "net.tx_drops_ps"],
     floor: 1,
     format: (v) => format.number(v, 1),
@@ -183,18 +184,21 @@ class AgentCard {
   showCurrent(frame) {
     const set = (key, text) => (this.root.querySelector(`[data-now="${key}"]`).textContent = text);
     set("cpu", format.percent(frame.cpu?.percent));
-    set("mem", frame.mem ? `${format.percent(frame.mem.percent)} of ${format.bytes(frame.mem.total)}` : "–");
-    set("swap", frame.mem?.swap_total ? format.percent(frame.mem.swap_percent) : "none");
-    set("load", frame.load ? `${format.number(frame.load["1m"])} (${format.number(frame.load.per_core)}/core)` : "–");
+    set("mem", frame.mem
+      ? interpolate(gettext("%(percent)s of %(total)s"), { percent: format.percent(frame.mem.percent), total: format.bytes(frame.mem.total) })
+      : "–");
+    set("swap", frame.mem?.swap_total ? format.percent(frame.mem.swap_percent) : gettext("none"));
+    set("load", frame.load
+      ? interpolate(gettext("%(load)s (%(per_core)s/core)"), { load: format.number(frame.load["1m"]), per_core: format.number(frame.load.per_core) })
+      : "–");
     set("tcp", frame.tcp?.established ?? "–");
     set("disk", format.percent(frame.disk?.mounts?.["/"]?.percent));
-    this.root.querySelector(".uptime").textContent = frame.uptime != null ? `up ${format.duration(frame.uptime)}` : "";
-    const nic = frame.net?.[this.iface];
-    this.root.querySelector(".link-state").textContent = nic
-      ? `${nic.up ? "link up" : "LINK DOWN"}${nic.speed_mbps ? ` · ${nic.speed_mbps} Mbit/s` : ""} · MTU ${nic.mtu ?? "–"}`
+    this.root.querySelector(".uptime").textContent = frame.uptime != null
+      ? interpolate(gettext("up %(time)s"), { time: format.duration(frame.uptime) })
       : "";
+    this.root.querySelector(".link-state").textContent = linkState(frame.net?.[this.iface]);
     if (frame.missing) {
-      this.root.title = `not collected this tick: ${frame.missing.join(", ")}`;
+      this.root.title = interpolate(gettext("not collected this tick: %(metrics)s"), { metrics: frame.missing.join(", ") });
     }
   }
 
@@ -211,9 +215,20 @@ class AgentCard {
     const badge = this.root.querySelector(".freshness");
     this.root.classList.toggle("stale", stale);
     this.root.classList.toggle("offline", offline);
-    if (offline) badge.textContent = `OFFLINE · no report for ${format.duration(now - this.offlineSince)}`;
-    else badge.textContent = stale ? `no report for ${format.duration(age)}` : "live";
+    if (offline) {
+      badge.textContent = interpolate(gettext("OFFLINE · no report for %(time)s"), { time: format.duration(now - this.offlineSince) });
+    } else {
+      badge.textContent = stale ? interpolate(gettext("no report for %(time)s"), { time: format.duration(age) }) : gettext("live");
+    }
   }
+}
+
+function linkState(nic) {
+  if (!nic) return "";
+  const parts = [nic.up ? gettext("link up") : gettext("LINK DOWN")];
+  if (nic.speed_mbps) parts.push(interpolate(gettext("%(speed)s Mbit/s"), { speed: nic.speed_mbps }));
+  parts.push(interpolate(gettext("MTU %(mtu)s"), { mtu: nic.mtu ?? "–" }));
+  return parts.join(" · ");
 }
 
 function appendPoint(chart, frame, card, limit = WINDOW) {

@@ -1,4 +1,5 @@
 // Human-readable values. Every function returns "–" for a missing value.
+import { gettext, interpolate } from "./i18n.js";
 
 const DASH = "–";
 const missing = (value) => value === null || value === undefined || Number.isNaN(value);
@@ -33,14 +34,25 @@ export function duration(seconds) {
   const days = Math.floor(seconds / 86400);
   const hours = Math.floor((seconds % 86400) / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
-  if (days) return `${days} d ${hours} h`;
-  if (hours) return `${hours} h ${minutes} min`;
-  return minutes ? `${minutes} min` : `${Math.floor(seconds)} s`;
+  if (days) return interpolate(gettext("%(days)s d %(hours)s h"), { days, hours });
+  if (hours) return interpolate(gettext("%(hours)s h %(minutes)s min"), { hours, minutes });
+  return minutes
+    ? interpolate(gettext("%(minutes)s min"), { minutes })
+    : interpolate(gettext("%(seconds)s s"), { seconds: Math.floor(seconds) });
 }
 
 export function milliseconds(value) {
   if (missing(value)) return DASH;
   return value < 10 ? `${value.toFixed(2)} ms` : value < 1000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
+}
+
+// A host's or check's state in words (shown beside its colour).
+const STATE_LABELS = {
+  up: gettext("UP"), degraded: gettext("DEGRADED"), down: gettext("DOWN"), paused: gettext("PAUSED"), pending: gettext("PENDING"),
+};
+
+export function stateLabel(state) {
+  return STATE_LABELS[state] ?? state;
 }
 
 // The reader's time zone: chosen on the profile page, else the browser's (the server puts it on <html>).

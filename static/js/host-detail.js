@@ -4,11 +4,11 @@ import { LiveSocket, showConnectionState } from "./live-socket.js";
 import { draw, makePlot } from "./charts.js";
 import * as format from "./format.js";
 import { RangePicker, fetchSeries } from "./range.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const config = JSON.parse(document.getElementById("host-config").textContent);
 const WINDOW_S = 3600;
 const MAX_ROWS = 50;
-const LABELS = { up: "UP", degraded: "DEGRADED", down: "DOWN", paused: "PAUSED", pending: "PENDING" };
 
 const checkIds = config.checks.map((check) => check.id);
 const pingIds = config.checks.filter((check) => check.kind === "ping").map((check) => check.id);
@@ -113,22 +113,22 @@ function showCheck(result) {
   const badge = row.querySelector('[data-field="status"]');
   if (badge.dataset.status !== result.status) setCell(row, "since", format.timestamp(result.ts));
   badge.dataset.status = result.status;
-  badge.textContent = LABELS[result.status] ?? result.status;
+  badge.textContent = format.stateLabel(result.status);
   setCell(row, "latency", format.milliseconds(result.latency_ms));
   setCell(row, "loss", result.loss_pct == null ? "–" : `${result.loss_pct.toFixed(0)} %`);
   setCell(row, "jitter", format.milliseconds(result.jitter_ms));
   setCell(row, "error", result.error);
   const method = result.details?.method;
   row.querySelector(".method").textContent = method === config.tcpFallback
-    ? "(TCP fallback: ICMP not permitted)"
-    : method ? `(${method} ICMP)` : "";
+    ? gettext("(TCP fallback: ICMP not permitted)")
+    : method ? interpolate(gettext("(%(method)s ICMP)"), { method }) : "";
 }
 
 function addRow(result) {
   const row = document.createElement("tr");
   const cells = [
     format.timestamp(result.ts),
-    labels[result.check] ?? `check ${result.check}`,
+    labels[result.check] ?? interpolate(gettext("check %(id)s"), { id: result.check }),
     null,
     format.milliseconds(result.latency_ms),
     result.loss_pct == null ? "–" : `${result.loss_pct.toFixed(0)} %`,
@@ -143,7 +143,7 @@ function addRow(result) {
       const badge = document.createElement("span");
       badge.className = "status";
       badge.dataset.status = result.status;
-      badge.textContent = LABELS[result.status] ?? result.status;
+      badge.textContent = format.stateLabel(result.status);
       cell.append(badge);
     } else {
       cell.textContent = text ?? "";
@@ -188,7 +188,7 @@ const socket = new LiveSocket("/ws/stats/", {
     if (frame.type !== "check_results" || frame.host !== config.host) return;
     if (frame.status) {
       status.dataset.status = frame.status;
-      status.textContent = LABELS[frame.status] ?? frame.status;
+      status.textContent = format.stateLabel(frame.status);
     }
     for (const result of frame.results) {
       if (result.ts <= (lastTs.get(result.check) ?? 0)) continue; // the page already shows it

@@ -1,15 +1,17 @@
 // The dashboard's grid of monitored hosts: one tile per host, worst state first,
 // counts per state, filters by state, tag and name. Fed by "hosts" frames.
 import * as format from "./format.js";
+import { gettext, interpolate } from "./i18n.js";
 
 export const STATES = ["down", "degraded", "up", "pending", "paused"];
-const LABELS = { down: "DOWN", degraded: "DEGRADED", up: "UP", pending: "PENDING", paused: "PAUSED" };
 const RANK = Object.fromEntries(STATES.map((state, i) => [state, i]));
 
 function describe(host) {
-  const since = host.changed_at ? ` since ${format.timestamp(Date.parse(host.changed_at) / 1000)}` : "";
+  const since = host.changed_at
+    ? " " + interpolate(gettext("since %(time)s"), { time: format.timestamp(Date.parse(host.changed_at) / 1000) })
+    : "";
   const tags = host.tags.length ? ` · ${host.tags.join(", ")}` : "";
-  return `${host.name} (${host.address}) · ${LABELS[host.status] ?? host.status}${since}${tags}`;
+  return `${host.name} (${host.address}) · ${format.stateLabel(host.status)}${since}${tags}`;
 }
 
 // Plain code-point order: localeCompare is several times slower over 2,000 names.
@@ -92,7 +94,7 @@ export class HostGrid {
     tile.dataset.status = host.status;
     tile.firstChild.textContent = host.name;
     // The state in words as well as in colour; UP and DEGRADED with the latency.
-    const label = LABELS[host.status] ?? host.status;
+    const label = format.stateLabel(host.status);
     tile.lastChild.textContent = host.status === "up" || host.status === "degraded"
       ? `${label} · ${format.milliseconds(host.latency_ms)}`
       : label;
@@ -133,7 +135,8 @@ export class HostGrid {
   }
 
   renderCounts(counts, total) {
-    const buttons = [["", `All ${total}`], ...STATES.map((state) => [state, `${LABELS[state]} ${counts[state]}`])];
+    const all = interpolate(gettext("All %(count)s"), { count: total });
+    const buttons = [["", all], ...STATES.map((state) => [state, `${format.stateLabel(state)} ${counts[state]}`])];
     this.countsBox.replaceChildren(...buttons.map(([state, text]) => {
       const button = document.createElement("button");
       button.type = "button";
@@ -148,7 +151,7 @@ export class HostGrid {
     const tags = [...new Set(entries.flatMap((entry) => entry.data.tags))].sort();
     const current = [...this.tagSelect.options].slice(1).map((option) => option.value);
     if (tags.join() === current.join()) return;
-    this.tagSelect.replaceChildren(new Option("all tags", ""), ...tags.map((tag) => new Option(tag, tag)));
+    this.tagSelect.replaceChildren(new Option(gettext("all tags"), ""), ...tags.map((tag) => new Option(tag, tag)));
     this.tagSelect.value = tags.includes(this.filter.tag) ? this.filter.tag : "";
   }
 }

@@ -1,5 +1,6 @@
 // A WebSocket that reconnects with exponential back-off and reports its state.
 // Code 4401 means the session is gone: the page goes to the login form instead.
+import { gettext, interpolate } from "./i18n.js";
 
 const MAX_DELAY_MS = 30000;
 
@@ -61,8 +62,8 @@ export class LiveSocket {
 export function showConnectionState(element, state, delayMs) {
   element.dataset.state = state;
   element.textContent =
-    state === "live" ? "live" :
-    state === "connecting" ? "connecting…" :
-    state === "closed" ? "closed" :
-    `offline · retrying in ${Math.round(delayMs / 1000)} s`;
+    state === "live" ? gettext("live") :
+    state === "connecting" ? gettext("connecting…") :
+    state === "closed" ? gettext("closed") :
+    interpolate(gettext("offline · retrying in %(seconds)s s"), { seconds: Math.round(delayMs / 1000) });
 }

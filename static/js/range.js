@@ -1,13 +1,14 @@
 // The time range a page's charts show: live, a preset range, or a span dragged out on a chart.
 import { TIME_ZONE } from "./format.js";
+import { LOCALE, gettext, interpolate } from "./i18n.js";
 
 const PRESETS = [
-  ["live", "Live", 0],
-  ["1h", "1 h", 3600],
-  ["6h", "6 h", 6 * 3600],
-  ["24h", "24 h", 86400],
-  ["7d", "7 d", 7 * 86400],
-  ["30d", "30 d", 30 * 86400],
+  ["live", gettext("Live"), 0],
+  ["1h", gettext("1 h"), 3600],
+  ["6h", gettext("6 h"), 6 * 3600],
+  ["24h", gettext("24 h"), 86400],
+  ["7d", gettext("7 d"), 7 * 86400],
+  ["30d", gettext("30 d"), 30 * 86400],
 ];
 
 export class RangePicker {
@@ -32,7 +33,7 @@ export class RangePicker {
     this.resetButton = document.createElement("button");
     this.resetButton.type = "button";
     this.resetButton.className = "link";
-    this.resetButton.textContent = "reset zoom";
+    this.resetButton.textContent = gettext("reset zoom");
     this.resetButton.addEventListener("click", () => this.choose(this.preset));
     this.status = document.createElement("span");
     this.status.className = "range-status";
@@ -40,7 +41,7 @@ export class RangePicker {
     this.retryButton = document.createElement("button");
     this.retryButton.type = "button";
     this.retryButton.className = "link";
-    this.retryButton.textContent = "try again";
+    this.retryButton.textContent = gettext("try again");
     this.retryButton.hidden = true;
     this.retryButton.addEventListener("click", () => this.changed());
     this.loads = 0;
@@ -51,13 +52,15 @@ export class RangePicker {
   // Run onChange and show its progress; only the latest choice's outcome is shown.
   async changed() {
     const load = ++this.loads;
-    const label = this.zoomed ? "the selected span" : this.buttons.find((b) => b.dataset.range === this.preset).textContent;
-    this.showStatus(this.live ? "" : `Loading ${label}…`, "loading");
+    const label = this.zoomed ? gettext("the selected span") : this.buttons.find((b) => b.dataset.range === this.preset).textContent;
+    this.showStatus(this.live ? "" : interpolate(gettext("Loading %(range)s…"), { range: label }), "loading");
     try {
       await this.onChange(this);
       if (load === this.loads) this.showStatus("", "");
     } catch (error) {
-      if (load === this.loads) this.showStatus(`Could not load ${label}: ${error.message}`, "error");
+      if (load === this.loads) {
+        this.showStatus(interpolate(gettext("Could not load %(range)s: %(error)s"), { range: label, error: error.message }), "error");
+      }
     }
   }
 
@@ -104,7 +107,7 @@ export class RangePicker {
 }
 
 function timeLabel(ts) {
-  return new Date(ts * 1000).toLocaleString([], {
+  return new Date(ts * 1000).toLocaleString(LOCALE, {
     timeZone: TIME_ZONE, hour12: false, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
   });
 }
@@ -120,7 +123,7 @@ export async function fetchSeries(url, metrics, from, to, points) {
   const response = await fetch(`${url}?${params}`, { headers: { Accept: "application/json" } });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(body.detail ?? `the server answered HTTP ${response.status}`);
+    throw new Error(body.detail ?? interpolate(gettext("the server answered HTTP %(status)s"), { status: response.status }));
   }
   return response.json();
 }

@@ -1,14 +1,16 @@
 // A status page: drawn by the server, redrawn here whenever the server pushes a new document.
 import { LiveSocket, showConnectionState } from "./live-socket.js";
-import { timestamp } from "./format.js";
+import { stateLabel, timestamp } from "./format.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 
 const root = document.getElementById("status-page");
 const LEVELS = { u: "up", p: "partial", d: "down", m: "maintenance", n: "unknown" };
 const OVERALL = {
-  down: "Some services are down",
-  degraded: "Some services are degraded",
-  up: "All services are operational",
+  down: gettext("Some services are down"),
+  degraded: gettext("Some services are degraded"),
+  up: gettext("All services are operational"),
 };
+const WINDOWS = { "24h": gettext("24 h"), "7d": gettext("7 days"), "30d": gettext("30 days"), "90d": gettext("90 days") };
 
 function showTimes(scope) {
   for (const time of scope.querySelectorAll("time[data-ts]")) {
@@ -33,28 +35,36 @@ function hostItem(host, days) {
   const item = element("li", { class: "status-host", "data-host": host.id, "data-state": host.state });
   const head = element("div", { class: "status-host-head" });
   head.append(element("span", { class: "status-name" }, host.name));
-  head.append(element("span", { class: "status-state", "data-state": host.state }, host.state.toUpperCase()));
+  head.append(element("span", { class: "status-state", "data-state": host.state }, stateLabel(host.state)));
   item.append(head);
   if (host.reason) item.append(element("p", { class: "status-reason" }, host.reason));
   const uptime = element("dl", { class: "status-uptime" });
   for (const [window, pct] of Object.entries(host.uptime)) {
     const pair = element("div");
-    pair.append(element("dt", {}, window), element("dd", {}, percent(pct)));
+    pair.append(element("dt", {}, WINDOWS[window] ?? window), element("dd", {}, percent(pct)));
     uptime.append(pair);
   }
   item.append(uptime);
-  const bars = element("ol", { class: "status-bars", "aria-label": `Uptime per day, last ${days.length} days` });
+  const barsLabel = ngettext("Uptime per day, last %(days)s day", "Uptime per day, last %(days)s days", days.length);
+  const bars = element("ol", { class: "status-bars", "aria-label": interpolate(barsLabel, { days: days.length }) });
   host.daily.forEach((pct, index) => {
     const level = LEVELS[host.levels[index]];
-    bars.append(element("li", { "data-level": level, title: `${days[index]}: ${pct === null ? "no data" : percent(pct)}` }));
+    bars.append(element("li", { "data-level": level, title: `${days[index]}: ${pct === null ? gettext("no data") : percent(pct)}` }));
   });
   item.append(bars);
   return item;
 }
 
+function noticeTitle(notice) {
+  const scheduled = notice.scheduled_for;
+  if (scheduled?.host) return interpolate(gettext("Scheduled maintenance: %(host)s"), { host: scheduled.host });
+  if (scheduled?.tag) return interpolate(gettext("Scheduled maintenance: hosts tagged %(tag)s"), { tag: scheduled.tag });
+  return notice.title;
+}
+
 function noticeItem(notice) {
   const article = element("article", { class: "notice", "data-kind": notice.kind });
-  article.append(element("h2", {}, notice.title));
+  article.append(element("h2", {}, noticeTitle(notice)));
   if (notice.message) article.append(element("p", {}, notice.message));
   const when = element("p", { class: "muted" });
   when.append(element("time", { "data-ts": notice.starts_at }));
@@ -66,7 +76,7 @@ function noticeItem(notice) {
 function draw(doc) {
   const overall = document.getElementById("status-overall");
   overall.dataset.state = doc.state;
-  overall.textContent = OVERALL[doc.state] || "Waiting for the first checks";
+  overall.textContent = OVERALL[doc.state] || gettext("Waiting for the first checks");
   document.getElementById("status-notices").replaceChildren(...doc.notices.map(noticeItem));
   const sections = doc.sections.map((section) => {
     const node = element("section", { class: "status-section" });

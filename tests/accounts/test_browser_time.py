@@ -39,8 +39,8 @@ async def test_times_follow_the_browsers_zone_then_the_profiles(alice, browser, 
 
         await page.goto(f"{base_url}/accounts/profile/")
         await page.select_option("#id_time_zone", "America/New_York")
-        await page.click("#time-zone button[type=submit]")
-        await expect(page.locator(".messages")).to_contain_text("Times are shown in America/New_York.")
+        await page.click("#preferences button[type=submit]")
+        await expect(page.locator(".messages")).to_contain_text("Preferences saved.")
         await page.goto(f"{base_url}/alerts/")
         await expect(page.locator("#alert-events td.num").first).to_have_text("2026-11-24 07:00:00 EST")
         await page.click("#alert-bell")

@@ -54,7 +54,7 @@ async def test_a_new_installation_starts_with_the_setup_page(transactional_db, b
         await page.fill("#id_username", "ops")
         await page.fill("#id_password1", PASSWORD)
         await page.fill("#id_password2", PASSWORD)
-        await page.click("button[type=submit]")
+        await page.click("main button[type=submit]")
         await expect(page).to_have_url(f"{base_url}/")
         await expect(page.locator(".topbar .user")).to_have_text("ops")
         await expect(page.locator(".topbar nav")).to_contain_text("Admin")

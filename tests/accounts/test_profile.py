@@ -129,12 +129,12 @@ def test_pages_show_times_in_the_users_zone_else_the_browsers(viewer_client):
     assert "2026-11-24 07:00:00 EST" in page
     assert 'data-time-zone="America/New_York"' in page
 
-    saved = client.post("/accounts/profile/time-zone/", {"time_zone": "Asia/Shanghai"})  # chosen: it wins
+    saved = client.post("/accounts/profile/preferences/", {"time_zone": "Asia/Shanghai"})  # chosen: it wins
     assert saved.status_code == 302
     assert "2026-11-24 20:00:00 CST" in client.get("/alerts/").content.decode()
 
     client.cookies["tz"] = "Not/AZone"
-    refused = client.post("/accounts/profile/time-zone/", {"time_zone": "Mars/Olympus"})
+    refused = client.post("/accounts/profile/preferences/", {"time_zone": "Mars/Olympus"})
     assert refused.status_code == 400
     assert "Mars/Olympus is not one of the available choices" in refused.content.decode()
     assert "2026-11-24 20:00:00 CST" in client.get("/alerts/").content.decode()

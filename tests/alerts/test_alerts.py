@@ -145,7 +145,7 @@ def test_notifications_are_sent_and_each_attempt_is_recorded(alice, transactiona
         sent, failing = Notification.objects.order_by("target_id")
         tasks.send_notification(sent.pk)
         body = received.get(timeout=5)
-    assert body["title"].startswith("[warning] cpu high FIRING on web-1")
+    assert body["title"].startswith("[Warning] cpu high FIRING on web-1")
     sent.refresh_from_db()
     assert (sent.status, sent.attempts, sent.attempt_log.get().ok) == ("sent", 1, True)
 

@@ -32,7 +32,7 @@ async def test_alert_toast_bell_and_ack_across_tabs(alice, browser, unused_tcp_p
         for page in (first, second):
             await expect(page.locator("#alert-count")).to_have_text("1")
             toast = page.locator('.toast[data-kind="firing"]')
-            await expect(toast).to_contain_text("[critical] CPU <b>high</b> FIRING on web-1")  # text, not markup
+            await expect(toast).to_contain_text("[Critical] CPU <b>high</b> FIRING on web-1")  # text, not markup
         await first.click("#alert-bell")
         await first.click("#alert-list .ack")
 

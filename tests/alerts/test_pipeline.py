@@ -88,6 +88,6 @@ async def test_a_notification_whose_hand_over_was_lost_is_still_delivered(alice,
             processes.tasks_worker(processes.agent_name("restarted"), NOTIFY_RESEND_AFTER_S="1"),
         ):
             body = await database_sync_to_async(webhook_body)(received, "disk FIRING on db-1")
-    assert body["message"].startswith("[warning] disk FIRING on db-1")
+    assert body["message"].startswith("[Warning] disk FIRING on db-1")
     notification = await database_sync_to_async(Notification.objects.get)()
     assert (notification.status, notification.attempts) == ("sent", 1)

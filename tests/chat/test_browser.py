@@ -47,7 +47,7 @@ async def test_two_users_chat_and_html_is_shown_as_text(alice, bob, browser, unu
         await bob_page.evaluate("document.querySelector('.chat-form input').removeAttribute('maxlength')")
         await bob_page.fill(".chat-form input", "x" * 2001)
         await bob_page.press(".chat-form input", "Enter")
-        await expect(bob_page.locator(".chat-error")).to_have_text("message too long: 2001 characters, at most 2000")
+        await expect(bob_page.locator(".chat-error")).to_have_text("Message too long: 2001 characters, at most 2000.")
 
         # The room list, in another tab of alice's, counts both people in the room.
         room_list = await alice_page.context.new_page()

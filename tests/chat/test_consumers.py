@@ -154,17 +154,17 @@ async def test_bad_frames_get_error_frames_and_the_socket_stays_usable(alice):
     await a.send_json_to({"type": "message", "text": "x" * 2001})
     assert await a.receive_json_from(timeout=5) == {
         "type": "error",
-        "message": "message too long: 2001 characters, at most 2000",
+        "message": "Message too long: 2001 characters, at most 2000.",
     }
     await a.send_json_to({"type": "message", "text": 42})
-    assert (await a.receive_json_from(timeout=5))["message"] == 'a message needs a non-empty "text"'
+    assert (await a.receive_json_from(timeout=5))["message"] == "A message needs some text."
 
     # Flooding: 15 at once; ten pass, five are refused.
     for i in range(15):
         await a.send_json_to({"type": "message", "text": f"flood {i}"})
     texts, errors = await messages_and_errors(a, messages=10, errors=5)
     assert texts == [f"flood {i}" for i in range(10)]
-    assert errors == ["too many messages: at most 10 per second"] * 5
+    assert errors == ["Too many messages: at most 10 per second."] * 5
 
     await asyncio.sleep(1.05)  # the one-second window must pass: this is the limit under test
     await a.send_json_to({"type": "message", "text": "x" * 2000})
@@ -188,7 +188,7 @@ async def test_the_rate_limit_counts_all_of_a_users_sockets(alice):
         await tabs[i % 2].send_json_to({"type": "message", "text": f"m{i}"})
     per_tab = [await frames_until_pong(tab) for tab in tabs]
     errors = [f["message"] for frames in per_tab for f in frames if f["type"] == "error"]
-    assert errors == ["too many messages: at most 10 per second"] * 2
+    assert errors == ["Too many messages: at most 10 per second."] * 2
     # Every tab gets every accepted message; wait for the rest of them in the first tab.
     seen = sum(len(f["messages"]) for f in per_tab[0] if f["type"] == "messages")
     await messages_and_errors(tabs[0], messages=10 - seen, errors=0)

@@ -113,8 +113,8 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "chat": [(get("/chat/"), page())],
     "chat_room": [(get("/chat/ops/"), page())],
     "profile": [(get("/accounts/profile/"), page())],
-    "profile_time_zone": [
-        (lambda w, c: ("POST", "/accounts/profile/time-zone/", {"time_zone": "Asia/Shanghai"}), own_form())
+    "profile_preferences": [
+        (lambda w, c: ("POST", "/accounts/profile/preferences/", {"time_zone": "Asia/Shanghai"}), own_form())
     ],
     "profile_add_target": [
         (lambda w, c: ("POST", "/accounts/profile/targets/", {"url": "json://127.0.0.1:9/", "label": c}), own_form())
@@ -203,6 +203,17 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     ],
     "status_logo": [(get("/status/public/logo"), dict.fromkeys(CALLERS, 404))],  # it has none
     "uptime_report": [(get("/reports/uptime/"), page())],
+    # The language switch and the script catalogue serve the login page and public status pages too.
+    "switch_language": [
+        (
+            lambda w, c: ("POST", "/i18n/language/", {"language": "zh-hans", "next": "/"}),
+            {**dict.fromkeys(CALLERS, 302), FOREIGN: 403},
+        )
+    ],
+    "javascript_catalogue": [
+        (get("/i18n/catalogue/zh-hans.js"), EVERYONE),
+        (get("/i18n/catalogue/xx.js"), dict.fromkeys(CALLERS, 404)),
+    ],
 }
 
 # WebSocket route -> (path, expected per caller): "open" (the first frame arrives), a close code, or 403.

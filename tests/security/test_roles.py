@@ -85,7 +85,7 @@ async def test_a_viewer_reads_chat_but_cannot_post_open_rooms_or_acknowledge():
     await chat.connect()
     assert (await chat.receive_json_from(timeout=5))["type"] == "history"
     await chat.send_json_to({"type": "message", "text": "hello"})
-    assert (await chat.receive_json_from(timeout=5))["message"] == "posting needs the operator role; viewers read"
+    assert (await chat.receive_json_from(timeout=5))["message"] == "Posting needs the operator role; viewers read."
     await chat.disconnect()
 
     new_room = await socket("/ws/chat/brand-new/", viewer)
@@ -190,7 +190,7 @@ async def test_losing_a_role_makes_the_sockets_reconnect_with_the_new_rights(ali
     await again.connect()
     await again.receive_json_from(timeout=5)  # history
     await again.send_json_to({"type": "message", "text": "still an operator?"})
-    assert (await again.receive_json_from(timeout=5))["message"] == "posting needs the operator role; viewers read"
+    assert (await again.receive_json_from(timeout=5))["message"] == "Posting needs the operator role; viewers read."
     await again.disconnect()
 
 

@@ -1,0 +1,38 @@
+"""Alert texts in the reader's language.
+
+The stored AlertEvent.message is written once, in LANGUAGE_CODE, for the API and exports.
+What a person reads (the bell, toasts, the alerts page, notifications) is written again from
+the event's fields in their own language, so one alert reaches an English and a Chinese
+recipient each in theirs.
+"""
+
+from django.utils.translation import gettext as _
+
+
+def transition_text(rule, subject_label: str, kind: str, value: float | None) -> str:
+    values = {
+        "severity": rule.get_severity_display(),  # "Warning", "警告"
+        "rule": rule.name,
+        "subject": subject_label,
+        "metric": rule.get_metric_display(),
+        "value": "–" if value is None else f"{value:g}",
+    }
+    if kind == "firing":
+        text = _("[%(severity)s] %(rule)s FIRING on %(subject)s: %(metric)s = %(value)s") % values
+    else:
+        text = _("[%(severity)s] %(rule)s resolved on %(subject)s: %(metric)s = %(value)s") % values
+    return text[:500]
+
+
+def acknowledgement_text(rule, subject_label: str, username: str) -> str:
+    values = {"rule": rule.name, "subject": subject_label, "user": username}
+    return (_("%(rule)s on %(subject)s acknowledged by %(user)s") % values)[:500]
+
+
+def event_text(event) -> str:
+    """`event` (with alert__rule and by loaded) in the active language."""
+    alert = event.alert
+    if event.kind == "acknowledged":
+        username = event.by.get_username() if event.by else "?"
+        return acknowledgement_text(alert.rule, alert.subject_label, username)
+    return transition_text(alert.rule, alert.subject_label, event.kind, event.value)
