@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-agents bench-status bench-pages agent-wheel vendor venv
+.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -47,13 +47,25 @@ bench-alerts: venv
 bench-agents: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/agents.py
 
-# 7 days of 1 Hz history for 10 hosts, on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
+# 10,000 readers of one status page, and a year of uptime as CSV.
 bench-status: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/status_pages.py
 
+# The dashboard page and its static files as sent, with 2,000 hosts.
 bench-pages: venv
 	source scripts/env.sh && python bench/page_weight.py
 
+# 200 agents and 2,000 hosts updating every second in Chromium: first render, script time, heap (BENCH_WINDOW s).
+bench-ui: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && python bench/dashboard_ui.py
+
+# The README's screenshots of the dashboard (both themes, Chinese) and a Chinese status page, from demo data.
+screenshots: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && \
+	  (fc-list | grep -q WenQuanYi || python scripts/debian_packages.py fonts-wqy-microhei "Chinese text needs a CJK font") && \
+	  python docs/screenshots.py
+
+# 7 days of 1 Hz history for 10 hosts, on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
 bench-history: venv
 	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/history.py sqlite && python bench/history.py postgres
 

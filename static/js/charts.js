@@ -45,9 +45,16 @@ export function makePlot(element, spec) {
   };
   const data = [[], ...spec.series.map(() => [])];
   const plot = new uPlot(options, data, element);
-  new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT })).observe(element);
-  window.addEventListener("themechange", () => plot.redraw(false, true));
-  return { plot, data, element, spec };
+  const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT }));
+  resize.observe(element);
+  const recolour = () => plot.redraw(false, true);
+  window.addEventListener("themechange", recolour);
+  const destroy = () => {
+    resize.disconnect();
+    window.removeEventListener("themechange", recolour);
+    plot.destroy();
+  };
+  return { plot, data, element, spec, destroy };
 }
 
 // Times of day for spans up to a day, dates beyond.
@@ -56,7 +63,7 @@ function timeTick(ts, span) {
   if (span > 86400) {
     return date.toLocaleString(LOCALE, { timeZone: TIME_ZONE, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
   }
-  return date.toLocaleTimeString([], { timeZone: TIME_ZONE, hour12: false });
+  return date.toLocaleTimeString(LOCALE, { timeZone: TIME_ZONE, hour12: false });
 }
 
 function pickSpan(u, onZoom) {

@@ -1,7 +1,9 @@
 // The dashboard's grid of monitored hosts: one tile per host, worst state first,
-// counts per state, filters by state, tag and name. Fed by "hosts" frames.
+// counts per state, filters by state, tag and name (which the agent tiles share). Fed by
+// "hosts" frames.
 import * as format from "./format.js";
 import { gettext, interpolate } from "./i18n.js";
+import { arrowKeys } from "./tile-keys.js";
 
 export const STATES = ["down", "degraded", "up", "pending", "paused"];
 const RANK = Object.fromEntries(STATES.map((state, i) => [state, i]));
@@ -28,7 +30,11 @@ export class HostGrid {
     this.search = root.querySelector(".name-filter");
     this.empty = root.querySelector(".no-hosts");
     this.hosts = new Map(); // id -> { data, tile }
+    this.tagsByName = new Map(); // host name -> its tags, for the agent of that name
     this.filter = { state: "", tag: "", text: "" };
+    this.onFilter = () => {};
+    this.countsShown = "";
+    arrowKeys(this.tilesBox, ".tile");
     this.tagSelect.addEventListener("change", () => this.setFilter({ tag: this.tagSelect.value }));
     this.search.addEventListener("input", () => this.setFilter({ text: this.search.value.trim().toLowerCase() }));
     // "/" jumps to the search, as on most sites with one; not while typing elsewhere.
@@ -64,22 +70,20 @@ export class HostGrid {
         this.hosts.delete(id);
       }
     }
-    this.render(true);
+    this.render(true, true);
   }
 
   // Changed hosts from a live frame; new hosts get a tile.
   update(hosts) {
     let reorder = false;
-    for (const host of hosts) {
-      const before = this.hosts.get(host.id)?.data;
-      reorder ||= !before || before.status !== host.status;
-      this.upsert(host);
-    }
+    for (const host of hosts) reorder = this.upsert(host) || reorder;
     this.render(reorder);
   }
 
+  // Returns whether the host is new or changed state (its place in the order may change).
   upsert(host) {
     let entry = this.hosts.get(host.id);
+    const moved = !entry || entry.data.status !== host.status || entry.data.name !== host.name;
     if (!entry) {
       const tile = document.createElement("a");
       tile.className = "tile";
@@ -90,19 +94,33 @@ export class HostGrid {
       this.hosts.set(host.id, entry);
     }
     entry.data = host;
-    const { tile } = entry;
-    tile.dataset.status = host.status;
-    tile.firstChild.textContent = host.name;
-    // The state in words as well as in colour; UP and DEGRADED with the latency.
+    entry.moved ||= moved;
+    this.tagsByName.set(host.name, host.tags);
+    // The state in words as well as in colour; UP and DEGRADED with the latency. Written
+    // only when changed (an off-screen tile costs no layout: content-visibility).
     const label = format.stateLabel(host.status);
-    tile.lastChild.textContent = host.status === "up" || host.status === "degraded"
+    const text = host.status === "up" || host.status === "degraded"
       ? `${label} · ${format.milliseconds(host.latency_ms)}`
       : label;
+    const { tile } = entry;
+    if (moved) tile.dataset.status = host.status;
+    if (tile.firstChild.textContent !== host.name) tile.firstChild.textContent = host.name;
+    if (tile.lastChild.textContent !== text) tile.lastChild.textContent = text;
+    return moved;
   }
 
   setFilter(change) {
     Object.assign(this.filter, change);
     this.render(false);
+    this.onFilter(this.filter);
+  }
+
+  // The same filters for an agent: `state` as a host state, tags of the host of its name.
+  matchesAgent(name, state) {
+    const { state: wanted, tag, text } = this.filter;
+    return (!wanted || state === wanted) &&
+      (!tag || (this.tagsByName.get(name) ?? []).includes(tag)) &&
+      (!text || name.toLowerCase().includes(text));
   }
 
   matches(host) {
@@ -112,22 +130,33 @@ export class HostGrid {
       (!text || host.name.toLowerCase().includes(text) || host.address.toLowerCase().includes(text));
   }
 
-  render(reorder) {
+  // Worst state first, then by name. `all` places every tile; otherwise only the tiles that
+  // moved are, each just before its successor in the new order, from the end: the others
+  // keep their relative order, so the result is the whole order with a few DOM moves.
+  render(reorder, all = false) {
     const entries = [...this.hosts.values()];
     if (reorder) {
       entries.sort((a, b) =>
         (RANK[a.data.status] ?? 9) - (RANK[b.data.status] ?? 9) || byName(a.data.name, b.data.name));
-      const fragment = document.createDocumentFragment();
-      for (const entry of entries) fragment.append(entry.tile);
-      this.tilesBox.append(fragment);
+      if (all) {
+        const fragment = document.createDocumentFragment();
+        for (const entry of entries) fragment.append(entry.tile);
+        this.tilesBox.append(fragment);
+      } else {
+        for (let i = entries.length - 1; i >= 0; i--) {
+          if (entries[i].moved) this.tilesBox.insertBefore(entries[i].tile, entries[i + 1]?.tile ?? null);
+        }
+      }
+      entries.forEach((entry) => (entry.moved = false));
       this.renderTags(entries);
     }
     const counts = Object.fromEntries(STATES.map((state) => [state, 0]));
     let shown = 0;
     for (const { data, tile } of entries) {
       counts[data.status] = (counts[data.status] ?? 0) + 1;
-      tile.hidden = !this.matches(data);
-      if (!tile.hidden) shown += 1;
+      const hidden = !this.matches(data);
+      if (tile.hidden !== hidden) tile.hidden = hidden;
+      if (!hidden) shown += 1;
     }
     this.renderCounts(counts, entries.length);
     this.empty.hidden = entries.length > 0;
@@ -135,6 +164,9 @@ export class HostGrid {
   }
 
   renderCounts(counts, total) {
+    const shown = JSON.stringify([counts, total, this.filter.state]);
+    if (shown === this.countsShown) return; // unchanged: keep the buttons (and keyboard focus)
+    this.countsShown = shown;
     const all = interpolate(gettext("All %(count)s"), { count: total });
     const buttons = [["", all], ...STATES.map((state) => [state, `${format.stateLabel(state)} ${counts[state]}`])];
     this.countsBox.replaceChildren(...buttons.map(([state, text]) => {

@@ -89,7 +89,7 @@ async def test_a_chinese_browser_sees_every_page_in_chinese(alice, browser, unus
             if path == "/":  # script-rendered text in place: tiles, agent card, connection state
                 await expect(page.locator("#connection")).to_have_text("实时")
                 await expect(page.locator('#hosts .tile[data-status="degraded"] small')).to_have_text("降级 · 12.5 ms")
-                await expect(page.locator('.card[data-host="theme-agent"] .freshness')).to_have_text("实时")
+                await expect(page.locator('.agent-tile[data-host="theme-agent"] .freshness')).to_have_text("实时")
                 await expect(page.locator("#range button").first).to_have_text("实时")
                 await page.click("#alert-bell")
                 await expect(page.locator("#alert-list .ack")).to_have_text("确认")

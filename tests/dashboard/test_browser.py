@@ -37,11 +37,12 @@ async def test_a_logged_in_user_sees_the_charts_move_and_survive_a_server_restar
         with processes.daphne(unused_tcp_port):
             await log_in(page, base_url)
             await expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+            await expect(page.locator(f'.agent-tile[data-host="{host}"] .freshness')).to_have_text("live")
+            await page.click(f'.agent-tile[data-host="{host}"] .agent-open')  # the tile opens to its charts
             await wait_for_more_points(page, host, than=1)
             seen = await points(page, host)
             await wait_for_more_points(page, host, than=seen)  # and the chart keeps gaining points
             await expect(page.locator(f'.card[data-host="{host}"] [data-now="cpu"]')).to_contain_text("%")
-            await expect(page.locator(f'.card[data-host="{host}"] .freshness')).to_have_text("live")
 
         # The server went away: the page says so, and reconnects once it is back.
         await expect(page.locator("#connection")).to_have_attribute("data-state", "offline")

@@ -69,6 +69,7 @@ async def test_the_theme_follows_the_system_and_a_toggle_that_is_remembered(alic
         await log_in(page, base_url)
         await expect(page.locator("html")).to_have_attribute("data-theme", "dark")
         assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == BACKGROUND["dark"]
+        await page.click('.agent-tile[data-host="theme-agent"] .agent-open')
         await expect(page.locator('.card[data-host="theme-agent"] .chart canvas').first).to_be_visible()
         assert await axis_pixels(page, "dark") > 20
         assert await axis_pixels(page, "light") == 0

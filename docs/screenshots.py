@@ -1,0 +1,141 @@
+"""The README's screenshots (`make screenshots`): demo data on a throwaway database and
+Redis prefix, one daphne, 12 agents' frames every second, Debian's Chromium.
+
+Writes docs/dashboard.png, docs/dashboard-dark.png, docs/dashboard-zh.png and
+docs/status-page-zh.png.
+"""
+
+import asyncio
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.environment import prepare  # noqa: E402
+
+prepare("screenshots")
+
+from channels.layers import get_channel_layer  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from accounts import roles  # noqa: E402
+from alerts.evaluator import Evaluator  # noqa: E402
+from alerts.models import AlertRule  # noqa: E402
+from bench.common import free_port, session_cookie  # noqa: E402
+from bench.frames import agent_frame  # noqa: E402
+from chat.models import ChatMessage, ChatRoom  # noqa: E402
+from chat.rooms import DASHBOARD_ROOM  # noqa: E402
+from core.groups import STATS_FRAME, STATS_GROUP  # noqa: E402
+from core.metrics import AGENT_ALERT_METRICS  # noqa: E402
+from core.redis_clients import sync_redis  # noqa: E402
+from monitor.models import Host, Status, Tag  # noqa: E402
+from stats.latest import latest_key  # noqa: E402
+from status.models import StatusPage  # noqa: E402
+from tests import processes  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+DOCS = Path(__file__).resolve().parent
+AGENTS = ["web-01", "web-02", "web-03", "db-01", "db-02", "cache-01", "edge-01", "edge-02", "build-01", "mail-01",
+          "backup-01", "vpn-01"]  # fmt: skip
+HOSTS = {
+    "web": ["web-01", "web-02", "web-03", "web-04", "lb-01", "lb-02"],
+    "db": ["db-01", "db-02", "db-03", "redis-01"],
+    "edge": ["edge-01", "edge-02", "dns-01", "dns-02", "ntp-01"],
+    "office": ["mail-01", "vpn-01", "printer-2f", "wifi-ap-3f", "backup-01"],
+}
+STATES = {"db-03": Status.DOWN, "printer-2f": Status.DEGRADED, "wifi-ap-3f": Status.PAUSED, "dns-02": Status.DEGRADED}
+
+
+def demo() -> str:
+    """The demo's hosts, an alert, a chat and a status page; returns the admin's session cookie."""
+    admin = get_user_model().objects.create_user("admin", password="unused-demo-password", is_staff=True)
+    admin.groups.add(Group.objects.get(name=roles.ADMIN))
+    for n, (tag_name, names) in enumerate(HOSTS.items()):
+        tag = Tag.objects.create(name=tag_name)
+        for i, name in enumerate(names):
+            host = Host.objects.create(name=name, address=f"127.0.{n}.{i + 1}")
+            host.tags.add(tag)
+            Host.objects.filter(pk=host.pk).update(status=STATES.get(name, Status.UP), last_latency_ms=0.4 + i * 1.7)
+    rule = AlertRule.objects.create(
+        name="CPU high", metric="cpu_percent", comparison=">", threshold=90, severity="critical"
+    )
+    rule.recipients.add(admin)
+    Evaluator(AGENT_ALERT_METRICS).evaluate_and_record({"agent:build-01": ("build-01", {"cpu_percent": 97.0})})
+    room = ChatRoom.objects.create(name=DASHBOARD_ROOM)
+    for text in (
+        "db-03 is down: disk full, I'm on it",
+        "build-01 at 97 % CPU: nightly build, expected",
+        "值班交接：一切正常",
+    ):
+        ChatMessage.objects.create(room=room, author=admin, text=text)
+    page = StatusPage.objects.create(slug="shop", title="Shop status", public=True, hosts_heading="Web")
+    page.hosts.set(Host.objects.filter(name__in=HOSTS["web"]))
+    page.tags.set(Tag.objects.filter(name="db"))
+    return session_cookie(admin)
+
+
+class Frames(threading.Thread):
+    """Each agent's frame every second, build-01 running hot."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        asyncio.run(self.send())
+
+    async def send(self) -> None:
+        layer = get_channel_layer()
+        while not self.stop.is_set():
+            now = time.time()
+            for name in AGENTS:
+                frame = agent_frame(name, now, 97.0 if name == "build-01" else None)
+                sync_redis().hset(latest_key(), name, json.dumps(frame))
+                await layer.group_send(STATS_GROUP, {"type": STATS_FRAME, "text": json.dumps(frame)})
+            await asyncio.sleep(1)
+
+
+def shoot(browser, url: str, cookie: str, out: str, scheme: str = "light", locale: str = "en-GB", path: str = "/"):
+    name, value = cookie.split("=", 1)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, color_scheme=scheme, locale=locale,
+                                  timezone_id="Asia/Shanghai")  # fmt: skip
+    context.add_cookies([{"name": name, "value": value, "url": url}])
+    page = context.new_page()
+    page.goto(f"{url}{path}")
+    if path == "/":
+        page.locator('.agent-tile[data-host="web-01"] .agent-open').click()
+        page.locator('.card[data-host="web-01"] .chart[data-chart="cpu"][data-points="20"]').wait_for(timeout=40_000)
+        page.locator("#alert-bell").click()
+    page.wait_for_timeout(500)  # the last frame drawn
+    page.screenshot(path=str(DOCS / out))
+    context.close()
+    print("written", out)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    cookie = demo()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    frames = Frames()
+    with processes.daphne(port), sync_playwright() as playwright:
+        frames.start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        shoot(browser, url, cookie, "dashboard.png")
+        shoot(browser, url, cookie, "dashboard-dark.png", scheme="dark")
+        shoot(browser, url, cookie, "dashboard-zh.png", locale="zh-CN")
+        shoot(browser, url, cookie, "status-page-zh.png", locale="zh-CN", path="/status/shop/")
+        browser.close()
+        frames.stop.set()
+
+
+if __name__ == "__main__":
+    main()
