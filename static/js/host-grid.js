@@ -7,6 +7,9 @@ import { arrowKeys } from "./tile-keys.js";
 
 export const STATES = ["down", "degraded", "up", "pending", "paused"];
 const RANK = Object.fromEntries(STATES.map((state, i) => [state, i]));
+// Tiles sit in chunks of this many, each skipped by the browser while off screen
+// (content-visibility): a change re-lays out the chunks on screen, not 2,000 tiles.
+const CHUNK = 120;
 
 function describe(host) {
   const since = host.changed_at
@@ -34,6 +37,7 @@ export class HostGrid {
     this.filter = { state: "", tag: "", text: "" };
     this.onFilter = () => {};
     this.countsShown = "";
+    this.chunks = [];
     arrowKeys(this.tilesBox, ".tile");
     this.tagSelect.addEventListener("change", () => this.setFilter({ tag: this.tagSelect.value }));
     this.search.addEventListener("input", () => this.setFilter({ text: this.search.value.trim().toLowerCase() }));
@@ -70,7 +74,7 @@ export class HostGrid {
         this.hosts.delete(id);
       }
     }
-    this.render(true, true);
+    this.render(true);
   }
 
   // Changed hosts from a live frame; new hosts get a tile.
@@ -94,7 +98,6 @@ export class HostGrid {
       this.hosts.set(host.id, entry);
     }
     entry.data = host;
-    entry.moved ||= moved;
     this.tagsByName.set(host.name, host.tags);
     // The state in words as well as in colour; UP and DEGRADED with the latency. Written
     // only when changed (an off-screen tile costs no layout: content-visibility).
@@ -130,24 +133,17 @@ export class HostGrid {
       (!text || host.name.toLowerCase().includes(text) || host.address.toLowerCase().includes(text));
   }
 
-  // Worst state first, then by name. `all` places every tile; otherwise only the tiles that
-  // moved are, each just before its successor in the new order, from the end: the others
-  // keep their relative order, so the result is the whole order with a few DOM moves.
-  render(reorder, all = false) {
+  // Worst state first, then by name, CHUNK tiles to a chunk. Only tiles out of place move:
+  // each is put just before its successor, from the end of each chunk, and a tile that had
+  // the keyboard focus gets it back.
+  render(reorder) {
     const entries = [...this.hosts.values()];
     if (reorder) {
       entries.sort((a, b) =>
         (RANK[a.data.status] ?? 9) - (RANK[b.data.status] ?? 9) || byName(a.data.name, b.data.name));
-      if (all) {
-        const fragment = document.createDocumentFragment();
-        for (const entry of entries) fragment.append(entry.tile);
-        this.tilesBox.append(fragment);
-      } else {
-        for (let i = entries.length - 1; i >= 0; i--) {
-          if (entries[i].moved) this.tilesBox.insertBefore(entries[i].tile, entries[i + 1]?.tile ?? null);
-        }
-      }
-      entries.forEach((entry) => (entry.moved = false));
+      const focused = document.activeElement;
+      this.placeInChunks(entries);
+      if (focused?.classList?.contains("tile") && document.activeElement !== focused) focused.focus({ preventScroll: true });
       this.renderTags(entries);
     }
     const counts = Object.fromEntries(STATES.map((state) => [state, 0]));
@@ -161,6 +157,24 @@ export class HostGrid {
     this.renderCounts(counts, entries.length);
     this.empty.hidden = entries.length > 0;
     this.root.dataset.shown = shown;
+  }
+
+  placeInChunks(entries) {
+    const needed = Math.ceil(entries.length / CHUNK);
+    while (this.chunks.length < needed) {
+      const chunk = document.createElement("div");
+      chunk.className = "tile-chunk";
+      this.tilesBox.append(chunk);
+      this.chunks.push(chunk);
+    }
+    this.chunks.splice(needed).forEach((chunk) => chunk.remove());
+    this.chunks.forEach((chunk, k) => {
+      const tiles = entries.slice(k * CHUNK, (k + 1) * CHUNK).map((entry) => entry.tile);
+      for (let i = tiles.length - 1; i >= 0; i--) {
+        const next = tiles[i + 1] ?? null;
+        if (tiles[i].parentNode !== chunk || tiles[i].nextSibling !== next) chunk.insertBefore(tiles[i], next);
+      }
+    });
   }
 
   renderCounts(counts, total) {

@@ -1,11 +1,21 @@
-// Arrow keys move focus between the tiles of a grid as they are drawn (up and down by a row),
-// Home and End to the first and last; hidden (filtered out) tiles are skipped.
+// Arrow keys move focus between the tiles of a grid as they are drawn: left and right to the
+// previous and next tile, up and down to the nearest tile in the row above or below, Home
+// and End to the first and last. Hidden (filtered out) tiles are skipped.
 const MOVES = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"];
 
-function columns(tiles) {
-  const top = tiles[0].getBoundingClientRect().top;
-  const first = tiles.findIndex((tile) => tile.getBoundingClientRect().top > top + 1);
-  return first === -1 ? tiles.length : first;
+// The tile in the next row up or down whose left edge is nearest this one's.
+function vertical(tiles, from, down) {
+  const here = from.getBoundingClientRect();
+  let best = null;
+  let bestScore = Infinity;
+  for (const tile of tiles) {
+    const box = tile.getBoundingClientRect();
+    const dy = down ? box.top - here.top : here.top - box.top;
+    if (dy <= 1) continue;
+    const score = dy * 100_000 + Math.abs(box.left - here.left);
+    if (score < bestScore) [best, bestScore] = [tile, score];
+  }
+  return best;
 }
 
 export function arrowKeys(container, selector) {
@@ -14,12 +24,16 @@ export function arrowKeys(container, selector) {
     const tiles = [...container.querySelectorAll(selector)].filter((tile) => !tile.closest("[hidden]"));
     const at = tiles.indexOf(event.target);
     if (at === -1) return;
-    const row = columns(tiles);
     const next = {
-      ArrowLeft: at - 1, ArrowRight: at + 1, ArrowUp: at - row, ArrowDown: at + row, Home: 0, End: tiles.length - 1,
-    }[event.key];
-    if (next < 0 || next >= tiles.length) return;
+      ArrowLeft: () => tiles[at - 1],
+      ArrowRight: () => tiles[at + 1],
+      ArrowUp: () => vertical(tiles, event.target, false),
+      ArrowDown: () => vertical(tiles, event.target, true),
+      Home: () => tiles[0],
+      End: () => tiles.at(-1),
+    }[event.key]();
+    if (!next) return;
     event.preventDefault();
-    tiles[next].focus();
+    next.focus();
   });
 }

@@ -14,7 +14,7 @@ from tests.dashboard.test_browser_theme import fill_pages
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_latest_frames")]
 
 
-async def test_keyboard_alone_opens_and_closes_the_alert_list_and_reaches_the_search(alice, browser, unused_tcp_port):
+async def test_keyboard_alone_reaches_the_search_and_acknowledges_an_alert_in_the_list(alice, browser, unused_tcp_port):
     await database_sync_to_async(fill_pages)(alice)
     base_url = f"http://127.0.0.1:{unused_tcp_port}"
     with processes.daphne(unused_tcp_port):
@@ -35,6 +35,10 @@ async def test_keyboard_alone_opens_and_closes_the_alert_list_and_reaches_the_se
         await page.keyboard.press("Enter")
         await expect(page.locator("#alert-dropdown")).to_be_visible()
         await expect(bell).to_have_attribute("aria-expanded", "true")
+        await page.keyboard.press("Tab")  # the list's first control: the alert's Acknowledge
+        await expect(page.locator("#alert-list .ack")).to_be_focused()
+        await page.keyboard.press("Enter")
+        await expect(page.locator("#alert-list li")).to_contain_text("acknowledged by alice")
         await page.keyboard.press("Escape")
         await expect(page.locator("#alert-dropdown")).to_be_hidden()
         await expect(bell).to_be_focused()
