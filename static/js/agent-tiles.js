@@ -1,8 +1,8 @@
 // Every agent at a glance: a compact tile each (state, CPU, memory, busiest interface, two
 // sparklines), worst first, filtered with the host grid, opening to the full card.
 //
-// Frames arrive one per agent per second; tiles are redrawn once per animation frame,
-// and a tile off screen only keeps its numbers until it scrolls into view.
+// Frames arrive one per agent per second; tiles are redrawn once per animation frame, and
+// text is written only when it changed (an off-screen tile costs no layout: content-visibility).
 import * as format from "./format.js";
 import { AgentCard, busiestInterface } from "./agent-card.js";
 import { gettext, interpolate } from "./i18n.js";
