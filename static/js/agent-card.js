@@ -8,7 +8,7 @@ import { fetchSeries, framesFromSeries } from "./range.js";
 import { gettext, interpolate } from "./i18n.js";
 
 // The metric catalogue: where each stored metric sits in a live frame (core/metrics.py).
-export const METRICS = JSON.parse(document.getElementById("metric-catalogue").textContent);
+const METRICS = JSON.parse(document.getElementById("metric-catalogue").textContent);
 const WINDOW = 300; // points kept per open card: five minutes at 1 Hz
 
 // What each chart plots: one catalogue metric per series, read from a frame at its
@@ -51,7 +51,7 @@ const CHARTS = {
 // Charts that follow the chosen interface and are redrawn when it changes.
 const INTERFACE_CHARTS = ["net", "errors"];
 // What the charts plot, as stored metrics, asked of the series API in one request.
-export const HISTORY_METRICS = Object.values(CHARTS).flatMap((spec) => spec.metrics);
+const HISTORY_METRICS = Object.values(CHARTS).flatMap((spec) => spec.metrics);
 
 // The value of a catalogue metric in a frame; `label` stands for the `*` in its path.
 function metricValue(frame, name, label) {
@@ -99,7 +99,6 @@ export class AgentCard {
     this.ifaceChosenByUser = false;
     this.root = document.getElementById("agent-card").content.firstElementChild.cloneNode(true);
     this.root.dataset.host = tile.host;
-    this.root.querySelector(".host").textContent = tile.host;
     this.select = this.root.querySelector(".iface");
     this.select.addEventListener("change", () => {
       this.iface = this.select.value;
