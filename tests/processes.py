@@ -48,7 +48,8 @@ def running(
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": database_url(), **env},
+            # Unbuffered: readiness is read from the output, whatever the caller's environment says.
+            env={**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1", **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
