@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
+.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -65,9 +65,14 @@ screenshots: venv
 	  (fc-list | grep -q WenQuanYi || python scripts/debian_packages.py fonts-wqy-microhei "Chinese text needs a CJK font") && \
 	  python docs/screenshots.py
 
-# 7 days of 1 Hz history for 10 hosts, on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
+# 7 days of 1 Hz history for 10 hosts, replayed from a recording of this machine's agent,
+# on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
 bench-history: venv
 	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/history.py sqlite && python bench/history.py postgres
+
+# Compression candidates for history blocks on the same recording: bytes per value, speed.
+bench-codecs: venv
+	source scripts/env.sh && python bench/codecs.py
 
 # Refresh the vendored front-end libraries from npm (their files are committed).
 vendor:

@@ -1,5 +1,6 @@
 """ASGI entry point: Django for HTTP, authenticated Channels consumers for WebSocket."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -20,3 +21,8 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Everything loaded so far lives as long as the process: out of the garbage collector's
+# sight, a full collection scans what requests allocate only (on a history benchmark's
+# process, 87 ms for 145,000 objects before, a few ms after).
+gc.freeze()

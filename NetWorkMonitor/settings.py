@@ -265,6 +265,8 @@ SAMPLE_PERSIST_EVERY = env_float("SAMPLE_PERSIST_EVERY", 1.0, minimum=0)
 HISTORY_RAW_DAYS = env_int("HISTORY_RAW_DAYS", 7, minimum=1)
 HISTORY_MINUTE_DAYS = env_int("HISTORY_MINUTE_DAYS", 90, minimum=1)
 HISTORY_HOUR_DAYS = env_int("HISTORY_HOUR_DAYS", 730, minimum=1)
+# And how large each may grow, in MB (0: no limit); past it the oldest days go first.
+HISTORY_MAX_MB = {tier: env_int(f"HISTORY_{tier.upper()}_MAX_MB", 0, minimum=0) for tier in ("raw", "minute", "hour")}
 
 # --- Monitored hosts --------------------------------------------------------------------
 # Checks one worker process runs at the same moment (each holds a socket).

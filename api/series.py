@@ -4,12 +4,12 @@ import math
 import time
 from datetime import UTC, datetime
 
+import orjson
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, renderers
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS
@@ -96,23 +96,34 @@ SERIES_COLUMNS = ["time", "source", "metric", "label", "min", "avg", "max"]
 def series_rows(body: dict):
     """One CSV row per series and bucket that has a value."""
     for series in body["series"]:
-        for index, moment in enumerate(body["t"]):
-            if series["avg"][index] is not None:
+        for index, moment in enumerate(body["t"].tolist()):
+            if not math.isnan(series["avg"][index]):
+                # str() of a float32 is its shortest form: 12.3 as measured, not 12.300000190734863.
+                low, avg, high = (float(str(series[name][index])) for name in ("min", "avg", "max"))
                 yield [
                     datetime.fromtimestamp(moment, UTC).isoformat(),
                     body["sources"][series["source"]],
                     series["metric"],
                     series["label"],
-                    series["min"][index],
-                    series["avg"][index],
-                    series["max"][index],
+                    low,
+                    avg,
+                    high,
                 ]
+
+
+class SeriesJSONRenderer(renderers.JSONRenderer):
+    """JSON straight from the query's numpy columns, with orjson: a card's 21 series x 1,000
+    buckets x 3 took 7.7 ms through json.dumps, and lists of Python floats before that.
+    NaN (no value) becomes null; float32 prints as measured (12.3, not 12.300000190734863)."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 class SeriesView(APIView):
     """`?format=csv` or `?format=jsonl`: the same buckets as rows (time, source, metric, label, min, avg, max)."""
 
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, *DOWNLOAD_RENDERERS]
+    renderer_classes = [SeriesJSONRenderer, renderers.BrowsableAPIRenderer, *DOWNLOAD_RENDERERS]
 
     def sources(self, **kwargs) -> dict[str, str]:
         """source -> what it is, for the object in the URL."""

@@ -32,8 +32,8 @@ from django.core.management import call_command  # noqa: E402
 from bench.common import run_facts, save_results, summary_ms  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
 from stats import streams  # noqa: E402
-from stats.history.chunks import unpack  # noqa: E402
-from stats.models import Agent, RawChunk, Series  # noqa: E402
+from stats.history.blocks import decode_values  # noqa: E402
+from stats.models import Agent, RawBlock, Series  # noqa: E402
 from tests import processes  # noqa: E402
 
 AGENTS = int(os.environ.get("BENCH_AGENTS", "500"))
@@ -54,8 +54,8 @@ def frames_written() -> int:
     """Values of cpu.percent in history: one per frame written."""
     ids = Series.objects.filter(metric="mem.percent", source__startswith="agent:sim-").values_list("id", flat=True)
     return sum(
-        sum(1 for value in unpack(data) if value == value)
-        for data in RawChunk.objects.filter(series_id__in=list(ids)).values_list("values", flat=True)
+        len(decode_values(start, data))
+        for start, data in RawBlock.objects.filter(series_id__in=list(ids)).values_list("start", "data")
     )
 
 

@@ -1,8 +1,9 @@
 """The README's screenshots (`make screenshots`): demo data on a throwaway database and
 Redis prefix, one daphne, 12 agents' frames every second, Debian's Chromium.
 
-Writes docs/dashboard.png, docs/dashboard-dark.png, docs/dashboard-zh.png and
-docs/status-page-zh.png.
+Writes docs/dashboard.png, docs/dashboard-dark.png, docs/dashboard-zh.png,
+docs/status-page-zh.png and docs/history.png (a card's 24 h: web-01 replays a day of
+this machine's recorded agent values, bench/data/recording.jsonl.gz).
 """
 
 import asyncio
@@ -28,15 +29,19 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from accounts import roles  # noqa: E402
 from alerts.evaluator import Evaluator  # noqa: E402
 from alerts.models import AlertRule  # noqa: E402
+from bench import recording  # noqa: E402
 from bench.common import free_port, session_cookie  # noqa: E402
 from bench.frames import agent_frame  # noqa: E402
+from bench.history import fill  # noqa: E402
 from chat.models import ChatMessage, ChatRoom  # noqa: E402
 from chat.rooms import DASHBOARD_ROOM  # noqa: E402
 from core.groups import STATS_FRAME, STATS_GROUP  # noqa: E402
 from core.metrics import AGENT_ALERT_METRICS  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
 from monitor.models import Host, Status, Tag  # noqa: E402
+from stats.history import rollup  # noqa: E402
 from stats.latest import latest_key  # noqa: E402
+from stats.models import Agent  # noqa: E402
 from status.models import StatusPage  # noqa: E402
 from tests import processes  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -78,6 +83,10 @@ def demo() -> str:
     page = StatusPage.objects.create(slug="shop", title="Shop status", public=True, hosts_heading="Web")
     page.hosts.set(Host.objects.filter(name__in=HOSTS["web"]))
     page.tags.set(Tag.objects.filter(name="db"))
+    now = int(time.time())
+    Agent.objects.create(name="web-01")
+    fill(recording.load(), ["web-01"], now - 86_400, now)
+    rollup.roll_up(now)
     return session_cookie(admin)
 
 
@@ -119,6 +128,23 @@ def shoot(browser, url: str, cookie: str, out: str, scheme: str = "light", local
     print("written", out)
 
 
+def shoot_history(browser, url: str, cookie: str, out: str) -> None:
+    """web-01's card over 24 h: each chart's averages with their min-max band."""
+    name, value = cookie.split("=", 1)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, timezone_id="Asia/Shanghai")
+    context.add_cookies([{"name": name, "value": value, "url": url}])
+    page = context.new_page()
+    page.goto(url)
+    page.locator('.agent-tile[data-host="web-01"] .agent-open').click()
+    page.click('#range [data-range="24h"]')
+    card = page.locator('.card[data-host="web-01"]')
+    card.locator('.chart[data-chart="cpu"][data-band="min-max"]').wait_for(timeout=40_000)
+    page.wait_for_timeout(500)
+    card.screenshot(path=str(DOCS / out))
+    context.close()
+    print("written", out)
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
@@ -133,6 +159,7 @@ def main() -> None:
         shoot(browser, url, cookie, "dashboard-dark.png", scheme="dark")
         shoot(browser, url, cookie, "dashboard-zh.png", locale="zh-CN")
         shoot(browser, url, cookie, "status-page-zh.png", locale="zh-CN", path="/status/shop/")
+        shoot_history(browser, url, cookie, "history.png")
         browser.close()
         frames.stop.set()
 

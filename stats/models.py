@@ -40,54 +40,45 @@ class Series(models.Model):
         return f"{self.source} {self.metric}{f'[{self.label}]' if self.label else ''}"
 
 
-class RawChunk(models.Model):
-    """Per-second values of one series within one minute, packed as float32 (NaN: no value).
+class Block(models.Model):
+    """A compressed block of one series: values of a raw hour, or buckets of a day or 30 days.
 
-    One row per series and write (about every 10 s) instead of one per value keeps
-    the raw tier near 4 bytes per value plus a row header. A chunk never crosses a
-    minute boundary, so it always belongs to exactly one minute bucket.
+    What it holds and how it is packed: stats.history.blocks. The primary key is
+    (series, start), so a series' blocks lie together and a range read is one index scan.
     """
 
     pk = models.CompositePrimaryKey("series", "start")
     # No index of its own: the primary key starts with it.
     series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+")
-    start = models.IntegerField(help_text="unix seconds of values[0]")
-    values = models.BinaryField()
-
-    class Meta:
-        indexes = [models.Index(fields=["start"], name="rawchunk_start")]
-
-    def __str__(self) -> str:
-        return f"series {self.series_id} from {self.start}"
-
-
-class Rollup(models.Model):
-    """min/avg/max of one series over one bucket; `count` weighs the avg when merging."""
-
-    pk = models.CompositePrimaryKey("series", "ts")
-    # No index of its own: the primary key starts with it.
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+")
-    ts = models.IntegerField(help_text="unix seconds of the bucket's start")
-    min = models.FloatField()
-    avg = models.FloatField()
-    max = models.FloatField()
-    count = models.IntegerField()
+    start = models.IntegerField(help_text="unix seconds; what the block holds is at or after it, within its span")
+    data = models.BinaryField()
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
-        return f"series {self.series_id} at {self.ts}"
+        return f"series {self.series_id} from {self.start}"
 
 
-class MinuteRollup(Rollup):
+class RawBlock(Block):
+    """Per-second values within one hour. Writers add small blocks; the rollup task merges an hour's into one."""
+
     class Meta:
-        indexes = [models.Index(fields=["ts"], name="minuterollup_ts")]
+        indexes = [models.Index(fields=["start"], name="rawblock_start")]
 
 
-class HourRollup(Rollup):
+class MinuteBlock(Block):
+    """1-minute buckets within one UTC day, one block per series and day."""
+
     class Meta:
-        indexes = [models.Index(fields=["ts"], name="hourrollup_ts")]
+        indexes = [models.Index(fields=["start"], name="minuteblock_start")]
+
+
+class HourBlock(Block):
+    """1-hour buckets within 30 days (from a multiple of 30 days since 1970), one block per series and span."""
+
+    class Meta:
+        indexes = [models.Index(fields=["start"], name="hourblock_start")]
 
 
 class RollupCursor(models.Model):

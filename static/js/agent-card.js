@@ -94,6 +94,7 @@ export class AgentCard {
     this.picker = picker;
     this.frames = tile.latest ? [tile.latest] : []; // the last WINDOW frames, live
     this.history = null; // frames of the picked range, while one is shown instead of live
+    this.historyRange = null; // {min, max}: frames of each bucket's min and max, beside `history`
     this.historyRequest = 0;
     this.iface = null;
     this.ifaceChosenByUser = false;
@@ -159,6 +160,7 @@ export class AgentCard {
       const chart = this.charts[name];
       chart.data.forEach((column) => (column.length = 0));
       for (const frame of this.history ?? this.frames) appendPoint(chart, frame, this.iface, Infinity);
+      chart.bands = this.history ? bandColumns(chart.spec, this.historyRange, this.iface) : null;
       draw(chart);
     }
     this.root.dataset.shown = this.history ? "history" : "live";
@@ -167,7 +169,7 @@ export class AgentCard {
   async showRange(range) {
     const request = ++this.historyRequest; // a slower earlier answer must not win
     if (range.live) {
-      this.history = null;
+      this.history = this.historyRange = null;
       this.redraw();
       return;
     }
@@ -175,6 +177,7 @@ export class AgentCard {
     const body = await fetchSeries(this.tile.historyUrl(), HISTORY_METRICS, from, to, this.chartWidth());
     if (request !== this.historyRequest) return;
     this.history = framesFromSeries(body, METRICS);
+    this.historyRange = { min: framesFromSeries(body, METRICS, "min"), max: framesFromSeries(body, METRICS, "max") };
     this.redraw();
   }
 
@@ -219,6 +222,16 @@ export class AgentCard {
       this.root.title = interpolate(gettext("not collected this tick: %(metrics)s"), { metrics: frame.missing.join(", ") });
     }
   }
+}
+
+// [lows, highs]: a column per series of the chart, from the range's min and max frames.
+function bandColumns(spec, range, iface) {
+  const columns = (frames) => {
+    const found = spec.metrics.map(() => []);
+    for (const frame of frames) chartValues(spec, frame, iface).forEach((value, i) => found[i].push(value));
+    return found;
+  };
+  return [columns(range.min), columns(range.max)];
 }
 
 function appendPoint(chart, frame, iface, limit = WINDOW) {

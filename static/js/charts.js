@@ -19,7 +19,10 @@ export function makePlot(element, spec) {
     // Ticks fall on the hours and days of the reader's zone, not the browser's.
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), TIME_ZONE),
     cursor: { drag: { x: Boolean(spec.onZoom), y: false, setScale: false } },
-    hooks: { setSelect: spec.onZoom ? [(u) => pickSpan(u, spec.onZoom)] : [] },
+    hooks: {
+      setSelect: spec.onZoom ? [(u) => pickSpan(u, spec.onZoom)] : [],
+      drawAxes: [(u) => drawBands(u, chart.bands)], // under the lines
+    },
     // Fixed ranges for percentages; otherwise from zero, never flatter than `floor`,
     // so an idle interface shows a flat line rather than a magnified jitter.
     scales: { y: { range: spec.range ?? ((u, min, max) => [0, Math.max(max ?? 0, spec.floor) * 1.1]) } },
@@ -44,6 +47,8 @@ export function makePlot(element, spec) {
     ],
   };
   const data = [[], ...spec.series.map(() => [])];
+  // bands: null, or [lows, highs], each a column per series aligned with data[0]
+  const chart = { data, element, spec, bands: null };
   const plot = new uPlot(options, data, element);
   const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT }));
   resize.observe(element);
@@ -54,7 +59,50 @@ export function makePlot(element, spec) {
     window.removeEventListener("themechange", recolour);
     plot.destroy();
   };
-  return { plot, data, element, spec, destroy };
+  return Object.assign(chart, { plot, destroy });
+}
+
+// Each series' min-max range as a faint band in its colour: what a bucket's average hides
+// (a one-second spike inside a two-minute bucket). Drawn for ranges from history only;
+// live points are single seconds, whose min and max are the value itself.
+function drawBands(u, bands) {
+  const element = u.root.parentNode;
+  element.dataset.bandShapes = 0;
+  if (!bands) return;
+  const [lows, highs] = bands;
+  const times = u.data[0];
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.globalAlpha = 0.18;
+  lows.forEach((low, s) => {
+    if (!u.series[s + 1].show) return;
+    ctx.fillStyle = COLORS[s % COLORS.length];
+    let run = [];
+    const flush = () => {
+      if (run.length > 1) {
+        fillRun(u, ctx, times, low, highs[s], run);
+        element.dataset.bandShapes = Number(element.dataset.bandShapes) + 1;
+      }
+      run = [];
+    };
+    for (let i = 0; i < times.length; i++) {
+      if (low[i] == null || highs[s][i] == null) flush();
+      else run.push(i);
+    }
+    flush();
+  });
+  ctx.restore();
+}
+
+// One closed shape: along the highs left to right, back along the lows.
+function fillRun(u, ctx, times, low, high, run) {
+  const x = (i) => u.valToPos(times[i], "x", true);
+  const y = (v) => u.valToPos(v, "y", true);
+  ctx.beginPath();
+  run.forEach((i, n) => (n ? ctx.lineTo(x(i), y(high[i])) : ctx.moveTo(x(i), y(high[i]))));
+  for (let n = run.length - 1; n >= 0; n--) ctx.lineTo(x(run[n]), y(low[run[n]]));
+  ctx.closePath();
+  ctx.fill();
 }
 
 // Times of day for spans up to a day, dates beyond.
@@ -77,5 +125,6 @@ function pickSpan(u, onZoom) {
 
 export function draw(chart) {
   chart.plot.setData(chart.data);
+  chart.element.dataset.band = chart.bands ? "min-max" : "none";
   chart.element.dataset.points = chart.data[0].length;
 }

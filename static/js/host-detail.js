@@ -58,23 +58,28 @@ function drawCharts() {
   draw(lossChart);
 }
 
-// Columns of one metric per check, from a series response.
-function columns(body, metric, ids) {
-  const bySource = new Map(body.series.filter((s) => s.metric === metric).map((s) => [s.source, s.avg]));
+// Columns of one metric per check, from a series response (each bucket's average, min or max).
+function columns(body, metric, ids, column = "avg") {
+  const bySource = new Map(body.series.filter((s) => s.metric === metric).map((s) => [s.source, s[column]]));
   return [body.t, ...ids.map((id) => bySource.get(`check:${id}`) ?? body.t.map(() => null))];
 }
 
 async function showRange(range) {
   const request = ++historyRequest; // a slower earlier answer must not win
   if (range.live) {
-    for (const [chart, data] of live) chart.data = data;
+    for (const [chart, data] of live) {
+      chart.data = data;
+      chart.bands = null;
+    }
   } else {
     const [from, to] = range.window();
     const width = latencyChart.element.clientWidth || 600;
     const body = await fetchSeries(seriesUrl, ["check.latency_ms", "check.loss_pct"], from, to, width);
     if (request !== historyRequest) return;
-    latencyChart.data = columns(body, "check.latency_ms", checkIds);
-    lossChart.data = columns(body, "check.loss_pct", pingIds);
+    for (const [chart, metric, ids] of [[latencyChart, "check.latency_ms", checkIds], [lossChart, "check.loss_pct", pingIds]]) {
+      chart.data = columns(body, metric, ids);
+      chart.bands = [columns(body, metric, ids, "min").slice(1), columns(body, metric, ids, "max").slice(1)];
+    }
   }
   drawCharts();
 }

@@ -129,15 +129,15 @@ export async function fetchSeries(url, metrics, from, to, points) {
 }
 
 // A series response as frames shaped like the live ones ({ts, cpu: {percent}, net: {eth0: {rx_bps}}}),
-// one per bucket (its average), so that live and history charts share one code path. `catalogue`
-// gives each metric's path in a frame; a `*` in it stands for the series label.
-export function framesFromSeries(body, catalogue) {
+// one per bucket (its average, or its min or max), so that live and history charts share one code
+// path. `catalogue` gives each metric's path in a frame; a `*` in it stands for the series label.
+export function framesFromSeries(body, catalogue, column = "avg") {
   const frames = body.t.map((ts) => ({ ts }));
   for (const series of body.series) {
     const path = catalogue[series.metric]?.path;
     if (!path) continue;
     const keys = path.map((key) => (key === "*" ? series.label : key));
-    series.avg.forEach((value, i) => {
+    series[column].forEach((value, i) => {
       if (value === null) return;
       let node = frames[i];
       for (const key of keys.slice(0, -1)) node = node[key] ??= {};

@@ -1,1 +1,1 @@
-"""Metric history in three tiers: per-second raw chunks, 1-minute and 1-hour rollups."""
+"""Metric history in three tiers of compressed blocks: per-second raw values, 1-minute and 1-hour rollups."""

@@ -1,14 +1,16 @@
-"""The arithmetic of history, as pure functions: buckets, summaries, tier choice.
+"""The arithmetic of history, as pure functions: buckets, tier choice, bucketing in bulk.
 
-A summary is a tuple (min, avg, max, count). Merging weighs each avg by its count,
+A bucket's summary is (min, avg, max, count). Merging weighs each avg by its count,
 so a rollup of rollups equals the rollup of the underlying values.
 """
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-Summary = tuple[float, float, float, int]
+import numpy as np
+
+from stats.history.blocks import Summaries, Values
 
 
 @dataclass(frozen=True)
@@ -20,37 +22,6 @@ class Tier:
 
 def bucket_start(ts: float, width: int) -> int:
     return int(ts // width) * width
-
-
-def summarize(values: Iterable[float]) -> Summary | None:
-    """Summary of the values that are not NaN; None when there are none."""
-    low, high, total, count = math.inf, -math.inf, 0.0, 0
-    for value in values:
-        if value != value:  # NaN: no sample in that second
-            continue
-        low = value if value < low else low
-        high = value if value > high else high
-        total += value
-        count += 1
-    return (low, total / count, high, count) if count else None
-
-
-def merge(summaries: Iterable[Summary]) -> Summary | None:
-    low, high, total, count = math.inf, -math.inf, 0.0, 0
-    for s_min, s_avg, s_max, s_count in summaries:
-        low = min(low, s_min)
-        high = max(high, s_max)
-        total += s_avg * s_count
-        count += s_count
-    return (low, total / count, high, count) if count else None
-
-
-def rollup(rows: Iterable[tuple[int, int, Summary]], width: int) -> dict[tuple[int, int], Summary]:
-    """Merge (series, ts, summary) rows into buckets of `width` seconds, per series."""
-    grouped: dict[tuple[int, int], list[Summary]] = {}
-    for series, ts, summary in rows:
-        grouped.setdefault((series, bucket_start(ts, width)), []).append(summary)
-    return {key: merge(parts) for key, parts in grouped.items()}
 
 
 @dataclass(frozen=True)
@@ -83,11 +54,31 @@ def plan(start: float, end: float, points: int, now: float, tiers: Sequence[Tier
     return Plan(chosen, width, first, math.ceil((end - first) / width))
 
 
-def downsample(rows: Iterable[tuple[int, Summary]], first: int, width: int, count: int) -> list[Summary | None]:
-    """Merge (ts, summary) rows into `count` buckets from `first`; None where a bucket is empty."""
-    parts: list[list[Summary]] = [[] for _ in range(count)]
-    for ts, summary in rows:
-        index = (ts - first) // width
-        if 0 <= index < count:
-            parts[index].append(summary)
-    return [(bucket[0] if len(bucket) == 1 else merge(bucket)) if bucket else None for bucket in parts]
+def as_summaries(block: Values) -> Summaries:
+    """Each value as a bucket of its own second."""
+    return Summaries(
+        block.ts, block.values, block.values.astype(np.float64), block.values, np.ones(len(block), np.int64)
+    )
+
+
+def reduce(parts: Summaries, first: int, width: int, count: int) -> Summaries:
+    """Merge summaries into the `count` buckets of `width` seconds from `first`; empty ones left out."""
+    index = (parts.ts - first) // width
+    inside = (index >= 0) & (index < count)
+    if not inside.all():
+        index, parts = index[inside], Summaries(*(column[inside] for column in parts.columns()))
+    if not len(index):
+        return Summaries(*(np.empty(0, column.dtype) for column in parts.columns()))
+    if (np.diff(index) < 0).any():  # late data: a block's seconds may precede an earlier block's
+        order = np.argsort(index, kind="stable")
+        index, parts = index[order], Summaries(*(column[order] for column in parts.columns()))
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(index)) + 1])
+    counts = np.add.reduceat(parts.count, starts)
+    totals = np.add.reduceat(parts.avg * parts.count, starts)
+    return Summaries(
+        first + index[starts] * width,
+        np.minimum.reduceat(parts.min, starts),
+        totals / counts,
+        np.maximum.reduceat(parts.max, starts),
+        counts,
+    )

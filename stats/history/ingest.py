@@ -1,4 +1,4 @@
-"""Writing values into the raw tier."""
+"""Writing values into the raw tier: a small compressed block per series and write."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce, Least
 
-from stats.history import chunks
-from stats.models import RawChunk, RollupCursor, Series
+from stats.history import blocks, sql
+from stats.models import RawBlock, RollupCursor, Series
 
 # source, metric, label, unix seconds, value
 Sample = tuple[str, str, str, float, float]
@@ -16,7 +16,7 @@ SeriesKey = tuple[str, str, str]
 
 
 def store(samples: Iterable[Sample]) -> int:
-    """Save samples as raw chunks in one transaction; returns how many were given.
+    """Save samples as raw blocks in one transaction; returns how many were given.
 
     Samples older than what the minute tier has rolled up (an agent that buffered
     through a database outage) mark that tier to be rolled up again from there.
@@ -29,15 +29,30 @@ def store(samples: Iterable[Sample]) -> int:
     if not count:
         return 0
     ids = series_ids(by_series)
-    rows = [
-        RawChunk(series_id=ids[key], start=start, values=chunks.pack(values))
-        for key, points in by_series.items()
-        for start, values in chunks.split(points)
-    ]
+    rows = []
+    for key, points in by_series.items():
+        for seconds, values in blocks.split_points(points):
+            rows.append((ids[key], seconds[0], blocks.encode_points(seconds[0], seconds, values)))
+    if not rows:  # only NaN: gaps, nothing to keep
+        return count
     with transaction.atomic():
-        RawChunk.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-        mark_stale("minute", min(row.start for row in rows))
+        taken = sql.insert_new(RawBlock, rows)
+        if taken:
+            _add_to_existing([row for row in rows if (row[0], row[1]) in taken])
+        mark_stale("minute", min(start for _, start, _ in rows))
     return count
+
+
+def _add_to_existing(rows: list[tuple[int, int, bytes]]) -> None:
+    """Merge blocks into those already stored under the same key (late values for a written second)."""
+    ids = sorted({series for series, _, _ in rows})
+    starts = [start for _, start, _ in rows]
+    stored = {(series, start): data for series, start, data in sql.blocks(RawBlock, min(starts), max(starts) + 1, ids)}
+    merged = []
+    for series, start, data in rows:
+        old, new = (blocks.decode_values(start, packed) for packed in (stored[series, start], data))
+        merged.append((series, start, blocks.encode_values(start, blocks.merge_values([old, new]))))
+    sql.upsert(RawBlock, merged)
 
 
 def mark_stale(tier: str, since: int) -> None:

@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 
-from stats.history import sql, tiers
-from stats.history.buckets import Plan, Summary, bucket_start, downsample, plan, summarize
-from stats.history.chunks import unpack
-from stats.models import HourRollup, MinuteRollup, RollupCursor, Series
+import numpy as np
 
-ROLLUPS = {"minute": MinuteRollup, "hour": HourRollup}
+from stats.history import blocks, sql, tiers
+from stats.history.buckets import Plan, as_summaries, plan, reduce
+from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor, Series
+
+MODELS = {"raw": RawBlock, "minute": MinuteBlock, "hour": HourBlock}
 
 
 class TooMuch(ValueError):
@@ -25,8 +26,11 @@ def read(
 ) -> dict:
     """min/avg/max per bucket of every series of `metrics` for `sources`, over [start, end).
 
+    Times and columns are numpy arrays; a bucket without values is NaN.
+
     The chosen tier serves the range up to where it is rolled up; the finer tiers fill
-    in the rest, so the last minutes show even before their rollup runs.
+    in the rest, so the last minutes show even before their rollup runs. Each tier is
+    one query for every series, decoded and bucketed in bulk.
     """
     configured = tiers.configured()
     query_plan = plan(start, end, points, now, configured)
@@ -36,7 +40,7 @@ def read(
             f"{len(series)} series x {query_plan.count} points is more than {max_values:,} values: "
             "ask for fewer points or metrics"
         )
-    rows: dict[int, list[tuple[int, Summary]]] = defaultdict(list)
+    parts: dict[int, list[blocks.Summaries]] = defaultdict(list)
     if series:
         done = dict(RollupCursor.objects.values_list("tier", "done_until"))
         ids = [s.pk for s in series]
@@ -44,44 +48,55 @@ def read(
         for tier in reversed(configured[: query_plan.tier + 1]):
             high = end if tier.name == "raw" else min(end, done.get(tier.name, 0))
             if high > low:
-                _read_tier(tier.name, ids, low, high, query_plan, rows)
+                _read_tier(tier.name, ids, low, high, parts)
                 low = high
     return {
         "from": start,
         "to": end,
         "tier": configured[query_plan.tier].name,
         "step": query_plan.width,
-        "t": [query_plan.first + i * query_plan.width for i in range(query_plan.count)],
-        "series": [
-            _columns(s, downsample(rows[s.pk], query_plan.first, query_plan.width, query_plan.count)) for s in series
-        ],
+        "t": query_plan.first + np.arange(query_plan.count, dtype=np.int64) * query_plan.width,
+        "series": [_columns(s, parts[s.pk], query_plan) for s in series],
     }
 
 
-def _read_tier(tier: str, ids: list[int], low: int, high: float, query_plan: Plan, rows: dict) -> None:
-    if tier in ROLLUPS:
-        for series, ts, summary in sql.bucketed_rollups(
-            ROLLUPS[tier], ids, low, high, query_plan.first, query_plan.width
-        ):
-            rows[series].append((ts, summary))
+def _read_tier(tier: str, ids: list[int], low: int, high: float, parts: dict) -> None:
+    """Add the tier's values or buckets in [low, high) to `parts`, per series."""
+    found = sql.blocks(MODELS[tier], blocks.span_start(low, tier), high, ids)
+    if tier != "raw":
+        for series, start, data in found:
+            parts[series].append(_within(blocks.decode_summaries(start, data), low, high))
         return
-    found = sql.chunks(bucket_start(low, 60), high, ids)
-    # A chunk lies within one minute: when buckets are whole minutes, its summary will do.
-    whole_minutes = query_plan.width % 60 == 0
+    raw: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
     for series, start, data in found:
-        values = unpack(data)
-        if whole_minutes:
-            summary = summarize(values)
-            if summary is not None:
-                rows[series].append((start, summary))
-            continue
-        for offset, value in enumerate(values):
-            if value == value and low <= start + offset < high:
-                rows[series].append((start + offset, (value, value, value, 1)))
+        raw[series].append((start, data))
+    for series, stored in raw.items():
+        # Several blocks of an hour may hold the same second (late values): the later one's counts.
+        values = blocks.merge_values([blocks.decode_values(start, data) for start, data in sorted(stored)])
+        parts[series].append(_within(as_summaries(values), low, high))
 
 
-def _columns(series: Series, buckets: list[Summary | None]) -> dict:
+def _within(block: blocks.Summaries, low: int, high: float) -> blocks.Summaries:
+    inside = (block.ts >= low) & (block.ts < high)
+    return block if inside.all() else blocks.take(block, np.flatnonzero(inside))
+
+
+def _columns(series: Series, parts: list[blocks.Summaries], query_plan: Plan) -> dict:
+    """min, avg and max per bucket as float32 arrays (NaN: no value), the precision values are kept at."""
     columns = {"source": series.source, "metric": series.metric, "label": series.label}
-    for index, name in enumerate(("min", "avg", "max")):
-        columns[name] = [None if b is None else b[index] for b in buckets]
-    return columns
+    dense = {name: np.full(query_plan.count, np.nan, np.float32) for name in ("min", "avg", "max")}
+    if parts:
+        buckets = reduce(blocks.concatenate(parts), query_plan.first, query_plan.width, query_plan.count)
+        index = (buckets.ts - query_plan.first) // query_plan.width
+        for name, column in dense.items():
+            column[index] = getattr(buckets, name)
+    return columns | dense
+
+
+def stored_values(series_id: int) -> list[tuple[int, float]]:
+    """Every raw value of one series as (unix second, value), oldest first."""
+    found = sorted((start, data) for _, start, data in sql.blocks(RawBlock, 0, 2**31, [series_id]))
+    if not found:
+        return []
+    values = blocks.merge_values([blocks.decode_values(start, data) for start, data in found])
+    return list(zip(values.ts.tolist(), values.values.tolist(), strict=True))

@@ -1,34 +1,61 @@
-"""Deleting what each tier keeps no longer (a Celery task every 10 minutes)."""
+"""Deleting what each tier keeps no longer: by age, and by size (a Celery task every 10 minutes)."""
 
-from django.db.models import Min
+from django.conf import settings
 
-from stats.history import tiers
-from stats.models import HourRollup, MinuteRollup, RawChunk
+from stats.history import blocks, sql, tiers
+from stats.models import Block, HourBlock, MinuteBlock, RawBlock
 
-# tier -> (model, time field, seconds a row covers at most)
-TABLES = {"raw": (RawChunk, "start", 60), "minute": (MinuteRollup, "ts", 60), "hour": (HourRollup, "ts", 3600)}
-# Time span deleted per statement, so that one prune never holds the write lock for long.
-SPAN_PER_STATEMENT = {"raw": 600, "minute": 12 * 3600, "hour": 30 * 86_400}
+MODELS = {"raw": RawBlock, "minute": MinuteBlock, "hour": HourBlock}
+# What a block costs beyond its data, in the table and its indexes; measured by
+# bench/history.py on SQLite and PostgreSQL (bytes on disk minus data, per block).
+BLOCK_OVERHEAD = 64
+MB = 1_000_000
 
 
 def prune(now: float) -> dict[str, int]:
-    """Delete the rows of each tier that lie wholly before its retention; returns rows per tier.
+    """Delete, per tier, the blocks older than its retention, then the oldest spans over its size limit.
 
-    A row is kept while any second it covers is within retention, so nothing younger
-    than the limit is removed.
+    A block is deleted by age once every second of its span is older than the
+    retention, so nothing younger than that limit is removed. Returns blocks per tier.
     """
     deleted = {}
     for tier in tiers.configured():
-        model, field, covers = TABLES[tier.name]
-        cutoff = int(now) - tier.retention - covers  # rows starting at or before it end before now - retention
-        deleted[tier.name] = _delete_through(model, field, cutoff, SPAN_PER_STATEMENT[tier.name])
+        model = MODELS[tier.name]
+        cutoff = blocks.span_start(int(now) - tier.retention, tier.name)  # spans before it ended in time
+        deleted[tier.name] = _delete_before(model, cutoff)
+        limit = settings.HISTORY_MAX_MB.get(tier.name)
+        if limit:
+            deleted[tier.name] += _delete_before(model, _oldest_kept_under(model, tier.name, limit * MB))
     return deleted
 
 
-def _delete_through(model, field: str, cutoff: int, span: int) -> int:
-    total = 0
-    while True:
-        oldest = model.objects.aggregate(oldest=Min(field))["oldest"]
-        if oldest is None or oldest > cutoff:
-            return total
-        total += model.objects.filter(**{f"{field}__lte": min(cutoff, oldest + span)}).delete()[0]
+def stored_bytes(model: type[Block]) -> int:
+    """What the tier takes: its blocks' data plus the per-block overhead."""
+    table = sql.quoted(model._meta.db_table)
+    [(data, count)] = list(sql.rows(f"SELECT COALESCE(SUM(LENGTH(data)), 0), COUNT(*) FROM {table}", []))
+    return int(data) + count * BLOCK_OVERHEAD
+
+
+def _oldest_kept_under(model: type[Block], tier: str, limit: int) -> int | None:
+    """The start of the oldest span that can stay with the tier at most `limit` bytes; None: all can."""
+    span = blocks.SPANS[tier]
+    table = sql.quoted(model._meta.db_table)
+    per_span = list(
+        sql.rows(
+            f"SELECT start / {span} * {span} AS span, SUM(LENGTH(data)) + COUNT(*) * {BLOCK_OVERHEAD} "
+            f"FROM {table} GROUP BY span ORDER BY span DESC",
+            [],
+        )
+    )
+    kept = 0
+    for span_start, size in per_span:  # newest first: keep spans while they fit
+        kept += int(size)
+        if kept > limit:
+            return span_start + span
+    return None
+
+
+def _delete_before(model: type[Block], cutoff: int | None) -> int:
+    if cutoff is None:
+        return 0
+    return model.objects.filter(start__lt=cutoff).delete()[0]

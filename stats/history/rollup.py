@@ -1,25 +1,27 @@
-"""Rolling raw chunks up into minutes and minutes into hours (a Celery task every minute)."""
+"""Rolling raw values up into minutes and minutes into hours (a Celery task every minute).
+
+Before a stretch of raw values is rolled up, the small blocks writers left in each
+hour (one per series and flush) are merged into one block per series and hour.
+"""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 
-from stats.history import sql
-from stats.history.buckets import Summary, bucket_start, rollup, summarize
-from stats.history.chunks import NAN, pack, unpack
+from stats.history import blocks, sql
+from stats.history.buckets import as_summaries, bucket_start, reduce
 from stats.history.ingest import mark_stale
-from stats.models import HourRollup, MinuteRollup, RawChunk, Rollup, RollupCursor
+from stats.models import Block, HourBlock, MinuteBlock, RawBlock, RollupCursor
 
-Reader = Callable[[int, int], Iterator[tuple[int, int, Summary]]]
+# series id -> its buckets in a window
+Reader = Callable[[int, int], dict[int, blocks.Summaries]]
 
 # Buckets rolled up per transaction: bounds memory on a first run over a long backlog.
 WINDOW = {"minute": 6 * 3600, "hour": 7 * 86_400}
-
-
-# Chunk rows rewritten per statement when compacting.
+# Raw hours merged per transaction when compacting.
 COMPACT_BATCH = 500
 
 
@@ -27,26 +29,22 @@ def roll_up(now: float) -> dict[str, int]:
     """Roll up every complete bucket not done yet, and those late data made stale.
 
     A minute is complete once agents have flushed it (SAMPLE_PERSIST_EVERY plus a
-    margin); an hour once its minutes are rolled up. Before a minute is rolled up,
-    its chunks (one per agent flush) are compacted into one per series.
-    Returns buckets written per tier.
+    margin); an hour once its minutes are rolled up. Returns buckets written per tier.
     """
     grace = settings.SAMPLE_PERSIST_EVERY + 20
-    minutes = _advance("minute", 60, _chunk_summaries, MinuteRollup, until=now - grace, source_start=_first_chunk)
+    minutes = _advance("minute", 60, _raw_summaries, MinuteBlock, until=now - grace, source=RawBlock)
     minute_done = RollupCursor.objects.get(tier="minute").done_until
-    hours = _advance("hour", 3600, _minute_summaries, HourRollup, until=minute_done, source_start=_first_minute)
+    hours = _advance("hour", 3600, _minute_summaries, HourBlock, until=minute_done, source=MinuteBlock)
     return {"minute": minutes, "hour": hours}
 
 
-def _advance(
-    tier: str, width: int, read: Reader, model: type[Rollup], until: float, source_start: Callable[[], int | None]
-) -> int:
+def _advance(tier: str, width: int, read: Reader, model: type[Block], until: float, source: type[Block]) -> int:
     cursor, _ = RollupCursor.objects.get_or_create(tier=tier)
     # Take the redo mark before reading: data arriving meanwhile sets it again.
     RollupCursor.objects.filter(pk=cursor.pk, redo_from=cursor.redo_from).update(redo_from=None)
     start = cursor.done_until if cursor.redo_from is None else min(cursor.done_until, cursor.redo_from)
     if start == 0:  # never rolled up: begin with the oldest data there is
-        start = source_start()
+        start = source.objects.aggregate(first=Min("start"))["first"]
         if start is None:
             return 0
     start, end = bucket_start(start, width), bucket_start(until, width)
@@ -55,73 +53,75 @@ def _advance(
         window_end = min(end, window_start + WINDOW[tier])
         if tier == "minute":
             compact(window_start, window_end)
-        buckets = rollup(read(window_start, window_end), width)
+        buckets = read(window_start, window_end)
         with transaction.atomic():  # one commit per window, and the cursor moves with it
-            written += sql.upsert_rollups(model, ((s, ts, *summary) for (s, ts), summary in buckets.items()))
+            written += _store(model, tier, buckets)
             RollupCursor.objects.filter(pk=cursor.pk, done_until__lt=window_end).update(done_until=window_end)
-    if tier == "minute" and end > start:
-        mark_stale("hour", start)  # hours holding minutes just redone
+    if tier == "minute":
+        if end > start:
+            mark_stale("hour", start)  # hours holding minutes just redone
+        compact(end, until)  # the rest so far: a query of the last minutes reads few blocks
     return written
 
 
-def compact(start: int, end: int) -> int:
-    """Merge the chunks of each series and minute in [start, end) into one; returns chunks removed.
+def _store(model: type[Block], tier: str, buckets: dict[int, blocks.Summaries]) -> int:
+    """Add buckets to the tier's blocks (one per series and span), replacing those redone."""
+    pieces = [(series, start, piece) for series, found in buckets.items() for start, piece in blocks.split(found, tier)]
+    if not pieces:
+        return 0
+    starts = [start for _, start, _ in pieces]
+    stored = {
+        (series, start): data
+        for series, start, data in sql.blocks(model, min(starts), max(starts) + 1, sorted(buckets))
+    }
+    rows = []
+    for series, start, piece in pieces:
+        if (series, start) in stored:
+            piece = blocks.merge_summaries(blocks.decode_summaries(start, stored[series, start]), piece)
+        rows.append((series, start, blocks.encode_summaries(start, piece)))
+    sql.upsert(model, rows)
+    return sum(len(piece) for _, _, piece in pieces)
 
-    Agents write a chunk per flush (every 10 s by default): six rows a minute where one
-    will do. Only the rows read are replaced, so a chunk written meanwhile is kept.
+
+def compact(start: int, end: int) -> int:
+    """Merge the raw blocks of each series and hour that begin in [start's hour, end); returns blocks removed.
+
+    Writers add a block per series and flush (every second by default): up to 3,600
+    rows an hour where one will do. Only the blocks read are replaced, so one written
+    meanwhile is kept, and merged by a later run.
     """
     groups: dict[tuple[int, int], list[tuple[int, bytes]]] = defaultdict(list)
-    for series, chunk_start, values in sql.chunks(start, end):
-        groups[series, bucket_start(chunk_start, 60)].append((chunk_start, values))
+    for series, block_start, data in sql.blocks(RawBlock, blocks.span_start(start, "raw"), end):
+        groups[series, blocks.span_start(block_start, "raw")].append((block_start, data))
+    merging = [(key, parts) for key, parts in groups.items() if len(parts) > 1]
     removed = 0
-    merged_groups = [(key, parts) for key, parts in groups.items() if len(parts) > 1]
-    for batch_start in range(0, len(merged_groups), COMPACT_BATCH):
-        batch = merged_groups[batch_start : batch_start + COMPACT_BATCH]
-        old = [(series, chunk_start) for (series, _), parts in batch for chunk_start, _ in parts]
-        new = [
-            RawChunk(series_id=series, start=first, values=pack(values))
-            for (series, _), parts in batch
-            for first, values in [_merge(parts)]
-        ]
+    for batch_start in range(0, len(merging), COMPACT_BATCH):
+        batch = merging[batch_start : batch_start + COMPACT_BATCH]
+        old = [(series, block_start) for (series, _), parts in batch for block_start, _ in parts]
+        new = [(series, hour, blocks.encode_values(hour, _merged(parts))) for (series, hour), parts in batch]
         with transaction.atomic():
-            sql.delete_chunks(old)  # one by one: PostgreSQL scans the table for a long (a, b) IN list
-            # ignore_conflicts: a rollup that overlapped this one may have written the same chunk.
-            RawChunk.objects.bulk_create(new, batch_size=COMPACT_BATCH, ignore_conflicts=True)
+            sql.delete(RawBlock, old)
+            sql.upsert(RawBlock, new)
         removed += len(old) - len(new)
     return removed
 
 
-def _merge(parts: list[tuple[int, bytes]]) -> tuple[int, list[float]]:
-    """One chunk from several of one minute; of two values for a second, the later chunk's wins."""
-    by_second: dict[int, float] = {}
-    for chunk_start, data in sorted(parts, key=lambda part: part[0]):
-        for offset, value in enumerate(unpack(data)):
-            if value == value:
-                by_second[chunk_start + offset] = value
-    first = min(start for start, _ in parts)
-    values = [NAN] * (max(by_second, default=first) - first + 1)
-    for second, value in by_second.items():
-        values[second - first] = value
-    return first, values
+def _merged(parts: list[tuple[int, bytes]]) -> blocks.Values:
+    """One block's values from several; of two values for a second, the later-starting block's wins."""
+    return blocks.merge_values([blocks.decode_values(start, data) for start, data in sorted(parts)])
 
 
-def _chunk_summaries(start: int, end: int) -> Iterator[tuple[int, int, Summary]]:
-    for series, chunk_start, values in sql.chunks(start, end):
-        summary = summarize(unpack(values))
-        if summary is not None:
-            yield series, chunk_start, summary
+def _raw_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
+    parts: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
+    for series, block_start, data in sql.blocks(RawBlock, blocks.span_start(start, "raw"), end):
+        parts[series].append((block_start, data))
+    count = (end - start) // 60
+    return {series: reduce(as_summaries(_merged(found)), start, 60, count) for series, found in parts.items()}
 
 
-def _minute_summaries(start: int, end: int) -> Iterator[tuple[int, int, Summary]]:
-    table = sql.quoted(MinuteRollup._meta.db_table)
-    columns = sql.quoted(*sql.ROLLUP_COLUMNS)
-    for series, ts, *summary in sql.rows(f"SELECT {columns} FROM {table} WHERE ts >= %s AND ts < %s", [start, end]):
-        yield series, ts, tuple(summary)
-
-
-def _first_chunk() -> int | None:
-    return RawChunk.objects.aggregate(first=Min("start"))["first"]
-
-
-def _first_minute() -> int | None:
-    return MinuteRollup.objects.aggregate(first=Min("ts"))["first"]
+def _minute_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
+    parts: dict[int, list[blocks.Summaries]] = defaultdict(list)
+    for series, block_start, data in sql.blocks(MinuteBlock, blocks.span_start(start, "minute"), end):
+        parts[series].append(blocks.decode_summaries(block_start, data))
+    count = (end - start) // 3600
+    return {series: reduce(blocks.concatenate(found), start, 3600, count) for series, found in parts.items()}

@@ -1,16 +1,17 @@
 """Plain SQL for the hot paths of history, where the ORM's per-row work would dominate.
 
-The statements are portable between SQLite and PostgreSQL: integer division of
-integers, and INSERT … ON CONFLICT … DO UPDATE (SQLite 3.24+).
+The statements are portable between SQLite (3.35+) and PostgreSQL: INSERT … ON
+CONFLICT, RETURNING, and one statement reading the blocks of many series at once.
 """
 
 from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
-from stats.models import RawChunk, Rollup
+from stats.models import Block
 
-ROLLUP_COLUMNS = ("series_id", "ts", "min", "avg", "max", "count")
+# Rows per multi-row INSERT: 3 parameters each, well under SQLite's limit of 32,766.
+INSERT_BATCH = 1000
 
 
 def quoted(*names: str) -> str:
@@ -24,47 +25,50 @@ def rows(sql: str, params: list, batch: int = 10_000) -> Iterator[tuple]:
             yield from found
 
 
-def upsert_rollups(model: type[Rollup], buckets: Iterable[tuple]) -> int:
-    """Insert or replace (series_id, ts, min, avg, max, count) rows; returns how many."""
-    buckets = list(buckets)
-    placeholders = ", ".join(["%s"] * len(ROLLUP_COLUMNS))
-    updates = ", ".join(f"{quoted(c)} = excluded.{quoted(c)}" for c in ROLLUP_COLUMNS[2:])
-    sql = (
-        f"INSERT INTO {quoted(model._meta.db_table)} ({quoted(*ROLLUP_COLUMNS)}) VALUES ({placeholders}) "
-        f"ON CONFLICT ({quoted('series_id', 'ts')}) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, buckets)
-    return len(buckets)
+def blocks(model: type[Block], low: int, high: float, ids: list[int] | None = None) -> Iterator[tuple[int, int, bytes]]:
+    """(series_id, start, data) of the blocks starting in [low, high), of `ids` or of every series.
 
-
-def chunks(start: int, end: float, ids: list[int] | None = None) -> Iterator[tuple[int, int, bytes]]:
-    """(series_id, start, values) of the raw chunks starting in [start, end), of `ids` or of every series."""
-    table, values = quoted(RawChunk._meta.db_table), quoted("values")
-    where, params = "start >= %s AND start < %s", [start, end]
+    One statement however many series: a dashboard card is one round trip per tier.
+    """
+    where, params = "start >= %s AND start < %s", [low, high]
     if ids is not None:
         where = f"series_id IN ({', '.join(['%s'] * len(ids))}) AND {where}"
         params = [*ids, *params]
-    return rows(f"SELECT series_id, start, {values} FROM {table} WHERE {where}", params)
+    return rows(f"SELECT series_id, start, data FROM {quoted(model._meta.db_table)} WHERE {where}", params)
 
 
-def delete_chunks(keys: list[tuple[int, int]]) -> None:
-    """Delete raw chunks by (series_id, start), each through the primary key."""
-    table = quoted(RawChunk._meta.db_table)
+def insert_new(model: type[Block], new: list[tuple[int, int, bytes]]) -> set[tuple[int, int]]:
+    """Insert (series_id, start, data) rows; returns the keys of those that were already there."""
+    table = quoted(model._meta.db_table)
+    inserted = set()
     with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {table} WHERE series_id = %s AND start = %s", keys)
+        for begin in range(0, len(new), INSERT_BATCH):
+            batch = new[begin : begin + INSERT_BATCH]
+            marks = ", ".join(["(%s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (series_id, start, data) VALUES {marks} "
+                "ON CONFLICT (series_id, start) DO NOTHING RETURNING series_id, start",
+                [value for row in batch for value in row],
+            )
+            inserted.update(cursor.fetchall())
+    return {(series, start) for series, start, _ in new} - inserted
 
 
-def bucketed_rollups(
-    model: type[Rollup], ids: list[int], low: int, high: float, first: int, width: int
-) -> Iterator[tuple]:
-    """(series_id, bucket_ts, min, avg, max, count) of a rollup tier, merged into buckets by the database."""
-    marks = ", ".join(["%s"] * len(ids))
-    ts, low_, avg, high_, count = (quoted(c) for c in ("ts", "min", "avg", "max", "count"))
+def upsert(model: type[Block], blocks_: Iterable[tuple[int, int, bytes]]) -> int:
+    """Insert or replace (series_id, start, data) rows; returns how many."""
+    blocks_ = list(blocks_)
     sql = (
-        f"SELECT series_id, ({ts} - %s) / %s AS bucket, MIN({low_}), SUM({avg} * {count}) / SUM({count}), "
-        f"MAX({high_}), SUM({count}) FROM {quoted(model._meta.db_table)} "
-        f"WHERE series_id IN ({marks}) AND {ts} >= %s AND {ts} < %s GROUP BY series_id, bucket"
+        f"INSERT INTO {quoted(model._meta.db_table)} (series_id, start, data) VALUES (%s, %s, %s) "
+        "ON CONFLICT (series_id, start) DO UPDATE SET data = excluded.data"
     )
-    for series, bucket, *summary in rows(sql, [first, width, *ids, low, high]):
-        yield series, first + bucket * width, tuple(summary)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, blocks_)
+    return len(blocks_)
+
+
+def delete(model: type[Block], keys: list[tuple[int, int]]) -> None:
+    """Delete blocks by (series_id, start), each through the primary key."""
+    table = quoted(model._meta.db_table)
+    with connection.cursor() as cursor:
+        # One by one: PostgreSQL scans the table for a long (a, b) IN list.
+        cursor.executemany(f"DELETE FROM {table} WHERE series_id = %s AND start = %s", keys)

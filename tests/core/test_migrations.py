@@ -17,7 +17,9 @@ from django.db.migrations.executor import MigrationExecutor
 from alerts.models import AlertRule, Notification
 from api.models import ApiToken
 from chat.models import ChatMessage
-from stats.models import Agent, RawChunk
+from stats.history import blocks
+from stats.history.query import stored_values
+from stats.models import Agent, HourBlock, MinuteBlock
 from status.models import UptimeHour
 
 BEFORE_SPLIT = [
@@ -105,6 +107,10 @@ def test_a_database_from_before_the_split_keeps_every_row():
 
     # stats 0003 adds each agent's stream position and password digest (empty for agents from before).
     after = snapshot(added_columns={"stats_agent": 2})
+    # stats 0005 converts history into compressed blocks (every value: tests/stats/test_history_conversion.py).
+    history = {"stats_rawchunk", "stats_minuterollup", "stats_hourrollup"}
+    assert not history & after.keys()
+    before = {table: rows for table, rows in before.items() if table not in history}
     assert set(Agent.objects.values_list("stream_position", "password_digest")) == {("", "")}
     # The roles migration adds the viewer, operator and admin groups and their permissions.
     role_tables = ("auth_group", "auth_group_permissions", "auth_permission")
@@ -115,7 +121,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
     # counted into the uptime ledger, as maintenance: it started inside the host's maintenance window.
     assert {t for t in after if t not in before} == {
         "status_statuspage", "status_statuspage_hosts", "status_statuspage_tags", "status_notice", "status_uptimehour",
-        "accounts_preferences",
+        "accounts_preferences", "stats_rawblock", "stats_minuteblock", "stats_hourblock",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)
@@ -131,6 +137,10 @@ def test_a_database_from_before_the_split_keeps_every_row():
     assert notification.event.alert.rule.name == "cpu high"
     assert list(AlertRule.objects.get().recipients.values_list("username", flat=True)) == ["ops"]
     assert ApiToken.objects.get().hint == "nwm_abcd"
-    assert bytes(RawChunk.objects.get().values) == b"\x00\x00\x80?" * 4
+    assert stored_values(MinuteBlock.objects.get().series_id) == [(1_763_625_600 + second, 1.0) for second in range(4)]
+    for model, count in ((MinuteBlock, 4), (HourBlock, 60)):
+        block = model.objects.get()
+        summary = blocks.decode_summaries(block.start, block.data)
+        assert [c.tolist() for c in summary.columns()] == [[1_763_625_600], [1.0], [2.0], [3.0], [count]]
     # A permission granted on a moved model is still granted, under the model's new app.
     assert get_user_model().objects.get(username="ops").has_perm("chat.add_chatroom")

@@ -60,6 +60,13 @@ async def test_picking_24h_redraws_the_host_chart_and_dragging_zooms_in(alice, b
         await expect(chart).to_have_attribute("data-points", str(drawn))
         assert drawn > 300
         assert sum(v is not None for v in body["series"][0]["avg"]) > 300
+        # Each bucket's min and max are drawn as a band around the average.
+        latency = body["series"][0]
+        assert (
+            sum(high > low for low, high in zip(latency["min"], latency["max"], strict=True) if low is not None) > 300
+        )
+        await expect(chart).to_have_attribute("data-band", "min-max")
+        await expect(chart).not_to_have_attribute("data-band-shapes", "0")
         await expect(page.locator('#range [data-range="24h"]')).to_have_attribute("aria-pressed", "true")
 
         # Drag across the middle fifth of the chart: that span, at a finer step.
@@ -80,6 +87,7 @@ async def test_picking_24h_redraws_the_host_chart_and_dragging_zooms_in(alice, b
 
         await page.click('#range [data-range="live"]')
         await expect(chart).to_have_attribute("data-points", "0")
+        await expect(chart).to_have_attribute("data-band", "none")
     assert errors == []
 
 
@@ -103,6 +111,8 @@ async def test_a_range_on_the_dashboard_draws_an_agents_history(alice, browser, 
         assert body["tier"] == "minute"  # a card's chart is a few hundred pixels wide: over 60 s per point
         await expect(card).to_have_attribute("data-shown", "history")
         await expect(cpu).to_have_attribute("data-points", str(len(body["t"])))
+        await expect(cpu).to_have_attribute("data-band", "min-max")
+        await expect(cpu).not_to_have_attribute("data-band-shapes", "0")
         cpu_series = next(s for s in body["series"] if s["metric"] == "cpu.percent")
         assert sum(v is not None for v in cpu_series["avg"]) >= 2 * 3600 // body["step"] - 1  # two hours stored
 

@@ -14,9 +14,9 @@ from monitor.models import Check, CheckResult, Host, Status
 from monitor.results import Finished, save_results
 from monitor.scheduling import claim_due_checks, next_due, phase
 from monitor.state import host_status, result_status
-from stats.history.chunks import unpack
 from stats.history.metrics import check_source
-from stats.models import RawChunk, Series
+from stats.history.query import stored_values
+from stats.models import Series
 
 T0 = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
@@ -174,13 +174,7 @@ def test_saved_results_reach_history_in_the_same_transaction(due_checks):
     t = T0.timestamp()
     save_results([_finished(check, Outcome(latency_ms=2.5), t), _finished(check, Outcome(error="refused"), t + 30)])
     points = {
-        metric: [
-            (start + offset, value)
-            for start, data in chunks
-            for offset, value in enumerate(unpack(data))
-            if value == value
-        ]
-        for metric, chunks in _check_chunks(check.id).items()
+        series.metric: stored_values(series.pk) for series in Series.objects.filter(source=check_source(check.id))
     }
     assert points["check.up"] == [(int(t), 1.0), (int(t) + 30, 0.0)]
     assert points["check.latency_ms"] == [(int(t), 2.5)]
@@ -200,11 +194,3 @@ def test_a_failing_history_write_rolls_the_results_back(due_checks):
         signals.results_saved.disconnect(dispatch_uid="test.refuse")
     assert not CheckResult.objects.exists()
     assert Check.objects.get(pk=check.pk).status == Status.PENDING
-
-
-def _check_chunks(check_id: int) -> dict[str, list[tuple[int, bytes]]]:
-    found: dict[str, list[tuple[int, bytes]]] = {}
-    for series in Series.objects.filter(source=check_source(check_id)):
-        rows = RawChunk.objects.filter(series=series).order_by("start").values_list("start", "values")
-        found[series.metric] = [(start, bytes(data)) for start, data in rows]
-    return found

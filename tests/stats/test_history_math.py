@@ -1,12 +1,12 @@
-"""The arithmetic of history as pure functions: summaries, rollups, tier and bucket choice, chunks."""
+"""The arithmetic of history as pure functions: bucketing in bulk, rollups, tier and bucket choice, blocks."""
 
-import math
 import random
 
+import numpy as np
 import pytest
 
-from stats.history.buckets import Tier, bucket_start, downsample, merge, plan, rollup, summarize
-from stats.history.chunks import pack, split, unpack
+from stats.history.blocks import Summaries, Values, merge_summaries, split, values_from_points
+from stats.history.buckets import Tier, as_summaries, bucket_start, plan, reduce
 
 NAN = float("nan")
 DAY = 86_400
@@ -14,41 +14,45 @@ TIERS = [Tier("raw", 1, 7 * DAY), Tier("minute", 60, 90 * DAY), Tier("hour", 360
 NOW = 1_800_000_000
 
 
-def test_summarize_skips_missing_seconds():
-    assert summarize([3.0, NAN, 1.0, 8.0]) == (1.0, 4.0, 8.0, 3)
-    assert summarize([NAN, NAN]) is None
-    assert summarize([]) is None
+def values(pairs) -> Values:
+    return Values(np.array([t for t, _ in pairs], np.int64), np.array([v for _, v in pairs], np.float32))
 
 
-def test_merge_weighs_each_average_by_its_count():
+def rows(summaries: Summaries) -> list[tuple]:
+    return list(zip(*(column.tolist() for column in summaries.columns()), strict=True))
+
+
+def test_reduce_summarises_each_bucket_and_leaves_empty_ones_out():
+    found = reduce(as_summaries(values([(100, 3.0), (101, 1.0), (105, 8.0), (130, 7.0), (99, 9.0)])), 100, 10, 4)
+    # Second 99 lies before the first bucket; buckets 110 and 120 have nothing.
+    assert rows(found) == [(100, 1.0, 4.0, 8.0, 3), (130, 7.0, 7.0, 7.0, 1)]
+
+
+def test_reduce_weighs_each_average_by_its_count():
     # 10 values averaging 1 and 30 averaging 5: the whole averages 4, not 3.
-    assert merge([(0.0, 1.0, 2.0, 10), (4.0, 5.0, 6.0, 30)]) == (0.0, 4.0, 6.0, 40)
-    assert merge([]) is None
+    parts = Summaries(*(np.array(c) for c in ([0, 60], [0.0, 4.0], [1.0, 5.0], [2.0, 6.0], [10, 30])))
+    assert rows(reduce(parts, 0, 3600, 1)) == [(0, 0.0, 4.0, 6.0, 40)]
+
+
+def test_reduce_sorts_values_that_arrived_out_of_order():
+    found = reduce(as_summaries(values([(125, 1.0), (61, 2.0), (119, 4.0), (0, 5.0)])), 0, 60, 3)
+    assert rows(found) == [(0, 5.0, 5.0, 5.0, 1), (60, 2.0, 3.0, 4.0, 2), (120, 1.0, 1.0, 1.0, 1)]
 
 
 def test_a_rollup_of_rollups_equals_the_rollup_of_the_values():
     rng = random.Random(7)
-    values = [(ts, rng.uniform(-50, 150)) for ts in range(0, 3 * 3600, 1) if rng.random() > 0.2]
-    per_second = [(1, ts, (v, v, v, 1)) for ts, v in values]
-    minutes = rollup(per_second, 60)
-    hours_from_minutes = rollup(((s, ts, summary) for (s, ts), summary in minutes.items()), 3600)
-    hours_direct = rollup(per_second, 3600)
-    assert hours_from_minutes.keys() == hours_direct.keys() == {(1, 0), (1, 3600), (1, 7200)}
-    for key, (low, avg, high, count) in hours_direct.items():
-        m_low, m_avg, m_high, m_count = hours_from_minutes[key]
-        assert (m_low, m_high, m_count) == (low, high, count)
-        assert m_avg == pytest.approx(avg, rel=1e-12)
-        in_hour = [v for ts, v in values if key[1] <= ts < key[1] + 3600]
+    given = [(ts, rng.uniform(-50, 150)) for ts in range(0, 3 * 3600) if rng.random() > 0.2]
+    per_second = as_summaries(values(given))
+    minutes = reduce(per_second, 0, 60, 180)
+    hours_from_minutes, hours_direct = reduce(minutes, 0, 3600, 3), reduce(per_second, 0, 3600, 3)
+    assert hours_from_minutes.ts.tolist() == hours_direct.ts.tolist() == [0, 3600, 7200]
+    for column in ("min", "max", "count"):
+        assert getattr(hours_from_minutes, column).tolist() == getattr(hours_direct, column).tolist()
+    assert hours_from_minutes.avg == pytest.approx(hours_direct.avg, rel=1e-12)
+    stored = values(given).values.astype(np.float64)  # the float32 values as kept
+    for hour, avg in zip(hours_direct.ts.tolist(), hours_direct.avg.tolist(), strict=True):
+        in_hour = [v for (ts, _), v in zip(given, stored, strict=True) if hour <= ts < hour + 3600]
         assert avg == pytest.approx(sum(in_hour) / len(in_hour), rel=1e-12)
-
-
-def test_rollup_keeps_series_apart_and_aligns_buckets():
-    rows = [(1, 59, (1.0, 1.0, 1.0, 1)), (1, 60, (2.0, 2.0, 2.0, 1)), (2, 61, (5.0, 5.0, 5.0, 1))]
-    assert rollup(rows, 60) == {
-        (1, 0): (1.0, 1.0, 1.0, 1),
-        (1, 60): (2.0, 2.0, 2.0, 1),
-        (2, 60): (5.0, 5.0, 5.0, 1),
-    }
     assert bucket_start(119.9, 60) == 60
 
 
@@ -102,27 +106,24 @@ def test_plan_refuses_an_empty_range():
         plan(NOW - 10, NOW, 1, NOW, TIERS)
 
 
-def test_downsample_merges_rows_into_buckets_and_marks_gaps():
-    rows = [(100, (1.0, 1.0, 1.0, 1)), (105, (3.0, 3.0, 3.0, 1)), (130, (7.0, 7.0, 7.0, 1)), (99, (9.0, 9.0, 9.0, 1))]
-    assert downsample(rows, 100, 10, 4) == [(1.0, 2.0, 3.0, 2), None, None, (7.0, 7.0, 7.0, 1)]
+def test_blocks_never_cross_their_span_and_keep_every_second():
+    given = values_from_points([(t + 0.4, float(t)) for t in range(3550, 7300) if t != 3700])
+    pieces = dict(split(given, "raw"))
+    assert sorted(pieces) == [0, 3600, 7200]
+    assert pieces[0].ts.tolist() == list(range(3550, 3600))
+    assert 3700 not in pieces[3600].ts.tolist()
+    assert len(pieces[3600]) == 3599
+    assert pieces[7200].values.tolist() == [float(t) for t in range(7200, 7300)]
 
 
-def test_chunks_never_cross_a_minute_and_keep_every_second():
-    points = [(t + 0.4, float(t)) for t in range(50, 130) if t != 70]
-    chunks = dict(split(points))
-    assert sorted(chunks) == [50, 60, 120]  # [50, 60), [60, 120), [120, 130)
-    assert len(chunks[50]) == 10
-    assert len(chunks[60]) == 60
-    assert len(chunks[120]) == 10
-    assert math.isnan(chunks[60][10])  # second 70 had no value
-    restored = {start + i: v for start, values in chunks.items() for i, v in enumerate(unpack(pack(values))) if v == v}
-    assert restored == {t: float(t) for t in range(50, 130) if t != 70}
+def test_of_two_values_in_one_second_the_later_is_kept_and_nan_is_a_gap():
+    kept = values_from_points([(10.1, 1.0), (10.9, 2.0), (11.0, NAN), (12.5, 3.0)])
+    assert (kept.ts.tolist(), kept.values.tolist()) == ([10, 12], [2.0, 3.0])
 
 
-def test_of_two_values_in_one_second_the_later_is_kept():
-    assert dict(split([(10.1, 1.0), (10.9, 2.0)])) == {10: [2.0]}
-
-
-def test_packed_values_are_float32():
-    assert len(pack([1.0, NAN, 3.5])) == 12
-    assert next(iter(unpack(pack([0.1])))) == pytest.approx(0.1, rel=1e-7)
+def test_merged_summaries_replace_buckets_redone_and_stay_in_order():
+    old = Summaries(*(np.array(c) for c in ([0, 60, 120], [1.0] * 3, [1.0] * 3, [1.0] * 3, [60] * 3)))
+    new = Summaries(*(np.array(c) for c in ([60, 180], [9.0] * 2, [9.0] * 2, [9.0] * 2, [1] * 2)))
+    assert rows(merge_summaries(old, new)) == [
+        (0, 1.0, 1.0, 1.0, 60), (60, 9.0, 9.0, 9.0, 1), (120, 1.0, 1.0, 1.0, 60), (180, 9.0, 9.0, 9.0, 1),
+    ]  # fmt: skip

@@ -1,15 +1,15 @@
-"""History in the database: raw chunks, rollups (also of late data), queries across tiers, retention."""
+"""History in the database: raw blocks, rollups (also of late data), queries across tiers, retention."""
 
 import random
 
+import numpy as np
 import pytest
 
 from stats import intake
-from stats.history import ingest, query, retention, rollup
-from stats.history.buckets import rollup as pure_rollup
-from stats.history.chunks import unpack
+from stats.history import blocks, ingest, query, retention, rollup
+from stats.history.buckets import as_summaries, reduce
 from stats.history.metrics import frame_points
-from stats.models import HourRollup, MinuteRollup, RawChunk, RollupCursor, Series
+from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor, Series
 
 NOW = 1_800_000_000  # a whole hour
 DAY = 86_400
@@ -21,37 +21,41 @@ def samples(start: int, seconds: int, seed: int = 1, metric: str = "cpu.percent"
     return [(SOURCE, metric, "", start + t + 0.25, round(rng.uniform(0, 100), 1)) for t in range(seconds)]
 
 
-def per_second(given) -> list[tuple[int, int, tuple]]:
-    """What the raw tier holds for `given`, as rows for the pure rollup (float32 precision)."""
+def stored_raw(given) -> dict[int, blocks.Values]:
+    """What the raw tier holds for `given`, per series id (float32 precision)."""
     ids = dict(Series.objects.values_list("metric", "pk"))
-    stored = {}
-    for series, start, data in RawChunk.objects.values_list("series_id", "start", "values"):
-        for offset, value in enumerate(unpack(data)):
-            if value == value:
-                stored[series, start + offset] = value
-    assert len(stored) == len(given)
-    assert all((ids[m], int(ts)) in stored for _, m, _, ts, _ in given)
-    return [(series, ts, (v, v, v, 1)) for (series, ts), v in stored.items()]
+    stored = {pk: query.stored_values(pk) for pk in ids.values()}
+    assert sum(len(found) for found in stored.values()) == len(given)
+    assert all((int(ts), pytest.approx(v, rel=1e-6)) in stored[ids[m]] for _, m, _, ts, v in given)
+    return {pk: blocks.values_from_points(found) for pk, found in stored.items()}
 
 
-def test_rollups_in_the_database_equal_the_pure_rollup(db):
+def rollups(model) -> dict[tuple[int, int], tuple]:
+    """(series, bucket ts) -> (min, avg, max, count) of every bucket in a rollup tier."""
+    found = {}
+    for series, start, data in model.objects.values_list("series_id", "start", "data"):
+        block = blocks.decode_summaries(start, data)
+        for ts, *summary in zip(*(column.tolist() for column in block.columns()), strict=True):
+            found[series, ts] = tuple(summary)
+    return found
+
+
+def test_rollups_in_the_database_equal_the_rollup_of_the_values(db):
     given = samples(NOW - 2 * 3600, 2 * 3600) + samples(NOW - 2 * 3600, 2 * 3600, seed=2, metric="mem.percent")
     assert ingest.store(given) == len(given)
     assert rollup.roll_up(NOW + 120) == {"minute": 2 * 120, "hour": 2 * 2}
+    # One block per series and day (minutes) and per series and 30 days (hours).
+    assert MinuteBlock.objects.count() == HourBlock.objects.count() == 2
 
-    expected_minutes = pure_rollup(per_second(given), 60)
-    saved_minutes = {(r.series_id, r.ts): (r.min, r.avg, r.max, r.count) for r in MinuteRollup.objects.all()}
-    assert saved_minutes.keys() == expected_minutes.keys()
-    for key, (low, avg, high, count) in expected_minutes.items():
-        assert saved_minutes[key][0] == low
-        assert saved_minutes[key][2] == high
-        assert saved_minutes[key][3] == count == 60
-        assert saved_minutes[key][1] == pytest.approx(avg, rel=1e-9)
-    expected_hours = pure_rollup(per_second(given), 3600)
-    for row in HourRollup.objects.all():
-        low, avg, high, count = expected_hours[row.series_id, row.ts]
-        assert (row.min, row.max, row.count) == (low, high, count)
-        assert row.avg == pytest.approx(avg, rel=1e-9)
+    saved_minutes, saved_hours = rollups(MinuteBlock), rollups(HourBlock)
+    for series, values in stored_raw(given).items():
+        for width, saved in ((60, saved_minutes), (3600, saved_hours)):
+            expected = reduce(as_summaries(values), NOW - 2 * 3600, width, 2 * 3600 // width)
+            for ts, low, avg, high, count in zip(*(c.tolist() for c in expected.columns()), strict=True):
+                s_low, s_avg, s_high, s_count = saved[series, ts]
+                assert (s_low, s_high, s_count) == (low, high, count)
+                assert s_avg == pytest.approx(avg, rel=1e-12)
+        assert saved_minutes[series, NOW - 3600][3] == 60
 
 
 def test_only_complete_minutes_are_rolled_up_and_a_second_run_writes_nothing(db, settings):
@@ -63,23 +67,28 @@ def test_only_complete_minutes_are_rolled_up_and_a_second_run_writes_nothing(db,
     assert rollup.roll_up(NOW + 60)["minute"] == 1
 
 
+def SERIES_ID() -> int:
+    return Series.objects.get(source=SOURCE, metric="cpu.percent").pk
+
+
 def test_late_values_are_rolled_up_again(db):
     ingest.store(samples(NOW - 2 * 3600, 3600))
     rollup.roll_up(NOW)
-    before = MinuteRollup.objects.get(ts=NOW - 2 * 3600 + 600)
-    assert before.count == 60
-    # An agent that buffered through an outage delivers a value for a second that had none.
-    RawChunk.objects.filter(start=NOW - 2 * 3600 + 600).delete()
-    ingest.store([(SOURCE, "cpu.percent", "", NOW - 2 * 3600 + 630, 1000.0)])
-    assert RollupCursor.objects.get(tier="minute").redo_from == NOW - 2 * 3600 + 630
+    minute = NOW - 2 * 3600 + 600
+    assert rollups(MinuteBlock)[SERIES_ID(), minute][3] == 60
+    # An agent that buffered through an outage delivers a value for a second already
+    # written, and one for a second of the hour that had none.
+    ingest.store([(SOURCE, "cpu.percent", "", minute + 30, 1000.0), (SOURCE, "cpu.percent", "", NOW - 3600 + 5, -1.0)])
+    assert RollupCursor.objects.get(tier="minute").redo_from == minute + 30
 
     rollup.roll_up(NOW)
-    after = MinuteRollup.objects.get(ts=NOW - 2 * 3600 + 600)
-    assert (after.count, after.max) == (1, 1000.0)
-    hour = HourRollup.objects.get(ts=NOW - 2 * 3600)
-    assert hour.max == 1000.0
-    assert hour.count == 3600 - 60 + 1
+    after = rollups(MinuteBlock)[SERIES_ID(), minute]
+    assert (after[2], after[3]) == (1000.0, 60)  # the later value replaced the earlier one
+    assert rollups(MinuteBlock)[SERIES_ID(), NOW - 3600] == (-1.0, -1.0, -1.0, 1)
+    hour = rollups(HourBlock)[SERIES_ID(), NOW - 2 * 3600]
+    assert (hour[2], hour[3]) == (1000.0, 3600)
     assert RollupCursor.objects.get(tier="minute").redo_from is None
+    assert RawBlock.objects.count() == 2  # each hour's blocks merged into one
 
 
 def test_a_query_uses_the_rolled_up_tier_and_the_raw_tail_after_it(db):
@@ -90,7 +99,7 @@ def test_a_query_uses_the_rolled_up_tier_and_the_raw_tail_after_it(db):
     assert len(body["t"]) == 720
     [series] = body["series"]
     assert series["metric"] == "cpu.percent"
-    assert None not in series["avg"]  # the tail comes from raw chunks
+    assert not np.isnan(series["avg"]).any()  # the tail comes from raw blocks
     # Each bucket matches the values themselves.
     values = {int(ts): v for _, _, _, ts, v in samples(NOW - DAY, DAY)}
     for index in (0, 359, 715, 719):
@@ -101,31 +110,49 @@ def test_a_query_uses_the_rolled_up_tier_and_the_raw_tail_after_it(db):
         assert series["avg"][index] == pytest.approx(sum(in_bucket) / len(in_bucket), rel=1e-6)
 
 
-def test_a_short_range_comes_from_raw_values_with_gaps_as_none(db):
+def test_a_short_range_comes_from_raw_values_with_gaps_as_nan(db):
     ingest.store(samples(NOW - 600, 300))  # nothing in the last five minutes
     body = query.read([SOURCE], ["cpu.percent"], NOW - 600, NOW, 1000, NOW)
     assert (body["tier"], body["step"], len(body["t"])) == ("raw", 1, 600)
     avg = body["series"][0]["avg"]
-    assert all(v is not None for v in avg[:300])
-    assert all(v is None for v in avg[300:])
+    assert not np.isnan(avg[:300]).any()
+    assert np.isnan(avg[300:]).all()
 
 
 def test_retention_removes_what_is_older_than_each_tier_and_nothing_younger(db, settings):
-    settings.HISTORY_RAW_DAYS, settings.HISTORY_MINUTE_DAYS, settings.HISTORY_HOUR_DAYS = 1, 2, 3
+    settings.HISTORY_RAW_DAYS, settings.HISTORY_MINUTE_DAYS, settings.HISTORY_HOUR_DAYS = 1, 2, 60
     [series] = Series.objects.bulk_create([Series(source=SOURCE, metric="cpu.percent")])
-    for age in (DAY + 3600, DAY + 60, DAY + 30, DAY, 10):  # in seconds before NOW
-        RawChunk.objects.create(series=series, start=NOW - age, values=b"\0\0\0\0")
-    for age in (2 * DAY + 120, 2 * DAY + 60, 2 * DAY + 30, DAY):
-        MinuteRollup.objects.create(series=series, ts=NOW - age, min=0, avg=0, max=0, count=1)
-    for age in (3 * DAY + 7200, 3 * DAY + 3600, 3 * DAY + 1800, 3600):
-        HourRollup.objects.create(series=series, ts=NOW - age, min=0, avg=0, max=0, count=1)
+    stored = {
+        RawBlock: [NOW - DAY - 3600, NOW - DAY - 1, NOW - DAY, NOW - 10],  # one-hour spans
+        MinuteBlock: [NOW - 3 * DAY, NOW - 2 * DAY - 3600, NOW - DAY],  # one-day spans
+        HourBlock: [NOW - 90 * DAY, NOW - 60 * DAY, NOW - DAY],  # 30-day spans
+    }
+    for model, starts in stored.items():
+        model.objects.bulk_create(model(series=series, start=start, data=b"") for start in starts)
 
-    assert retention.prune(NOW) == {"raw": 2, "minute": 2, "hour": 2}
-    # Kept: every row that still covers a second within its tier's retention.
-    assert sorted(NOW - s for s in RawChunk.objects.values_list("start", flat=True)) == [10, DAY, DAY + 30]
-    assert sorted(NOW - t for t in MinuteRollup.objects.values_list("ts", flat=True)) == [DAY, 2 * DAY + 30]
-    assert sorted(NOW - t for t in HourRollup.objects.values_list("ts", flat=True)) == [3600, 3 * DAY + 1800]
+    assert retention.prune(NOW) == {"raw": 2, "minute": 1, "hour": 1}
+    # Kept: every block whose span still has a second within its tier's retention
+    # (NOW is a whole hour: the hour before NOW - DAY is wholly older than a day).
+    assert sorted(NOW - s for s in RawBlock.objects.values_list("start", flat=True)) == [10, DAY]
+    assert sorted(NOW - s for s in MinuteBlock.objects.values_list("start", flat=True)) == [DAY, 2 * DAY + 3600]
+    assert sorted(NOW - s for s in HourBlock.objects.values_list("start", flat=True)) == [DAY, 60 * DAY]
     assert retention.prune(NOW) == {"raw": 0, "minute": 0, "hour": 0}
+
+
+def test_a_tier_over_its_size_limit_loses_its_oldest_spans_first(db, settings):
+    settings.HISTORY_MAX_MB = {"raw": 1, "minute": 0, "hour": 0}
+    ingest.series_ids([(SOURCE, f"m{i}", "") for i in range(10)])
+    ids = list(Series.objects.values_list("pk", flat=True))
+    block = np.random.default_rng(1).bytes(40_000)  # incompressible stand-ins for blocks
+    hours = [NOW - (h + 1) * 3600 for h in range(5)]
+    RawBlock.objects.bulk_create(RawBlock(series_id=i, start=h, data=block) for i in ids for h in hours)
+    assert retention.stored_bytes(RawBlock) > 2_000_000
+
+    deleted = retention.prune(NOW)
+    # 400 KB per hour: the newest two hours fit in 1 MB, the third would not.
+    assert deleted["raw"] == 30
+    assert sorted(set(RawBlock.objects.values_list("start", flat=True))) == [NOW - 2 * 3600, NOW - 3600]
+    assert retention.stored_bytes(RawBlock) <= 1_000_000
 
 
 FRAME = {
@@ -172,22 +199,20 @@ def test_an_agents_frames_are_saved_as_history(db):
     saved = set(Series.objects.filter(source="agent:agent-one").values_list("metric", "label"))
     assert saved == kept
     cpu = Series.objects.get(source="agent:agent-one", metric="cpu.percent")
-    [values] = RawChunk.objects.filter(series=cpu).values_list("values", flat=True)
-    assert list(unpack(values)) == [3.0]
+    assert query.stored_values(cpu.pk) == [(NOW, 3.0)]
     eth0 = Series.objects.get(source="agent:agent-one", metric="net.rx_bps", label="eth0")
-    [values] = RawChunk.objects.filter(series=eth0, start=NOW).values_list("values", flat=True)
-    assert list(unpack(values)) == [pytest.approx(2686662.8, rel=1e-7)]
+    assert query.stored_values(eth0.pk) == [(NOW, pytest.approx(2686662.8, rel=1e-7))]
 
 
-def test_a_minutes_chunks_are_compacted_into_one_before_it_is_rolled_up(db):
+def test_an_hours_blocks_are_merged_into_one_before_it_is_rolled_up(db):
     given = samples(NOW - 120, 120)
-    for flush in range(0, 120, 10):  # as an agent writes: a chunk every 10 s
+    for flush in range(0, 120, 10):  # as an agent writes: a block every 10 s
         ingest.store(given[flush : flush + 10])
-    assert RawChunk.objects.count() == 12
+    assert RawBlock.objects.count() == 12
     rollup.roll_up(NOW + 60)
-    chunks = list(RawChunk.objects.order_by("start"))
-    assert [c.start for c in chunks] == [NOW - 120, NOW - 60]
-    assert [len(unpack(c.values)) for c in chunks] == [60, 60]
-    restored = [v for c in chunks for v in unpack(c.values)]
-    assert restored == [pytest.approx(v, rel=1e-6) for *_, v in given]
-    assert MinuteRollup.objects.filter(count=60).count() == 2
+    [merged] = RawBlock.objects.all()
+    assert merged.start == NOW - 3600  # the hour's start
+    restored = blocks.decode_values(merged.start, merged.data)
+    assert restored.ts.tolist() == [int(ts) for *_, ts, _ in given]
+    assert restored.values.tolist() == [pytest.approx(v, rel=1e-6) for *_, v in given]
+    assert sum(1 for *_, count in rollups(MinuteBlock).values() if count == 60) == 2

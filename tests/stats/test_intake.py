@@ -14,9 +14,9 @@ from django.db import connection
 from core.redis_clients import sync_redis
 from netmon_agent.runtime import Agent as AgentRuntime
 from stats import intake, streams
-from stats.history.chunks import unpack
+from stats.history.blocks import decode_values
 from stats.history.metrics import agent_source
-from stats.models import Agent, RawChunk, Series
+from stats.models import Agent, RawBlock, Series
 from tests import processes
 from tests.servers import private_postgres, wait_for
 
@@ -33,10 +33,9 @@ def seconds_saved(name: str) -> list[int]:
     if series is None:
         return []
     return sorted(
-        start + i
-        for start, data in RawChunk.objects.filter(series=series).values_list("start", "values")
-        for i, value in enumerate(unpack(data))
-        if value == value
+        second
+        for start, data in RawBlock.objects.filter(series=series).values_list("start", "data")
+        for second in decode_values(start, data).ts.tolist()
     )
 
 
@@ -90,11 +89,11 @@ def test_an_ingest_killed_mid_stream_loses_nothing_and_doubles_nothing(transacti
 def private_history(url: str, name: str) -> list[int]:
     with psycopg.connect(url) as db:
         rows = db.execute(
-            "SELECT c.start, c.values FROM stats_rawchunk c JOIN stats_series s ON s.id = c.series_id "
+            "SELECT c.start, c.data FROM stats_rawblock c JOIN stats_series s ON s.id = c.series_id "
             "WHERE s.source = %s AND s.metric = 'mem.percent'",
             [agent_source(name)],
         ).fetchall()
-    return sorted(start + i for start, data in rows for i, value in enumerate(unpack(bytes(data))) if value == value)
+    return sorted(second for start, data in rows for second in decode_values(start, data).ts.tolist())
 
 
 @pytest.mark.pipeline

@@ -9,9 +9,9 @@ from channels.db import database_sync_to_async
 from core.redis_clients import sync_redis
 from netmon_agent import keys
 from stats import streams
-from stats.history.chunks import unpack
 from stats.history.metrics import agent_source
-from stats.models import Agent, RawChunk, Series
+from stats.history.query import stored_values
+from stats.models import Agent, Series
 from tests import processes
 from tests.conftest import socket
 
@@ -39,8 +39,7 @@ async def frames_from(communicator, host: str, count: int, deadline_s: float = 3
 def saved_memory_values(agent: str) -> list[float]:
     """The agent's memory history in the raw tier."""
     series = Series.objects.get(source=agent_source(agent), metric="mem.percent")
-    chunks = RawChunk.objects.filter(series=series).values_list("values", flat=True)
-    return [value for data in chunks for value in unpack(data) if value == value]
+    return [value for _, value in stored_values(series.pk)]
 
 
 async def test_an_agents_frames_reach_a_websocket_client_and_are_saved_by_the_ingest(alice):
@@ -67,10 +66,7 @@ async def wait_for_history(name: str, seconds: set[int], deadline_s: float = 20)
         series = Series.objects.filter(source=agent_source(name), metric="mem.percent").first()
         if series is None:
             return set()
-        found = set()
-        for start, data in RawChunk.objects.filter(series=series).values_list("start", "values"):
-            found |= {start + i for i, value in enumerate(unpack(data)) if value == value}
-        return found
+        return {second for second, _ in stored_values(series.pk)}
 
     deadline = time.monotonic() + deadline_s
     while not seconds <= await database_sync_to_async(saved)():
