@@ -44,7 +44,7 @@ class Block(models.Model):
     """A compressed block of one series: values of a raw hour, or buckets of a day or 30 days.
 
     What it holds and how it is packed: stats.history.blocks. The primary key is
-    (series, start), so a series' blocks lie together and a range read is one index scan.
+    (series, start): the blocks of many series over a range are one index scan.
     """
 
     pk = models.CompositePrimaryKey("series", "start")

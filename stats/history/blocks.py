@@ -101,13 +101,6 @@ def split_points(points: list[tuple[float, float]], tier: str = "raw") -> Iterat
         yield seconds, [by_second[second] for second in seconds]
 
 
-def values_from_points(points: list[tuple[float, float]]) -> Values:
-    """(ts, value) points -> Values, whole seconds; of two values in one second the later wins."""
-    ts = np.fromiter((int(t) for t, _ in points), np.int64, len(points))
-    values = np.fromiter((v for _, v in points), np.float32, len(points))
-    return latest_per_second(ts, values)
-
-
 def latest_per_second(ts: np.ndarray, values: np.ndarray) -> Values:
     """Sorted by second, one value each: where a second repeats, the value given last wins."""
     # np.unique keeps the first occurrence: look from the end to keep the last.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stats.history.blocks import Summaries, Values
+from stats.history.blocks import Summaries, Values, take
 
 
 @dataclass(frozen=True)
@@ -63,22 +63,60 @@ def as_summaries(block: Values) -> Summaries:
 
 def reduce(parts: Summaries, first: int, width: int, count: int) -> Summaries:
     """Merge summaries into the `count` buckets of `width` seconds from `first`; empty ones left out."""
-    index = (parts.ts - first) // width
-    inside = (index >= 0) & (index < count)
-    if not inside.all():
-        index, parts = index[inside], Summaries(*(column[inside] for column in parts.columns()))
-    if not len(index):
-        return Summaries(*(np.empty(0, column.dtype) for column in parts.columns()))
-    if (np.diff(index) < 0).any():  # late data: a block's seconds may precede an earlier block's
-        order = np.argsort(index, kind="stable")
-        index, parts = index[order], Summaries(*(column[order] for column in parts.columns()))
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(index)) + 1])
+    return reduce_grouped(parts, np.zeros(len(parts), np.int64), first, width, count)[1]
+
+
+def reduce_grouped(
+    parts: Summaries, groups: np.ndarray, first: int, width: int, count: int
+) -> tuple[np.ndarray, Summaries]:
+    """`reduce` for many series at once: `groups` numbers each part's series (0, 1, …).
+
+    Returns each bucket's group beside the buckets: one pass of numpy over a whole
+    card instead of one per series.
+    """
+    key, picked, starts = _bucket_runs(parts.ts, groups, first, width, count)
+    parts = take(parts, picked)
+    if not len(key):
+        return key, parts
     counts = np.add.reduceat(parts.count, starts)
-    totals = np.add.reduceat(parts.avg * parts.count, starts)
-    return Summaries(
-        first + index[starts] * width,
+    return key[starts] // count, Summaries(
+        first + key[starts] % count * width,
         np.minimum.reduceat(parts.min, starts),
-        totals / counts,
+        np.add.reduceat(parts.avg * parts.count, starts) / counts,
         np.maximum.reduceat(parts.max, starts),
         counts,
     )
+
+
+def reduce_values_grouped(
+    block: Values, groups: np.ndarray, first: int, width: int, count: int
+) -> tuple[np.ndarray, Summaries]:
+    """`reduce_grouped` straight from per-second values: no per-value summaries to build."""
+    key, picked, starts = _bucket_runs(block.ts, groups, first, width, count)
+    if not len(key):
+        return key, as_summaries(take(block, picked))
+    values = block.values[picked]
+    counts = np.diff(np.append(starts, len(values)))
+    return key[starts] // count, Summaries(
+        first + key[starts] % count * width,
+        np.minimum.reduceat(values, starts),
+        np.add.reduceat(values, starts, dtype=np.float64) / counts,
+        np.maximum.reduceat(values, starts),
+        counts,
+    )
+
+
+def _bucket_runs(
+    ts: np.ndarray, groups: np.ndarray, first: int, width: int, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted bucket keys, which entries they are, where each bucket's run starts).
+
+    A key is group x count + bucket index; entries outside the buckets are left out.
+    """
+    index = (ts - first) // width
+    picked = np.flatnonzero((index >= 0) & (index < count))
+    key = groups[picked] * count + index[picked]
+    if len(key) > 1 and (np.diff(key) < 0).any():  # late data: seconds may precede an earlier block's
+        order = np.argsort(key, kind="stable")
+        key, picked = key[order], picked[order]
+    return key, picked, np.concatenate([[0], np.flatnonzero(np.diff(key)) + 1])

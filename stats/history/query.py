@@ -5,7 +5,7 @@ from collections import defaultdict
 import numpy as np
 
 from stats.history import blocks, sql, tiers
-from stats.history.buckets import Plan, as_summaries, plan, reduce
+from stats.history.buckets import Plan, plan, reduce_grouped, reduce_values_grouped
 from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor, Series
 
 MODELS = {"raw": RawBlock, "minute": MinuteBlock, "hour": HourBlock}
@@ -56,7 +56,7 @@ def read(
         "tier": configured[query_plan.tier].name,
         "step": query_plan.width,
         "t": query_plan.first + np.arange(query_plan.count, dtype=np.int64) * query_plan.width,
-        "series": [_columns(s, parts[s.pk], query_plan) for s in series],
+        "series": _columns(series, parts, query_plan),
     }
 
 
@@ -73,24 +73,42 @@ def _read_tier(tier: str, ids: list[int], low: int, high: float, parts: dict) ->
     for series, stored in raw.items():
         # Several blocks of an hour may hold the same second (late values): the later one's counts.
         values = blocks.merge_values([blocks.decode_values(start, data) for start, data in sorted(stored)])
-        parts[series].append(_within(as_summaries(values), low, high))
+        parts[series].append(_within(values, low, high))
 
 
-def _within(block: blocks.Summaries, low: int, high: float) -> blocks.Summaries:
+def _within(block, low: int, high: float):
     inside = (block.ts >= low) & (block.ts < high)
     return block if inside.all() else blocks.take(block, np.flatnonzero(inside))
 
 
-def _columns(series: Series, parts: list[blocks.Summaries], query_plan: Plan) -> dict:
-    """min, avg and max per bucket as float32 arrays (NaN: no value), the precision values are kept at."""
-    columns = {"source": series.source, "metric": series.metric, "label": series.label}
-    dense = {name: np.full(query_plan.count, np.nan, np.float32) for name in ("min", "avg", "max")}
-    if parts:
-        buckets = reduce(blocks.concatenate(parts), query_plan.first, query_plan.width, query_plan.count)
-        index = (buckets.ts - query_plan.first) // query_plan.width
-        for name, column in dense.items():
-            column[index] = getattr(buckets, name)
-    return columns | dense
+def _columns(series: list[Series], parts: dict[int, list], query_plan: Plan) -> list[dict]:
+    """min, avg and max per bucket of each series, as float32 arrays (NaN: no value), the
+    precision values are kept at; all the series bucketed together, in one numpy pass."""
+    first, width, count = query_plan.first, query_plan.width, query_plan.count
+    raw: tuple[list, list] = ([], [])  # (rows, Values) of per-second values
+    rolled: tuple[list, list] = ([], [])  # (rows, Summaries) of rollups
+    for row, s in enumerate(series):
+        for part in parts[s.pk]:
+            kind = raw if isinstance(part, blocks.Values) else rolled
+            kind[0].append(np.full(len(part), row))
+            kind[1].append(part)
+    if raw[1]:  # per-second values into buckets first: a card's hour is 100,000 of them
+        values = blocks.Values(np.concatenate([p.ts for p in raw[1]]), np.concatenate([p.values for p in raw[1]]))
+        found = reduce_values_grouped(values, np.concatenate(raw[0]), first, width, count)
+        if rolled[1]:  # buckets at the tiers' boundary hold both
+            rolled[0].append(found[0])
+            rolled[1].append(found[1])
+    if rolled[1]:
+        found = reduce_grouped(blocks.concatenate(rolled[1]), np.concatenate(rolled[0]), first, width, count)
+    dense = {name: np.full((len(series), count), np.nan, np.float32) for name in ("min", "avg", "max")}
+    if raw[1] or rolled[1]:
+        rows, buckets = found
+        for name, columns in dense.items():
+            columns[rows, (buckets.ts - first) // width] = getattr(buckets, name)
+    return [
+        {"source": s.source, "metric": s.metric, "label": s.label} | {name: dense[name][row] for name in dense}
+        for row, s in enumerate(series)
+    ]
 
 
 def stored_values(series_id: int) -> list[tuple[int, float]]:

@@ -23,9 +23,9 @@ def prune(now: float) -> dict[str, int]:
         model = MODELS[tier.name]
         cutoff = blocks.span_start(int(now) - tier.retention, tier.name)  # spans before it ended in time
         deleted[tier.name] = _delete_before(model, cutoff)
-        limit = settings.HISTORY_MAX_MB.get(tier.name)
-        if limit:
-            deleted[tier.name] += _delete_before(model, _oldest_kept_under(model, tier.name, limit * MB))
+        limit = settings.HISTORY_MAX_MB.get(tier.name, 0) * MB
+        if limit and stored_bytes(model) > limit:
+            deleted[tier.name] += _delete_before(model, _oldest_kept_under(model, tier.name, limit))
     return deleted
 
 

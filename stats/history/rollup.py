@@ -19,8 +19,6 @@ from stats.models import Block, HourBlock, MinuteBlock, RawBlock, RollupCursor
 # series id -> its buckets in a window
 Reader = Callable[[int, int], dict[int, blocks.Summaries]]
 
-# Buckets rolled up per transaction: bounds memory on a first run over a long backlog.
-WINDOW = {"minute": 6 * 3600, "hour": 7 * 86_400}
 # Raw hours merged per transaction when compacting.
 COMPACT_BATCH = 500
 
@@ -49,14 +47,18 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
             return 0
     start, end = bucket_start(start, width), bucket_start(until, width)
     written = 0
-    for window_start in range(start, end, WINDOW[tier]):
-        window_end = min(end, window_start + WINDOW[tier])
+    # One transaction per span of the tier's blocks (a day of minutes, 30 days of hours):
+    # a backlog writes each block once, and memory holds one span's compressed input.
+    window_start = start
+    while window_start < end:
+        window_end = min(end, blocks.span_start(window_start, tier) + blocks.SPANS[tier])
         if tier == "minute":
             compact(window_start, window_end)
         buckets = read(window_start, window_end)
         with transaction.atomic():  # one commit per window, and the cursor moves with it
             written += _store(model, tier, buckets)
             RollupCursor.objects.filter(pk=cursor.pk, done_until__lt=window_end).update(done_until=window_end)
+        window_start = window_end
     if tier == "minute":
         if end > start:
             mark_stale("hour", start)  # hours holding minutes just redone

@@ -77,7 +77,7 @@ def test_bytes_that_are_not_a_block_are_refused():
     with pytest.raises(codec.CorruptBlock):
         codec.decode(b"\x00\x00\x00\x80?", blocks.RAW_TYPES)
     with pytest.raises(codec.CorruptBlock):
-        blocks.decode_summaries(HOUR, blocks.encode_values(HOUR, blocks.values_from_points([(HOUR, 1.0)])))
+        blocks.decode_summaries(HOUR, blocks.encode_points(HOUR, [HOUR], [1.0]))
 
 
 def test_per_second_decimals_take_under_a_byte_each():
@@ -85,3 +85,15 @@ def test_per_second_decimals_take_under_a_byte_each():
     cpu = np.round(np.clip(rng.normal(5, 1.5, 3600), 0, 100), 1).astype(np.float32)  # CPU %, one decimal
     block = blocks.Values(np.arange(HOUR, HOUR + 3600, dtype=np.int64), cpu)
     assert len(blocks.encode_values(HOUR, block)) < 3600  # 4 bytes each as plain float32
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.integers(0, 3599), st.floats(width=32, allow_nan=False)), max_size=40))
+def test_the_ingests_small_blocks_round_trip_as_float32(points):
+    """What the ingest writes straight from Python floats: plain up to 32 values, else pcodec."""
+    by_second = dict(points)
+    seconds = sorted(by_second)
+    values = [by_second[second] for second in seconds]
+    restored = blocks.decode_values(HOUR, blocks.encode_points(HOUR, [HOUR + s for s in seconds], values))
+    assert restored.ts.tolist() == [HOUR + s for s in seconds]
+    assert same_bits(restored.values, np.array(values, np.float32))

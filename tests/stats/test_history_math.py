@@ -5,8 +5,8 @@ import random
 import numpy as np
 import pytest
 
-from stats.history.blocks import Summaries, Values, merge_summaries, split, values_from_points
-from stats.history.buckets import Tier, as_summaries, bucket_start, plan, reduce
+from stats.history.blocks import Summaries, Values, merge_summaries, split, split_points
+from stats.history.buckets import Tier, as_summaries, bucket_start, plan, reduce, reduce_grouped, reduce_values_grouped
 
 NAN = float("nan")
 DAY = 86_400
@@ -37,6 +37,22 @@ def test_reduce_weighs_each_average_by_its_count():
 def test_reduce_sorts_values_that_arrived_out_of_order():
     found = reduce(as_summaries(values([(125, 1.0), (61, 2.0), (119, 4.0), (0, 5.0)])), 0, 60, 3)
     assert rows(found) == [(0, 5.0, 5.0, 5.0, 1), (60, 2.0, 3.0, 4.0, 2), (120, 1.0, 1.0, 1.0, 1)]
+
+
+def test_many_series_bucketed_at_once_equal_each_bucketed_alone():
+    rng = np.random.default_rng(4)
+    series = [values([(int(t), v) for t, v in zip(rng.choice(600, 300), rng.normal(50, 20, 300), strict=True)])
+              for _ in range(5)]  # fmt: skip
+    groups = np.concatenate([np.full(len(s), row) for row, s in enumerate(series)])
+    joined = Values(np.concatenate([s.ts for s in series]), np.concatenate([s.values for s in series]))
+    from_values = reduce_values_grouped(joined, groups, 0, 60, 10)
+    from_summaries = reduce_grouped(as_summaries(joined), groups, 0, 60, 10)
+    for rows, buckets in (from_values, from_summaries):
+        for row, alone in enumerate(reduce(as_summaries(s), 0, 60, 10) for s in series):
+            mine = buckets.ts[rows == row], buckets.min[rows == row], buckets.max[rows == row]
+            assert [c.tolist() for c in mine] == [alone.ts.tolist(), alone.min.tolist(), alone.max.tolist()]
+            assert buckets.avg[rows == row] == pytest.approx(alone.avg, rel=1e-12)
+            assert buckets.count[rows == row].tolist() == alone.count.tolist()
 
 
 def test_a_rollup_of_rollups_equals_the_rollup_of_the_values():
@@ -107,18 +123,20 @@ def test_plan_refuses_an_empty_range():
 
 
 def test_blocks_never_cross_their_span_and_keep_every_second():
-    given = values_from_points([(t + 0.4, float(t)) for t in range(3550, 7300) if t != 3700])
-    pieces = dict(split(given, "raw"))
-    assert sorted(pieces) == [0, 3600, 7200]
-    assert pieces[0].ts.tolist() == list(range(3550, 3600))
-    assert 3700 not in pieces[3600].ts.tolist()
-    assert len(pieces[3600]) == 3599
-    assert pieces[7200].values.tolist() == [float(t) for t in range(7200, 7300)]
+    given = [(t + 0.4, float(t)) for t in range(3550, 7300) if t != 3700]
+    pieces = list(split_points(given))
+    assert [seconds[0] for seconds, _ in pieces] == [3550, 3600, 7200]
+    assert pieces[0][0] == list(range(3550, 3600))
+    assert 3700 not in pieces[1][0]
+    assert len(pieces[1][0]) == 3599
+    assert pieces[2][1] == [float(t) for t in range(7200, 7300)]
+    # Buckets too: a day's minutes never cross into the next day's block.
+    minutes = Summaries(*(np.array(c) for c in ([86_340, 86_400], [1.0] * 2, [1.0] * 2, [1.0] * 2, [60] * 2)))
+    assert [start for start, _ in split(minutes, "minute")] == [0, 86_400]
 
 
 def test_of_two_values_in_one_second_the_later_is_kept_and_nan_is_a_gap():
-    kept = values_from_points([(10.1, 1.0), (10.9, 2.0), (11.0, NAN), (12.5, 3.0)])
-    assert (kept.ts.tolist(), kept.values.tolist()) == ([10, 12], [2.0, 3.0])
+    assert list(split_points([(10.1, 1.0), (10.9, 2.0), (11.0, NAN), (12.5, 3.0)])) == [([10, 12], [2.0, 3.0])]
 
 
 def test_merged_summaries_replace_buckets_redone_and_stay_in_order():

@@ -27,7 +27,10 @@ def stored_raw(given) -> dict[int, blocks.Values]:
     stored = {pk: query.stored_values(pk) for pk in ids.values()}
     assert sum(len(found) for found in stored.values()) == len(given)
     assert all((int(ts), pytest.approx(v, rel=1e-6)) in stored[ids[m]] for _, m, _, ts, v in given)
-    return {pk: blocks.values_from_points(found) for pk, found in stored.items()}
+    return {
+        pk: blocks.Values(np.array([t for t, _ in found]), np.array([v for _, v in found], np.float32))
+        for pk, found in stored.items()
+    }
 
 
 def rollups(model) -> dict[tuple[int, int], tuple]:
@@ -89,6 +92,21 @@ def test_late_values_are_rolled_up_again(db):
     assert (hour[2], hour[3]) == (1000.0, 3600)
     assert RollupCursor.objects.get(tier="minute").redo_from is None
     assert RawBlock.objects.count() == 2  # each hour's blocks merged into one
+
+
+def test_a_late_value_under_a_stored_blocks_key_is_merged_into_it(db):
+    hour = NOW - 3600
+    ingest.store(samples(hour, 120))
+    rollup.roll_up(NOW)  # the hour's blocks merged into one, keyed by the hour's start
+    [merged] = RawBlock.objects.all()
+    assert merged.start == hour
+    # A late write whose first second is the hour's start: the same key as the merged block.
+    ingest.store([(SOURCE, "cpu.percent", "", hour + 0.5, -7.0), (SOURCE, "cpu.percent", "", hour + 500, 8.0)])
+    stored = dict(query.stored_values(SERIES_ID()))
+    assert len(stored) == 121
+    assert (stored[hour], stored[hour + 500]) == (-7.0, 8.0)  # the later value wins
+    assert stored[hour + 1] == pytest.approx(samples(hour, 2)[1][4], rel=1e-6)  # the rest kept
+    assert RawBlock.objects.count() == 1
 
 
 def test_a_query_uses_the_rolled_up_tier_and_the_raw_tail_after_it(db):

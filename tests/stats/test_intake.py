@@ -82,7 +82,9 @@ def test_an_ingest_killed_mid_stream_loses_nothing_and_doubles_nothing(transacti
     sender.join(30)
     with processes.ingest(SAMPLE_PERSIST_EVERY="0.05"):
         wait_for(lambda: len(seconds_saved(name)) >= count, 30, "every frame in history")
-        assert sync_redis().xpending(streams.frames_key(name), intake.GROUP)["pending"] == 0
+        # Acknowledged right after the commit the line above saw: wait for it, do not race it.
+        pending = lambda: sync_redis().xpending(streams.frames_key(name), intake.GROUP)["pending"]  # noqa: E731
+        wait_for(lambda: pending() == 0, 10, "every entry acknowledged")
     assert seconds_saved(name) == list(range(start, start + count))
 
 
