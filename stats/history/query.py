@@ -40,7 +40,7 @@ def read(
             f"{len(series)} series x {query_plan.count} points is more than {max_values:,} values: "
             "ask for fewer points or metrics"
         )
-    parts: dict[int, list[blocks.Summaries]] = defaultdict(list)
+    parts: dict[int, list[blocks.Values | blocks.Summaries]] = defaultdict(list)  # per series id
     if series:
         done = dict(RollupCursor.objects.values_list("tier", "done_until"))
         ids = [s.pk for s in series]
@@ -76,7 +76,7 @@ def _read_tier(tier: str, ids: list[int], low: int, high: float, parts: dict) ->
         parts[series].append(_within(values, low, high))
 
 
-def _within(block, low: int, high: float):
+def _within(block: blocks.Values | blocks.Summaries, low: int, high: float) -> blocks.Values | blocks.Summaries:
     inside = (block.ts >= low) & (block.ts < high)
     return block if inside.all() else blocks.take(block, np.flatnonzero(inside))
 
@@ -85,23 +85,23 @@ def _columns(series: list[Series], parts: dict[int, list], query_plan: Plan) -> 
     """min, avg and max per bucket of each series, as float32 arrays (NaN: no value), the
     precision values are kept at; all the series bucketed together, in one numpy pass."""
     first, width, count = query_plan.first, query_plan.width, query_plan.count
-    raw: tuple[list, list] = ([], [])  # (rows, Values) of per-second values
-    rolled: tuple[list, list] = ([], [])  # (rows, Summaries) of rollups
+    raw_rows, raw, rolled_rows, rolled = [], [], [], []
     for row, s in enumerate(series):
         for part in parts[s.pk]:
-            kind = raw if isinstance(part, blocks.Values) else rolled
-            kind[0].append(np.full(len(part), row))
-            kind[1].append(part)
-    if raw[1]:  # per-second values into buckets first: a card's hour is 100,000 of them
-        values = blocks.Values(np.concatenate([p.ts for p in raw[1]]), np.concatenate([p.values for p in raw[1]]))
-        found = reduce_values_grouped(values, np.concatenate(raw[0]), first, width, count)
-        if rolled[1]:  # buckets at the tiers' boundary hold both
-            rolled[0].append(found[0])
-            rolled[1].append(found[1])
-    if rolled[1]:
-        found = reduce_grouped(blocks.concatenate(rolled[1]), np.concatenate(rolled[0]), first, width, count)
+            rows, kind = (raw_rows, raw) if isinstance(part, blocks.Values) else (rolled_rows, rolled)
+            rows.append(np.full(len(part), row))
+            kind.append(part)
+    found = None
+    if raw:  # per-second values into buckets first: a card's hour is 100,000 of them
+        joined = blocks.Values(np.concatenate([p.ts for p in raw]), np.concatenate([p.values for p in raw]))
+        found = reduce_values_grouped(joined, np.concatenate(raw_rows), first, width, count)
+    if rolled:
+        if found is not None:  # buckets at the tiers' boundary hold both
+            rolled_rows.append(found[0])
+            rolled.append(found[1])
+        found = reduce_grouped(blocks.concatenate(rolled), np.concatenate(rolled_rows), first, width, count)
     dense = {name: np.full((len(series), count), np.nan, np.float32) for name in ("min", "avg", "max")}
-    if raw[1] or rolled[1]:
+    if found is not None:
         rows, buckets = found
         for name, columns in dense.items():
             columns[rows, (buckets.ts - first) // width] = getattr(buckets, name)

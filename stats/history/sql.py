@@ -54,16 +54,16 @@ def insert_new(model: type[Block], new: list[tuple[int, int, bytes]]) -> set[tup
     return {(series, start) for series, start, _ in new} - inserted
 
 
-def upsert(model: type[Block], blocks_: Iterable[tuple[int, int, bytes]]) -> int:
+def upsert(model: type[Block], entries: Iterable[tuple[int, int, bytes]]) -> int:
     """Insert or replace (series_id, start, data) rows; returns how many."""
-    blocks_ = list(blocks_)
+    entries = list(entries)
     sql = (
         f"INSERT INTO {quoted(model._meta.db_table)} (series_id, start, data) VALUES (%s, %s, %s) "
         "ON CONFLICT (series_id, start) DO UPDATE SET data = excluded.data"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, blocks_)
-    return len(blocks_)
+        cursor.executemany(sql, entries)
+    return len(entries)
 
 
 def delete(model: type[Block], keys: list[tuple[int, int]]) -> None:
