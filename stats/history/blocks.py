@@ -137,6 +137,11 @@ def merge_values(parts: list[Values]) -> Values:
     return latest_per_second(ts, values)
 
 
+def decode_merged(stored: list[tuple[int, bytes]]) -> Values:
+    """One series' raw blocks, (start, data), as one Values; where two hold a second, the later-starting wins."""
+    return merge_values([decode_values(start, data) for start, data in sorted(stored, key=lambda block: block[0])])
+
+
 def merge_summaries(old: Summaries, new: Summaries) -> Summaries:
     """`old` with the buckets of `new` added or replacing those at the same time."""
     if not len(old):

@@ -72,8 +72,7 @@ def _read_tier(tier: str, ids: list[int], low: int, high: float, parts: dict) ->
         raw[series].append((start, data))
     for series, stored in raw.items():
         # Several blocks of an hour may hold the same second (late values): the later one's counts.
-        values = blocks.merge_values([blocks.decode_values(start, data) for start, data in sorted(stored)])
-        parts[series].append(_within(values, low, high))
+        parts[series].append(_within(blocks.decode_merged(stored), low, high))
 
 
 def _within(block: blocks.Values | blocks.Summaries, low: int, high: float) -> blocks.Values | blocks.Summaries:
@@ -113,8 +112,5 @@ def _columns(series: list[Series], parts: dict[int, list], query_plan: Plan) -> 
 
 def stored_values(series_id: int) -> list[tuple[int, float]]:
     """Every raw value of one series as (unix second, value), oldest first."""
-    found = sorted((start, data) for _, start, data in sql.blocks(RawBlock, 0, 2**31, [series_id]))
-    if not found:
-        return []
-    values = blocks.merge_values([blocks.decode_values(start, data) for start, data in found])
+    values = blocks.decode_merged([(start, data) for _, start, data in sql.blocks(RawBlock, 0, 2**31, [series_id])])
     return list(zip(values.ts.tolist(), values.values.tolist(), strict=True))

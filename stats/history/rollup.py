@@ -100,7 +100,9 @@ def compact(start: int, end: int) -> int:
     for batch_start in range(0, len(merging), COMPACT_BATCH):
         batch = merging[batch_start : batch_start + COMPACT_BATCH]
         old = [(series, block_start) for (series, _), parts in batch for block_start, _ in parts]
-        new = [(series, hour, blocks.encode_values(hour, _merged(parts))) for (series, hour), parts in batch]
+        new = [
+            (series, hour, blocks.encode_values(hour, blocks.decode_merged(parts))) for (series, hour), parts in batch
+        ]
         with transaction.atomic():
             sql.delete(RawBlock, old)
             sql.upsert(RawBlock, new)
@@ -108,17 +110,14 @@ def compact(start: int, end: int) -> int:
     return removed
 
 
-def _merged(parts: list[tuple[int, bytes]]) -> blocks.Values:
-    """One block's values from several; of two values for a second, the later-starting block's wins."""
-    return blocks.merge_values([blocks.decode_values(start, data) for start, data in sorted(parts)])
-
-
 def _raw_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
     parts: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
     for series, block_start, data in sql.blocks(RawBlock, blocks.span_start(start, "raw"), end):
         parts[series].append((block_start, data))
     count = (end - start) // 60
-    return {series: reduce(as_summaries(_merged(found)), start, 60, count) for series, found in parts.items()}
+    return {
+        series: reduce(as_summaries(blocks.decode_merged(found)), start, 60, count) for series, found in parts.items()
+    }
 
 
 def _minute_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
