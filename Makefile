@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-checks bench-chat bench-alerts bench-history bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
+.PHONY: run test lint bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -17,6 +17,11 @@ bench: venv
 # 2,000 monitored hosts for about 6 minutes (BENCH_HOSTS, BENCH_WARMUP, BENCH_WINDOW to change).
 bench-checks: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && python bench/checks_scale.py
+
+# 1,000 simulated 48-port switches every 60 s, then 100 every 10 s, each for 5 minutes
+# (BENCH_DEVICES, BENCH_FAST_DEVICES, BENCH_WINDOW to change).
+bench-devices: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/snmp_devices.py
 
 # The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
 agent-wheel: venv
@@ -79,5 +84,7 @@ vendor:
 	npm ci --no-audit --no-fund
 	mkdir -p static/vendor/uplot
 	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE static/vendor/uplot/
+	mkdir -p static/vendor/cytoscape  # the network map's graph and layout
+	cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/cytoscape/LICENSE static/vendor/cytoscape/
 	mkdir -p static/vendor/axe-core  # accessibility checks in the browser tests; no page loads it
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/

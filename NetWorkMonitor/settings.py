@@ -19,6 +19,9 @@ if not SECRET_KEY:
         "SECRET_KEY is not set. `make run` creates one in .run/secret_key; in production set it in the environment."
     )
 
+# Encrypts device credentials at rest (core.secrets). Changing it makes stored ones unreadable.
+SECRETS_KEY = env_str("SECRETS_KEY") or SECRET_KEY
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -29,9 +29,34 @@ def host_readings(status: str, latencies: list[float], losses: list[float], cert
     return readings
 
 
+def port_readings(interfaces: list) -> dict[str, float]:
+    """A device's port metrics from its ports as one poll left them (monitor.models.Interface)."""
+    readings = {"ports_down": float(sum(1 for i in interfaces if i.admin_up and i.oper_status != "up"))}
+    if utilisations := [i.utilisation_pct for i in interfaces if i.utilisation_pct is not None]:
+        readings["port_utilisation_pct"] = max(utilisations)
+    if errors := [i.errors_per_s for i in interfaces if i.errors_per_s is not None]:
+        readings["port_errors_ps"] = sum(errors)
+    return readings
+
+
+def device_readings(recorded) -> dict[int, dict[str, float]]:
+    """host id -> its SNMP device's readings, for the hosts of a batch with an SNMP check."""
+    readings = defaultdict(dict)
+    for result in recorded.results:
+        if result.host_check.kind == "snmp":
+            readings[result.host_id]["device_unreachable"] = 0.0 if result.passed else 1.0
+    ports = defaultdict(list)
+    for interface in recorded.interfaces:
+        ports[interface.host_id].append(interface)
+    for host_id, interfaces in ports.items():
+        readings[host_id].update(port_readings(interfaces))
+    return readings
+
+
 def host_readings_of(recorded) -> dict[str, tuple[str, dict[str, float]]]:
     """subject -> (label, readings) for each host of a saved batch of check results."""
     host_ids = [host.id for host in recorded.hosts]
+    devices = device_readings(recorded)
     latencies, losses, cert_days = defaultdict(list), defaultdict(list), defaultdict(list)
     checks = Check.objects.filter(host_id__in=host_ids, enabled=True).values_list(
         "host_id", "last_latency_ms", "last_loss_pct"
@@ -45,6 +70,9 @@ def host_readings_of(recorded) -> dict[str, tuple[str, dict[str, float]]]:
         if (days := result.details.get("cert_days_left")) is not None:
             cert_days[result.host_id].append(days)
     return {
-        f"host:{h.id}": (h.name, host_readings(h.status, latencies[h.id], losses[h.id], cert_days[h.id]))
+        f"host:{h.id}": (
+            h.name,
+            host_readings(h.status, latencies[h.id], losses[h.id], cert_days[h.id]) | devices[h.id],
+        )
         for h in recorded.hosts
     }

@@ -1,4 +1,4 @@
-"""GET /metrics: the latest host, interface and check metrics in Prometheus text format.
+"""GET /metrics: the latest host, interface, check and device port metrics in Prometheus text format.
 
 Agent values come from the latest frame of each agent in Redis, check values from
 each check's latest state in the database. Names, labels and unit scales come from
@@ -17,9 +17,9 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from alerts.models import Alert, AlertState
 from api.auth import token_from_header, user_for_token
-from core.metrics import FAMILIES, FRAME_METRICS, METRICS, Metric, frame_values, is_number
+from core.metrics import FAMILIES, FRAME_METRICS, METRICS, PORT_FIELDS, PORT_METRICS, Metric, frame_values, is_number
 from core.redis_clients import sync_redis
-from monitor.models import Check, Host, Status
+from monitor.models import Check, Host, Interface, Status
 from stats.latest import latest_key
 
 
@@ -95,6 +95,21 @@ def _check_family(name: str, labels: list[str]) -> _CheckFamily:
     return _CheckFamily(METRICS[name], labels)
 
 
+class PortCollector:
+    """Every polled port of every SNMP device, as its latest poll left it."""
+
+    def collect(self):
+        labels = ["host", "port", "ifindex"]
+        families = {metric.name: _CheckFamily(metric, labels) for metric in PORT_METRICS}
+        interfaces = Interface.objects.select_related("host").order_by("host__name", "index")
+        for interface in interfaces.iterator(chunk_size=2000):
+            values = [interface.host.name, interface.name, str(interface.index)]
+            families["port.up"].add(values, 1 if interface.oper_status == "up" else 0)
+            for metric, field in PORT_FIELDS.items():
+                families[metric].add(values, getattr(interface, field))
+        yield from (family.family for family in families.values())
+
+
 def _unauthorized(message: str) -> HttpResponse:
     response = HttpResponse(message + "\n", status=401, content_type="text/plain")
     response["WWW-Authenticate"] = 'Bearer realm="metrics"'
@@ -117,4 +132,5 @@ def metrics(request):
     registry = CollectorRegistry(auto_describe=False)
     registry.register(AgentCollector(frames))
     registry.register(CheckCollector())
+    registry.register(PortCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

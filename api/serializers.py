@@ -10,7 +10,8 @@ from rest_framework import serializers
 from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
 from core.redaction import redact_url, unredact_url
-from monitor.models import Check, CheckResult, Host, Tag
+from monitor.checks.snmp import SECRET_FIELDS
+from monitor.models import Check, CheckResult, Device, Host, Interface, Tag
 from status.models import Notice, StatusPage
 
 
@@ -102,6 +103,8 @@ class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "last_loss_pct",
             "last_error",
         ]
+        # SNMP credentials: write-only. Leaving one out of an update keeps the stored one.
+        extra_kwargs = {name: {"write_only": True, "style": {"input_type": "password"}} for name in SECRET_FIELDS}
 
     def to_representation(self, check):
         fields = super().to_representation(check)
@@ -111,6 +114,29 @@ class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     def validate_url(self, value: str) -> str:
         return unredact_url(value, self.instance.url if self.instance else "")
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Device
+        fields = ["sys_name", "sys_descr", "sys_object_id", "vendor", "model", "uptime_ticks", "discovered_at",
+                  "restarted_at", "polled_at"]  # fmt: skip
+
+
+class InterfaceSerializer(serializers.ModelSerializer):
+    """A device port as its latest SNMP poll left it; rates are per second, null until two polls."""
+
+    type = serializers.IntegerField(source="if_type")
+    admin_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interface
+        fields = ["index", "name", "alias", "type", "speed_bps", "admin_status", "oper_status", "oper_changed_at",
+                  "in_bps", "out_bps", "in_pps", "out_pps", "utilisation_pct", "errors_per_s", "discards_per_s",
+                  "polled_at"]  # fmt: skip
+
+    def get_admin_status(self, interface) -> str:
+        return "up" if interface.admin_up else "down"
 
 
 class AlertRuleSerializer(ModelCleanMixin, serializers.ModelSerializer):

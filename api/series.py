@@ -16,7 +16,7 @@ from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS
 from core.metrics import HISTORY_METRICS
 from monitor.models import Host
 from stats.history import query
-from stats.history.metrics import agent_source, check_source
+from stats.history.metrics import agent_source, check_source, device_source
 from stats.models import Agent
 
 DEFAULT_POINTS = 1000
@@ -153,7 +153,8 @@ class HostSeriesView(SeriesView):
     def sources(self, host_id: int) -> dict[str, str]:
         host = get_object_or_404(Host.objects.prefetch_related("checks"), pk=host_id)
         names = {check_source(check.pk): check.describe() for check in host.checks.all()}
-        return {agent_source(host.name): "agent", **names}
+        ports = {device_source(host.pk): "ports"} if any(c.kind == "snmp" for c in host.checks.all()) else {}
+        return {agent_source(host.name): "agent", **names, **ports}
 
 
 class AgentSeriesView(SeriesView):

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +22,7 @@ from api.auth import HasPermission
 from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS, iso
 from api.pagination import EventsNewestFirst, ResultsNewestFirst
 from core.exports import ROWS_PER_BATCH
-from monitor.models import RUN_CHECK, Check, CheckResult, Host
+from monitor.models import RUN_CHECK, Check, CheckResult, Device, Host, Interface
 from monitor.results import derive_hosts
 from status.models import Notice, StatusPage
 
@@ -84,6 +85,21 @@ class HostViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         host = serializer.save()
         transaction.on_commit(lambda: derive_hosts({host.pk}))
+
+    @extend_schema(responses={200: serializers.InterfaceSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def interfaces(self, request, pk=None):
+        """Every port of the host's SNMP device as the latest poll left it, by ifIndex."""
+        host = self.get_object()
+        interfaces = Interface.objects.filter(host=host).order_by("index")
+        return Response(serializers.InterfaceSerializer(interfaces, many=True).data)
+
+    @extend_schema(responses={200: serializers.DeviceSerializer})
+    @action(detail=True, methods=["get"])
+    def device(self, request, pk=None):
+        """What the host's SNMP check discovered: name, description, vendor, model, uptime."""
+        device = get_object_or_404(Device, host=self.get_object())
+        return Response(serializers.DeviceSerializer(device).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[_param("host", OpenApiTypes.INT)]))

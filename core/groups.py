@@ -20,6 +20,10 @@ STATS_GROUP = "stats"
 STATUS_PAGES_GROUP = "status.pages"
 
 
+# Pages showing every network device (the map): each device's ports after each poll.
+DEVICES_GROUP = "devices"
+
+
 def host_group(host_id: int) -> str:
     """Pages watching one monitored host: its full check results."""
     return f"host.{int(host_id)}"

@@ -36,6 +36,12 @@ FAMILIES = {
     "check_up": "1 when the check's latest run passed (UP or DEGRADED)",
     "check_latency_seconds": "Latency of the check's latest run",
     "check_packet_loss_ratio": "Packet loss of the latest ping run",
+    "port_up": "1 when the device port is operationally up",
+    "port_receive_bits_per_second": "Bits received per second by the device port",
+    "port_transmit_bits_per_second": "Bits sent per second by the device port",
+    "port_utilisation_ratio": "Busier direction's share of the port speed",
+    "port_errors_per_second": "Errors per second, in and out",
+    "port_discards_per_second": "Discarded packets per second, in and out",
 }
 
 
@@ -108,7 +114,24 @@ CHECK_METRICS = [
     Metric("check.latency_ms", "ms", "check latency", export=Export("check_latency_seconds", scale=0.001)),
     Metric("check.loss_pct", "%", "packet loss of a ping check", export=Export("check_packet_loss_ratio", scale=0.01)),
 ]
-METRICS = {metric.name: metric for metric in FRAME_METRICS + CHECK_METRICS}
+# Device ports polled by SNMP checks (monitor.ports), per port name.
+PORT_METRICS = [
+    Metric("port.up", "", "1 when the port is up", per="port", export=Export("port_up")),
+    Metric("port.in_bps", "bit/s", "received, per port", per="port", export=Export("port_receive_bits_per_second")),
+    Metric("port.out_bps", "bit/s", "sent, per port", per="port", export=Export("port_transmit_bits_per_second")),
+    Metric("port.utilisation_pct", "%", "utilisation, per port", per="port",
+           export=Export("port_utilisation_ratio", scale=0.01)),
+    Metric("port.errors_ps", "1/s", "errors, per port", per="port", export=Export("port_errors_per_second")),
+    Metric("port.discards_ps", "1/s", "discards, per port", per="port", export=Export("port_discards_per_second")),
+]  # fmt: skip
+PORT_FIELDS = {  # metric -> monitor.models.Interface field
+    "port.in_bps": "in_bps",
+    "port.out_bps": "out_bps",
+    "port.utilisation_pct": "utilisation_pct",
+    "port.errors_ps": "errors_per_s",
+    "port.discards_ps": "discards_per_s",
+}
+METRICS = {metric.name: metric for metric in FRAME_METRICS + CHECK_METRICS + PORT_METRICS}
 # What history keeps and the series API serves.
 HISTORY_METRICS = {m.name: m for m in METRICS.values() if m.history}
 
@@ -212,6 +235,12 @@ ALERT_METRICS = [
     AlertMetric("loss_pct", _("packet loss % (host, ping)"), "host", percent=True),
     AlertMetric("host_down", _("host DOWN: 1 when DOWN, else 0 (host)"), "host"),
     AlertMetric("cert_days_left", _("certificate days left, soonest (host, https)"), "host"),
+    AlertMetric(
+        "device_unreachable", _("device unreachable: 1 when its SNMP check is DOWN, else 0 (host, snmp)"), "host"
+    ),
+    AlertMetric("ports_down", _("ports down: enabled ports not up (host, snmp)"), "host"),
+    AlertMetric("port_utilisation_pct", _("port utilisation %, busiest port (host, snmp)"), "host", percent=True),
+    AlertMetric("port_errors_ps", _("port errors/s, all ports (host, snmp)"), "host"),
 ]
 ALERT_METRIC_BY_NAME = {metric.name: metric for metric in ALERT_METRICS}
 AGENT_ALERT_METRICS = frozenset(m.name for m in ALERT_METRICS if m.subject == "agent")

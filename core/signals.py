@@ -15,9 +15,10 @@ agent_presence(sender, offline: list[str], back: list[str], ts: float)
     one comes back (stats.service, ingest process). `offline`: every agent now offline;
     `back`: agents whose frames returned since the previous signal.
 
-results_saved(sender, results: list[CheckResult])
+results_saved(sender, results: list[CheckResult], interfaces: list[Interface])
     A batch of check results is being saved (monitor.results), inside its transaction:
     a receiver's writes commit or roll back with the results.
+    `interfaces`: the SNMP ports the batch polled, with their new rates (monitor.ports).
 
 results_recorded(sender, recorded: monitor.results.Recorded)
     A batch of check results was saved and committed, with the host states it changed

@@ -1,7 +1,7 @@
 from channels.db import database_sync_to_async
 
 from core.consumers import AuthenticatedJsonConsumer
-from core.groups import STATS_FRAME, STATS_GROUP, host_group
+from core.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
 from monitor.models import Host
 from stats import latest
 
@@ -10,7 +10,8 @@ class StatsConsumer(AuthenticatedJsonConsumer):
     """Live statistics for the dashboard: every agent's frames and host states as they are sent.
 
     A page about one monitored host also sends `{"type": "watch", "host": <id>}`
-    to receive that host's full check results.
+    to receive that host's full check results; the network map sends
+    `{"type": "watch", "devices": true}` to receive every device's ports.
     """
 
     passthrough_messages = frozenset({STATS_FRAME})  # encoded once by the sender
@@ -25,6 +26,12 @@ class StatsConsumer(AuthenticatedJsonConsumer):
             await self.send(text_data=text)
 
     async def on_watch(self, content: dict) -> None:
+        if content.get("devices") is True:  # the network map: every device's ports
+            if DEVICES_GROUP not in self.joined:
+                await self.channel_layer.group_add(DEVICES_GROUP, self.channel_name)
+                self.joined.append(DEVICES_GROUP)
+            await self.send_json({"type": "watching", "devices": True})
+            return
         host_id = content.get("host")
         if type(host_id) is not int or not await database_sync_to_async(Host.objects.filter(pk=host_id).exists)():
             await self.send_error('"host" must be the id of a monitored host')

@@ -5,15 +5,17 @@ Published after each saved batch of check results (core.signals.results_recorded
 - `stats` (every dashboard): `{"type": "hosts", "hosts": [<host summary>, ...]}`
   whenever a batch of results changes hosts' state or latency.
 - `host.<id>` (pages showing that host): `{"type": "check_results", "host": <id>,
-  "results": [<result>, ...]}` with every field of each result.
+  "results": [<result>, ...]}` with every field of each result, and after an SNMP
+  poll `{"type": "ports", "host": <id>, "ports": [<port>, ...]}` with every port,
+  which also goes to `devices` (the network map).
 """
 
 import json
 from collections import defaultdict
 
-from core.groups import STATS_FRAME, STATS_GROUP, host_group
+from core.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
 from core.publisher import Frame, publisher
-from monitor.models import CheckResult, Host
+from monitor.models import CheckResult, Host, Interface
 from monitor.results import Recorded
 
 
@@ -21,8 +23,9 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def host_summary(host: Host, tags: list[str]) -> dict:
-    return {
+def host_summary(host: Host, tags: list[str], busiest: dict | None = None) -> dict:
+    """A host as the grid draws it; `busiest`: a device's busiest port (busiest_port)."""
+    summary = {
         "id": host.id,
         "name": host.name,
         "address": host.address,
@@ -32,6 +35,36 @@ def host_summary(host: Host, tags: list[str]) -> dict:
         "changed_at": _iso(host.status_changed_at),
         "checked_at": _iso(host.last_checked_at),
     }
+    if busiest is not None:
+        summary["busiest_port"] = busiest
+    return summary
+
+
+def port_fields(interface: Interface) -> dict:
+    return {
+        "index": interface.index,
+        "name": interface.name,
+        "alias": interface.alias,
+        "speed_bps": interface.speed_bps,
+        "admin_up": interface.admin_up,
+        "oper": interface.oper_status,
+        "in_bps": interface.in_bps,
+        "out_bps": interface.out_bps,
+        "util_pct": interface.utilisation_pct,
+        "errors_ps": interface.errors_per_s,
+        "discards_ps": interface.discards_per_s,
+        "changed": interface.oper_changed_at.timestamp() if interface.oper_changed_at else None,
+        "ts": interface.polled_at.timestamp(),
+    }
+
+
+def busiest_port(interfaces) -> dict | None:
+    """The port carrying the most traffic (either direction), for a device's tile."""
+    loads = [(max(i.in_bps or 0, i.out_bps or 0), i) for i in interfaces if i.in_bps is not None]
+    if not loads:
+        return None
+    bps, interface = max(loads, key=lambda load: load[0])
+    return {"name": interface.name, "bps": bps, "util_pct": interface.utilisation_pct, "ports": len(interfaces)}
 
 
 def result_fields(result: CheckResult) -> dict:
@@ -51,7 +84,12 @@ def frames(recorded: Recorded) -> list[Frame]:
     """The frames of one saved batch, each encoded once."""
     if not recorded.results:
         return []
-    summaries = [host_summary(h, recorded.tags.get(h.id, [])) for h in recorded.hosts]
+    ports = defaultdict(list)
+    for interface in recorded.interfaces:
+        ports[interface.host_id].append(interface)
+    summaries = [
+        host_summary(h, recorded.tags.get(h.id, []), busiest_port(ports.get(h.id, []))) for h in recorded.hosts
+    ]
     out = [(STATS_GROUP, STATS_FRAME, json.dumps({"type": "hosts", "hosts": summaries}))]
     per_host = defaultdict(list)
     for result in recorded.results:
@@ -60,6 +98,9 @@ def frames(recorded: Recorded) -> list[Frame]:
     for host_id, results in per_host.items():
         frame = {"type": "check_results", "host": host_id, "status": statuses.get(host_id), "results": results}
         out.append((host_group(host_id), STATS_FRAME, json.dumps(frame)))
+    for host_id, interfaces in ports.items():
+        text = json.dumps({"type": "ports", "host": host_id, "ports": [port_fields(i) for i in interfaces]})
+        out += [(host_group(host_id), STATS_FRAME, text), (DEVICES_GROUP, STATS_FRAME, text)]
     return out
 
 

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("hosts/<int:host_id>/", views.host_detail, name="host_detail"),
     path("hosts/grid.json", views.host_grid_json, name="host_grid_json"),
+    path("map/", views.network_map, name="network_map"),
+    path("map.json", views.network_map_json, name="network_map_json"),
 ]

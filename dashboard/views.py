@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,9 +10,10 @@ from django.utils import timezone
 from chat.rooms import DASHBOARD_ROOM
 from core.groups import host_room_name
 from core.metrics import FRAME_METRICS
-from dashboard.frames import host_summary, result_fields
+from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
+from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
-from monitor.models import CheckResult, Host
+from monitor.models import CheckResult, Device, Host, Interface
 
 RECENT_RESULTS = 50
 CHART_WINDOW = timedelta(hours=1)
@@ -19,9 +21,15 @@ CHART_POINTS_PER_CHECK = 720
 
 
 def host_grid() -> list[dict]:
-    """Every monitored host as the dashboard's grid draws it: one query for hosts, one for tags."""
+    """Every monitored host as the dashboard's grid draws it: one query each for hosts, tags and ports."""
     hosts = Host.objects.prefetch_related("tags").order_by("name")
-    return [host_summary(host, [tag.name for tag in host.tags.all()]) for host in hosts]
+    ports = defaultdict(list)
+    for interface in Interface.objects.only("host_id", "name", "in_bps", "out_bps", "utilisation_pct"):
+        ports[interface.host_id].append(interface)
+    return [
+        host_summary(host, [tag.name for tag in host.tags.all()], busiest_port(ports.get(host.id, [])))
+        for host in hosts
+    ]
 
 
 @login_required
@@ -46,7 +54,10 @@ def host_detail(request, host_id: int):
         "recent": [result_fields(r) for r in reversed(recent)],
         "tcpFallback": TCP_FALLBACK,
     }
-    context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id)}
+    device = Device.objects.filter(host=host).first()
+    if device is not None:
+        config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
+    context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 
@@ -70,3 +81,14 @@ def dashboard(request):
         "page_module": "js/dashboard.js",
     }
     return render(request, "dashboard.html", context)
+
+
+@login_required
+def network_map(request):
+    context = {"graph": topology(), "page_module": "js/network-map.js"}
+    return render(request, "network_map.html", context)
+
+
+@login_required
+def network_map_json(request):
+    return JsonResponse(topology())

@@ -5,12 +5,14 @@ Columns (a header row is required; only name and address are mandatory):
     name,address,tags,enabled,notes,interval,checks
     web-1,web-1.lan,prod web,yes,,30,ping tcp:22 http:https://web-1.lan/health
     ns-1,127.0.0.53,dns,,,60,dns:web-1.lan@127.0.0.53
+    core-sw,core-sw.lan,network,,,60,ping snmp:monitoring
 
 - tags: separated by spaces, "|" or ";".
 - enabled: yes/no, true/false, 1/0 (default yes).
 - interval: seconds between runs of the row's checks (default 60).
 - checks: space-separated, each as its kind writes it (monitor.checks): `ping`,
-  `tcp:<port>`, `http:<url>`, `dns[:<name>][@<server>]`.
+  `tcp:<port>`, `http:<url>`, `dns[:<name>][@<server>]`, `snmp:<community>[@<port>]`
+  (SNMPv2c; v3 in admin or the API).
 
 A row whose name already exists updates that host and adds the checks it does
 not have yet. Each row is saved on its own: a bad row is reported and skipped,

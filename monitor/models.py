@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.secrets import EncryptedCharField
 from monitor import checks
 from monitor.addresses import validate_address, validate_dns_name, validate_dns_server
 from monitor.checks.base import CheckKind, CheckSpec
@@ -71,6 +72,21 @@ class HttpMethod(models.TextChoices):
     POST = "POST"
 
 
+class SnmpVersion(models.TextChoices):
+    V2C = "2c", "v2c (community)"
+    V3 = "3", "v3 (user, authPriv)"
+
+
+class SnmpAuthProtocol(models.TextChoices):
+    SHA = "SHA"
+    SHA256 = "SHA-256"
+
+
+class SnmpPrivProtocol(models.TextChoices):
+    AES = "AES", "AES-128"
+    AES256 = "AES-256"
+
+
 class DnsRecordType(models.TextChoices):
     A = "A"
     AAAA = "AAAA"
@@ -127,7 +143,7 @@ class Check(models.Model):
         null=True,
         blank=True,
         validators=between(1, 65_535, "A port is a number from 1 to 65535."),
-        help_text="TCP: the port to connect to. Ping: the port of the TCP fallback (default 80).",
+        help_text="TCP: the port to connect to. Ping: the port of the TCP fallback (default 80). SNMP: default 161.",
     )
     # http
     url = models.CharField("URL", max_length=2000, blank=True)
@@ -156,6 +172,17 @@ class Check(models.Model):
         "DNS server", max_length=60, blank=True, validators=[validate_dns_server],
         help_text="IP[:port]; empty: the system resolver.",
     )  # fmt: skip
+    # snmp; the secrets are encrypted at rest and never shown back (core.secrets)
+    snmp_version = models.CharField("SNMP version", max_length=2, choices=SnmpVersion, default=SnmpVersion.V2C)
+    community = EncryptedCharField(blank=True, help_text="SNMPv2c. Write-only: never shown back.")
+    snmp_user = models.CharField("SNMPv3 user", max_length=100, blank=True)
+    auth_protocol = models.CharField(max_length=8, choices=SnmpAuthProtocol, default=SnmpAuthProtocol.SHA256)
+    auth_password = EncryptedCharField(blank=True, help_text="Write-only: never shown back.")
+    priv_protocol = models.CharField("privacy protocol", max_length=8, choices=SnmpPrivProtocol, default="AES")
+    priv_password = EncryptedCharField("privacy password", blank=True, help_text="Write-only: never shown back.")
+    snmp_retries = models.PositiveSmallIntegerField(
+        "retries", default=1, validators=between(0, 5, "Retry an SNMP request at most 5 times.")
+    )
 
     # Scheduling: the dispatcher claims a check when this is due and moves it on.
     next_run_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
@@ -252,3 +279,71 @@ class MaintenanceWindow(models.Model):
             raise ValidationError("Choose a host or a tag to silence.")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The window must end after it starts."})
+
+
+class Device(models.Model):
+    """What an SNMP check found a host to be. Rewritten at each discovery."""
+
+    host = models.OneToOneField(Host, on_delete=models.CASCADE, related_name="device")
+    sys_name = models.CharField(max_length=255, blank=True)
+    sys_descr = models.TextField(blank=True)
+    sys_object_id = models.CharField(max_length=255, blank=True)
+    vendor = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=255, blank=True)
+    uptime_ticks = models.BigIntegerField(default=0)  # sysUpTime at the latest poll, hundredths of a second
+    discovered_at = models.DateTimeField()
+    restarted_at = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.sys_name or str(self.host)
+
+
+class Interface(models.Model):
+    """One port of a device, as its latest SNMP poll left it. Rates are per second over the last two polls."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="interfaces")
+    index = models.PositiveIntegerField()  # ifIndex
+    name = models.CharField(max_length=100)
+    alias = models.CharField(max_length=200, blank=True)
+    if_type = models.PositiveIntegerField(default=0)  # IANAifType
+    speed_bps = models.BigIntegerField(null=True)
+    admin_up = models.BooleanField(default=True)
+    oper_status = models.CharField(max_length=20, default="unknown")
+    oper_changed_at = models.DateTimeField(null=True)
+    in_bps = models.FloatField(null=True)
+    out_bps = models.FloatField(null=True)
+    in_pps = models.FloatField(null=True)  # unicast + multicast + broadcast
+    out_pps = models.FloatField(null=True)
+    errors_per_s = models.FloatField(null=True)  # in + out
+    discards_per_s = models.FloatField(null=True)
+    utilisation_pct = models.FloatField(null=True)  # the busier direction, of speed
+    polled_at = models.DateTimeField()
+    # The raw counters of the latest poll and their width (32 or 64 bits), for the next rates.
+    counters = models.JSONField(default=dict)
+    counter_bits = models.PositiveSmallIntegerField(default=64)
+
+    class Meta:
+        ordering = ["host", "index"]
+        constraints = [models.UniqueConstraint(fields=["host", "index"], name="one_interface_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.name}"
+
+
+class Neighbour(models.Model):
+    """A device seen at the other end of one of a device's ports (LLDP or CDP), as last read."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="neighbours")
+    protocol = models.CharField(max_length=4)  # lldp, cdp
+    local_port = models.CharField(max_length=100)
+    remote_name = models.CharField(max_length=255)
+    remote_port = models.CharField(max_length=100, blank=True)
+    remote_platform = models.CharField(max_length=100, blank=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["host", "local_port", "remote_name"]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.local_port} -> {self.remote_name} {self.remote_port}"

@@ -1,13 +1,13 @@
 """Recording finished check runs: results, each check's latest state, each host's derived state."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import close_old_connections, transaction
 
 from core import signals
-from monitor import state
+from monitor import ports, state
 from monitor.checks.base import CheckSpec, Outcome
 from monitor.models import Check, CheckResult, Host
 
@@ -29,6 +29,7 @@ class Recorded:
     results: list[CheckResult]
     hosts: list[Host]
     tags: dict[int, list[str]]
+    interfaces: list = field(default_factory=list)  # the SNMP ports the batch polled (monitor.models.Interface)
 
 
 def save_results(finished: list[Finished]) -> Recorded:
@@ -40,25 +41,29 @@ def save_results(finished: list[Finished]) -> Recorded:
     close_old_connections()  # this runs in a long-lived thread, outside any request
     finished = sorted(finished, key=lambda f: f.started)
     checks = {c.id: c for c in Check.objects.filter(pk__in={f.spec.id for f in finished})}
-    results = []
+    results, devices = [], {}
     for run in finished:
         check = checks.get(run.spec.id)
         if check is None:
             continue  # deleted while it ran
         results.append(_record(check, run))
+        if run.outcome.device is not None:
+            devices[id(results[-1])] = ports.Polled(check.host_id, run.started, run.outcome.device)
     if not results:
         return Recorded([], [], {})
     host_ids = {r.host_id for r in results}
     with transaction.atomic():
         new = _not_recorded(results)
         CheckResult.objects.bulk_create(new, ignore_conflicts=True)
-        signals.results_saved.send(sender=Check, results=new)  # history and uptime, in this transaction
+        interfaces = ports.record([devices[id(r)] for r in new if id(r) in devices])
+        # history and uptime, in this transaction
+        signals.results_saved.send(sender=Check, results=new, interfaces=interfaces)
         Check.objects.bulk_update([checks[r.host_check_id] for r in results], CHECK_FIELDS, batch_size=500)
         hosts = derive_hosts(host_ids, {r.host_id: r for r in results})  # in start order: the last one wins
     tags = defaultdict(list)
     for host_id, name in Host.tags.through.objects.filter(host_id__in=host_ids).values_list("host_id", "tag__name"):
         tags[host_id].append(name)
-    return Recorded(results, hosts, tags)
+    return Recorded(results, hosts, tags, interfaces)
 
 
 def _not_recorded(results: list[CheckResult]) -> list[CheckResult]:
@@ -89,7 +94,7 @@ def _record(check: Check, run: Finished) -> CheckResult:
     check.last_loss_pct = outcome.loss_pct
     check.last_error = reason[:500]
     return CheckResult(
-        host_check_id=check.id,
+        host_check=check,  # cached: receivers read the check (its kind) without a query
         host_id=check.host_id,
         scheduled_at=datetime.fromtimestamp(run.spec.due or run.started, UTC),
         started_at=started,

@@ -3,18 +3,19 @@
 from collections.abc import Mapping
 
 
-def counter_delta(previous: int, current: int) -> int:
+def counter_delta(previous: int, current: int, width: int | None = None) -> int:
     """How much a cumulative counter grew between two readings.
 
     A counter that goes backwards either wrapped at its width or was reset
     (reboot, driver reload, interface re-created). A 32-bit counter wraps in
     about 34 s at 1 Gbit/s, so a decrease that fits in half the counter's range
     is read as a wrap; anything else as a reset, after which the counter has
-    counted `current` from zero.
+    counted `current` from zero. `width` is the counter's size in bits when it is
+    known (SNMP says so); otherwise a value that fits in 32 bits is taken as 32-bit.
     """
     if current >= previous:
         return current - previous
-    width = 32 if previous < 2**32 else 64
+    width = width or (32 if previous < 2**32 else 64)
     wrapped = current + 2**width - previous
     if wrapped < 2 ** (width - 1):
         return wrapped

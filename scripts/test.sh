@@ -12,6 +12,9 @@ export POSTGRES_TEST_URL
 python scripts/ensure_redis.py
 python scripts/ensure_postgres.py
 bash scripts/ensure_chromium.sh
+# Real SNMP agents for the device tests: Debian's snmpd, and snmpsim serving recorded devices.
+command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || python scripts/debian_packages.py snmpd "the SNMP tests need Debian's snmpd"
+command -v snmpsimd >/dev/null || python scripts/debian_packages.py snmpsim "the SNMP tests need Debian's snmpsim"
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
 command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the translation tests need GNU gettext"
 ruff check .

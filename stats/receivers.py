@@ -1,14 +1,23 @@
 """What stats does when the checks record results: their values become history."""
 
 from collections.abc import Iterator
+from itertools import chain
 
 from stats.history.ingest import Sample, store
-from stats.history.metrics import check_points, check_source
+from stats.history.metrics import check_points, check_source, device_source, port_points
 
 
-def store_check_history(sender, results, **kwargs) -> None:
+def store_check_history(sender, results, interfaces=(), **kwargs) -> None:
     """Inside the results' transaction (core.signals.results_saved): both commit or neither."""
-    store(_samples(results))
+    store(chain(_samples(results), _port_samples(interfaces)))
+
+
+def _port_samples(interfaces) -> Iterator[Sample]:
+    for interface in interfaces:
+        ts = interface.polled_at.timestamp()
+        source = device_source(interface.host_id)
+        for metric, label, value in port_points(interface):
+            yield source, metric, label, ts, value
 
 
 def _samples(results) -> Iterator[Sample]:

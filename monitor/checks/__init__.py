@@ -10,7 +10,13 @@ from importlib import import_module
 from monitor.checks.base import CheckKind, CheckSpec, Outcome, run_guarded
 
 # In the order admin, CSV help and the API list them.
-KIND_MODULES = ("monitor.checks.ping", "monitor.checks.tcp", "monitor.checks.http", "monitor.checks.dns")
+KIND_MODULES = (
+    "monitor.checks.ping",
+    "monitor.checks.tcp",
+    "monitor.checks.http",
+    "monitor.checks.dns",
+    "monitor.checks.snmp",
+)
 
 
 @functools.cache

@@ -25,7 +25,7 @@ class CheckSpec:
     address: str
     timeout_s: float
     due: float = 0.0  # unix seconds of the slot the dispatcher claimed
-    options: Mapping = field(default_factory=dict)
+    options: Mapping = field(default_factory=dict, repr=False)  # may hold credentials
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Outcome:
     jitter_ms: float | None = None
     error: str = ""
     details: dict = field(default_factory=dict)
+    device: object | None = None  # an SNMP poll (monitor.checks.snmp.discovery.DevicePoll), recorded beside the result
 
 
 class CheckFailed(Exception):

@@ -5,6 +5,7 @@ import { draw, makePlot } from "./charts.js";
 import * as format from "./format.js";
 import { RangePicker, fetchSeries } from "./range.js";
 import { gettext, interpolate } from "./i18n.js";
+import { devicePorts } from "./device-ports.js";
 
 const config = JSON.parse(document.getElementById("host-config").textContent);
 const WINDOW_S = 3600;
@@ -17,6 +18,9 @@ const paused = new Set(config.checks.filter((check) => !check.enabled).map((chec
 
 const picker = new RangePicker(document.getElementById("range"), showRange);
 const onZoom = (from, to) => picker.zoom(from, to);
+const seriesUrl = `/api/hosts/${config.host}/series`;
+// A network device (a host with an SNMP check): its ports, live.
+const ports = config.ports ? devicePorts(config, seriesUrl, onZoom) : null;
 const latencyChart = makePlot(document.getElementById("latency-chart"), {
   series: config.checks.map((check) => check.label),
   format: format.milliseconds,
@@ -66,6 +70,7 @@ function columns(body, metric, ids, column = "avg") {
 
 async function showRange(range) {
   const request = ++historyRequest; // a slower earlier answer must not win
+  const portsShown = ports?.show(range);
   if (range.live) {
     for (const [chart, data] of live) {
       chart.data = data;
@@ -82,6 +87,7 @@ async function showRange(range) {
     }
   }
   drawCharts();
+  await portsShown;
 }
 
 // After a reconnect: the results missed while offline, from the raw tier.
@@ -176,7 +182,6 @@ drawCharts();
 // Per check: a slow check's result can arrive after a quicker one that started later.
 const lastTs = new Map([...lastPerCheck].map(([id, result]) => [id, result.ts]));
 
-const seriesUrl = `/api/hosts/${config.host}/series`;
 const status = document.getElementById("host-status");
 const connection = document.getElementById("connection");
 let connectedBefore = false;
@@ -190,6 +195,7 @@ const socket = new LiveSocket("/ws/stats/", {
   },
   onFrame(frame) {
     if (frame.type === "error") console.warn("server:", frame.message);
+    if (frame.type === "ports" && frame.host === config.host) ports?.onPorts(frame.ports);
     if (frame.type !== "check_results" || frame.host !== config.host) return;
     if (frame.status) {
       status.dataset.status = frame.status;

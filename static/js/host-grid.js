@@ -102,9 +102,12 @@ export class HostGrid {
     // The state in words as well as in colour; UP and DEGRADED with the latency. Written
     // only when changed (an off-screen tile costs no layout: content-visibility).
     const label = format.stateLabel(host.status);
-    const text = host.status === "up" || host.status === "degraded"
+    let text = host.status === "up" || host.status === "degraded"
       ? `${label} · ${format.milliseconds(host.latency_ms)}`
       : label;
+    // A network device: its busiest port's load, the figure its operators watch first.
+    const port = host.busiest_port;
+    if (port) text += ` · ${port.name} ${format.bitsPerSecond(port.bps)}`;
     const { tile } = entry;
     if (moved) tile.dataset.status = host.status;
     if (tile.firstChild.textContent !== host.name) tile.firstChild.textContent = host.name;

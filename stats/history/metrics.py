@@ -5,7 +5,7 @@ The names, units and frame positions come from the metric catalogue (core.metric
 
 from collections.abc import Iterator
 
-from core.metrics import FRAME_METRICS, frame_values
+from core.metrics import FRAME_METRICS, PORT_FIELDS, frame_values
 
 KEPT = [metric for metric in FRAME_METRICS if metric.history]
 
@@ -18,6 +18,20 @@ def agent_source(name: str) -> str:
 
 def check_source(check_id: int) -> str:
     return f"check:{check_id}"
+
+
+def device_source(host_id: int) -> str:
+    """The ports of an SNMP device (a host with an SNMP check)."""
+    return f"device:{host_id}"
+
+
+def port_points(interface) -> Iterator[Point]:
+    """The kept values of one polled port (monitor.models.Interface), labelled by its name."""
+    yield "port.up", interface.name, 1.0 if interface.oper_status == "up" else 0.0
+    for metric, field in PORT_FIELDS.items():
+        value = getattr(interface, field)
+        if value is not None:
+            yield metric, interface.name, float(value)
 
 
 def frame_points(frame: dict) -> Iterator[Point]:

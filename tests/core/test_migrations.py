@@ -105,8 +105,9 @@ def test_a_database_from_before_the_split_keeps_every_row():
 
     migrate()
 
-    # stats 0003 adds each agent's stream position and password digest (empty for agents from before).
-    after = snapshot(added_columns={"stats_agent": 2})
+    # stats 0003 adds each agent's stream position and password digest (empty for agents from before);
+    # monitor 0007 adds the SNMP fields of a check (defaults for checks from before).
+    after = snapshot(added_columns={"stats_agent": 2, "monitor_check": 8})
     # stats 0005 converts history into compressed blocks (every value: tests/stats/test_history_conversion.py).
     history = {"stats_rawchunk", "stats_minuterollup", "stats_hourrollup"}
     assert not history & after.keys()
@@ -121,7 +122,8 @@ def test_a_database_from_before_the_split_keeps_every_row():
     # counted into the uptime ledger, as maintenance: it started inside the host's maintenance window.
     assert {t for t in after if t not in before} == {
         "status_statuspage", "status_statuspage_hosts", "status_statuspage_tags", "status_notice", "status_uptimehour",
-        "accounts_preferences", "stats_rawblock", "stats_minuteblock", "stats_hourblock",
+        "accounts_preferences", "stats_rawblock", "stats_minuteblock", "stats_hourblock", "monitor_device",
+        "monitor_interface", "monitor_neighbour",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)

@@ -109,6 +109,8 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "dashboard": [(get("/"), page())],
     "host_detail": [(get(lambda w: f"/hosts/{w.host.pk}/"), page())],
     "host_grid_json": [(get("/hosts/grid.json"), page())],
+    "network_map": [(get("/map/"), page())],
+    "network_map_json": [(get("/map.json"), page())],
     "alerts": [(get("/alerts/"), page())],
     "chat": [(get("/chat/"), page())],
     "chat_room": [(get("/chat/ops/"), page())],
@@ -148,6 +150,11 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
         (get(lambda w: f"/api/hosts/{w.host.pk}/"), API_READ),
         (lambda w, c: ("PATCH", f"/api/hosts/{w.host.pk}/", {"notes": c}), api_write(200)),
         (lambda w, c: ("DELETE", f"/api/hosts/{w.spare_host()}/", {}), api_write(204)),
+    ],
+    "host-interfaces": [(get(lambda w: f"/api/hosts/{w.host.pk}/interfaces/"), API_READ)],
+    # The world's host has no SNMP device: found by nobody, refused to the anonymous.
+    "host-device": [
+        (get(lambda w: f"/api/hosts/{w.host.pk}/device/"), {c: 404 if s == 200 else s for c, s in API_READ.items()})
     ],
     "check-list": [
         (get("/api/checks/"), API_READ),

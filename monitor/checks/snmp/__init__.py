@@ -1,0 +1,104 @@
+"""SNMP check: a network device's state and every port's traffic (IF-MIB), v2c or v3 authPriv.
+
+UP when the device answers; the poll's ports ride on the outcome to be recorded
+(monitor.ports), not in the result's details, which stay small.
+"""
+
+import asyncio
+import time
+
+from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
+from monitor.checks.snmp import discovery
+from monitor.checks.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, describe_error
+
+DEFAULT_PORT = 161
+MIN_INTERVAL_S = 10
+SECRET_FIELDS = ("community", "auth_password", "priv_password")  # write-only everywhere
+
+
+def credentials(options) -> Credentials:
+    return Credentials(
+        version=options["snmp_version"],
+        community=options["community"],
+        user=options["snmp_user"],
+        auth_protocol=options["auth_protocol"],
+        auth_password=options["auth_password"],
+        priv_protocol=options["priv_protocol"],
+        priv_password=options["priv_password"],
+    )
+
+
+class Snmp(CheckKind):
+    name = "snmp"
+    label = "SNMP device"
+    fields = ("port", "snmp_version", "community", "snmp_user", "auth_protocol", "auth_password",
+              "priv_protocol", "priv_password", "snmp_retries")  # fmt: skip
+    # The port is the TCP fieldset's, shared (empty: 161).
+    admin_rows = (
+        ("snmp_version", "snmp_retries"),
+        "community",
+        ("snmp_user", "auth_protocol", "auth_password"),
+        ("priv_protocol", "priv_password"),
+    )
+    csv_syntax = "snmp:<community>[@<port>]"
+
+    async def run(self, spec: CheckSpec) -> Outcome:
+        options = spec.options
+        port = options["port"] or DEFAULT_PORT
+        family, ip = await resolve(spec.address, port)
+        retries = options["snmp_retries"]
+        credentials_ = credentials(options)
+        session = await Session.open(credentials_, family, ip, port, spec.timeout_s / (retries + 1), retries)
+        started = time.perf_counter()
+        try:
+            # Inside the runner's own guard, so that a silent agent reads as "no answer"
+            # with the likely cause, not as a bare timeout.
+            async with asyncio.timeout(spec.timeout_s * 0.95):
+                device = await discovery.poll(spec.id, session)
+        except TimeoutError:
+            discovery.forget(spec.id)
+            raise CheckFailed(
+                f"{describe_error('timeout', credentials_.version)} (within {spec.timeout_s:g} s)"
+            ) from None
+        except CheckFailed:
+            discovery.forget(spec.id)  # wrong credentials now may be right ones later: rediscover then
+            raise
+        up = sum(1 for reading in device.ports if reading.oper_status == "up")
+        details = {"port": port, "ports": len(device.ports), "ports_up": up, "uptime_s": device.uptime_ticks // 100}
+        if device.restarted:
+            details["restarted"] = True
+        return Outcome(latency_ms=elapsed_ms(started), details=details, device=device)
+
+    def describe(self, check) -> str:
+        who = f"v3 {check.snmp_user}" if check.snmp_version == "3" else "v2c"
+        return f"snmp {who} :{check.port or DEFAULT_PORT}"
+
+    def validate(self, check) -> dict[str, str]:
+        errors = {}
+        if check.interval_s and check.interval_s < MIN_INTERVAL_S:
+            errors["interval_s"] = f"SNMP devices are polled at most every {MIN_INTERVAL_S} seconds."
+        if check.snmp_version == "2c":
+            if not check.community:
+                errors["community"] = "An SNMPv2c check needs a community."
+            return errors
+        if not check.snmp_user:
+            errors["snmp_user"] = "An SNMPv3 check needs a user name."
+        if check.auth_protocol not in AUTH_PROTOCOLS:
+            errors["auth_protocol"] = f"Choose one of {', '.join(AUTH_PROTOCOLS)}."
+        if check.priv_protocol not in PRIV_PROTOCOLS:
+            errors["priv_protocol"] = f"Choose one of {', '.join(PRIV_PROTOCOLS)}."
+        for name in ("auth_password", "priv_password"):  # RFC 3414: keys come from 8 or more characters
+            if len(getattr(check, name) or "") < 8:
+                errors[name] = "SNMPv3 passwords have at least 8 characters."
+        return errors
+
+    def from_csv(self, argument: str, check) -> None:
+        community, _, port = argument.rpartition("@") if "@" in argument else (argument, "", "")
+        if not community or (port and not port.isdigit()):
+            raise ValueError(f"write an SNMP check as {self.csv_syntax}")
+        check.snmp_version = "2c"
+        check.community = community
+        check.port = int(port) if port else None
+
+
+KIND = Snmp()

@@ -1,0 +1,92 @@
+"""The SNMP objects a device is discovered and polled by (SNMPv2-MIB, IF-MIB, ENTITY-MIB), by number.
+
+Numeric OIDs: no MIB files are compiled or looked up at run time.
+"""
+
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
+SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
+SYS_NAME = "1.3.6.1.2.1.1.5.0"
+ENT_PHYSICAL_MODEL_NAME = "1.3.6.1.2.1.47.1.1.1.1.13"  # a column; the chassis is the first non-empty one
+
+IF_TABLE = "1.3.6.1.2.1.2.2.1"
+IF_X_TABLE = "1.3.6.1.2.1.31.1.1.1"
+
+# What a port is, read at discovery: field -> column.
+IDENTITY_COLUMNS = {
+    "descr": f"{IF_TABLE}.2",
+    "type": f"{IF_TABLE}.3",
+    "speed": f"{IF_TABLE}.5",  # bits/s, saturates at 4,294,967,295
+    "name": f"{IF_X_TABLE}.1",
+    "high_speed": f"{IF_X_TABLE}.15",  # Mbit/s
+    "alias": f"{IF_X_TABLE}.18",
+}
+
+# What moves, read at every poll.
+STATE_COLUMNS = {
+    "admin_status": f"{IF_TABLE}.7",
+    "oper_status": f"{IF_TABLE}.8",
+}
+ERROR_COUNTERS = {  # 32-bit in every device
+    "in_discards": f"{IF_TABLE}.13",
+    "in_errors": f"{IF_TABLE}.14",
+    "out_discards": f"{IF_TABLE}.19",
+    "out_errors": f"{IF_TABLE}.20",
+}
+HC_COUNTERS = {  # 64-bit (ifXTable)
+    "in_octets": f"{IF_X_TABLE}.6",
+    "in_ucast": f"{IF_X_TABLE}.7",
+    "in_mcast": f"{IF_X_TABLE}.8",
+    "in_bcast": f"{IF_X_TABLE}.9",
+    "out_octets": f"{IF_X_TABLE}.10",
+    "out_ucast": f"{IF_X_TABLE}.11",
+    "out_mcast": f"{IF_X_TABLE}.12",
+    "out_bcast": f"{IF_X_TABLE}.13",
+}
+LEGACY_COUNTERS = {  # 32-bit fallback for devices without the HC columns
+    "in_octets": f"{IF_TABLE}.10",
+    "in_ucast": f"{IF_TABLE}.11",
+    "out_octets": f"{IF_TABLE}.16",
+    "out_ucast": f"{IF_TABLE}.17",
+    "in_mcast": f"{IF_X_TABLE}.2",
+    "in_bcast": f"{IF_X_TABLE}.3",
+    "out_mcast": f"{IF_X_TABLE}.4",
+    "out_bcast": f"{IF_X_TABLE}.5",
+}
+
+# Neighbours. LLDP-MIB: remote rows indexed by (timeMark, localPortNum, remIndex); the
+# local port's name is in lldpLocPortTable by localPortNum.
+LLDP_REMOTE = {
+    "chassis": "1.0.8802.1.1.2.1.4.1.1.5",
+    "port": "1.0.8802.1.1.2.1.4.1.1.7",
+    "port_descr": "1.0.8802.1.1.2.1.4.1.1.8",
+    "name": "1.0.8802.1.1.2.1.4.1.1.9",
+}
+LLDP_LOCAL_PORT = {"id": "1.0.8802.1.1.2.1.3.7.1.3", "descr": "1.0.8802.1.1.2.1.3.7.1.4"}
+# CISCO-CDP-MIB cdpCacheTable: rows indexed by (ifIndex, deviceIndex).
+CDP_CACHE = {
+    "name": "1.3.6.1.4.1.9.9.23.1.2.1.1.6",  # cdpCacheDeviceId
+    "port": "1.3.6.1.4.1.9.9.23.1.2.1.1.7",  # cdpCacheDevicePort
+    "platform": "1.3.6.1.4.1.9.9.23.1.2.1.1.8",
+}
+
+OPER_STATUS = {1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
+
+ENTERPRISES = "1.3.6.1.4.1."
+# IANA private enterprise numbers of common network vendors.
+VENDORS = {
+    2: "IBM", 9: "Cisco", 11: "HP", 43: "3Com", 171: "D-Link", 311: "Microsoft", 318: "APC",
+    674: "Dell", 1916: "Extreme Networks", 1991: "Brocade", 2011: "Huawei", 2021: "Net-SNMP",
+    2620: "Check Point", 2636: "Juniper", 3375: "F5", 4526: "Netgear", 5624: "Enterasys",
+    6027: "Dell (Force10)", 6486: "Alcatel-Lucent", 6876: "VMware", 8072: "Net-SNMP",
+    8741: "SonicWall", 11863: "TP-Link", 12356: "Fortinet", 14823: "Aruba", 14988: "MikroTik",
+    25461: "Palo Alto Networks", 25506: "H3C", 30065: "Arista", 41112: "Ubiquiti",
+}  # fmt: skip
+
+
+def vendor(sys_object_id: str) -> str:
+    """The vendor a sysObjectID names, or its enterprise number when it is not a known one."""
+    if not sys_object_id.startswith(ENTERPRISES):
+        return ""
+    number = sys_object_id[len(ENTERPRISES) :].split(".", 1)[0]
+    return VENDORS.get(int(number), f"enterprise {number}") if number.isdigit() else ""
