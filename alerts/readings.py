@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from core.metrics import ALERT_METRICS
-from monitor.models import Check
+from monitor.models import Check, CheckResult
 
 AGENT_READINGS = [metric for metric in ALERT_METRICS if metric.subject == "agent"]
 
@@ -39,12 +39,36 @@ def port_readings(interfaces: list) -> dict[str, float]:
     return readings
 
 
+def path_readings(hops: list[dict], previous_hops: list[dict] | None) -> dict[str, float]:
+    """A path check's metrics: whether its route changed, and the worst loss at a hop before the target.
+
+    The route is the hops that answered, in order: a hop that stays silent ("*") is not a change.
+    """
+    route = [hop["address"] for hop in hops if hop["address"] != "*"]
+    before = [hop["address"] for hop in previous_hops or [] if hop["address"] != "*"]
+    readings = {"path_changed": 1.0 if previous_hops is not None and route != before else 0.0}
+    readings["path_hop_loss_pct"] = max((hop["loss_pct"] for hop in hops[:-1]), default=0.0)
+    return readings
+
+
+def _previous_hops(result) -> list[dict] | None:
+    details = (
+        CheckResult.objects.filter(host_check_id=result.host_check_id, started_at__lt=result.started_at)
+        .order_by("-started_at")
+        .values_list("details", flat=True)
+        .first()
+    )
+    return details.get("hops") if details else None
+
+
 def device_readings(recorded) -> dict[int, dict[str, float]]:
-    """host id -> its SNMP device's readings, for the hosts of a batch with an SNMP check."""
+    """host id -> the readings of its SNMP device and path checks, for the hosts of a batch with one."""
     readings = defaultdict(dict)
     for result in recorded.results:
         if result.host_check.kind == "snmp":
             readings[result.host_id]["device_unreachable"] = 0.0 if result.passed else 1.0
+        elif result.host_check.kind == "path" and result.details.get("hops"):
+            readings[result.host_id].update(path_readings(result.details["hops"], _previous_hops(result)))
     ports = defaultdict(list)
     for interface in recorded.interfaces:
         ports[interface.host_id].append(interface)

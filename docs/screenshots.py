@@ -3,11 +3,14 @@ Redis prefix, one daphne, 12 agents' frames every second, Debian's Chromium.
 
 Writes docs/dashboard.png, docs/dashboard-dark.png, docs/dashboard-zh.png,
 docs/status-page-zh.png and docs/history.png (a card's 24 h: web-01 replays a day of
-this machine's recorded agent values, bench/data/recording.jsonl.gz).
+this machine's recorded agent values, bench/data/recording.jsonl.gz), docs/device.png
+(a simulated 48-port switch, bench/snmp_farm.py) and docs/map.png (snmpsim serving the
+test suite's recorded Cisco and LLDP switches, linked to it).
 """
 
 import asyncio
 import json
+import multiprocessing
 import sys
 import threading
 import time
@@ -29,7 +32,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from accounts import roles  # noqa: E402
 from alerts.evaluator import Evaluator  # noqa: E402
 from alerts.models import AlertRule  # noqa: E402
-from bench import recording  # noqa: E402
+from bench import recording, snmp_farm  # noqa: E402
 from bench.common import free_port, session_cookie  # noqa: E402
 from bench.frames import agent_frame  # noqa: E402
 from bench.history import fill  # noqa: E402
@@ -38,13 +41,16 @@ from chat.rooms import DASHBOARD_ROOM  # noqa: E402
 from core.groups import STATS_FRAME, STATS_GROUP  # noqa: E402
 from core.metrics import AGENT_ALERT_METRICS  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
-from monitor.models import Host, Status, Tag  # noqa: E402
+from monitor.checks import execute  # noqa: E402
+from monitor.models import Check, Host, Status, Tag  # noqa: E402
+from monitor.results import Finished, save_results  # noqa: E402
 from stats.history import rollup  # noqa: E402
 from stats.latest import latest_key  # noqa: E402
 from stats.models import Agent  # noqa: E402
 from status.models import StatusPage  # noqa: E402
 from tests import processes  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.monitor.snmp_agents import snmpsim  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
 AGENTS = ["web-01", "web-02", "web-03", "db-01", "db-02", "cache-01", "edge-01", "edge-02", "build-01", "mail-01",
@@ -128,6 +134,41 @@ def shoot(browser, url: str, cookie: str, out: str, scheme: str = "light", local
     print("written", out)
 
 
+def poll_devices(farm_port: int, cisco: tuple[int, str], lldp: tuple[int, str], rounds: int = 4) -> int:
+    """Three switches polled a few times: the farm's (moving counters) is named as the Cisco's CDP
+    neighbour, the LLDP switch's neighbour is named as the Cisco. Returns the farm switch's host id."""
+    devices = [("C2960X.uac.local", farm_port, "dev-7"), ("core-sw.example", *cisco), ("access-sw-2", *lldp)]
+    checks = []
+    for name, port, community in devices:
+        host = Host.objects.create(name=name, address="127.0.0.1")
+        host.tags.add(Tag.objects.get_or_create(name="network")[0])
+        checks.append(Check.objects.create(host=host, kind="snmp", port=port, community=community, interval_s=60))
+    for _ in range(rounds):
+        started = time.time()
+        specs = [check.spec(started) for check in Check.objects.filter(kind="snmp").select_related("host")]
+        save_results([Finished(spec, asyncio.run(execute(spec)), started) for spec in specs])
+        time.sleep(1.5)
+    return checks[0].host_id
+
+
+def shoot_device(browser, url: str, cookie: str, host_id: int) -> None:
+    name, value = cookie.split("=", 1)
+    context = browser.new_context(viewport={"width": 1600, "height": 1300}, timezone_id="Asia/Shanghai")
+    context.add_cookies([{"name": name, "value": value, "url": url}])
+    page = context.new_page()
+    page.goto(f"{url}/hosts/{host_id}/")
+    page.click('#range [data-range="1h"]')
+    page.locator('#port-chart:not([data-points="0"])').wait_for(timeout=20_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "device.png"), full_page=True)
+    page.goto(f"{url}/map/")
+    page.locator('#network-map:not([data-edges="0"])').wait_for(timeout=20_000)
+    page.wait_for_timeout(1000)  # the layout settles
+    page.screenshot(path=str(DOCS / "map.png"))
+    context.close()
+    print("written device.png, map.png")
+
+
 def shoot_history(browser, url: str, cookie: str, out: str) -> None:
     """web-01's card over 24 h: each chart's averages with their min-max band."""
     name, value = cookie.split("=", 1)
@@ -149,6 +190,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     cookie = demo()
+    farm_port, ready, stop = free_port(), multiprocessing.Event(), multiprocessing.Event()
+    farm = multiprocessing.Process(target=snmp_farm.serve, args=(farm_port, 10, ready, stop), daemon=True)
+    farm.start()
+    ready.wait(30)
+    with snmpsim() as cisco, snmpsim("lldp-switch") as lldp:
+        device = poll_devices(farm_port, cisco, lldp)
+    stop.set()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     frames = Frames()
@@ -160,6 +208,7 @@ def main() -> None:
         shoot(browser, url, cookie, "dashboard-zh.png", locale="zh-CN")
         shoot(browser, url, cookie, "status-page-zh.png", locale="zh-CN", path="/status/shop/")
         shoot_history(browser, url, cookie, "history.png")
+        shoot_device(browser, url, cookie, device)
         browser.close()
         frames.stop.set()
 

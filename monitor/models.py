@@ -138,6 +138,10 @@ class Check(models.Model):
         default=5,
         validators=between(1, 100, "Send at least one echo request.", "Send at most 100 echo requests."),
     )
+    # path
+    max_hops = models.PositiveSmallIntegerField(
+        "hop limit", default=30, validators=between(1, 64, "Probe at least 1 hop.", "Probe at most 64 hops.")
+    )
     # tcp; also the port a ping falls back to when ICMP is not allowed
     port = models.PositiveIntegerField(
         null=True,

@@ -16,6 +16,7 @@ KIND_MODULES = (
     "monitor.checks.http",
     "monitor.checks.dns",
     "monitor.checks.snmp",
+    "monitor.checks.path",
 )
 
 

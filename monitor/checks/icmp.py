@@ -3,7 +3,11 @@
 Root may open raw ICMP sockets. Other users may open "ping sockets" (SOCK_DGRAM,
 IPPROTO_ICMP) when their group is in `net.ipv4.ping_group_range`; the kernel then
 sets the identifier and only delivers this socket's replies. Every ping in flight
-shares the socket; replies are matched to requests by (source address, sequence).
+shares the socket; replies are matched to requests by (destination, sequence): an
+echo reply comes from the destination, a router's "time exceeded" quotes it.
+
+Probes with a short TTL (path checks) need a raw socket: only it receives the
+routers' ICMP errors.
 """
 
 import asyncio
@@ -17,6 +21,10 @@ import weakref
 
 ECHO_REQUEST = {socket.AF_INET: 8, socket.AF_INET6: 128}
 ECHO_REPLY = {socket.AF_INET: 0, socket.AF_INET6: 129}
+TIME_EXCEEDED = {socket.AF_INET: 11, socket.AF_INET6: 3}
+UNREACHABLE = {socket.AF_INET: 3, socket.AF_INET6: 1}
+TTL_OPTION = {socket.AF_INET: (socket.IPPROTO_IP, socket.IP_TTL),
+              socket.AF_INET6: (socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS)}  # fmt: skip
 PROTOCOL = {socket.AF_INET: socket.IPPROTO_ICMP, socket.AF_INET6: socket.IPPROTO_ICMPV6}
 RAW, DGRAM = "raw", "dgram"
 
@@ -38,16 +46,32 @@ def echo_request(family: int, ident: int, seq: int, payload: bytes) -> bytes:
     return struct.pack("!BBHHH", ECHO_REQUEST[family], 0, checksum(header + payload), ident, seq) + payload
 
 
-def parse_reply(family: int, kind: str, packet: bytes) -> tuple[int, int] | None:
-    """(identifier, sequence) of an echo reply, or None for any other packet."""
+def parse_reply(family: int, kind: str, packet: bytes) -> tuple[int, int, str | None, bool] | None:
+    """(identifier, sequence, quoted destination, reached) of an echo reply or of an ICMP
+    error quoting one of our echo requests; None for any other packet.
+
+    The destination is None for an echo reply (it is the sender); `reached` is False for
+    a router's time-exceeded or unreachable message.
+    """
     if family == socket.AF_INET and kind == RAW:
         packet = packet[(packet[0] & 0x0F) * 4 :]  # raw IPv4 sockets include the IP header
     if len(packet) < 8:
         return None
     kind_byte, _code, _sum, ident, seq = struct.unpack("!BBHHH", packet[:8])
-    if kind_byte != ECHO_REPLY[family]:
+    if kind_byte == ECHO_REPLY[family]:
+        return ident, seq, None, True
+    if kind_byte not in (TIME_EXCEEDED[family], UNREACHABLE[family]) or kind != RAW:
         return None
-    return ident, seq
+    quoted = packet[8:]  # the original IP header, then our echo request's first 8 bytes
+    if family == socket.AF_INET:
+        header = (quoted[0] & 0x0F) * 4 if quoted else 0
+        destination, inner = quoted[16:20], quoted[header : header + 8]
+    else:
+        destination, inner = quoted[24:40], quoted[40:48]
+    if len(inner) < 8 or len(destination) not in (4, 16) or inner[0] != ECHO_REQUEST[family]:
+        return None
+    _kind, _code, _sum, ident, seq = struct.unpack("!BBHHH", inner)
+    return ident, seq, str(ipaddress.ip_address(destination)), False
 
 
 class IcmpSocket:
@@ -65,6 +89,14 @@ class IcmpSocket:
 
     async def echo(self, ip: str, wait_s: float) -> float | None:
         """Round-trip time in ms of one echo to `ip`, or None when no reply came within `wait_s`."""
+        rtt, _responder, reached = await self.probe(ip, wait_s)
+        return rtt if reached else None
+
+    async def probe(self, ip: str, wait_s: float, ttl: int | None = None) -> tuple[float | None, str | None, bool]:
+        """One echo to `ip`, at most `ttl` hops far: (ms, who answered, whether `ip` itself did).
+
+        (None, None, False) when nothing answered within `wait_s`.
+        """
         seq = next(self._sequence) & 0xFFFF
         key = (_normal(ip), seq)
         future = asyncio.get_running_loop().create_future()
@@ -72,12 +104,16 @@ class IcmpSocket:
         packet = echo_request(self.family, self.ident, seq, os.urandom(16))
         try:
             sent = time.perf_counter()
+            if ttl is not None:  # set and sent in one step of the loop: no other probe comes between
+                self.sock.setsockopt(*TTL_OPTION[self.family], ttl)
             self.sock.sendto(packet, (ip, 0))
+            if ttl is not None:
+                self.sock.setsockopt(*TTL_OPTION[self.family], 64)
             async with asyncio.timeout(wait_s):
-                received = await future
-            return (received - sent) * 1000
+                received, responder, reached = await future
+            return (received - sent) * 1000, responder, reached
         except TimeoutError:
-            return None
+            return None, None, False
         finally:
             self._waiters.pop(key, None)
 
@@ -93,14 +129,15 @@ class IcmpSocket:
             reply = parse_reply(self.family, self.kind, packet)
             if reply is None:
                 continue
-            ident, seq = reply
+            ident, seq, destination, reached = reply
             # A raw socket sees every ICMP packet on the host; the kernel already
             # filtered a ping socket's replies (and rewrote their identifier).
             if self.kind == RAW and ident != self.ident:
                 continue
-            future = self._waiters.get((_normal(source[0]), seq))
+            sender = _normal(source[0])
+            future = self._waiters.get((destination or sender, seq))
             if future is not None and not future.done():
-                future.set_result(now)
+                future.set_result((now, sender, reached))
 
 
 def _normal(ip: str) -> str:

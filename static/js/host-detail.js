@@ -119,6 +119,7 @@ function setCell(row, field, text) {
 }
 
 function showCheck(result) {
+  showHops(result);
   const row = document.querySelector(`#checks tr[data-check="${result.check}"]`);
   if (!row || paused.has(result.check)) return; // a disabled check keeps its PAUSED row
   const badge = row.querySelector('[data-field="status"]');
@@ -133,6 +134,26 @@ function showCheck(result) {
   row.querySelector(".method").textContent = method === config.tcpFallback
     ? gettext("(TCP fallback: ICMP not permitted)")
     : method ? interpolate(gettext("(%(method)s ICMP)"), { method }) : "";
+}
+
+// A path check's latest hops (MTR): one row per hop.
+function showHops(result) {
+  const body = document.querySelector(`[data-path-check="${result.check}"] tbody`);
+  const hops = result.details?.hops;
+  if (!body || !hops) return;
+  body.replaceChildren(...hops.map((hop) => {
+    const row = document.createElement("tr");
+    const cells = [hop.hop, hop.address, `${hop.loss_pct.toFixed(0)} %`, format.milliseconds(hop.avg_ms),
+      format.milliseconds(hop.best_ms), format.milliseconds(hop.worst_ms)];
+    for (const text of cells) {
+      const cell = document.createElement("td");
+      cell.textContent = String(text);
+      if (text !== hop.address) cell.className = "num";
+      row.append(cell);
+    }
+    if (hop.loss_pct > 0) row.dataset.loss = "";
+    return row;
+  }));
 }
 
 function addRow(result) {

@@ -13,11 +13,12 @@ EXAMPLES = {
     "http": "http:https://web-1.test/health",
     "dns": "dns:web-1.test@127.0.0.53",
     "snmp": "snmp:c0mmunity@1161",
+    "path": "path:12",
 }
 
 
 def test_the_registry_lists_every_kind_once_and_the_model_offers_them():
-    assert list(checks.kinds()) == ["ping", "tcp", "http", "dns", "snmp"]
+    assert list(checks.kinds()) == ["ping", "tcp", "http", "dns", "snmp", "path"]
     assert [value for value, _ in Check._meta.get_field("kind").choices] == list(checks.kinds())
 
 
