@@ -9,7 +9,7 @@ import time
 
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
 from monitor.checks.snmp import discovery
-from monitor.checks.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, describe_error
+from monitor.checks.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, no_answer
 
 DEFAULT_PORT = 161
 MIN_INTERVAL_S = 10
@@ -57,9 +57,7 @@ class Snmp(CheckKind):
                 device = await discovery.poll(spec.id, session)
         except TimeoutError:
             discovery.forget(spec.id)
-            raise CheckFailed(
-                f"{describe_error('timeout', credentials_.version)} (within {spec.timeout_s:g} s)"
-            ) from None
+            raise CheckFailed(f"{no_answer(credentials_.version)} (within {spec.timeout_s:g} s)") from None
         except CheckFailed:
             discovery.forget(spec.id)  # wrong credentials now may be right ones later: rediscover then
             raise
