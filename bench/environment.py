@@ -21,3 +21,17 @@ def prepare(name: str, database_url: str | None = None) -> Path:
 
     django.setup()
     return workdir
+
+
+def fresh_postgres(name: str) -> str:
+    """A new, empty database `netmon_bench_<name>` on POSTGRES_TEST_URL's server; returns its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    server = os.environ.get("POSTGRES_TEST_URL", "postgres://postgres@127.0.0.1:5432/netmon")
+    parts = urlsplit(server)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS netmon_bench_{name}")
+        connection.execute(f"CREATE DATABASE netmon_bench_{name}")
+    return urlunsplit(parts._replace(path=f"/netmon_bench_{name}"))

@@ -19,7 +19,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,16 +34,7 @@ OFFSET_STEP = 377  # seconds between hosts' starting points in the recording
 
 
 def database_url(kind: str) -> str | None:
-    if kind == "sqlite":
-        return None
-    import psycopg
-
-    server = os.environ.get("POSTGRES_TEST_URL", "postgres://postgres@127.0.0.1:5432/netmon")
-    parts = urlsplit(server)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS netmon_bench_history")
-        connection.execute("CREATE DATABASE netmon_bench_history")
-    return urlunsplit(parts._replace(path="/netmon_bench_history"))
+    return None if kind == "sqlite" else environment.fresh_postgres("history")
 
 
 def series_keys(found, hosts: list[str]) -> dict[tuple[str, str, str], tuple[int, object]]:

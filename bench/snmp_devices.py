@@ -11,6 +11,8 @@ After a warm-up of 1.5 intervals, over a window (BENCH_WINDOW, 300 s) each round
 poll lag (result start minus its claimed slot: p50/p99/max), missed polls (slots in the
 window without a result), results that were DOWN, ports recorded, and the CPU seconds per
 second of the checks worker and of the device farm.
+
+    python bench/snmp_devices.py [sqlite|postgres]
 """
 
 import json
@@ -25,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.environment import prepare  # noqa: E402
+from bench.environment import fresh_postgres, prepare  # noqa: E402
 
-WORKDIR = prepare("bench-devices")
+DATABASE = sys.argv[1] if len(sys.argv) > 1 else "sqlite"  # or postgres: a fresh database on POSTGRES_TEST_URL's server
+WORKDIR = prepare("bench-devices", fresh_postgres("devices") if DATABASE == "postgres" else None)
 
 from django.core.management import call_command  # noqa: E402
 
@@ -126,7 +129,7 @@ def main() -> None:
     finally:
         stop.set()
         farm.join(10)
-    results = {**run_facts(), "rounds": rounds}
+    results = {**run_facts(), "database": DATABASE, "rounds": rounds}
     print(json.dumps(results, indent=1))
     save_results("snmp-devices", results)
 

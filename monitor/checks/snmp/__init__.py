@@ -6,14 +6,28 @@ UP when the device answers; the poll's ports ride on the outcome to be recorded
 
 import asyncio
 import time
+import weakref
 
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
 from monitor.checks.snmp import discovery
 from monitor.checks.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, no_answer
 
 DEFAULT_PORT = 161
+# Polls in flight on one event loop: a backlog (the database away for a while) then
+# drains in waves instead of asking hundreds of devices at once and losing their answers.
+POLLS_IN_FLIGHT = 100
 MIN_INTERVAL_S = 10
 SECRET_FIELDS = ("community", "auth_password", "priv_password")  # write-only everywhere
+
+
+_slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def poll_slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _slots:
+        _slots[loop] = asyncio.Semaphore(POLLS_IN_FLIGHT)
+    return _slots[loop]
 
 
 def credentials(options) -> Credentials:
@@ -49,23 +63,28 @@ class Snmp(CheckKind):
         retries = options["snmp_retries"]
         credentials_ = credentials(options)
         session = await Session.open(credentials_, family, ip, port, spec.timeout_s / (retries + 1), retries)
-        started = time.perf_counter()
-        try:
-            # Inside the runner's own guard, so that a silent agent reads as "no answer"
-            # with the likely cause, not as a bare timeout.
-            async with asyncio.timeout(spec.timeout_s * 0.95):
-                device = await discovery.poll(spec.id, session)
-        except TimeoutError:
-            discovery.forget(spec.id)
-            raise CheckFailed(f"{no_answer(credentials_.version)} (within {spec.timeout_s:g} s)") from None
-        except CheckFailed:
-            discovery.forget(spec.id)  # wrong credentials now may be right ones later: rediscover then
-            raise
+        async with poll_slot():
+            started = time.perf_counter()
+            device = await self._poll(spec, session, credentials_.version)
         up = sum(1 for reading in device.ports if reading.oper_status == "up")
         details = {"port": port, "ports": len(device.ports), "ports_up": up, "uptime_s": device.uptime_ticks // 100}
         if device.restarted:
             details["restarted"] = True
         return Outcome(latency_ms=elapsed_ms(started), details=details, device=device)
+
+    @staticmethod
+    async def _poll(spec: CheckSpec, session: Session, version: str):
+        try:
+            # Inside the runner's own guard, so that a silent agent reads as "no answer"
+            # with the likely cause, not as a bare timeout.
+            async with asyncio.timeout(spec.timeout_s * 0.95):
+                return await discovery.poll(spec.id, session)
+        except TimeoutError:
+            discovery.forget(spec.id)
+            raise CheckFailed(f"{no_answer(version)} (within {spec.timeout_s:g} s)") from None
+        except CheckFailed:
+            discovery.forget(spec.id)  # wrong credentials now may be right ones later: rediscover then
+            raise
 
     def describe(self, check) -> str:
         who = f"v3 {check.snmp_user}" if check.snmp_version == "3" else "v2c"

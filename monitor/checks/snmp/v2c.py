@@ -18,6 +18,7 @@ from monitor.checks.snmp.values import END
 
 ERROR_STATUS = {1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr"}
 NO_ANSWER = "no SNMP answer: wrong community, or no agent on that port"
+RECEIVE_BUFFER = 8 << 20
 
 
 class _Socket(asyncio.DatagramProtocol):
@@ -50,7 +51,10 @@ async def _socket(family: int) -> _Socket:
     opened = _sockets.setdefault(loop, {})
     if family not in opened:
         local = ("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0)
-        _, protocol = await loop.create_datagram_endpoint(_Socket, local_addr=local, family=family)
+        transport, protocol = await loop.create_datagram_endpoint(_Socket, local_addr=local, family=family)
+        # Answers of many devices at once (a GETBULK answer is several KB) wait here while
+        # the loop is busy; the kernel caps this at net.core.rmem_max.
+        transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         opened[family] = protocol
     return opened[family]
 
