@@ -12,6 +12,7 @@ import pytest
 from monitor.checks import execute
 from monitor.checks.snmp import discovery
 from monitor.models import Check, Device, Host, Interface, Neighbour, Status
+from monitor.ports import port_rates
 from monitor.results import Finished, save_results
 from tests.monitor.snmp_agents import (
     AUTH_PASSWORD,
@@ -226,3 +227,26 @@ def test_lldp_neighbours_are_read_with_their_local_ports():
         ("lldp", "ge-0/0/1 uplink", "core-sw.example", "Ethernet49"),  # named by lldpLocPortDesc
         ("lldp", "ge-0/0/2", "00:1b:21:3a:4f:50", "eth0"),  # no local name: the ifIndex's; no sysName: the chassis MAC
     }
+
+
+def test_counter_wraps_at_the_counters_own_width():
+    port = discovery.Port(1, "Gi0/1", "", 6, 1_000_000_000)
+
+    def reading(bits: int, **counters) -> discovery.PortReading:
+        return discovery.PortReading(port, True, "up", counters, bits)
+
+    # A 32-bit octet counter that wrapped: 2**32 - 1,000 -> 9,000 is 10,000 bytes, not a reset.
+    rates = port_rates(
+        {"in_octets": 2**32 - 1_000, "in_errors": 2**32 - 1}, reading(32, in_octets=9_000, in_errors=4), 10
+    )
+    assert rates["in_bps"] == 10_000 * 8 / 10
+    assert rates["errors_per_s"] is None  # out_errors missing: no made-up sum
+    # A 64-bit counter that goes back by much is a reset, counted from zero, never 2**64 - x.
+    rates = port_rates({"in_octets": 5_000_000}, reading(64, in_octets=1_000), 10)
+    assert rates["in_bps"] == 1_000 * 8 / 10
+    # Error counters are 32-bit even beside 64-bit octet counters.
+    both = {"in_errors": 2**32 - 2, "out_errors": 0}
+    assert port_rates(both, reading(64, in_errors=3, out_errors=0), 1)["errors_per_s"] == 5
+    # Utilisation is the busier direction's share of the speed.
+    rates = port_rates({"in_octets": 0, "out_octets": 0}, reading(64, in_octets=125_000_000, out_octets=0), 1)
+    assert rates["utilisation_pct"] == 100.0
