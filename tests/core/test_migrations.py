@@ -106,8 +106,8 @@ def test_a_database_from_before_the_split_keeps_every_row():
     migrate()
 
     # stats 0003 adds each agent's stream position and password digest (empty for agents from before);
-    # monitor 0007 adds the SNMP fields of a check (defaults for checks from before).
-    after = snapshot(added_columns={"stats_agent": 2, "monitor_check": 8})
+    # monitor 0007 and 0008 add the SNMP and path fields of a check (defaults for checks from before).
+    after = snapshot(added_columns={"stats_agent": 2, "monitor_check": 9})
     # stats 0005 converts history into compressed blocks (every value: tests/stats/test_history_conversion.py).
     history = {"stats_rawchunk", "stats_minuterollup", "stats_hourrollup"}
     assert not history & after.keys()

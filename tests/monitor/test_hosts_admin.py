@@ -38,7 +38,8 @@ def host_form(**overrides) -> dict:
 def with_check(data: dict, **check) -> dict:
     fields = {"kind": "tcp", "enabled": "on", "interval_s": "30", "timeout_s": "5", "ping_count": "5",
               "http_method": "GET", "follow_redirects": "on", "verify_tls": "on", "dns_record_type": "A",
-              "snmp_version": "2c", "auth_protocol": "SHA-256", "priv_protocol": "AES", "snmp_retries": "1"}  # fmt: skip
+              "snmp_version": "2c", "auth_protocol": "SHA-256", "priv_protocol": "AES", "snmp_retries": "1",
+              "max_hops": "30"}  # fmt: skip
     fields.update(check)
     data = {**data, f"{INLINE}TOTAL_FORMS": "1"}
     data.update({f"{INLINE}0-{name}": value for name, value in fields.items()})
