@@ -1,9 +1,13 @@
 """The Celery app and its beat schedule.
 
-Two kinds of worker consume from it, each from queues named with REDIS_PREFIX:
+Three kinds of worker consume from it, each from queues named with REDIS_PREFIX:
 - checks workers (`-Q <prefix>.checks -P threads`): run claimed checks of monitored
   hosts, many at once on one event loop per process.
-- general workers (`-Q <prefix>.tasks`): the check dispatcher and maintenance.
+- general workers (`-Q <prefix>.tasks`): the check dispatcher (every second),
+  notifications and status pages: short tasks that must not wait.
+- a housekeeping worker (`-Q <prefix>.housekeeping`, one process): history rollups and
+  pruning. A rollup of 288,000 port series takes most of a minute; on the general
+  worker's queue it held back the dispatcher, and every check started that much late.
 Agents are not Celery workers: they keep their own clock and stream frames to Redis
 (netmon_agent), with credentials that reach nothing of Celery's.
 """
@@ -24,10 +28,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 CHECKS_QUEUE = f"{settings.REDIS_PREFIX}.checks"
 # Prefixed like the rest, so that a test run never feeds tasks to another installation's workers.
 TASKS_QUEUE = f"{settings.REDIS_PREFIX}.tasks"
+HOUSEKEEPING_QUEUE = f"{settings.REDIS_PREFIX}.housekeeping"
+HOUSEKEEPING_TASKS = ["stats.roll_up_history", "stats.prune_history", "monitor.prune_results", "status.prune_uptime"]
 
 app.conf.task_default_queue = TASKS_QUEUE
-app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE))
-app.conf.task_routes = {"monitor.run_checks": {"queue": CHECKS_QUEUE}}
+app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Queue(HOUSEKEEPING_QUEUE))
+app.conf.task_routes = {
+    "monitor.run_checks": {"queue": CHECKS_QUEUE},
+    **{name: {"queue": HOUSEKEEPING_QUEUE} for name in HOUSEKEEPING_TASKS},
+}
 
 
 def every(task: str, seconds: float, expires: float | None = None) -> dict:

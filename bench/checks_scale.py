@@ -189,6 +189,7 @@ def main() -> None:
         processes.daphne(port),
         processes.beat(WORKDIR),
         processes.tasks_worker("bench-dispatcher"),
+        processes.housekeeping_worker("bench-housekeeping"),
         processes.checks_worker("bench-checks"),
     ):
         time.sleep(WARMUP_S)  # the first, unphased round of 2,000 checks settles

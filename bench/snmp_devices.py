@@ -1,7 +1,8 @@
 """Benchmark of SNMP device polling (`make bench-devices`). Not part of the test suite.
 
 Simulated 48-port switches (bench/snmp_farm.py, one process on loopback) are polled by
-ONE checks worker, dispatched by a real beat and worker, as SNMP checks (v2c, 64-bit
+ONE checks worker, dispatched by a real beat and worker (history rolled up by the
+housekeeping worker, as in production), as SNMP checks (v2c, 64-bit
 counters, every port's states, octets, packets, errors and discards). Two rounds:
 
 - BENCH_DEVICES (1,000) devices every 60 s;
@@ -10,7 +11,8 @@ counters, every port's states, octets, packets, errors and discards). Two rounds
 After a warm-up of 1.5 intervals, over a window (BENCH_WINDOW, 300 s) each round reports:
 poll lag (result start minus its claimed slot: p50/p99/max), missed polls (slots in the
 window without a result), results that were DOWN, ports recorded, and the CPU seconds per
-second of the checks worker and of the device farm.
+second of the checks worker, the housekeeping worker and the device farm, and how far
+the minute rollup is behind at the window's end.
 
     python bench/snmp_devices.py [sqlite|postgres]
 """
@@ -38,6 +40,7 @@ from bench import snmp_farm  # noqa: E402
 from bench.common import free_port, run_facts, save_results, summary_ms  # noqa: E402
 from monitor.models import Check, CheckResult, Host, Interface  # noqa: E402
 from monitor.scheduling import phase  # noqa: E402
+from stats.models import RollupCursor  # noqa: E402
 from tests import processes  # noqa: E402
 
 ROUNDS = [
@@ -95,13 +98,16 @@ def run_round(devices: int, interval_s: int, farm_port: int, farm_pid: int) -> d
     with (
         processes.beat(WORKDIR),
         processes.tasks_worker("bench-dispatcher"),
+        processes.housekeeping_worker("bench-housekeeping") as housekeeping,
         processes.checks_worker("bench-snmp") as worker,
     ):
         time.sleep(warmup)
-        cpu_before = cpu_seconds(worker.pid), cpu_seconds(farm_pid)
+        cpu_before = cpu_seconds(worker.pid), cpu_seconds(farm_pid), cpu_seconds(housekeeping.pid)
         window = (time.time(), time.time() + WINDOW_S)
         time.sleep(WINDOW_S)
-        cpu_after = cpu_seconds(worker.pid), cpu_seconds(farm_pid)
+        cpu_after = cpu_seconds(worker.pid), cpu_seconds(farm_pid), cpu_seconds(housekeeping.pid)
+        rolled_up_until = RollupCursor.objects.filter(tier="minute").values_list("done_until", flat=True).first()
+        rollup_behind_s = round(time.time() - rolled_up_until, 1) if rolled_up_until else None
         time.sleep(min(interval_s, 15))  # the window's last polls are saved
     return {
         "devices": devices,
@@ -112,6 +118,10 @@ def run_round(devices: int, interval_s: int, farm_port: int, farm_pid: int) -> d
         "ports_recorded": Interface.objects.count(),
         "checks_worker_cpu_per_s": round((cpu_after[0] - cpu_before[0]) / WINDOW_S, 3),
         "device_farm_cpu_per_s": round((cpu_after[1] - cpu_before[1]) / WINDOW_S, 3),
+        "housekeeping_cpu_per_s": round((cpu_after[2] - cpu_before[2]) / WINDOW_S, 3),
+        # How far the minute rollup lags behind the clock at the window's end (its grace is
+        # SAMPLE_PERSIST_EVERY + 20 s, plus up to a minute between runs).
+        "minute_rollup_behind_s": rollup_behind_s,
     }
 
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-from celery_app import CHECKS_QUEUE, TASKS_QUEUE
+from celery_app import CHECKS_QUEUE, HOUSEKEEPING_QUEUE, TASKS_QUEUE
 from core.redis_clients import sync_redis
 from stats import streams
 
@@ -132,7 +132,14 @@ def checking(schedule_dir: Path):
 
 
 def tasks_worker(name: str, **env: str):
-    """A general worker: the check dispatcher, notifications and maintenance."""
+    """A general worker: the check dispatcher, notifications and status pages."""
     command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", TASKS_QUEUE,
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
     return running(command, logged(" ready."), **env)
+
+
+def housekeeping_worker(name: str):
+    """The housekeeping worker: history rollups and pruning."""
+    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", HOUSEKEEPING_QUEUE,
+               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
+    return running(command, logged(" ready."))

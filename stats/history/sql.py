@@ -12,6 +12,8 @@ from stats.models import Block
 
 # Rows per multi-row INSERT: 3 parameters each, well under SQLite's limit of 32,766.
 INSERT_BATCH = 1000
+# Series ids per SELECT: SQLite takes 32,766 parameters a statement, psycopg 65,535.
+IDS_BATCH = 10_000
 
 
 def quoted(*names: str) -> str:
@@ -28,13 +30,16 @@ def rows(sql: str, params: list, batch: int = 10_000) -> Iterator[tuple]:
 def blocks(model: type[Block], low: int, high: float, ids: list[int] | None = None) -> Iterator[tuple[int, int, bytes]]:
     """(series_id, start, data) of the blocks starting in [low, high), of `ids` or of every series.
 
-    One statement however many series: a dashboard card is one round trip per tier.
+    One statement for up to IDS_BATCH series: a dashboard card is one round trip per tier.
     """
-    where, params = "start >= %s AND start < %s", [low, high]
-    if ids is not None:
-        where = f"series_id IN ({', '.join(['%s'] * len(ids))}) AND {where}"
-        params = [*ids, *params]
-    return rows(f"SELECT series_id, start, data FROM {quoted(model._meta.db_table)} WHERE {where}", params)
+    select = f"SELECT series_id, start, data FROM {quoted(model._meta.db_table)} WHERE"
+    if ids is None:
+        yield from rows(f"{select} start >= %s AND start < %s", [low, high])
+        return
+    for begin in range(0, len(ids), IDS_BATCH):
+        batch = ids[begin : begin + IDS_BATCH]
+        marks = ", ".join(["%s"] * len(batch))
+        yield from rows(f"{select} series_id IN ({marks}) AND start >= %s AND start < %s", [*batch, low, high])
 
 
 def insert_new(model: type[Block], new: list[tuple[int, int, bytes]]) -> set[tuple[int, int]]:

@@ -1,0 +1,50 @@
+"""History housekeeping runs in a worker of its own: a long rollup never holds back the check dispatcher."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from monitor.models import Check, Host
+from monitor.tasks import dispatch_checks
+from stats.history import ingest
+from stats.models import RollupCursor
+from stats.tasks import roll_up_history
+from tests import processes
+
+pytestmark = pytest.mark.pipeline
+
+# Port series of a few hundred switches: their minute rollup takes seconds.
+SERIES = 60_000
+
+
+def wait_for(condition, timeout_s: float, what: str, step_s: float = 0.02):
+    deadline = time.monotonic() + timeout_s
+    while not (found := condition()):
+        assert time.monotonic() < deadline, f"{what}: not within {timeout_s} s"
+        time.sleep(step_s)
+    return found
+
+
+def test_checks_are_dispatched_on_time_while_history_is_rolled_up(transactional_db):
+    minute = int(time.time()) // 60 * 60 - 120
+    ingest.store(("device:1", "port.in_bps", f"port{i}", minute, float(i)) for i in range(SERIES))
+    host = Host.objects.create(name="switch", address="127.0.0.1")
+    check = Check.objects.create(host=host, kind="tcp", port=9, interval_s=3600)
+    Check.objects.filter(pk=check.pk).update(next_run_at=timezone.now() - timedelta(seconds=1))
+    with (
+        processes.tasks_worker(processes.agent_name("dispatcher")),
+        processes.housekeeping_worker(processes.agent_name("housekeeping")),
+    ):
+        roll_up_history.delay()
+        # The rollup has begun: it made its cursor and now reads and writes 60,000 series.
+        wait_for(lambda: RollupCursor.objects.filter(tier="minute").exists(), 30, "the rollup did not start")
+        dispatch_checks.delay()
+        claimed = wait_for(
+            lambda: Check.objects.get(pk=check.pk).next_run_at > timezone.now(), 10, "the check was not claimed"
+        )
+        still_rolling_up = RollupCursor.objects.get(tier="minute").done_until == 0
+        wait_for(lambda: RollupCursor.objects.get(tier="minute").done_until > 0, 120, "the rollup did not end", 0.2)
+    assert claimed
+    assert still_rolling_up, "the check was claimed only after the rollup had finished"
