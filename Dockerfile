@@ -10,4 +10,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --home /app netmon && chown -R netmon /app/.run
 USER netmon
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "NetWorkMonitor.asgi:application"]
+CMD ["python", "manage.py", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,6 +1,7 @@
 """NetWorkMonitor settings. Everything deployment-specific comes from the environment."""
 
 import ipaddress
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -284,6 +285,10 @@ for _network in CHECK_DENY_NETWORKS:
 CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, minimum=1)
 # The hourly uptime ledger behind status pages and reports (a row per check per hour).
 UPTIME_RETENTION_DAYS = env_int("UPTIME_RETENTION_DAYS", 400, minimum=91)
+
+# --- Web processes ---------------------------------------------------------------------
+# daphne processes `manage.py serve` runs on the one port (make run, docker compose).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", os.cpu_count() or 1, minimum=1)
 
 # --- WebSockets ------------------------------------------------------------------------
 # Open sockets per user in one server process (each page holds one to three): one

@@ -2,16 +2,15 @@
 
 import json
 import logging
-from collections import Counter
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from core import open_sockets
 from core.groups import CLOSE_UNAUTHENTICATED, session_group, user_group
 
 # Closes a socket over the per-user limit (mirrors HTTP 429).
 CLOSE_TOO_MANY = 4429
-_open_sockets: Counter = Counter()  # user id -> open sockets in this process
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +66,11 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if _open_sockets[user.pk] >= settings.WS_MAX_SOCKETS_PER_USER:
+        if not await open_sockets.take(user.pk, self.channel_name, settings.WS_MAX_SOCKETS_PER_USER):
             await self.accept()
             await self.send_error(f"too many open sockets: at most {settings.WS_MAX_SOCKETS_PER_USER} per user")
             await self.close(code=CLOSE_TOO_MANY)
             return
-        _open_sockets[user.pk] += 1
         self.counted_user = user.pk
         groups = [user_group(user.pk), *await self.group_names()]
         if session_key := getattr(self.scope.get("session"), "session_key", None):
@@ -85,9 +83,7 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if (user_id := getattr(self, "counted_user", None)) is not None:
-            _open_sockets[user_id] -= 1
-            if _open_sockets[user_id] <= 0:
-                del _open_sockets[user_id]
+            await open_sockets.release(user_id, self.channel_name)
             self.counted_user = None
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)

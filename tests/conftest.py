@@ -66,11 +66,11 @@ async def socket(path: str, user=None, origin: bytes = ORIGIN, cookie: str | Non
 @pytest.fixture(autouse=True)
 def fresh_limits():
     """Each test starts with none of another's requests counted: API throttles in the cache,
-    rate limits and saved chat ids in Redis (kept for an hour, and user ids repeat between tests);
-    nor with another test's status page documents (page ids repeat too)."""
+    rate limits, open sockets and saved chat ids in Redis (kept for a while, and user ids repeat
+    between tests); nor with another test's status page documents (page ids repeat too)."""
     cache.clear()
     redis = sync_redis()
-    for pattern in ("rate:*", "chat:saved:*", "status:*"):
+    for pattern in ("rate:*", "sockets:*", "chat:saved:*", "status:*"):
         keys = list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:{pattern}", count=1000))
         if keys:
             redis.delete(*keys)

@@ -1,0 +1,155 @@
+"""Several web processes on one port (`manage.py serve`): shared limits, and one killed is survived."""
+
+import asyncio
+import os
+import signal
+import sys
+import time
+
+import psutil
+import pytest
+from channels.db import database_sync_to_async
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from bench.common import session_cookie
+from tests import processes
+from tests.servers import free_port, wait_for
+
+pytestmark = pytest.mark.pipeline
+
+
+def serve(port: int, count: int, **env: str):
+    command = [sys.executable, "manage.py", "serve", "--port", str(port), "--processes", str(count)]
+    return processes.running(command, processes.port_open(port), **env)
+
+
+def web_processes(server_pid: int) -> list[psutil.Process]:
+    """The live daphne processes `serve` runs (one just killed is a zombie until it is reaped)."""
+    found = []
+    for child in psutil.Process(server_pid).children():
+        try:
+            if "daphne" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                found.append(child)
+        except psutil.Error:
+            pass
+    return found
+
+
+def holder(processes_: list[psutil.Process], client_port: int) -> int | None:
+    """The pid of the web process holding the server side of a client's connection."""
+    for process in processes_:
+        for conn in process.net_connections(kind="tcp"):
+            if conn.raddr and conn.raddr.port == client_port:
+                return process.pid
+    return None
+
+
+class Page:
+    """A dashboard's socket, as the browser holds it."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.url = f"ws://127.0.0.1:{port}/ws/stats/"
+        self.headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
+        self.ws = None
+
+    async def open(self) -> None:
+        self.ws = await connect(self.url, additional_headers=self.headers, open_timeout=5)
+
+    async def answers(self) -> bool:
+        """A ping gets its pong (frames before it are skipped)."""
+        await self.ws.send('{"type": "ping"}')
+        async with asyncio.timeout(5):
+            while True:
+                if '"pong"' in await self.ws.recv():
+                    return True
+
+    async def closed(self) -> bool:
+        try:
+            async with asyncio.timeout(5):
+                while True:
+                    await self.ws.recv()
+        except ConnectionClosed:
+            return True
+
+    async def admitted(self) -> bool:
+        """True when the socket was let in (a ping gets its pong), False when refused as one too many."""
+        try:
+            await self.ws.send('{"type": "ping"}')
+        except ConnectionClosed:
+            return False
+        async with asyncio.timeout(5):
+            while True:
+                try:
+                    frame = await self.ws.recv()
+                except ConnectionClosed:
+                    return False
+                if "too many open sockets" in frame:
+                    return False
+                if '"pong"' in frame:
+                    return True
+
+    @property
+    def local_port(self) -> int:
+        return self.ws.local_address[1]
+
+
+async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_others(alice):
+    port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
+    with serve(port, 2) as server:
+        wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
+        before = web_processes(server.pid)
+        pages, held = [], {}
+        while len(set(held.values())) < 2:  # pages on both processes (the kernel spreads them)
+            assert len(pages) < 40, "every connection went to one web process"
+            page = Page(port, cookie)
+            await page.open()
+            assert await page.answers()
+            pages.append(page)
+            held[page] = holder(before, page.local_port)
+        assert set(held.values()) == {p.pid for p in before}
+        victim = held[pages[0]]
+
+        os.kill(victim, signal.SIGKILL)
+        killed_at = time.monotonic()
+        for page in pages:
+            if held[page] == victim:
+                assert await page.closed()
+                await page.open()  # what the page's script does on a close
+                assert await page.answers()
+            else:
+                assert await page.answers()  # the other process's pages never noticed
+        assert time.monotonic() - killed_at < 5
+        wait_for(
+            lambda: len(web_processes(server.pid)) == 2 and victim not in {p.pid for p in web_processes(server.pid)},
+            10,
+            "a replacement web process",
+        )
+        for page in pages:
+            await page.ws.close()
+
+
+async def test_the_per_user_socket_cap_holds_across_web_processes(alice):
+    port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
+    with serve(port, 2, WS_MAX_SOCKETS_PER_USER="4") as server:
+        wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
+        pages, refused = [], 0
+        for _ in range(10):
+            page = Page(port, cookie)
+            await page.open()
+            if await page.admitted():
+                pages.append(page)
+            else:
+                refused += 1
+        assert (len(pages), refused) == (4, 6)
+        # The places are taken wherever the sockets landed; one closed frees one.
+        await pages.pop().ws.close()
+        again = Page(port, cookie)
+        async with asyncio.timeout(5):
+            while True:  # its release may land a moment after the close
+                await again.open()
+                if await again.admitted():
+                    break
+                await again.ws.close()
+        for page in [*pages, again]:
+            await page.ws.close()
