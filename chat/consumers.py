@@ -100,7 +100,7 @@ class ChatConsumer(AuthenticatedJsonConsumer):
     async def disconnect(self, code: int) -> None:
         await super().disconnect(code)
         if self.room is not None:
-            await presence.leave(self.room.pk, self.channel_name)
+            await presence.leave(self.room.pk, self.channel_name, self.scope["user"].get_username())
             await self.announce_presence()
 
     async def announce_presence(self) -> None:

@@ -26,8 +26,9 @@ COMPACT_BATCH = 500
 # each every minute was a third of the rollup's time. A query of the current hour reads
 # at most this many blocks a series.
 OPEN_HOUR_BLOCKS = 12
-# Series whose rollup blocks are written per transaction: under SQLite a writer holds
-# the one write lock, and checks and agents wait for it while it does.
+# Series whose rollup blocks are written per transaction. Under SQLite a writer holds
+# the one write lock and checks and agents wait for it, so each transaction only writes:
+# the blocks are read and merged before it (only this task writes rollup blocks).
 STORE_BATCH = 2_000
 
 
@@ -65,9 +66,11 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
         buckets = read(window_start, window_end)
         series = sorted(buckets)
         for begin in range(0, len(series), STORE_BATCH):
+            rows, count = _merged(model, tier, {s: buckets[s] for s in series[begin : begin + STORE_BATCH]})
             # Storing replaces buckets: a run stopped midway is redone from the cursor, harmlessly.
             with transaction.atomic():
-                written += _store(model, tier, {s: buckets[s] for s in series[begin : begin + STORE_BATCH]})
+                sql.upsert(model, rows)
+            written += count
         RollupCursor.objects.filter(pk=cursor.pk, done_until__lt=window_end).update(done_until=window_end)
         window_start = window_end
     if tier == "minute":
@@ -77,11 +80,12 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
     return written
 
 
-def _store(model: type[Block], tier: str, buckets: dict[int, blocks.Summaries]) -> int:
-    """Add buckets to the tier's blocks (one per series and span), replacing those redone."""
+def _merged(model: type[Block], tier: str, buckets: dict[int, blocks.Summaries]) -> tuple[list, int]:
+    """The tier's blocks (one per series and span) with `buckets` added, replacing those redone,
+    as rows to store; and how many buckets they add."""
     pieces = [(series, start, piece) for series, found in buckets.items() for start, piece in blocks.split(found, tier)]
     if not pieces:
-        return 0
+        return [], 0
     starts = [start for _, start, _ in pieces]
     stored = {
         (series, start): data
@@ -92,8 +96,7 @@ def _store(model: type[Block], tier: str, buckets: dict[int, blocks.Summaries]) 
         if (series, start) in stored:
             piece = blocks.merge_summaries(blocks.decode_summaries(start, stored[series, start]), piece)
         rows.append((series, start, blocks.encode_summaries(start, piece)))
-    sql.upsert(model, rows)
-    return sum(len(piece) for _, _, piece in pieces)
+    return rows, sum(len(piece) for _, _, piece in pieces)
 
 
 def compact(start: int, end: int) -> int:

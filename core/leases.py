@@ -1,0 +1,100 @@
+"""What this process's open sockets hold in Redis (a place under a user's cap, a seat in a chat
+room), as leases it keeps renewing, so that the holdings of a process that died end by themselves.
+
+A holding is a member of a sorted set scored by when its lease ends. Readers count
+only members whose lease has not ended. Every RENEW_EVERY_S each process extends the
+leases of what it still holds, and puts them back after a Redis restart emptied it.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+import weakref
+
+import redis
+
+from core.redis_clients import async_redis, sync_redis
+
+logger = logging.getLogger(__name__)
+
+LEASE_S = 60.0
+RENEW_EVERY_S = 20.0
+
+# Drop ended leases; hold `member` if fewer than ARGV[2] are held. Atomic: two processes
+# taking the last place at once cannot both get it.
+TAKE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+"""
+
+_held: set[tuple[str, str]] = set()  # (key, member) this process holds
+_renewers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task]" = weakref.WeakKeyDictionary()
+
+
+async def take(key: str, member: str, limit: int) -> bool:
+    """Hold `member` under `key` unless `limit` members are held there already."""
+    now = time.time()
+    taken = await async_redis().eval(TAKE, 1, key, now, limit, now + LEASE_S, member, int(LEASE_S) + 1)
+    if taken:
+        _hold_here(key, member)
+    return bool(taken)
+
+
+async def hold(key: str, member: str) -> None:
+    async with async_redis().pipeline(transaction=False) as pipe:
+        await pipe.zadd(key, {member: time.time() + LEASE_S}).expire(key, int(LEASE_S) + 1).execute()
+    _hold_here(key, member)
+
+
+async def release(key: str, member: str) -> None:
+    if (key, member) not in _held:
+        return
+    _held.discard((key, member))
+    with contextlib.suppress(redis.RedisError):  # its lease ends by itself
+        await async_redis().zrem(key, member)
+
+
+async def held(key: str) -> list[str]:
+    """The members under `key` whose lease has not ended, held by any process."""
+    return [member.decode() for member in await async_redis().zrangebyscore(key, time.time(), "+inf")]
+
+
+def held_now(keys: list[str]) -> list[list[str]]:
+    """`held` for several keys in one round trip, from synchronous code (a page view)."""
+    pipe = sync_redis().pipeline(transaction=False)
+    now = time.time()
+    for key in keys:
+        pipe.zrangebyscore(key, now, "+inf")
+    return [[member.decode() for member in found] for found in pipe.execute()]
+
+
+async def renew() -> None:
+    """Extend the leases of what this process holds (and hold it again after a Redis restart)."""
+    if not _held:
+        return
+    until = time.time() + LEASE_S
+    async with async_redis().pipeline(transaction=False) as pipe:
+        for key, member in list(_held):
+            pipe.zadd(key, {member: until}).expire(key, int(LEASE_S) + 1)
+        await pipe.execute()
+
+
+def _hold_here(key: str, member: str) -> None:
+    _held.add((key, member))
+    loop = asyncio.get_running_loop()
+    task = _renewers.get(loop)
+    if task is None or task.done():
+        _renewers[loop] = loop.create_task(_renew_forever())
+
+
+async def _renew_forever() -> None:
+    while True:
+        await asyncio.sleep(RENEW_EVERY_S)
+        try:
+            await renew()
+        except redis.RedisError as error:
+            logger.warning("leases not renewed (%s: %s); trying again", type(error).__name__, error)

@@ -1,0 +1,41 @@
+"""Leases in Redis for what open sockets hold: counted while renewed, gone when their process is."""
+
+import time
+
+from django.conf import settings
+
+from core import leases
+from core.redis_clients import async_redis
+
+
+def key(name: str) -> str:
+    return f"{settings.REDIS_PREFIX}:test-leases:{name}"
+
+
+async def test_a_place_whose_lease_ended_is_free_again():
+    places = key("places")
+    await async_redis().delete(places)
+    # A socket of a web process that was killed: nobody renewed its lease.
+    await async_redis().zadd(places, {"specific.dead!1": time.time() - 0.001})
+    assert await leases.held(places) == []
+    assert await leases.take(places, "specific.live!1", 1)
+    assert not await leases.take(places, "specific.live!2", 1)  # the cap is 1, and one is held
+    await leases.release(places, "specific.live!1")
+    assert await leases.take(places, "specific.live!2", 1)
+    await leases.release(places, "specific.live!2")
+    assert await async_redis().zcard(places) == 0
+
+
+async def test_renewal_extends_leases_and_puts_them_back_after_redis_lost_them():
+    seats = key("seats")
+    await async_redis().delete(seats)
+    await leases.hold(seats, "specific.a!1 alice")
+    first = await async_redis().zscore(seats, "specific.a!1 alice")
+    await async_redis().delete(seats)  # as after a Redis restart with nothing saved
+    await leases.renew()
+    renewed = await async_redis().zscore(seats, "specific.a!1 alice")
+    assert renewed >= first
+    assert await leases.held(seats) == ["specific.a!1 alice"]
+    assert 0 < await async_redis().ttl(seats) <= leases.LEASE_S + 1
+    await leases.release(seats, "specific.a!1 alice")
+    assert await leases.held(seats) == []
