@@ -31,8 +31,27 @@ redis.call('EXPIRE', KEYS[1], ARGV[5])
 return 1
 """
 
-_held: set[tuple[str, str]] = set()  # (key, member) this process holds
-_renewers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task]" = weakref.WeakKeyDictionary()
+
+class _Holdings:
+    """What the sockets on one event loop hold, and the task renewing it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.held: set[tuple[str, str]] = set()  # (key, member)
+        self.renewer = loop.create_task(_renew_forever(self.held))
+
+
+# Per event loop: a server has one; the tests run many, and what a finished one held goes with it.
+_holdings: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Holdings]" = weakref.WeakKeyDictionary()
+
+
+def _here() -> set[tuple[str, str]]:
+    loop = asyncio.get_running_loop()
+    holdings = _holdings.get(loop)
+    if holdings is None:
+        holdings = _holdings[loop] = _Holdings(loop)
+    elif holdings.renewer.done():  # stopped by an error it did not expect (logged by asyncio)
+        holdings.renewer = loop.create_task(_renew_forever(holdings.held))
+    return holdings.held
 
 
 async def take(key: str, member: str, limit: int) -> bool:
@@ -40,20 +59,21 @@ async def take(key: str, member: str, limit: int) -> bool:
     now = time.time()
     taken = await async_redis().eval(TAKE, 1, key, now, limit, now + LEASE_S, member, int(LEASE_S) + 1)
     if taken:
-        _hold_here(key, member)
+        _here().add((key, member))
     return bool(taken)
 
 
 async def hold(key: str, member: str) -> None:
     async with async_redis().pipeline(transaction=False) as pipe:
         await pipe.zadd(key, {member: time.time() + LEASE_S}).expire(key, int(LEASE_S) + 1).execute()
-    _hold_here(key, member)
+    _here().add((key, member))
 
 
 async def release(key: str, member: str) -> None:
-    if (key, member) not in _held:
+    held_here = _here()
+    if (key, member) not in held_here:
         return
-    _held.discard((key, member))
+    held_here.discard((key, member))
     with contextlib.suppress(redis.RedisError):  # its lease ends by itself
         await async_redis().zrem(key, member)
 
@@ -72,29 +92,22 @@ def held_now(keys: list[str]) -> list[list[str]]:
     return [[member.decode() for member in found] for found in pipe.execute()]
 
 
-async def renew() -> None:
-    """Extend the leases of what this process holds (and hold it again after a Redis restart)."""
-    if not _held:
+async def renew(held: set[tuple[str, str]] | None = None) -> None:
+    """Extend the leases of what this loop holds (and hold it again after a Redis restart)."""
+    held = _here() if held is None else held
+    if not held:
         return
     until = time.time() + LEASE_S
     async with async_redis().pipeline(transaction=False) as pipe:
-        for key, member in list(_held):
+        for key, member in list(held):
             pipe.zadd(key, {member: until}).expire(key, int(LEASE_S) + 1)
         await pipe.execute()
 
 
-def _hold_here(key: str, member: str) -> None:
-    _held.add((key, member))
-    loop = asyncio.get_running_loop()
-    task = _renewers.get(loop)
-    if task is None or task.done():
-        _renewers[loop] = loop.create_task(_renew_forever())
-
-
-async def _renew_forever() -> None:
+async def _renew_forever(held: set[tuple[str, str]]) -> None:
     while True:
         await asyncio.sleep(RENEW_EVERY_S)
         try:
-            await renew()
+            await renew(held)
         except redis.RedisError as error:
             logger.warning("leases not renewed (%s: %s); trying again", type(error).__name__, error)
