@@ -96,7 +96,9 @@ class Page:
 
 async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_others(alice):
     port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
-    with serve(port, 2) as server:
+    # Up to 40 pages, and the killed process's places stay taken until their leases end
+    # (core.leases): a cap above what the reconnected pages hold, which is not tested here.
+    with serve(port, 2, WS_MAX_SOCKETS_PER_USER="1000") as server:
         wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
         before = web_processes(server.pid)
         pages, held = [], {}
