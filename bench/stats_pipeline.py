@@ -4,8 +4,10 @@ In one run on this machine it measures:
 1. the cost of one full sample (every collector, plus encoding the frame);
 2. the cost of sending one frame from the agent (XADD to its stream + lease renewal);
 3. sample-to-WebSocket latency p50/p99, frames lost and frames delivered per second,
-   with 1, 100 and 500 dashboards connected to daphne while a real agent samples at
-   1 Hz and the real ingest relays its frames.
+   with 500, 1,000 and 2,000 dashboards (three rounds) connected to `manage.py serve`
+   (WEB_CONCURRENCY web processes: one per core) while a real agent samples at 1 Hz and
+   the real ingest relays its frames; sockets that fail to connect are counted;
+4. a connect storm: 1,000 sockets opening at once, and the time to each one's first frame.
 
 Everything runs on loopback, against a throwaway SQLite database and its own Redis prefix.
 """
@@ -33,7 +35,11 @@ from netmon_agent.runtime import Agent, encode  # noqa: E402
 from netmon_agent.sampler import Sampler  # noqa: E402
 from tests import processes  # noqa: E402
 
-CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1,100,500").split(",")]
+CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "500,1000,2000").split(",")]
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+STORM_CLIENTS = int(os.environ.get("BENCH_STORM", "1000"))
+# The default of WEB_CONCURRENCY: one web process per core.
+WEB_PROCESSES = int(os.environ.get("BENCH_WEB_PROCESSES", str(os.cpu_count() or 1)))
 SECONDS_PER_LEVEL = float(os.environ.get("BENCH_SECONDS", "30"))
 SAMPLES = 1000
 SETTLE_SECONDS = 3
@@ -62,42 +68,63 @@ def send_cost() -> dict:
     return summary_ms(costs)
 
 
-def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
-    """Connect `clients` dashboards, record SECONDS_PER_LEVEL of frames, return latency and loss."""
-    shares = 1 if clients == 1 else 2  # two client processes: one Python loop would be the bottleneck
+def start_clients(port: int, cookie: str, host: str, clients: int, pacing: str) -> tuple[list, int]:
+    """`clients` dashboards in two processes (one Python loop would be the bottleneck).
+
+    Returns the processes and how many sockets failed to open.
+    """
+    shares = 1 if clients == 1 else 2
     per_share = [clients // shares + (1 if i < clients % shares else 0) for i in range(shares)]
     readers, first = [], 0
     for count in per_share:
         command = [sys.executable, str(ROOT / "bench" / "ws_clients.py"), f"ws://127.0.0.1:{port}/ws/stats/",
-                   cookie, "http://127.0.0.1", host, str(count), str(first)]  # fmt: skip
+                   cookie, "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
         readers.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
         first += count
+    failed = 0
     for reader in readers:
-        assert reader.stdout.readline().strip() == "connected", "clients failed to connect"
+        word, _opened, failures = reader.stdout.readline().split()
+        assert word == "connected", f"a client process said {word!r}"
+        failed += int(failures)
+    return readers, failed
+
+
+def tell(readers: list, word: str) -> None:
+    for reader in readers:
+        reader.stdin.write(word + "\n")
+        reader.stdin.flush()
+
+
+def stop_clients(readers: list) -> dict:
+    tell(readers, "stop")
+    merged = {"records": [], "closed_early": 0, "failed_connects": [], "first_frame_s": [], "without_first_frame": 0}
+    for reader in readers:
+        result = json.loads(reader.stdout.readline())
+        for key, value in result.items():
+            merged[key] += value
+        reader.wait(30)
+    return merged
+
+
+def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
+    """Connect `clients` dashboards, record SECONDS_PER_LEVEL of frames, return latency and loss."""
+    readers, failed = start_clients(port, cookie, host, clients, "paced")
     # Steady state is measured. Right after hundreds of sockets connect at once, the
     # pub/sub layer still reads their subscribe confirmations, and the next frame
     # waits behind them (~0.8 s for 500, once; see README).
     time.sleep(SETTLE_SECONDS)
-    for reader in readers:
-        reader.stdin.write("go\n")
-        reader.stdin.flush()
+    tell(readers, "go")
     started = time.monotonic()
     time.sleep(SECONDS_PER_LEVEL)
-    for reader in readers:
-        reader.stdin.write("stop\n")
-        reader.stdin.flush()
+    result = stop_clients(readers)
     elapsed = time.monotonic() - started
-    records, closed_early = [], 0
-    for reader in readers:
-        result = json.loads(reader.stdout.readline())
-        records += result["records"]
-        closed_early += result["closed_early"]
-        reader.wait(30)
+    records = result["records"]
     seqs_by_client: dict[int, set[int]] = {i: set() for i in range(clients)}
     for index, seq, _ in records:
         seqs_by_client[index].add(seq)
     every_seq = set().union(*seqs_by_client.values())
     # Frames at the window's edges may be in flight for some clients: count loss inside it.
+    # A socket that failed to open or closed early loses every frame of the window.
     inner = set(range(min(every_seq) + 1, max(every_seq))) if every_seq else set()
     lost = sum(len(inner - seqs) for seqs in seqs_by_client.values())
     by_tick: dict[int, list[float]] = {}
@@ -114,24 +141,44 @@ def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
         "frames_delivered": len(records),
         "frames_per_second": round(len(records) / elapsed, 1),
         "frames_lost": lost,
-        "sockets_closed_early": closed_early,
+        "failed_connects": failed,
+        "sockets_closed_early": result["closed_early"],
+    }
+
+
+def connect_storm(port: int, cookie: str, host: str, clients: int) -> dict:
+    """`clients` sockets opened at once: how long each waits for its first frame (the latest one, on connect)."""
+    readers, failed = start_clients(port, cookie, host, clients, "storm")
+    tell(readers, "go")
+    result = stop_clients(readers)
+    firsts = result["first_frame_s"]
+    return {
+        "clients": clients,
+        "failed_connects": failed,
+        "without_first_frame": result["without_first_frame"],
+        "first_frame_ms": summary_ms(firsts),
+        "within_1_s": sum(1 for s in firsts if s <= 1.0),
     }
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"sample cost (ms, n={SAMPLES}) ...", flush=True)
-    results = {**run_facts(),
+    results = {**run_facts(), "web_processes": WEB_PROCESSES,
                "sample_ms": sample_cost(), "send_ms": send_cost(), "fan_out": []}  # fmt: skip
     print(json.dumps({k: results[k] for k in ("sample_ms", "send_ms")}, indent=1), flush=True)
     port, cookie, host = free_port(), dashboard_session(), processes.agent_name("bench")
     processes.register(host)
-    with processes.daphne(port), processes.ingest(), processes.agent(host):
-        for clients in CLIENT_COUNTS:
-            print(f"{clients} dashboards, {SECONDS_PER_LEVEL:.0f} s ...", flush=True)
-            level = fan_out(port, cookie, host, clients)
-            results["fan_out"].append(level)
-            print(json.dumps(level), flush=True)
+    with processes.serve(port, WEB_PROCESSES), processes.ingest(), processes.agent(host):
+        for round_ in range(1, ROUNDS + 1):
+            for clients in CLIENT_COUNTS:
+                print(f"round {round_}: {clients} dashboards, {SECONDS_PER_LEVEL:.0f} s ...", flush=True)
+                level = {"round": round_, **fan_out(port, cookie, host, clients)}
+                results["fan_out"].append(level)
+                print(json.dumps(level), flush=True)
+        print(f"connect storm: {STORM_CLIENTS} sockets at once ...", flush=True)
+        results["connect_storm"] = connect_storm(port, cookie, host, STORM_CLIENTS)
+        print(json.dumps(results["connect_storm"]), flush=True)
     save_results("stats-pipeline", results)
 
 

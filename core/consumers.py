@@ -1,12 +1,13 @@
 """The base every WebSocket consumer shares: login required, JSON frames, errors as frames."""
 
+import contextlib
 import json
 import logging
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from core import open_sockets
+from core import open_sockets, redis_link
 from core.groups import CLOSE_UNAUTHENTICATED, session_group, user_group
 
 # Closes a socket over the per-user limit (mirrors HTTP 429).
@@ -75,18 +76,41 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         groups = [user_group(user.pk), *await self.group_names()]
         if session_key := getattr(self.scope.get("session"), "session_key", None):
             groups.append(session_group(session_key))
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.joined.append(group)
+        self.joined = groups
+        try:
+            await self.join()
+        except redis_link.REDIS_DOWN:
+            joined = False
+        else:
+            joined = True
         await self.accept()
-        await self.welcome()
+        link = redis_link.link()
+        link.watch(self)
+        if joined:
+            await self.welcome()
+        else:  # joined again, and welcomed, when Redis answers
+            await link.lost()
+
+    async def join(self) -> None:
+        for group in self.joined:  # a group already joined is left as it is
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def link_changed(self, live: bool) -> None:
+        """This process lost Redis, or has it again (core.redis_link): the page says so, then catches up."""
+        if live:
+            await self.join()
+            await self.welcome()  # what changed meanwhile; the page drops what it already shows
+        await self.send_json({"type": "link", "live": live})
 
     async def disconnect(self, code: int) -> None:
+        redis_link.link().unwatch(self)
         if (user_id := getattr(self, "counted_user", None)) is not None:
             await open_sockets.release(user_id, self.channel_name)
             self.counted_user = None
         for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            # A Redis that does not answer holds no subscription of this socket's either.
+            with contextlib.suppress(*redis_link.REDIS_DOWN):
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def group_names(self) -> list[str]:
         return []

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from core import heartbeats
 from core.pruning import delete_in_batches
 from monitor.models import Check, CheckResult
 from monitor.runner import check_runner
@@ -20,6 +21,7 @@ CHECKS_PER_TASK = 200
 @shared_task(name="monitor.dispatch_checks", ignore_result=True)
 def dispatch_checks() -> int:
     """Claim every check due soon and queue it for the checks workers; returns how many."""
+    heartbeats.mark(heartbeats.DISPATCHER)  # the dashboards say so when this stops
     total = 0
     for _ in range(50):  # bounded: 100,000 checks per tick at most
         claims = claim_due_checks(timezone.now(), DISPATCH_HORIZON_S, CLAIMS_PER_TRANSACTION, send=queue_runs)

@@ -9,6 +9,8 @@ import sys
 import threading
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from netmon_agent import keys
 from netmon_agent.collectors import paths
@@ -60,7 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     paths.use_host_paths(args.procfs, args.sysfs)
     TcpCollector.states_every = args.tcp_states_every
-    client = redis.Redis.from_url(args.redis_url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+    # No retries inside a call (redis-py's default backs off for seconds): a flush that
+    # fails keeps its frames for the next tick, and sampling stays on time meanwhile.
+    client = redis.Redis.from_url(
+        args.redis_url,
+        socket_timeout=5,
+        socket_connect_timeout=2,
+        health_check_interval=30,
+        retry=Retry(NoBackoff(), 0),
+    )
     agent = Agent(client, args.name, args.prefix, args.interval, refused_grace_s=args.refused_grace)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -35,8 +35,10 @@ GROUP = "ingest"
 BATCH = 500  # entries per stream per read
 MAX_HELD = 50_000  # written at once when this many entries wait, whatever flush_every says
 BLOCK_MS = 1000
-RESTORE_EVERY_S = 10.0
-RETRY_FIRST_S, RETRY_MAX_S = 0.5, 10.0
+RESTORE_EVERY_S = 10.0  # agents' users made again if Redis lost them without restarting
+SERVER_CHECK_S = 0.5  # how often Redis's run id is read: a restart is noticed within this
+# At most a second apart: after a Redis restart, agents are let in again within seconds.
+RETRY_FIRST_S, RETRY_MAX_S = 0.2, 1.0
 
 # agent name -> [(entry id, frame or None when the entry is not a stats frame)]
 Batch = dict[str, list[tuple[str, dict | None]]]
@@ -82,6 +84,8 @@ class Intake:
         self._names: dict[str, str] = {}
         self._listed_at = -math.inf
         self._restored_at = -math.inf
+        self._checked_at = -math.inf
+        self._server_run_id: str | None = None
         self.recovered = False
         self.held: Batch = defaultdict(list)  # read, not yet written: acknowledged after the commit
         self.held_since: float | None = None
@@ -118,6 +122,22 @@ class Intake:
                 self.take(name, entries)
                 after = streams.as_text(entries[-1][0])
 
+    def restore_if_lost(self) -> None:
+        """Agents' users and registrations made again at once when Redis restarted (its run id changed).
+
+        A Redis restarted without persistence has lost them: until then every agent is
+        refused and no dashboard gets its frames.
+        """
+        now = time.monotonic()
+        if now - self._checked_at < SERVER_CHECK_S:
+            return
+        self._checked_at = now
+        run_id = self.redis.info("server")["run_id"]
+        if run_id != self._server_run_id or now - self._restored_at >= RESTORE_EVERY_S:
+            credentials.restore()
+            self._server_run_id, self._restored_at = run_id, now
+            self._listed_at = -math.inf  # the registry came back with them
+
     def take(self, name: str, entries: list) -> None:
         """Hold entries for the next write; alert rules see their frames now."""
         if self.held_since is None:
@@ -145,13 +165,11 @@ class Intake:
 
     def step(self) -> None:
         """Write if due, else read what arrives until it is due."""
+        self.restore_if_lost()
         names = self.agent_streams()
         if not self.recovered:
             self.recover(names)
             self.recovered = True
-        if time.monotonic() - self._restored_at >= RESTORE_EVERY_S:
-            credentials.restore()  # after a Redis restart: agents are let in again within this
-            self._restored_at = time.monotonic()
         waited = 0.0 if self.held_since is None else time.monotonic() - self.held_since
         if self.held and (waited >= self.flush_every or self.held_count >= MAX_HELD):
             self.flush()

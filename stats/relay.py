@@ -56,14 +56,14 @@ class Relay:
             await asyncio.sleep(BLOCK_MS / 1000)
             return 0
         reply = await async_redis().xread(self.positions, count=BATCH, block=BLOCK_MS)
-        frames, newest = [], {}
+        frames, newest, read_to = [], {}, {}
         for key, entries in reply or []:
             key = streams.as_text(key)
             name = self.names.get(key)
             if name is None:
                 continue  # unregistered meanwhile
             for entry_id, fields in entries:
-                self.positions[key] = streams.as_text(entry_id)
+                read_to[key] = streams.as_text(entry_id)
                 frame = streams.stamped(name, fields)
                 if frame is None:
                     self._note_malformed(name)
@@ -74,6 +74,9 @@ class Relay:
             self.presence.seen(name, time.time())
         if frames:
             await asyncio.gather(send_frames(frames), latest.remember_all(newest))
+        # Only what was sent is passed: after a failed send (Redis restarting) the same
+        # entries are read and sent again; a page drops a frame it already has.
+        self.positions.update(read_to)
         return len(frames)
 
     def _note_malformed(self, name: str) -> None:

@@ -1,7 +1,8 @@
 """The central ingest process (`manage.py ingest`): relay, presence watch and intake side by side.
 
 - the relay (asyncio) passes every agent's frames to the dashboards as they arrive;
-- the presence watch (asyncio, once a second) notices agents that went silent;
+- the presence watch (asyncio, once a second) notices agents that went silent, and a
+  check dispatcher that did (celery beat stopped);
 - the intake (a thread: it waits on the database) writes history and evaluates rules.
 The live path never waits for the database: with the database down, dashboards stay live.
 """
@@ -19,13 +20,15 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from core import signals
+from stats.dispatch_watch import DispatchWatch
 from stats.intake import Intake
 from stats.presence import Presence
 from stats.relay import Relay, announce
 
 logger = logging.getLogger(__name__)
 
-RETRY_FIRST_S, RETRY_MAX_S = 0.2, 5.0
+# Retries stay at most a second apart: dashboards are live again within seconds of Redis answering.
+RETRY_FIRST_S, RETRY_MAX_S = 0.2, 1.0
 
 
 async def keep_relaying(relay: Relay) -> None:
@@ -53,12 +56,14 @@ def tell_alerts(offline: list[str], back: list[str], now: float) -> None:
 
 async def keep_watching(relay: Relay, presence: Presence, database: concurrent.futures.Executor) -> None:
     loop = asyncio.get_running_loop()
+    dispatch = DispatchWatch()
     while True:
         await asyncio.sleep(1.0)
         now = time.time()
         changes = presence.check(set(relay.names.values()), now)
         try:
             await announce(changes, presence, now)
+            await dispatch.look(now)
         except (redis.RedisError, OSError):
             logger.exception("could not announce agent states")
         if presence.offline or changes.came_back:

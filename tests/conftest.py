@@ -70,7 +70,8 @@ def fresh_limits():
     between tests); nor with another test's status page documents (page ids repeat too)."""
     cache.clear()
     redis = sync_redis()
-    for pattern in ("rate:*", "sockets:*", "chat:saved:*", "status:*"):
+    # ... nor with a word on the check dispatcher that another test's ingest left.
+    for pattern in ("rate:*", "sockets:*", "chat:saved:*", "status:*", "stats:dispatch", "heartbeat:*"):
         keys = list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:{pattern}", count=1000))
         if keys:
             redis.delete(*keys)

@@ -91,6 +91,12 @@ def daphne(port: int):
     )
 
 
+def serve(port: int, count: int, **env: str):
+    """`manage.py serve`: `count` daphne processes sharing the port, started again when one dies."""
+    command = [sys.executable, "manage.py", "serve", "--port", str(port), "--processes", str(count)]
+    return running(command, port_open(port), **env)
+
+
 def register(name: str) -> None:
     """Register an agent without making its Redis user: the shared Redis's users are not the tests' to change.
 

@@ -6,6 +6,8 @@ import { AgentOverview } from "./agent-tiles.js";
 import { ChatPanel } from "./chat.js";
 import { RangePicker } from "./range.js";
 import { arrowKeys } from "./tile-keys.js";
+import { gettext, interpolate } from "./i18n.js";
+import * as format from "./format.js";
 
 const config = JSON.parse(document.getElementById("dashboard-config").textContent);
 const connection = document.getElementById("connection");
@@ -36,11 +38,25 @@ function onState(state, delay) {
   }
 }
 
+// Checks run only while something dispatches them (celery beat's tick): say so when nothing does.
+const dispatchStopped = document.getElementById("dispatch-stopped");
+function showDispatch(frame) {
+  dispatchStopped.hidden = frame.running;
+  if (!frame.running) {
+    dispatchStopped.textContent = interpolate(
+      gettext("Checks are not running: none was dispatched since %(time)s. Is celery beat running?"),
+      { time: format.timestamp(frame.since) },
+    );
+  }
+}
+
 function onFrame(frame) {
   if (frame.type === "error") {
     console.warn("server:", frame.message);
   } else if (frame.type === "hosts") {
     grid.update(frame.hosts);
+  } else if (frame.type === "checks_dispatch") {
+    showDispatch(frame);
   } else if (frame.type === "agent_state") {
     agents.setPresence(frame.host, frame.online, frame.since);
   } else if (frame.type === "stats" && typeof frame.host === "string") {

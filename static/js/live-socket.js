@@ -30,6 +30,12 @@ export class LiveSocket {
         console.warn("ignoring a frame that is not JSON");
         return;
       }
+      if (frame.type === "link") {
+        // The server lost its message broker (Redis) and has it again: the socket stayed
+        // open, but the page shows the pause and fills the gap as after a reconnect.
+        this.onState(frame.live ? "live" : "paused");
+        return;
+      }
       this.onFrame(frame);
     };
     socket.onclose = (event) => {
@@ -65,5 +71,6 @@ export function showConnectionState(element, state, delayMs) {
     state === "live" ? gettext("live") :
     state === "connecting" ? gettext("connecting…") :
     state === "closed" ? gettext("closed") :
+    state === "paused" ? gettext("paused · the server is reconnecting") :
     interpolate(gettext("offline · retrying in %(seconds)s s"), { seconds: Math.round(delayMs / 1000) });
 }

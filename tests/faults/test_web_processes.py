@@ -3,37 +3,18 @@
 import asyncio
 import os
 import signal
-import sys
 import time
 
 import psutil
 import pytest
 from channels.db import database_sync_to_async
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
 from bench.common import session_cookie
 from tests import processes
+from tests.faults.pages import Page, web_processes
 from tests.servers import free_port, wait_for
 
 pytestmark = pytest.mark.pipeline
-
-
-def serve(port: int, count: int, **env: str):
-    command = [sys.executable, "manage.py", "serve", "--port", str(port), "--processes", str(count)]
-    return processes.running(command, processes.port_open(port), **env)
-
-
-def web_processes(server_pid: int) -> list[psutil.Process]:
-    """The live daphne processes `serve` runs (one just killed is a zombie until it is reaped)."""
-    found = []
-    for child in psutil.Process(server_pid).children():
-        try:
-            if "daphne" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
-                found.append(child)
-        except psutil.Error:
-            pass
-    return found
 
 
 def holder(processes_: list[psutil.Process], client_port: int) -> int | None:
@@ -45,60 +26,11 @@ def holder(processes_: list[psutil.Process], client_port: int) -> int | None:
     return None
 
 
-class Page:
-    """A dashboard's socket, as the browser holds it."""
-
-    def __init__(self, port: int, cookie: str) -> None:
-        self.url = f"ws://127.0.0.1:{port}/ws/stats/"
-        self.headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
-        self.ws = None
-
-    async def open(self) -> None:
-        self.ws = await connect(self.url, additional_headers=self.headers, open_timeout=5)
-
-    async def answers(self) -> bool:
-        """A ping gets its pong (frames before it are skipped)."""
-        await self.ws.send('{"type": "ping"}')
-        async with asyncio.timeout(5):
-            while True:
-                if '"pong"' in await self.ws.recv():
-                    return True
-
-    async def closed(self) -> bool:
-        try:
-            async with asyncio.timeout(5):
-                while True:
-                    await self.ws.recv()
-        except ConnectionClosed:
-            return True
-
-    async def admitted(self) -> bool:
-        """True when the socket was let in (a ping gets its pong), False when refused as one too many."""
-        try:
-            await self.ws.send('{"type": "ping"}')
-        except ConnectionClosed:
-            return False
-        async with asyncio.timeout(5):
-            while True:
-                try:
-                    frame = await self.ws.recv()
-                except ConnectionClosed:
-                    return False
-                if "too many open sockets" in frame:
-                    return False
-                if '"pong"' in frame:
-                    return True
-
-    @property
-    def local_port(self) -> int:
-        return self.ws.local_address[1]
-
-
 async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_others(alice):
     port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
     # Up to 40 pages, and the killed process's places stay taken until their leases end
     # (core.leases): a cap above what the reconnected pages hold, which is not tested here.
-    with serve(port, 2, WS_MAX_SOCKETS_PER_USER="1000") as server:
+    with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER="1000") as server:
         wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
         before = web_processes(server.pid)
         pages, held = [], {}
@@ -134,7 +66,7 @@ async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_o
 
 async def test_the_per_user_socket_cap_holds_across_web_processes(alice):
     port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
-    with serve(port, 2, WS_MAX_SOCKETS_PER_USER="4") as server:
+    with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER="4") as server:
         wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
         pages, refused = [], 0
         for _ in range(10):

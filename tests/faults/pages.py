@@ -1,0 +1,102 @@
+"""What the fault tests drive: `manage.py serve`'s web processes, and dashboard sockets held as a browser holds them."""
+
+import asyncio
+import json
+
+import psutil
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+
+def web_processes(server_pid: int) -> list[psutil.Process]:
+    """The live daphne processes `serve` runs (one just killed is a zombie until it is reaped)."""
+    found = []
+    for child in psutil.Process(server_pid).children():
+        try:
+            if "daphne" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                found.append(child)
+        except psutil.Error:
+            pass
+    return found
+
+
+class Page:
+    """A dashboard's socket, as the browser holds it."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.url = f"ws://127.0.0.1:{port}/ws/stats/"
+        self.headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
+        self.ws = None
+
+    async def open(self) -> None:
+        self.ws = await connect(self.url, additional_headers=self.headers, open_timeout=5)
+
+    async def answers(self) -> bool:
+        """A ping gets its pong (frames before it are skipped)."""
+        await self.ws.send('{"type": "ping"}')
+        async with asyncio.timeout(5):
+            while True:
+                if '"pong"' in await self.ws.recv():
+                    return True
+
+    async def closed(self) -> bool:
+        try:
+            async with asyncio.timeout(5):
+                while True:
+                    await self.ws.recv()
+        except ConnectionClosed:
+            return True
+
+    async def admitted(self) -> bool:
+        """True when the socket was let in (a ping gets its pong), False when refused as one too many."""
+        try:
+            await self.ws.send('{"type": "ping"}')
+        except ConnectionClosed:
+            return False
+        async with asyncio.timeout(5):
+            while True:
+                try:
+                    frame = await self.ws.recv()
+                except ConnectionClosed:
+                    return False
+                if "too many open sockets" in frame:
+                    return False
+                if '"pong"' in frame:
+                    return True
+
+    @property
+    def local_port(self) -> int:
+        return self.ws.local_address[1]
+
+    async def frame(self, wanted, seconds: float) -> dict:
+        """The first frame for which `wanted(frame)` is true, within `seconds`."""
+        async with asyncio.timeout(seconds):
+            while True:
+                frame = json.loads(await self.ws.recv())
+                if wanted(frame):
+                    return frame
+
+    async def frames(self, wanted: list, seconds: float) -> None:
+        """Frames meeting each of `wanted`, in any order, within `seconds`."""
+        missing = list(wanted)
+        async with asyncio.timeout(seconds):
+            while missing:
+                frame = json.loads(await self.ws.recv())
+                missing = [condition for condition in missing if not condition(frame)]
+
+    async def reconnecting_frame(self, wanted, seconds: float) -> dict:
+        """As `frame`, reconnecting the way static/js/live-socket.js does: 1 s, 2 s, 4 s... after each failure."""
+        failures = 0
+        async with asyncio.timeout(seconds):
+            while True:
+                try:
+                    if self.ws is None:
+                        await self.open()
+                    frame = json.loads(await self.ws.recv())
+                    failures = 0  # only a socket that delivers counts as recovered
+                    if wanted(frame):
+                        return frame
+                except (ConnectionClosed, OSError, TimeoutError):
+                    self.ws = None
+                    await asyncio.sleep(min(30, 2**failures))
+                    failures += 1
