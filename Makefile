@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
+.PHONY: run test lint bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -13,6 +13,10 @@ test: venv
 
 bench: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py
+
+# Time to recover from a Redis restart, 5 repetitions (BENCH_REPETITIONS to change).
+bench-recovery: venv
+	source scripts/env.sh && python bench/redis_restart.py
 
 # 2,000 monitored hosts for about 6 minutes (BENCH_HOSTS, BENCH_WARMUP, BENCH_WINDOW to change).
 bench-checks: venv

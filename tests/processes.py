@@ -97,6 +97,13 @@ def serve(port: int, count: int, **env: str):
     return running(command, port_open(port), **env)
 
 
+def add_agent(name: str, **env: str) -> str:
+    """`manage.py agents add`, as an operator runs it (its Redis user made): the agent's Redis URL."""
+    command = [sys.executable, "manage.py", "agents", "add", name, "--url-only"]
+    run_env = {**os.environ, "DATABASE_URL": database_url(), **env}
+    return subprocess.run(command, cwd=ROOT, env=run_env, check=True, capture_output=True, text=True).stdout.strip()
+
+
 def register(name: str) -> None:
     """Register an agent without making its Redis user: the shared Redis's users are not the tests' to change.
 

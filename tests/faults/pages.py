@@ -20,6 +20,14 @@ def web_processes(server_pid: int) -> list[psutil.Process]:
     return found
 
 
+def live_from(name: str, after: float):
+    return lambda frame: frame.get("type") == "stats" and frame.get("host") == name and frame.get("ts", 0) > after
+
+
+def link(live: bool):
+    return lambda frame: frame == {"type": "link", "live": live}
+
+
 class Page:
     """A dashboard's socket, as the browser holds it."""
 

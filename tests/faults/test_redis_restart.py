@@ -2,8 +2,6 @@
 
 import asyncio
 import math
-import subprocess
-import sys
 import time
 
 import httpx
@@ -12,23 +10,10 @@ from channels.db import database_sync_to_async
 
 from bench.common import session_cookie
 from tests import processes
-from tests.faults.pages import Page
+from tests.faults.pages import Page, link, live_from
 from tests.servers import free_port, private_redis
 
 pytestmark = pytest.mark.pipeline
-
-
-def add_agent(name: str, **env: str) -> str:
-    """`manage.py agents add`, as an operator runs it: the agent's Redis URL."""
-    command = [sys.executable, "manage.py", "agents", "add", name, "--url-only"]
-    run_env = {**processes.os.environ, "DATABASE_URL": processes.database_url(), **env}
-    return subprocess.run(
-        command, cwd=processes.ROOT, env=run_env, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def live_from(name: str, after: float):
-    return lambda frame: frame.get("type") == "stats" and frame.get("host") == name and frame.get("ts", 0) > after
 
 
 async def sampled_in_history(port: int, cookie: str, name: str, second: int, seconds: float) -> None:
@@ -41,16 +26,12 @@ async def sampled_in_history(port: int, cookie: str, name: str, second: int, sec
             await asyncio.sleep(0.2)  # written by the ingest every SAMPLE_PERSIST_EVERY
 
 
-def link(live: bool):
-    return lambda frame: frame == {"type": "link", "live": live}
-
-
 async def test_a_dashboard_shows_redis_lost_and_is_live_again_within_5_s_of_a_restarted_redis_answering(alice):
     cookie = await database_sync_to_async(session_cookie)(alice)
     with private_redis() as broker:
         env = {"REDIS_URL": broker.url}
         name = processes.agent_name("restart")
-        agent_url = await database_sync_to_async(add_agent)(name, **env)
+        agent_url = await database_sync_to_async(processes.add_agent)(name, **env)
         port = free_port()
         with processes.serve(port, 2, **env), processes.ingest(**env), processes.agent(name, redis_url=agent_url):
             page = Page(port, cookie)
