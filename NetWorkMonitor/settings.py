@@ -283,6 +283,9 @@ for _network in CHECK_DENY_NETWORKS:
     except ValueError:
         raise ImproperlyConfigured(f"CHECK_DENY_NETWORKS: {_network!r} is not a network, e.g. 10.9.0.0/16") from None
 CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, minimum=1)
+# A claimed slot with no result this long after its timeout is recorded as missed (its
+# checks worker died, or none was running); a real result arriving later replaces it.
+CHECK_MISSED_AFTER_S = env_float("CHECK_MISSED_AFTER_S", 30.0, minimum=1)
 # The hourly uptime ledger behind status pages and reports (a row per check per hour).
 UPTIME_RETENTION_DAYS = env_int("UPTIME_RETENTION_DAYS", 400, minimum=91)
 

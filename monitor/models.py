@@ -23,6 +23,17 @@ class Status(models.TextChoices):
     PENDING = "pending", _("PENDING")  # enabled, no result yet
 
 
+class ResultStatus(models.TextChoices):
+    """What one run of a check found, or that its slot passed without a run."""
+
+    UP = Status.UP.value, Status.UP.label
+    DEGRADED = Status.DEGRADED.value, Status.DEGRADED.label
+    DOWN = Status.DOWN.value, Status.DOWN.label
+    # The checks worker that claimed the slot stopped before reporting it, or none took it
+    # in time (monitor.missed). Neither a state nor an outage: uptime and rules skip it.
+    MISSED = "missed", _("MISSED")
+
+
 class Tag(models.Model):
     name = models.SlugField(max_length=50, unique=True, help_text="Letters, digits, hyphens and underscores.")
 
@@ -240,7 +251,7 @@ class CheckResult(models.Model):
     # The slot the dispatcher claimed; unique per check, so a run is never recorded twice.
     scheduled_at = models.DateTimeField()
     started_at = models.DateTimeField(db_index=True)
-    status = models.CharField(max_length=10, choices=Status)
+    status = models.CharField(max_length=10, choices=ResultStatus)
     latency_ms = models.FloatField(null=True)
     loss_pct = models.FloatField(null=True)
     jitter_ms = models.FloatField(null=True)
@@ -261,6 +272,25 @@ class CheckResult(models.Model):
     def passed(self) -> bool:
         """UP or DEGRADED: the target answered as it should."""
         return self.status != Status.DOWN
+
+
+class ClaimedSlot(models.Model):
+    """A slot the dispatcher handed to the checks workers and no result has answered yet.
+
+    Written in the claiming transaction and deleted in the one that saves the slot's
+    result, so a claim whose worker died is still known: past `deadline` it is recorded
+    as a missed result (monitor.missed).
+    """
+
+    host_check = models.ForeignKey(Check, on_delete=models.CASCADE, related_name="claims")
+    slot = models.DateTimeField()
+    deadline = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["host_check", "slot"], name="one_claim_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.host_check} @ {self.slot:%Y-%m-%d %H:%M:%S}"
 
 
 class MaintenanceWindow(models.Model):

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from django.db import close_old_connections, transaction
 
 from core import signals
-from monitor import ports, state
+from monitor import missed, ports, state
 from monitor.checks.base import CheckSpec, Outcome
-from monitor.models import Check, CheckResult, Host
+from monitor.models import Check, CheckResult, Host, ResultStatus
 
 CHECK_FIELDS = ["status", "status_changed_at", "last_checked_at", "last_latency_ms", "last_loss_pct", "last_error"]
 HOST_FIELDS = ["status", "status_changed_at", "last_checked_at", "last_latency_ms"]
@@ -36,7 +36,8 @@ def save_results(finished: list[Finished]) -> Recorded:
     """Save a batch of runs in one transaction and derive the states they change.
 
     A run recorded before (a redelivered batch) is ignored by the unique
-    (check, slot) constraint rather than counted twice.
+    (check, slot) constraint rather than counted twice; one recorded as MISSED in
+    the meantime (its worker was slow, not dead) takes the MISSED result's place.
     """
     close_old_connections()  # this runs in a long-lived thread, outside any request
     finished = sorted(finished, key=lambda f: f.started)
@@ -54,6 +55,7 @@ def save_results(finished: list[Finished]) -> Recorded:
     host_ids = {r.host_id for r in results}
     with transaction.atomic():
         new = _not_recorded(results)
+        missed.settle({(r.host_check_id, r.scheduled_at) for r in results})
         CheckResult.objects.bulk_create(new, ignore_conflicts=True)
         interfaces = ports.record([devices[id(r)] for r in new if id(r) in devices])
         # history and uptime, in this transaction
@@ -67,17 +69,25 @@ def save_results(finished: list[Finished]) -> Recorded:
 
 
 def _not_recorded(results: list[CheckResult]) -> list[CheckResult]:
-    """The results whose slot has no result yet: a redelivered batch is counted once."""
-    recorded = set(
-        CheckResult.objects.filter(
+    """The results whose slot has no result yet, or only a MISSED one (deleted here).
+
+    A redelivered batch is counted once.
+    """
+    recorded = {
+        (check_id, slot): (pk, status)
+        for pk, check_id, slot, status in CheckResult.objects.filter(
             host_check_id__in={r.host_check_id for r in results}, scheduled_at__in={r.scheduled_at for r in results}
-        ).values_list("host_check_id", "scheduled_at")
-    )
-    new = {}
+        ).values_list("pk", "host_check_id", "scheduled_at", "status")
+    }
+    new, replaced = {}, []
     for result in results:
         key = (result.host_check_id, result.scheduled_at)
-        if key not in recorded:
+        earlier = recorded.get(key)
+        if earlier is None or earlier[1] == ResultStatus.MISSED:
+            if key not in new and earlier is not None:
+                replaced.append(earlier[0])
             new.setdefault(key, result)  # two runs of one slot in one batch: the first is kept
+    CheckResult.objects.filter(pk__in=replaced).delete()
     return list(new.values())
 
 

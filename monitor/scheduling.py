@@ -5,7 +5,8 @@ imported at once do not all fire in the same second after their first run. The
 dispatcher claims a check by moving its `next_run_at` to the following slot in
 the same transaction that reads it; a second dispatcher, or one restarted after
 a crash, finds it already moved. The claimed slot travels with the run and is
-unique per check among the results.
+unique per check among the results. Each claim is also written down (ClaimedSlot)
+until its result is saved: one whose worker died is recorded as missed (monitor.missed).
 """
 
 import math
@@ -13,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 
-from monitor.models import Check
+from monitor.models import Check, ClaimedSlot
 
 GOLDEN_RATIO_FRACTION = 0.6180339887498949
 
@@ -58,17 +60,26 @@ def claim_due_checks(
             Check.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(enabled=True, host__enabled=True, next_run_at__lte=now + timedelta(seconds=horizon_s))
             .order_by("next_run_at")
-            .only("id", "interval_s", "next_run_at")[:limit]
+            .only("id", "interval_s", "timeout_s", "next_run_at")[:limit]
         )
         if not due:
             return []
-        claims = []
+        claims, ledger = [], []
         now_s = now.timestamp()
         for check in due:
             slot = check.next_run_at.timestamp()
             claims.append(Claim(check.id, slot, check.interval_s))
+            ledger.append(claimed_slot(check, slot))
             following = next_due(slot, now_s, check.interval_s, phase(check.id, check.interval_s))
             check.next_run_at = datetime.fromtimestamp(following, UTC)
         Check.objects.bulk_update(due, ["next_run_at"], batch_size=500)
+        ClaimedSlot.objects.bulk_create(ledger, batch_size=500, ignore_conflicts=True)
         send(claims)
         return claims
+
+
+def claimed_slot(check: Check, slot: float) -> ClaimedSlot:
+    """The ledger row of a claim: given up on `CHECK_MISSED_AFTER_S` after the run's timeout."""
+    at = datetime.fromtimestamp(slot, UTC)  # the slot exactly as its result records it
+    deadline = at + timedelta(seconds=check.timeout_s + settings.CHECK_MISSED_AFTER_S)
+    return ClaimedSlot(host_check_id=check.id, slot=at, deadline=deadline)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core import heartbeats
 from core.pruning import delete_in_batches
+from monitor import missed
 from monitor.models import Check, CheckResult
 from monitor.runner import check_runner
 from monitor.scheduling import Claim, claim_due_checks
@@ -20,8 +21,12 @@ CHECKS_PER_TASK = 200
 
 @shared_task(name="monitor.dispatch_checks", ignore_result=True)
 def dispatch_checks() -> int:
-    """Claim every check due soon and queue it for the checks workers; returns how many."""
+    """Claim every check due soon and queue it for the checks workers; returns how many.
+
+    First, claims whose run never reported are recorded as missed (monitor.missed).
+    """
     heartbeats.mark(heartbeats.DISPATCHER)  # the dashboards say so when this stops
+    missed.record_overdue(timezone.now())
     total = 0
     for _ in range(50):  # bounded: 100,000 checks per tick at most
         claims = claim_due_checks(timezone.now(), DISPATCH_HORIZON_S, CLAIMS_PER_TRANSACTION, send=queue_runs)

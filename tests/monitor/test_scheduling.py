@@ -17,8 +17,7 @@ from monitor.state import host_status, result_status
 from stats.history.metrics import check_source
 from stats.history.query import stored_values
 from stats.models import Series
-
-T0 = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+from tests.monitor.conftest import T0
 
 
 def test_next_slot_keeps_the_phase_and_the_interval():
@@ -41,18 +40,6 @@ def test_phases_spread_checks_across_the_interval():
     phases = sorted(phase(i, 30) for i in range(1, 301))
     gaps = [b - a for a, b in itertools.pairwise(phases)]
     assert max(gaps) < 0.5  # 300 checks in 30 s, none bunched behind a gap
-
-
-@pytest.fixture
-def due_checks(transactional_db):
-    def make(count: int, interval: int = 30) -> list[Check]:
-        host = Host.objects.create(name=f"h{Host.objects.count()}", address="127.0.0.1")
-        Check.objects.bulk_create(
-            Check(host=host, kind="tcp", port=1, interval_s=interval, next_run_at=T0) for _ in range(count)
-        )
-        return list(host.checks.all())
-
-    return make
 
 
 def test_claiming_moves_each_check_to_its_next_slot(due_checks):
