@@ -36,8 +36,9 @@ def send_notification(notification_id: int) -> None:
         )
         if notification is None:
             return  # sent already (a duplicate hand-over), failed for good, or deleted
-        # Claim it for the length of one attempt, so that the sweep does not send it twice.
-        notification.next_attempt_at = timezone.now() + timedelta(seconds=settings.NOTIFY_RESEND_AFTER_S)
+        # Claimed from now: the sweep leaves it alone for NOTIFY_RESEND_AFTER_S, longer than
+        # an attempt takes, and sends it again only if this worker dies mid-send.
+        notification.next_attempt_at = timezone.now()
         notification.save(update_fields=["next_attempt_at"])
     event = AlertEvent.objects.select_related("alert__rule", "by").get(pk=notification.event_id)
     user_id = notification.target.user_id

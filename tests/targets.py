@@ -248,6 +248,9 @@ class _WebhookHandler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.server.received.put(json.loads(body or b"{}"))
+        if self.server.hold_next.is_set():  # this one is held: the sender stays mid-send
+            self.server.hold_next.clear()
+            self.server.released.wait(60)
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -257,14 +260,22 @@ class _WebhookHandler(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def webhook_receiver() -> Iterator[tuple[str, queue.Queue]]:
-    """A JSON webhook on loopback; yields (Apprise URL, queue of received JSON bodies)."""
+def webhook_receiver(hold_first: bool = False) -> Iterator[tuple[str, queue.Queue]]:
+    """A JSON webhook on loopback; yields (Apprise URL, queue of received JSON bodies).
+
+    With `hold_first`, the first request is received but not answered until the block
+    ends: its sender can be killed mid-send.
+    """
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _WebhookHandler)
     server.received = queue.Queue()
+    server.hold_next, server.released = threading.Event(), threading.Event()
+    if hold_first:
+        server.hold_next.set()
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"json://127.0.0.1:{server.server_address[1]}/hook", server.received
     finally:
+        server.released.set()
         server.shutdown()
         server.server_close()
