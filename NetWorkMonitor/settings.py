@@ -301,6 +301,8 @@ WS_MAX_SOCKETS_PER_USER = env_int("WS_MAX_SOCKETS_PER_USER", 50, minimum=1)
 # --- Chat -------------------------------------------------------------------------------
 # Messages posted within this window share one save and one frame per room (0: no wait).
 CHAT_BATCH_MS = env_float("CHAT_BATCH_MS", 15.0, minimum=0)
+# A batch the database does not take is tried again this long before its senders are told to resend.
+CHAT_SAVE_RETRY_S = env_float("CHAT_SAVE_RETRY_S", 120.0, minimum=0)
 
 # --- Alerts -----------------------------------------------------------------------------
 # A pending notification not attempted for this long is re-queued by the sweep.

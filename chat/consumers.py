@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from chat import outbox, presence, receipts, rooms
+from chat import outbox, presence, rooms
 from chat.models import ChatMessage
 from core import ratelimit
 from core.consumers import AuthenticatedJsonConsumer
@@ -50,7 +50,7 @@ class ChatConsumer(AuthenticatedJsonConsumer):
     an error frame and are not sent. Messages arrive in `{"type": "messages"}` frames,
     batched per room (see chat.outbox); once saved, the sender gets `{"type":
     "saved", "client_ids": [...]}`, so a client can resend what was not saved. A
-    resend of a message saved already is confirmed again, not saved twice (chat.receipts).
+    resend of a message saved already is confirmed again, not saved twice (chat.rooms).
 
     An alert's room `alert-<id>` is open to that alert's recipients and admins only;
     a room that does not exist yet is made by a user with the operator role, at most
@@ -124,9 +124,6 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await self.send_error(self.said(gettext_noop("Posting needs the operator role; viewers read.")))
             return
         user = self.scope["user"]
-        if client_id is not None and await receipts.already_saved(user.pk, client_id):
-            await self.send_json({"type": "saved", "client_ids": [client_id]})  # a resend: saved before
-            return
         if not await ratelimit.allow("chat", user.pk, MESSAGES_PER_SECOND):
             too_many = gettext_noop("Too many messages: at most %(limit)d per second.")
             await self.send_error(self.said(too_many, limit=MESSAGES_PER_SECOND))

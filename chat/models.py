@@ -32,11 +32,16 @@ class ChatMessage(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages")
     text = models.TextField(max_length=MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The sending page's name for the message: a page sends again what it has no "saved"
+    # frame for, and a resend of a stored message must not store it twice. NULL, not "",
+    # when there is none: NULLs never collide in the unique constraint.
+    client_id = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         db_table = "monitor_chatmessage"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["room", "-created_at"])]
+        constraints = [models.UniqueConstraint(fields=["author", "client_id"], name="one_message_per_client_id")]
 
     def __str__(self) -> str:
         return f"{self.author} in {self.room}: {self.text[:50]}"

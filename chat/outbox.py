@@ -5,6 +5,11 @@ a second each means 40,000 socket writes a second, one at a time. Messages poste
 in the same short window (CHAT_BATCH_MS) are instead saved in one transaction and
 sent as one `{"type": "messages"}` frame, so each member gets a few frames a second
 whatever the room's traffic. The window bounds the added delay.
+
+While the database does not answer, a batch is kept and tried again (with what is
+posted meanwhile) for up to CHAT_SAVE_RETRY_S; its senders are told their messages wait.
+Only a batch acknowledged with a "saved" frame is stored: anything else the page still
+holds, and sends again after a reconnect (chat.rooms leaves out what was stored before).
 """
 
 import asyncio
@@ -18,10 +23,12 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from chat import receipts, rooms
+from chat import rooms
 from core.groups import CHAT_MESSAGE
 
 logger = logging.getLogger(__name__)
+
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 5.0
 
 
 @dataclass(frozen=True)
@@ -42,30 +49,57 @@ class RoomOutbox:
 
     def post(self, posted: Posted) -> None:
         self.pending.append(posted)
-        if self.flush_task is None:
+        self.schedule()
+
+    def schedule(self) -> None:
+        """A flush for what is pending, unless one is under way (it takes what is pending when it saves)."""
+        if self.flush_task is None and self.pending:
             self.flush_task = asyncio.get_running_loop().create_task(self.flush_soon())
+
+    def flushed(self) -> None:
+        self.flush_task = None
+        self.schedule()  # what was posted during a slow or retried save
 
     async def flush_soon(self) -> None:
         await asyncio.sleep(settings.CHAT_BATCH_MS / 1000)
-        batch, self.pending, self.flush_task = self.pending, [], None
         layer = get_channel_layer()
-        try:
-            saved = await database_sync_to_async(rooms.save_messages)(self.room_id, batch)
-        except Exception:
-            logger.exception("could not save %d messages in room %s", len(batch), self.room_id)
-            await self.refuse(layer, batch, "the message could not be saved; please send it again")
-            return
+        delay, give_up_at, told = RETRY_FIRST_S, time.monotonic() + settings.CHAT_SAVE_RETRY_S, set()
+        while True:
+            batch, self.pending = self.pending, []
+            try:
+                saved = await database_sync_to_async(rooms.save_messages)(self.room_id, batch)
+                break
+            except Exception:
+                if time.monotonic() >= give_up_at:
+                    logger.exception("could not save %d messages in room %s; giving up", len(batch), self.room_id)
+                    self.flushed()
+                    await self.refuse(layer, batch, "the message could not be saved; please send it again")
+                    return
+                logger.warning("could not save %d messages in room %s; trying again", len(batch), self.room_id)
+                self.pending = batch + self.pending  # in order, with what came meanwhile
+                await self.tell_waiting(layer, told)
+                await asyncio.sleep(delay)
+                delay = min(2 * delay, RETRY_MAX_S)
+        self.flushed()
         if saved is None:
             await self.refuse(layer, batch, "this room is archived: it takes no new messages")
             return
-        text = json.dumps({"type": "messages", "room": self.room_name, "messages": saved})
-        await layer.group_send(self.group, {"type": CHAT_MESSAGE, "text": text})
-        if by_user := {user: ids for user, ids in client_ids_by(batch, "user_id").items() if ids}:
-            await receipts.remember(by_user)
+        if saved:
+            text = json.dumps({"type": "messages", "room": self.room_name, "messages": saved})
+            await layer.group_send(self.group, {"type": CHAT_MESSAGE, "text": text})
         for channel, client_ids in client_ids_by(batch, "channel_name").items():
             if client_ids:
                 frame = json.dumps({"type": "saved", "client_ids": client_ids})
                 await layer.send(channel, {"type": CHAT_MESSAGE, "text": frame})
+
+    async def tell_waiting(self, layer, told: set[str]) -> None:
+        """Each sender of the waiting messages is told once (an error frame without client ids: the page keeps them)."""
+        frame = json.dumps(
+            {"type": "error", "message": "the database is unavailable: messages wait and are saved when it is back"}
+        )
+        for channel in {posted.channel_name for posted in self.pending} - told:
+            await layer.send(channel, {"type": CHAT_MESSAGE, "text": frame})
+            told.add(channel)
 
     async def refuse(self, layer, batch: list[Posted], reason: str) -> None:
         for channel, client_ids in client_ids_by(batch, "channel_name").items():

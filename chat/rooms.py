@@ -66,14 +66,43 @@ def visible_rooms(rooms, user) -> list:
 
 
 def save_messages(room_id: int, batch) -> list[dict] | None:
-    """Save a batch of posted messages in one transaction; None (nothing saved) if the room is archived."""
+    """Save a batch of posted messages in one transaction; None (nothing saved) if the room is archived.
+
+    Returns the messages stored now: a resend of one stored before (same author and
+    client id) is left out, and is confirmed to its sender all the same.
+    """
     with transaction.atomic():
         if ChatRoom.objects.select_for_update().filter(pk=room_id, archived=True).exists():
             return None
+        fresh = not_stored(batch)
         messages = ChatMessage.objects.bulk_create(
-            ChatMessage(room_id=room_id, author_id=p.user_id, text=p.text, created_at=_aware(p.ts)) for p in batch
+            ChatMessage(
+                room_id=room_id, author_id=p.user_id, text=p.text, created_at=_aware(p.ts), client_id=p.client_id
+            )
+            for p in fresh
         )
-    return [message_fields(m, p.username) for m, p in zip(messages, batch, strict=True)]
+    return [message_fields(m, p.username) for m, p in zip(messages, fresh, strict=True)]
+
+
+def not_stored(batch) -> list:
+    """The posted messages of `batch` but those whose author and client id are stored already (or earlier in it)."""
+    client_ids = {p.client_id for p in batch if p.client_id is not None}
+    stored = set()
+    if client_ids:
+        stored = set(
+            ChatMessage.objects.filter(author_id__in={p.user_id for p in batch}, client_id__in=client_ids).values_list(
+                "author_id", "client_id"
+            )
+        )
+    fresh = []
+    for posted in batch:
+        key = (posted.user_id, posted.client_id)
+        if posted.client_id is not None:
+            if key in stored:
+                continue
+            stored.add(key)
+        fresh.append(posted)
+    return fresh
 
 
 def _aware(ts: float) -> datetime:

@@ -4,7 +4,9 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import OperationalError
 
 from chat import rooms
 from chat.models import ChatMessage, ChatRoom
@@ -246,3 +248,68 @@ async def test_the_sender_is_told_which_messages_were_saved(alice, bob):
     assert (await a.receive_json_from(timeout=5))["message"] == '"client_id" must be a string of at most 64 characters'
     for communicator in (a, b):
         await communicator.disconnect()
+
+
+async def saved_frame(communicator) -> dict:
+    """The next "saved" frame (presence and messages frames come between)."""
+    for _ in range(10):
+        if (frame := await communicator.receive_json_from(timeout=5))["type"] == "saved":
+            return frame
+    raise AssertionError("no saved frame")
+
+
+async def test_a_resend_is_stored_once_even_when_the_server_forgot_it_confirmed_it(alice, bob):
+    # The database, not Redis, knows what was stored: a Redis restarted empty (or a web process
+    # killed between the save and the "saved" frame) does not make a resend a second message.
+    a = await connect("/ws/chat/resends/", alice)
+    await a.receive_json_from(timeout=5)  # history
+    await a.send_json_to({"type": "message", "text": "disk full on db-1", "client_id": "c-1"})
+    assert (await saved_frame(a))["client_ids"] == ["c-1"]
+    client = sync_redis()
+    for key in client.scan_iter(match=f"{settings.REDIS_PREFIX}:*"):  # Redis lost everything
+        client.delete(key)
+    await a.send_json_to({"type": "message", "text": "disk full on db-1", "client_id": "c-1"})
+    assert (await saved_frame(a))["client_ids"] == ["c-1"]
+    # Client ids are the author's own: bob's c-1 is another message.
+    b = await connect("/ws/chat/resends/", bob)
+    await b.receive_json_from(timeout=5)
+    await b.send_json_to({"type": "message", "text": "on it", "client_id": "c-1"})
+    assert (await saved_frame(b))["client_ids"] == ["c-1"]
+    stored = await database_sync_to_async(
+        lambda: sorted(ChatMessage.objects.values_list("author__username", "text", "client_id"))
+    )()
+    assert stored == [("alice", "disk full on db-1", "c-1"), ("bob", "on it", "c-1")]
+    for communicator in (a, b):
+        await communicator.disconnect()
+
+
+async def test_messages_wait_while_the_database_refuses_them_and_are_saved_once_it_answers(alice, monkeypatch):
+    save, failures = rooms.save_messages, []
+
+    def database_away_twice(room_id, batch):
+        if len(failures) < 2:  # the seam to the database: its first two answers are errors
+            failures.append(len(batch))
+            raise OperationalError("could not connect to server: Connection refused")
+        return save(room_id, batch)
+
+    monkeypatch.setattr(rooms, "save_messages", database_away_twice)
+    a = await connect("/ws/chat/outage/", alice)
+    for kind in ("history", "presence"):
+        assert (await a.receive_json_from(timeout=5))["type"] == kind
+    await a.send_json_to({"type": "message", "text": "first", "client_id": "c-1"})
+    frame = await a.receive_json_from(timeout=5)
+    # Told once that they wait: an error without client ids, so the page keeps them.
+    assert frame == {
+        "type": "error",
+        "message": "the database is unavailable: messages wait and are saved when it is back",
+    }
+    await a.send_json_to({"type": "message", "text": "second", "client_id": "c-2"})  # joins the waiting batch
+    frames = []
+    while not frames or frames[-1]["type"] != "saved":
+        frames.append(await a.receive_json_from(timeout=10))
+    messages = [f for f in frames if f["type"] == "messages"]
+    assert [m["text"] for f in messages for m in f["messages"]] == ["first", "second"]
+    assert frames[-1] == {"type": "saved", "client_ids": ["c-1", "c-2"]}
+    assert "error" not in {f["type"] for f in frames}  # told once
+    assert await database_sync_to_async(ChatMessage.objects.count)() == 2
+    await a.disconnect()

@@ -106,8 +106,9 @@ def test_a_database_from_before_the_split_keeps_every_row():
     migrate()
 
     # stats 0003 adds each agent's stream position and password digest (empty for agents from before);
-    # monitor 0007 and 0008 add the SNMP and path fields of a check (defaults for checks from before).
-    after = snapshot(added_columns={"stats_agent": 2, "monitor_check": 9})
+    # monitor 0007 and 0008 add the SNMP and path fields of a check (defaults for checks from before);
+    # chat 0002 adds each message's client id (none for messages from before).
+    after = snapshot(added_columns={"stats_agent": 2, "monitor_check": 9, "monitor_chatmessage": 1})
     # stats 0005 converts history into compressed blocks (every value: tests/stats/test_history_conversion.py).
     history = {"stats_rawchunk", "stats_minuterollup", "stats_hourrollup"}
     assert not history & after.keys()

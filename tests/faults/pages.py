@@ -28,11 +28,20 @@ def link(live: bool):
     return lambda frame: frame == {"type": "link", "live": live}
 
 
-class Page:
-    """A dashboard's socket, as the browser holds it."""
+def holder(processes: list[psutil.Process], client_port: int) -> int | None:
+    """The pid of the web process holding the server side of a client's connection."""
+    for process in processes:
+        for conn in process.net_connections(kind="tcp"):
+            if conn.raddr and conn.raddr.port == client_port:
+                return process.pid
+    return None
 
-    def __init__(self, port: int, cookie: str) -> None:
-        self.url = f"ws://127.0.0.1:{port}/ws/stats/"
+
+class Page:
+    """A page's socket (the dashboard's unless another path is given), as the browser holds it."""
+
+    def __init__(self, port: int, cookie: str, path: str = "/ws/stats/") -> None:
+        self.url = f"ws://127.0.0.1:{port}{path}"
         self.headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
         self.ws = None
 

@@ -5,25 +5,15 @@ import os
 import signal
 import time
 
-import psutil
 import pytest
 from channels.db import database_sync_to_async
 
 from bench.common import session_cookie
 from tests import processes
-from tests.faults.pages import Page, web_processes
+from tests.faults.pages import Page, holder, web_processes
 from tests.servers import free_port, wait_for
 
 pytestmark = pytest.mark.pipeline
-
-
-def holder(processes_: list[psutil.Process], client_port: int) -> int | None:
-    """The pid of the web process holding the server side of a client's connection."""
-    for process in processes_:
-        for conn in process.net_connections(kind="tcp"):
-            if conn.raddr and conn.raddr.port == client_port:
-                return process.pid
-    return None
 
 
 async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_others(alice):
