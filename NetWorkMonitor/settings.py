@@ -171,6 +171,9 @@ def _database(url: str) -> dict:
         # A file (not :memory:) so that the test run's daphne and worker
         # subprocesses see the same test database.
         config["TEST"] = {"NAME": str(RUN_DIR / "test-db.sqlite3")}
+    else:
+        # An unreachable server (a black-holed address) fails a connect in seconds, not minutes.
+        config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5, minimum=1)
     return config
 
 

@@ -18,3 +18,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.errors.server_error"  # a database that does not answer: 503, saying so

@@ -3,11 +3,14 @@
 An Evaluator lives in each process that sees readings: an agent worker (agent
 metrics of its host, on every frame it samples) and a checks worker (host metrics
 after each saved batch). States are kept in memory; transitions are recorded by
-alerts.recording.
+alerts.recording. While the database is away, rules are evaluated as last loaded and
+the transitions wait, in order, to be recorded with the next readings once it is back.
 """
 
 import functools
+import logging
 import math
+import threading
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -15,10 +18,14 @@ from datetime import UTC, datetime
 from alerts.models import Alert, AlertRule, AlertState, Scope
 from alerts.recording import record
 from alerts.rules import FIRING, PENDING, RuleIndex, RuleSpec, State, Transition, step
+from core.health import DATABASE_DOWN
 from core.metrics import AGENT_ALERT_METRICS, HOST_ALERT_METRICS
 from monitor.models import Host, MaintenanceWindow
 
+logger = logging.getLogger(__name__)
+
 RELOAD_EVERY_S = 5.0  # rule edits in admin take effect within this
+MAX_UNRECORDED = 100_000  # transitions kept for a database that is away; the oldest go first past it
 IDLE = State()
 
 
@@ -29,12 +36,22 @@ class Evaluator:
         # subject -> metric -> rule id -> state, for rules that are not OK (pending or firing)
         self.states: dict[str, dict[str, dict[int, State]]] = defaultdict(lambda: defaultdict(dict))
         self.rules: dict[int, RuleSpec] = {}
+        self.unrecorded: list[Transition] = []  # the database was away when they happened
+        # The ingest evaluates from two threads (frames, and agents gone silent).
+        self.lock = threading.Lock()
 
     # --- loading ---------------------------------------------------------------------
 
     def reload_if_stale(self, now: float) -> None:
-        if now - self.loaded_at >= RELOAD_EVERY_S:
+        # Firing states are reloaded from the database, which lags while transitions wait.
+        if self.unrecorded or now - self.loaded_at < RELOAD_EVERY_S:
+            return
+        try:
             self.load(now)
+        except DATABASE_DOWN as error:
+            if self.loaded_at == -math.inf:
+                raise  # no rules to go on with
+            logger.warning("alert rules not reloaded (%s); evaluating the ones loaded before", error)
 
     def load(self, now: float) -> None:
         rules = list(AlertRule.objects.filter(enabled=True, metric__in=self.metrics))
@@ -131,10 +148,14 @@ class Evaluator:
 
     def evaluate_and_record(self, readings: dict[str, tuple[str, dict[str, float]]], now: float | None = None) -> None:
         now = time.time() if now is None else now
-        self.reload_if_stale(now)
-        transitions = self.evaluate(readings, now)
-        if transitions:
-            record(transitions)
+        with self.lock:
+            self.reload_if_stale(now)
+            self.unrecorded += self.evaluate(readings, now)
+            if not self.unrecorded:
+                return
+            del self.unrecorded[:-MAX_UNRECORDED]
+            record(self.unrecorded)  # one transaction: all of them, or (raising) none, kept for the next try
+            self.unrecorded = []
 
 
 @functools.cache

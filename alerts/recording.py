@@ -82,7 +82,10 @@ def record(transitions: list[Transition]) -> list[int]:
             )  # fmt: skip
             with translation.override(settings.LANGUAGE_CODE):
                 message = transition_text(rule, t.label, t.kind, t.value)
-            event = AlertEvent.objects.create(alert=alert, kind=t.kind, value=t.value, message=message)
+            # Stamped with the transition's time: one recorded late (the database was away) keeps its moment.
+            event = AlertEvent.objects.create(
+                alert=alert, kind=t.kind, value=t.value, message=message, created_at=moment
+            )
             users = recipients(rule)
             targets = NotificationTarget.objects.filter(user_id__in=users, enabled=True)
             Notification.objects.bulk_create(Notification(event=event, target=target) for target in targets)

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -11,8 +11,12 @@ from core.redis_clients import sync_redis
 
 logger = logging.getLogger(__name__)
 
+# What a database that does not answer raises (stopped, unreachable, its connection lost).
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
-def _database() -> None:
+
+def ping_database() -> None:
+    """Raises unless the database answers a query."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
 
@@ -21,7 +25,7 @@ def _redis() -> None:
     sync_redis().ping()
 
 
-CHECKS = {"database": _database, "redis": _redis}
+CHECKS = {"database": ping_database, "redis": _redis}
 
 
 @never_cache

@@ -87,6 +87,7 @@ class Intake:
         self._checked_at = -math.inf
         self._server_run_id: str | None = None
         self.recovered = False
+        self.database_failing_since: float | None = None  # since the first write the database refused
         self.held: Batch = defaultdict(list)  # read, not yet written: acknowledged after the commit
         self.held_since: float | None = None
 
@@ -197,6 +198,8 @@ class Intake:
             except (DatabaseError, redis.RedisError) as error:
                 if not failing:
                     logger.error("ingest paused (%s: %s); frames wait in Redis, retrying", type(error).__name__, error)
+                if isinstance(error, DatabaseError) and self.database_failing_since is None:
+                    self.database_failing_since = time.time()  # read by the ingest's database watch
                 failing = True
                 close_old_connections()
                 stop.wait(delay)
@@ -205,6 +208,7 @@ class Intake:
             if failing and not self.held:
                 logger.info("ingest running again")
                 delay, failing = RETRY_FIRST_S, False
+                self.database_failing_since = None
         try:
             self.flush()  # what it holds, before it stops
         except (DatabaseError, redis.RedisError):

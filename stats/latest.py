@@ -10,13 +10,13 @@ def latest_key() -> str:
     return f"{settings.REDIS_PREFIX}:stats:latest"
 
 
-def dispatch_key() -> str:
-    return f"{settings.REDIS_PREFIX}:stats:dispatch"
+def parts_key() -> str:
+    return f"{settings.REDIS_PREFIX}:stats:parts"
 
 
-async def remember_dispatch(text: str) -> None:
-    """The last word on whether checks are dispatched (stats.dispatch_watch)."""
-    await async_redis().set(dispatch_key(), text)
+async def remember_part(part: str, text: str) -> None:
+    """The last word on a part live data depends on (stats.part_watch)."""
+    await async_redis().hset(parts_key(), part, text)
 
 
 async def remember_all(texts: dict[str, str]) -> None:
@@ -35,13 +35,12 @@ async def mark_offline(offline: dict[str, float], back: list[str]) -> None:
 
 
 async def all_frames() -> list[str]:
-    """The newest frame of every agent, a state frame for each agent now offline, and whether checks run."""
+    """The newest frame of every agent, a state frame for each agent now offline, and the parts' states."""
     redis = async_redis()
     frames = [frame.decode() for frame in await redis.hvals(latest_key())]
     offline = await redis.hgetall(streams.offline_key())
     frames += [streams.state_frame(name.decode(), online=False, since=float(since)) for name, since in offline.items()]
-    if dispatch := await redis.get(dispatch_key()):
-        frames.append(dispatch.decode())
+    frames += [part.decode() for part in await redis.hvals(parts_key())]
     return frames
 
 

@@ -1,8 +1,8 @@
 """The central ingest process (`manage.py ingest`): relay, presence watch and intake side by side.
 
 - the relay (asyncio) passes every agent's frames to the dashboards as they arrive;
-- the presence watch (asyncio, once a second) notices agents that went silent, and a
-  check dispatcher that did (celery beat stopped);
+- the presence watch (asyncio, once a second) notices agents that went silent, a check
+  dispatcher that did (celery beat stopped), and a database that does not answer;
 - the intake (a thread: it waits on the database) writes history and evaluates rules.
 The live path never waits for the database: with the database down, dashboards stay live.
 """
@@ -19,9 +19,9 @@ import redis
 from django.conf import settings
 from django.db import close_old_connections
 
-from core import signals
-from stats.dispatch_watch import DispatchWatch
+from core import health, signals
 from stats.intake import Intake
+from stats.part_watch import DatabaseWatch, DispatchWatch
 from stats.presence import Presence
 from stats.relay import Relay, announce
 
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 # Retries stay at most a second apart: dashboards are live again within seconds of Redis answering.
 RETRY_FIRST_S, RETRY_MAX_S = 0.2, 1.0
+PING_TIMEOUT_S = 2.0  # a database slower than this to answer SELECT 1 is shown as unavailable
 
 
 async def keep_relaying(relay: Relay) -> None:
@@ -54,29 +55,46 @@ def tell_alerts(offline: list[str], back: list[str], now: float) -> None:
     signals.send_logged(signals.agent_presence, Presence, offline=offline, back=back, ts=now)
 
 
-async def keep_watching(relay: Relay, presence: Presence, database: concurrent.futures.Executor) -> None:
+def ping_database() -> None:
+    close_old_connections()  # drops a connection the database broke
+    health.ping_database()
+
+
+async def database_answers(database: concurrent.futures.Executor) -> bool:
+    try:
+        await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(database, ping_database), PING_TIMEOUT_S)
+    except (*health.DATABASE_DOWN, TimeoutError):
+        return False
+    return True
+
+
+async def keep_watching(
+    relay: Relay, presence: Presence, intake: Intake, database: concurrent.futures.Executor
+) -> None:
     loop = asyncio.get_running_loop()
-    dispatch = DispatchWatch()
+    dispatch, database_watch = DispatchWatch(), DatabaseWatch()
     while True:
         await asyncio.sleep(1.0)
         now = time.time()
         changes = presence.check(set(relay.names.values()), now)
+        answers = await database_answers(database)
         try:
             await announce(changes, presence, now)
             await dispatch.look(now)
+            await database_watch.look(now, answers, intake.database_failing_since)
         except (redis.RedisError, OSError):
             logger.exception("could not announce agent states")
         if presence.offline or changes.came_back:
             await loop.run_in_executor(database, tell_alerts, sorted(presence.offline), changes.came_back, now)
 
 
-async def serve_live() -> None:
+async def serve_live(intake: Intake) -> None:
     presence = Presence(settings.AGENT_OFFLINE_AFTER, started=time.time())
     relay = Relay(presence)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="presence-db") as database:
         tasks = [
             asyncio.create_task(keep_relaying(relay)),
-            asyncio.create_task(keep_watching(relay, presence, database)),
+            asyncio.create_task(keep_watching(relay, presence, intake, database)),
         ]
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -86,12 +104,12 @@ async def serve_live() -> None:
 
 
 def run() -> None:
-    stop = threading.Event()
-    intake = threading.Thread(target=Intake().run, args=(stop,), name="intake")
-    intake.start()
+    stop, intake = threading.Event(), Intake()
+    writer = threading.Thread(target=intake.run, args=(stop,), name="intake")
+    writer.start()
     logger.info("ingest running: relaying and writing the frames of every registered agent")
     try:
-        asyncio.run(serve_live())
+        asyncio.run(serve_live(intake))
     finally:
         stop.set()
-        intake.join(30)  # lets the batch in hand commit and be acknowledged
+        writer.join(30)  # lets the batch in hand commit and be acknowledged

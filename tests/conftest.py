@@ -66,12 +66,12 @@ async def socket(path: str, user=None, origin: bytes = ORIGIN, cookie: str | Non
 @pytest.fixture(autouse=True)
 def fresh_limits():
     """Each test starts with none of another's requests counted: API throttles in the cache,
-    rate limits, open sockets and saved chat ids in Redis (kept for a while, and user ids repeat
-    between tests); nor with another test's status page documents (page ids repeat too)."""
+    rate limits and open sockets in Redis (kept for a while, and user ids repeat between
+    tests); nor with another test's status page documents (page ids repeat too)."""
     cache.clear()
     redis = sync_redis()
-    # ... nor with a word on the check dispatcher that another test's ingest left.
-    for pattern in ("rate:*", "sockets:*", "chat:saved:*", "status:*", "stats:dispatch", "heartbeat:*"):
+    # ... nor with a word on the check dispatcher or the database that another test's ingest left.
+    for pattern in ("rate:*", "sockets:*", "status:*", "stats:parts", "heartbeat:*"):
         keys = list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:{pattern}", count=1000))
         if keys:
             redis.delete(*keys)

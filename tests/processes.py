@@ -130,11 +130,11 @@ def beat(schedule_dir: Path):
     return running(command, logged(". maxinterval"))
 
 
-def checks_worker(name: str):
+def checks_worker(name: str, **env: str):
     """A checks worker: runs claimed checks, many at once on its event loop."""
     command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "threads", "-c", "8", "-Q", CHECKS_QUEUE,
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."))
+    return running(command, logged(" ready."), **env)
 
 
 @contextmanager

@@ -38,17 +38,19 @@ function onState(state, delay) {
   }
 }
 
-// Checks run only while something dispatches them (celery beat's tick): say so when nothing does.
-const dispatchStopped = document.getElementById("dispatch-stopped");
-function showDispatch(frame) {
-  dispatchStopped.hidden = frame.running;
-  if (!frame.running) {
-    dispatchStopped.textContent = interpolate(
-      gettext("Checks are not running: none was dispatched since %(time)s. Is celery beat running?"),
-      { time: format.timestamp(frame.since) },
-    );
-  }
+// A part live data depends on has stopped (stats/part_watch.py): say so until it is back.
+function showPart(element, ok, message, since) {
+  element.hidden = ok;
+  if (!ok) element.textContent = interpolate(message, { time: format.timestamp(since) });
 }
+// Checks run only while something dispatches them (celery beat's tick).
+const dispatchStopped = document.getElementById("dispatch-stopped");
+const showDispatch = (frame) => showPart(dispatchStopped, frame.running,
+  gettext("Checks are not running: none was dispatched since %(time)s. Is celery beat running?"), frame.since);
+// Live charts go on without the database; what is measured meanwhile is written when it is back.
+const databaseDown = document.getElementById("database-down");
+const showDatabase = (frame) => showPart(databaseDown, frame.available,
+  gettext("The database has not answered since %(time)s: live data goes on, and history, check results, alerts and chat messages are written when it is back."), frame.since);
 
 function onFrame(frame) {
   if (frame.type === "error") {
@@ -57,6 +59,8 @@ function onFrame(frame) {
     grid.update(frame.hosts);
   } else if (frame.type === "checks_dispatch") {
     showDispatch(frame);
+  } else if (frame.type === "database") {
+    showDatabase(frame);
   } else if (frame.type === "agent_state") {
     agents.setPresence(frame.host, frame.online, frame.since);
   } else if (frame.type === "stats" && typeof frame.host === "string") {

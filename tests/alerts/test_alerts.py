@@ -1,15 +1,17 @@
 """Alert evaluation, the per-user alert channel and notifications, against the real DB and Redis layer."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
+from alerts import evaluator as evaluator_module
 from alerts import tasks
 from alerts.evaluator import Evaluator
 from alerts.models import Alert, AlertEvent, AlertRule, Notification, NotificationTarget
@@ -179,3 +181,27 @@ def test_invalid_rules_are_rejected_in_admin(transactional_db, fields, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not AlertRule.objects.exists()
+
+
+def test_transitions_while_the_database_is_away_are_recorded_in_order_with_their_moments_once_it_answers(
+    alice, monkeypatch
+):
+    make_rule(alice)
+    evaluator, refused = Evaluator(AGENT_ALERT_METRICS), []
+
+    def database_away(transitions):
+        refused.append(len(transitions))  # the seam to the database: it does not answer
+        raise OperationalError("could not connect to server: Connection refused")
+
+    t = time.time()
+    evaluator.reload_if_stale(t)  # rules loaded before the outage
+    monkeypatch.setattr(evaluator_module, "record", database_away)
+    for value, at in [(90, t), (10, t + 5)]:  # fires, then resolves, while nothing can be written
+        with pytest.raises(OperationalError):
+            fire(evaluator, "agent:web-1", value, at)
+    assert refused == [1, 2]
+    monkeypatch.undo()
+    fire(evaluator, "agent:web-1", 12, t + 6)  # the next reading, the database back
+    events = list(AlertEvent.objects.order_by("created_at").values_list("kind", "created_at"))
+    assert events == [("firing", datetime.fromtimestamp(t, UTC)), ("resolved", datetime.fromtimestamp(t + 5, UTC))]
+    assert evaluator.unrecorded == []

@@ -117,3 +117,41 @@ class Page:
                     self.ws = None
                     await asyncio.sleep(min(30, 2**failures))
                     failures += 1
+
+
+class ChatPage:
+    """A chat room as static/js/chat.js holds it: what has no "saved" frame is sent again after a reconnect."""
+
+    def __init__(self, port: int, cookie: str, room: str) -> None:
+        self.page = Page(port, cookie, f"/ws/chat/{room}/")
+        self.unsaved: dict[str, str] = {}  # client id -> text
+        self.seen: dict[int, str] = {}  # message id -> text, from history and live frames
+        self.errors: list[str] = []
+
+    async def join(self) -> None:
+        await self.page.open()
+        await self.until(lambda frame: frame["type"] == "history")
+        for client_id, text in list(self.unsaved.items()):
+            await self.post(text, client_id)
+
+    async def post(self, text: str, client_id: str) -> None:
+        await self.page.ws.send(json.dumps({"type": "message", "text": text, "client_id": client_id}))
+        self.unsaved[client_id] = text
+
+    async def until(self, done, seconds: float = 10) -> None:
+        """Read frames, as the page handles them, until `done(frame)`."""
+        while True:
+            frame = await self.page.frame(lambda _: True, seconds)
+            if frame["type"] in ("history", "messages"):
+                self.seen.update({m["id"]: m["text"] for m in frame["messages"]})
+            elif frame["type"] == "saved":
+                for client_id in frame["client_ids"]:
+                    self.unsaved.pop(client_id)
+            elif frame["type"] == "error":
+                self.errors.append(frame["message"])
+            if done(frame):
+                return
+
+    async def all_saved(self) -> None:
+        if self.unsaved:
+            await self.until(lambda _: not self.unsaved)

@@ -9,7 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from monitor.models import Check, CheckResult, Host
-from stats.dispatch_watch import SILENT_AFTER_S
+from stats.part_watch import SILENT_AFTER_S
 from tests import processes, targets
 from tests.conftest import socket
 

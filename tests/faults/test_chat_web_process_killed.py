@@ -1,55 +1,17 @@
 """A web process SIGKILLed while a page's chat messages are in flight: each message is stored once."""
 
-import json
-
 import pytest
 from channels.db import database_sync_to_async
 
 from bench.common import session_cookie
 from chat.models import ChatMessage
 from tests import processes
-from tests.faults.pages import Page, holder, web_processes
+from tests.faults.pages import ChatPage, holder, web_processes
 from tests.servers import free_port, wait_for
 
 pytestmark = pytest.mark.pipeline
 
 ROOM = "incident"
-
-
-class ChatPage:
-    """A chat room as static/js/chat.js holds it: what has no "saved" frame is sent again after a reconnect."""
-
-    def __init__(self, port: int, cookie: str) -> None:
-        self.page = Page(port, cookie, f"/ws/chat/{ROOM}/")
-        self.unsaved: dict[str, str] = {}  # client id -> text
-        self.seen: dict[int, str] = {}  # message id -> text, from history and live frames
-
-    async def join(self) -> None:
-        await self.page.open()
-        await self.until(lambda frame: frame["type"] == "history")
-        for client_id, text in list(self.unsaved.items()):
-            await self.post(text, client_id)
-
-    async def post(self, text: str, client_id: str) -> None:
-        await self.page.ws.send(json.dumps({"type": "message", "text": text, "client_id": client_id}))
-        self.unsaved[client_id] = text
-
-    async def until(self, done, seconds: float = 10) -> None:
-        """Read frames, as the page handles them, until `done(frame)`."""
-        while True:
-            frame = await self.page.frame(lambda _: True, seconds)
-            if frame["type"] in ("history", "messages"):
-                self.seen.update({m["id"]: m["text"] for m in frame["messages"]})
-            elif frame["type"] == "saved":
-                for client_id in frame["client_ids"]:
-                    self.unsaved.pop(client_id)
-            assert frame["type"] != "error", frame
-            if done(frame):
-                return
-
-    async def all_saved(self) -> None:
-        if self.unsaved:
-            await self.until(lambda _: not self.unsaved)
 
 
 def stored() -> list[tuple[str, str]]:
@@ -61,7 +23,7 @@ async def test_messages_in_flight_when_their_web_process_dies_are_stored_once_af
     # The killed process's socket places stay taken until their leases end (core.leases).
     with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER="1000") as server:
         wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
-        sender = ChatPage(port, cookie)
+        sender = ChatPage(port, cookie, ROOM)
         await sender.join()
         for n in range(3):
             await sender.post(f"acknowledged {n}", f"a-{n}")
@@ -77,6 +39,7 @@ async def test_messages_in_flight_when_their_web_process_dies_are_stored_once_af
 
         await sender.join()  # what static/js/live-socket.js and chat.js do on a close
         await sender.all_saved()
+        assert sender.errors == []
         # History after the reconnect holds every acknowledged message.
         assert acknowledged.items() <= sender.seen.items()
         await sender.page.ws.close()
