@@ -125,9 +125,9 @@ def ingest(**env: str):
     return running([sys.executable, "manage.py", "ingest"], logged("ingest running"), **env)
 
 
-def beat(schedule_dir: Path):
+def beat(schedule_dir: Path, **env: str):
     command = [str(BIN / "celery"), "-A", "celery_app", "beat", "-s", str(schedule_dir / "beat-schedule"), "-l", "INFO"]
-    return running(command, logged(". maxinterval"))
+    return running(command, logged(". maxinterval"), **env)
 
 
 def checks_worker(name: str, **env: str):

@@ -1,17 +1,22 @@
-"""Redis restarted empty under running web processes, ingest and agent: dashboards are live again."""
+"""Redis restarted empty under running web processes, ingest and agent (dashboards are live again),
+and under beat and the workers (checks run again)."""
 
 import asyncio
 import math
 import time
+from collections import Counter
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from bench.common import session_cookie
-from tests import processes
+from monitor.models import Check, CheckResult, ClaimedSlot, Host, ResultStatus
+from tests import processes, targets
 from tests.faults.pages import Page, link, live_from
-from tests.servers import free_port, private_redis
+from tests.servers import free_port, private_redis, wait_for
 
 pytestmark = pytest.mark.pipeline
 
@@ -49,3 +54,44 @@ async def test_a_dashboard_shows_redis_lost_and_is_live_again_within_5_s_of_a_re
             # What the agent sampled while Redis was down: kept, sent once Redis took frames again,
             # and written to history, where the page's gap fill reads it.
             await sampled_in_history(port, cookie, name, math.ceil(killed), 10)
+
+
+def results_since(at: datetime) -> dict[int, int]:
+    """Check id -> how many UP results started after `at`."""
+    counted = Counter(
+        CheckResult.objects.filter(started_at__gt=at, status=ResultStatus.UP).values_list("host_check_id", flat=True)
+    )
+    return dict(counted)
+
+
+def test_beat_and_the_workers_reconnect_to_a_restarted_redis_and_every_claimed_slot_is_answered(
+    transactional_db, tmp_path
+):
+    listener = targets.Listener()
+    host = Host.objects.create(name="broker-loss", address="127.0.0.1")
+    checks = [
+        Check.objects.create(host=host, kind="tcp", port=listener.port, interval_s=5, timeout_s=1) for _ in range(3)
+    ]
+    with private_redis() as broker:
+        env = {"REDIS_URL": broker.url}
+        with (
+            processes.beat(tmp_path, **env),
+            processes.tasks_worker(processes.agent_name("dispatcher"), CHECK_MISSED_AFTER_S="2", **env),
+            processes.checks_worker(processes.agent_name("checks"), **env),
+        ):
+            wait_for(lambda: len(results_since(timezone.now() - timedelta(hours=1))) == 3, 30, "first results")
+            broker.kill()  # no persistence: queued runs, beat's and the workers' connections are gone
+            killed = timezone.now()
+            wait_for(lambda: timezone.now() - killed > timedelta(seconds=2), 3, "Redis down over dispatcher ticks")
+            broker.start()
+            answered = timezone.now()
+            # Beat, the dispatcher and the checks worker all reconnected: each check runs again.
+            wait_for(lambda: len(results_since(answered)) == 3, 20, "results after the restart")
+            resumed = max(
+                CheckResult.objects.filter(host_check=c, started_at__gt=answered).earliest("started_at").started_at
+                for c in checks
+            )
+            # Every slot claimed before the restart was answered: run (a worker had it), or recorded missed.
+            wait_for(lambda: not ClaimedSlot.objects.filter(slot__lt=answered).exists(), 15, "the ledger settled")
+    listener.close()
+    assert (resumed - answered).total_seconds() < 10  # 4.0 s measured: Celery's reconnect back-off
