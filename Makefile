@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
+.PHONY: run test lint bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -14,9 +14,16 @@ test: venv
 bench: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py
 
-# Time to recover from a Redis restart, 5 repetitions (BENCH_REPETITIONS to change).
+# Time to recover from each fault (Redis, a web process, the database, beat, a checks worker, a notification worker),
+# 5 repetitions each (BENCH_REPETITIONS, BENCH_FAULTS to change).
 bench-recovery: venv
-	source scripts/env.sh && python bench/redis_restart.py
+	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/recovery.py
+
+# Everything at once for 10 minutes: 1,000 dashboards, 50 chat users, 2,000 checks every 30 s;
+# latency per minute, loss, and every process's memory (BENCH_DASHBOARDS, BENCH_CHAT_USERS,
+# BENCH_HOSTS, BENCH_WINDOW, BENCH_DATABASE=postgres to change).
+bench-soak: venv
+	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/soak.py
 
 # 2,000 monitored hosts for about 6 minutes (BENCH_HOSTS, BENCH_WARMUP, BENCH_WINDOW to change).
 bench-checks: venv

@@ -19,8 +19,6 @@ import itertools
 import json
 import os
 import resource
-import selectors
-import socket
 import sys
 import threading
 import time
@@ -39,8 +37,9 @@ import websockets  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.check_targets import Targets, create_hosts  # noqa: E402
 from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
-from monitor.models import Check, CheckResult, Host  # noqa: E402
+from monitor.models import Check, CheckResult  # noqa: E402
 from monitor.scheduling import phase  # noqa: E402
 from tests import processes  # noqa: E402
 
@@ -53,46 +52,6 @@ WINDOW_S = float(os.environ.get("BENCH_WINDOW", "300"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
-
-
-class Targets:
-    """HOSTS listening ports in one thread; records when each accepted a connection."""
-
-    def __init__(self, count: int) -> None:
-        self.selector = selectors.DefaultSelector()
-        self.accepted: dict[int, list[float]] = defaultdict(list)
-        self.ports = []
-        for _ in range(count):
-            server = socket.create_server(("127.0.0.1", 0), backlog=64)
-            server.setblocking(False)
-            port = server.getsockname()[1]
-            self.ports.append(port)
-            self.selector.register(server, selectors.EVENT_READ, port)
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stopped.is_set():
-            for key, _ in self.selector.select(timeout=0.2):
-                try:
-                    connection, _ = key.fileobj.accept()
-                except BlockingIOError:
-                    continue
-                self.accepted[key.data].append(time.time())
-                connection.close()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.thread.join(5)
-
-
-def create_hosts(ports: list[int]) -> None:
-    hosts = Host.objects.bulk_create(Host(name=f"bench-{i:04d}", address="127.0.0.1") for i in range(len(ports)))
-    Check.objects.bulk_create(
-        Check(host=host, kind="tcp", port=port, interval_s=INTERVAL_S, timeout_s=5)
-        for host, port in zip(hosts, ports, strict=True)
-    )
 
 
 def listen_for_states(port: int, cookie: str, until: float, delays: list[float], window: tuple[float, float]) -> None:
@@ -181,7 +140,7 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     call_command("migrate", verbosity=0)
     targets = Targets(HOSTS)
-    create_hosts(targets.ports)
+    create_hosts(targets.ports, INTERVAL_S)
     port, cookie = free_port(), dashboard_session()
     print(f"{HOSTS} hosts, TCP every {INTERVAL_S} s; warm-up {WARMUP_S:.0f} s, window {WINDOW_S:.0f} s", flush=True)
     delays: list[float] = []

@@ -14,7 +14,6 @@ Everything runs on loopback, against a throwaway SQLite database and its own Red
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
+from bench.dashboards import lost_frames, start_clients, stop_clients, tell  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
 from netmon_agent.runtime import Agent, encode  # noqa: E402
 from netmon_agent.sampler import Sampler  # noqa: E402
@@ -68,44 +68,6 @@ def send_cost() -> dict:
     return summary_ms(costs)
 
 
-def start_clients(port: int, cookie: str, host: str, clients: int, pacing: str) -> tuple[list, int]:
-    """`clients` dashboards in two processes (one Python loop would be the bottleneck).
-
-    Returns the processes and how many sockets failed to open.
-    """
-    shares = 1 if clients == 1 else 2
-    per_share = [clients // shares + (1 if i < clients % shares else 0) for i in range(shares)]
-    readers, first = [], 0
-    for count in per_share:
-        command = [sys.executable, str(ROOT / "bench" / "ws_clients.py"), f"ws://127.0.0.1:{port}/ws/stats/",
-                   cookie, "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
-        readers.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
-        first += count
-    failed = 0
-    for reader in readers:
-        word, _opened, failures = reader.stdout.readline().split()
-        assert word == "connected", f"a client process said {word!r}"
-        failed += int(failures)
-    return readers, failed
-
-
-def tell(readers: list, word: str) -> None:
-    for reader in readers:
-        reader.stdin.write(word + "\n")
-        reader.stdin.flush()
-
-
-def stop_clients(readers: list) -> dict:
-    tell(readers, "stop")
-    merged = {"records": [], "closed_early": 0, "failed_connects": [], "first_frame_s": [], "without_first_frame": 0}
-    for reader in readers:
-        result = json.loads(reader.stdout.readline())
-        for key, value in result.items():
-            merged[key] += value
-        reader.wait(30)
-    return merged
-
-
 def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
     """Connect `clients` dashboards, record SECONDS_PER_LEVEL of frames, return latency and loss."""
     readers, failed = start_clients(port, cookie, host, clients, "paced")
@@ -119,14 +81,6 @@ def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
     result = stop_clients(readers)
     elapsed = time.monotonic() - started
     records = result["records"]
-    seqs_by_client: dict[int, set[int]] = {i: set() for i in range(clients)}
-    for index, seq, _ in records:
-        seqs_by_client[index].add(seq)
-    every_seq = set().union(*seqs_by_client.values())
-    # Frames at the window's edges may be in flight for some clients: count loss inside it.
-    # A socket that failed to open or closed early loses every frame of the window.
-    inner = set(range(min(every_seq) + 1, max(every_seq))) if every_seq else set()
-    lost = sum(len(inner - seqs) for seqs in seqs_by_client.values())
     by_tick: dict[int, list[float]] = {}
     for _, seq, latency in records:
         by_tick.setdefault(seq, []).append(latency * 1000)
@@ -137,10 +91,10 @@ def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
     return {
         "clients": clients,
         "latency_ms": summary_ms([latency for _, _, latency in records]),
-        "ticks": len(every_seq),
+        "ticks": len({seq for _, seq, _ in records}),
         "frames_delivered": len(records),
         "frames_per_second": round(len(records) / elapsed, 1),
-        "frames_lost": lost,
+        "frames_lost": lost_frames(records, clients),
         "failed_connects": failed,
         "sockets_closed_early": result["closed_early"],
     }

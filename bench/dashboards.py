@@ -1,0 +1,63 @@
+"""Driving the dashboard clients (bench/ws_clients.py) from a benchmark: start, go, stop, count.
+
+Import after django.setup() (bench.common needs settings).
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_clients(port: int, cookie: str, host: str, clients: int, pacing: str) -> tuple[list, int]:
+    """`clients` dashboards in two processes (one Python loop would be the bottleneck).
+
+    Returns the processes and how many sockets failed to open.
+    """
+    shares = 1 if clients == 1 else 2
+    per_share = [clients // shares + (1 if i < clients % shares else 0) for i in range(shares)]
+    readers, first = [], 0
+    for count in per_share:
+        command = [sys.executable, str(ROOT / "bench" / "ws_clients.py"), f"ws://127.0.0.1:{port}/ws/stats/",
+                   cookie, "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
+        readers.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        first += count
+    failed = 0
+    for reader in readers:
+        word, _opened, failures = reader.stdout.readline().split()
+        assert word == "connected", f"a client process said {word!r}"
+        failed += int(failures)
+    return readers, failed
+
+
+def tell(readers: list, word: str) -> None:
+    for reader in readers:
+        reader.stdin.write(word + "\n")
+        reader.stdin.flush()
+
+
+def stop_clients(readers: list) -> dict:
+    tell(readers, "stop")
+    merged = {"records": [], "closed_early": 0, "failed_connects": [], "first_frame_s": [], "without_first_frame": 0}
+    for reader in readers:
+        result = json.loads(reader.stdout.readline())
+        for key, value in result.items():
+            merged[key] += value
+        reader.wait(30)
+    return merged
+
+
+def lost_frames(records: list, clients: int) -> int:
+    """Frames some dashboard missed inside the window of ticks any of them saw.
+
+    Frames at the window's edges may be in flight for some clients: loss is counted
+    inside it. A socket that failed to open or closed early loses every frame of it.
+    """
+    seqs_by_client: dict[int, set[int]] = {i: set() for i in range(clients)}
+    for index, seq, _ in records:
+        seqs_by_client[index].add(seq)
+    every_seq = set().union(*seqs_by_client.values())
+    inner = set(range(min(every_seq) + 1, max(every_seq))) if every_seq else set()
+    return sum(len(inner - seqs) for seqs in seqs_by_client.values())
