@@ -133,6 +133,11 @@ SPECTACULAR_SETTINGS = {
     "Authenticate with `Authorization: Bearer <token>` (tokens are made on the profile page or in admin).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Hosts' and checks' states, and results' statuses (which add "missed"), are two enums.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "monitor.models.Status",
+        "ResultStatusEnum": "monitor.models.ResultStatus",
+    },
 }
 ASGI_APPLICATION = "NetWorkMonitor.asgi.application"
 
