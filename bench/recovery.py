@@ -28,7 +28,6 @@ import signal
 import sys
 import time
 from contextlib import ExitStack
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,18 +143,12 @@ async def beat_stops(ctx) -> list[dict]:
 async def checks_worker_kills(ctx) -> list[dict]:
     from django.utils import timezone
 
-    from celery_app import CHECKS_QUEUE
-    from core.redis_clients import sync_redis
     from monitor.models import CheckResult, ClaimedSlot, ResultStatus
     from tests import processes
 
     def all_missed(slots: list) -> bool:
         missed = CheckResult.objects.filter(status=ResultStatus.MISSED)
         return all(missed.filter(host_check_id=check, scheduled_at=slot).exists() for check, slot in slots)
-
-    def holds_a_run() -> bool:
-        ahead = ClaimedSlot.objects.filter(slot__gt=timezone.now() + timedelta(seconds=0.3)).first()
-        return ahead is not None and sync_redis().llen(CHECKS_QUEUE) == 0
 
     measured = []
     env = {**ctx.env, "CHECK_MISSED_AFTER_S": MISSED_AFTER_S}
@@ -164,7 +157,7 @@ async def checks_worker_kills(ctx) -> list[dict]:
     worker = processes.checks_worker(processes.agent_name("checks"), **env)
     doomed = worker.__enter__()
     for _ in range(REPETITIONS):
-        ctx.wait_for(holds_a_run, 30, "a run in the worker's hands")
+        ctx.wait_for(processes.holds_a_claimed_run, 30, "a run in the worker's hands")
         held = list(ClaimedSlot.objects.filter(slot__gt=timezone.now()).values_list("host_check_id", "slot"))
         doomed.kill()
         killed = timezone.now()

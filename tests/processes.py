@@ -12,14 +12,17 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from celery_app import CHECKS_QUEUE, HOUSEKEEPING_QUEUE, TASKS_QUEUE
 from core.redis_clients import sync_redis
+from monitor.models import ClaimedSlot
 from stats import streams
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +131,12 @@ def ingest(**env: str):
 def beat(schedule_dir: Path, **env: str):
     command = [str(BIN / "celery"), "-A", "celery_app", "beat", "-s", str(schedule_dir / "beat-schedule"), "-l", "INFO"]
     return running(command, logged(". maxinterval"), **env)
+
+
+def holds_a_claimed_run() -> bool:
+    """A run whose slot is yet to come was claimed and taken off the queue: a checks worker has it in hand."""
+    ahead = ClaimedSlot.objects.filter(slot__gt=timezone.now() + timedelta(seconds=0.3)).exists()
+    return ahead and sync_redis().llen(CHECKS_QUEUE) == 0
 
 
 def checks_worker(name: str, **env: str):

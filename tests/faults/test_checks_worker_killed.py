@@ -8,8 +8,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from celery_app import CHECKS_QUEUE
-from core.redis_clients import sync_redis
 from monitor.models import Check, CheckResult, ClaimedSlot, Host, ResultStatus
 from monitor.tasks import DISPATCH_HORIZON_S
 from tests import processes, targets
@@ -19,12 +17,6 @@ pytestmark = pytest.mark.pipeline
 
 INTERVAL_S = 5
 GRACE_S = 2  # CHECK_MISSED_AFTER_S for the dispatcher: a lost slot is recorded 1 + 2 s after it
-
-
-def holds_a_run() -> bool:
-    """A run whose slot is yet to come was claimed and taken off the queue: the one worker has it in hand."""
-    ahead = ClaimedSlot.objects.filter(slot__gt=timezone.now() + timedelta(seconds=0.3)).exists()
-    return ahead and sync_redis().llen(CHECKS_QUEUE) == 0
 
 
 def results_by_check(checks: list[Check]) -> dict[int, list[CheckResult]]:
@@ -47,7 +39,7 @@ def test_the_slots_a_killed_checks_worker_held_are_recorded_missed_and_the_rest_
         ):
             with processes.checks_worker(processes.agent_name("doomed")) as doomed:
                 wait_for(lambda: CheckResult.objects.filter(status=ResultStatus.UP).count() >= 3, 30, "first results")
-                wait_for(holds_a_run, 15, "a run in the worker's hands")
+                wait_for(processes.holds_a_claimed_run, 15, "a run in the worker's hands")
                 os.kill(doomed.pid, signal.SIGKILL)
                 killed = timezone.now()
             with processes.checks_worker(processes.agent_name("survivor")):
