@@ -87,8 +87,11 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         link = redis_link.link()
         link.watch(self)
         if joined:
-            await self.welcome()
-        else:  # joined again, and welcomed, when Redis answers
+            try:
+                await self.welcome()
+            except redis_link.REDIS_DOWN:
+                joined = False
+        if not joined:  # joined again, and welcomed, when Redis answers
             await link.lost()
 
     async def join(self) -> None:

@@ -1,9 +1,9 @@
 from channels.db import database_sync_to_async
 
 from core.consumers import AuthenticatedJsonConsumer
-from core.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
+from core.groups import DEVICES_GROUP, STATS_FRAME, host_group
+from dashboard import stats_hub
 from monitor.models import Host
-from stats import latest
 
 
 class StatsConsumer(AuthenticatedJsonConsumer):
@@ -14,16 +14,22 @@ class StatsConsumer(AuthenticatedJsonConsumer):
     `{"type": "watch", "devices": true}` to receive every device's ports.
     """
 
-    passthrough_messages = frozenset({STATS_FRAME})  # encoded once by the sender
-
-    async def group_names(self) -> list[str]:
-        return [STATS_GROUP]
+    # Frames of a watched host's group and of the devices group, encoded once by the sender.
+    # The "stats" group's reach the socket through this process's hub (dashboard.stats_hub).
+    passthrough_messages = frozenset({STATS_FRAME})
 
     async def welcome(self) -> None:
-        # Joined the group before reading, so no frame falls between the two;
-        # the page drops a frame it has already seen (same host and seq).
-        for text in await latest.all_frames():
+        # The snapshot, then every later frame; after a Redis outage, the snapshot again
+        # (the page drops a frame it has already seen: same host and seq).
+        for text in await stats_hub.hub().join(self, self.send_text):
             await self.send(text_data=text)
+
+    async def send_text(self, text: str) -> None:
+        await self.send(text_data=text)
+
+    async def disconnect(self, code: int) -> None:
+        stats_hub.hub().leave(self)
+        await super().disconnect(code)
 
     async def on_watch(self, content: dict) -> None:
         if content.get("devices") is True:  # the network map: every device's ports

@@ -37,9 +37,14 @@ class PartState:
         self.state = state  # only once told: a failed send is tried again at the next look
 
 
+# The parts told, each by a frame of its own "type".
+DISPATCH, DATABASE = "checks_dispatch", "database"
+PARTS = frozenset({DISPATCH, DATABASE})
+
+
 class DispatchWatch:
     def __init__(self) -> None:
-        self.told = PartState("checks_dispatch", "running")
+        self.told = PartState(DISPATCH, "running")
 
     async def look(self, now: float) -> None:
         last = await heartbeats.last_run(heartbeats.DISPATCHER)
@@ -56,7 +61,7 @@ class DatabaseWatch:
     """
 
     def __init__(self) -> None:
-        self.told = PartState("database", "available")
+        self.told = PartState(DATABASE, "available")
         self.away_since: float | None = None
 
     async def look(self, now: float, answers: bool, writes_failing_since: float | None) -> None:

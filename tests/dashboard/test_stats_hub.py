@@ -1,0 +1,94 @@
+"""The per-process fan-out of the "stats" group (dashboard.stats_hub), against the real Redis channel layer."""
+
+import json
+
+import pytest
+from channels.layers import get_channel_layer
+
+from core.groups import STATS_FRAME, STATS_GROUP
+from dashboard import stats_hub
+from dashboard.stats_hub import Snapshot
+from stats import latest, streams
+from tests.conftest import forget_agents, socket
+
+
+def stats_frame(host: str, seq: int) -> str:
+    return json.dumps({"type": "stats", "host": host, "seq": seq, "ts": 1.0 + seq})
+
+
+def test_the_snapshot_keeps_each_agents_newest_frame_who_is_offline_and_the_parts():
+    snapshot = Snapshot()
+    offline_b = streams.state_frame("b", online=False, since=5.0)
+    for text in [
+        stats_frame("a", 1),
+        stats_frame("b", 1),
+        stats_frame("a", 2),
+        offline_b,
+        streams.state_frame("c", online=False, since=6.0),
+        streams.state_frame("c", online=True, since=7.0),  # back: no longer offline
+        '{"type": "database", "available": false, "since": 3.0}',
+        '{"type": "database", "available": true, "since": 4.0}',
+        '{"type": "hosts", "hosts": []}',  # the grid's own: fetched by the page, not kept
+        "{not json",
+        "[1, 2]",
+    ]:
+        snapshot.apply(text)
+    assert snapshot.frames() == [
+        stats_frame("a", 2),
+        stats_frame("b", 1),
+        offline_b,
+        '{"type": "database", "available": true, "since": 4.0}',
+    ]
+
+
+async def connected(user):
+    communicator = await socket("/ws/stats/", user)
+    accepted, _ = await communicator.connect()
+    assert accepted
+    return communicator
+
+
+async def send(text: str) -> None:
+    await get_channel_layer().group_send(STATS_GROUP, {"type": STATS_FRAME, "text": text})
+
+
+@pytest.mark.usefixtures("no_latest_frames")
+async def test_the_dashboards_of_a_process_share_one_membership_of_the_group(alice):
+    first, second = await connected(alice), await connected(alice)
+    layer = get_channel_layer()._get_layer()  # the pub/sub layer of this event loop
+    members = layer.groups[layer._get_group_channel_name(STATS_GROUP)]
+    assert members == {stats_hub.hub().channel}
+    await send(stats_frame("agent-s", 1))
+    for communicator in (first, second):
+        assert await communicator.receive_from(timeout=5) == stats_frame("agent-s", 1)
+    await first.disconnect()
+    await second.disconnect()
+    assert stats_hub.hub().sockets == {}
+
+
+@pytest.mark.usefixtures("no_latest_frames")
+async def test_a_dashboard_connecting_later_gets_the_frames_relayed_so_far_then_each_new_one_in_order(alice):
+    first = await connected(alice)
+    await send(stats_frame("agent-m", 1))
+    paused = {"type": "checks_dispatch", "running": False, "since": 9.0}
+    await send(json.dumps(paused))
+    assert await first.receive_from(timeout=5) == stats_frame("agent-m", 1)
+    assert json.loads(await first.receive_from(timeout=5)) == paused
+    forget_agents()  # the snapshot is the hub's own: not read from Redis on connect
+
+    later = await connected(alice)
+    assert await later.receive_from(timeout=5) == stats_frame("agent-m", 1)
+    assert json.loads(await later.receive_from(timeout=5)) == paused
+    await send(stats_frame("agent-m", 2))
+    assert await later.receive_from(timeout=5) == stats_frame("agent-m", 2)
+    assert await first.receive_from(timeout=5) == stats_frame("agent-m", 2)
+    await first.disconnect()
+    await later.disconnect()
+
+
+@pytest.mark.usefixtures("no_latest_frames")
+async def test_the_hub_starts_from_what_redis_remembers(alice):
+    await latest.remember_all({"agent-r": stats_frame("agent-r", 7)})
+    communicator = await connected(alice)
+    assert await communicator.receive_from(timeout=5) == stats_frame("agent-r", 7)
+    await communicator.disconnect()
