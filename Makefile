@@ -14,7 +14,8 @@ test: venv
 bench: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py
 
-# Time to recover from each fault (Redis, a web process, the database, beat, a checks worker, a notification worker),
+# Time to recover from each fault (Redis, a web process, the database, beat, a checks worker, a notification worker,
+# a Redis failover under Sentinel),
 # 5 repetitions each (BENCH_REPETITIONS, BENCH_FAULTS to change).
 bench-recovery: venv
 	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/recovery.py

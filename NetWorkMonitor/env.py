@@ -65,3 +65,15 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
             f"{name} must be a URL starting with one of {', '.join(s + '://' for s in schemes)}; got scheme {scheme!r}"
         )
     return raw
+
+
+def env_addresses(name: str) -> list[tuple[str, int]]:
+    """`host:port,host:port` (an IPv6 host in brackets) as (host, port) pairs; none when unset."""
+    addresses = []
+    for item in env_list(name, []):
+        host, _, port = item.rpartition(":")
+        host = host.strip("[]")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not host:port, e.g. 10.0.0.5:26379")
+        addresses.append((host, int(port)))
+    return addresses

@@ -4,11 +4,12 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from NetWorkMonitor.env import env_bool, env_float, env_int, env_list, env_str, env_url
+from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"  # local state of `make run`: SQLite file, Redis pid, beat schedule
@@ -227,6 +228,37 @@ REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "
 # Namespaces every channel, pub/sub subject and key, so that several installations
 # (or a test run beside `make run`) can share one Redis.
 REDIS_PREFIX = env_str("REDIS_PREFIX", "netmon")
+# Redis Sentinel, optional. With sentinels named, every server process (channel layer,
+# broker, its own clients) asks them for the master and follows a failover; REDIS_URL
+# then gives only the user, password and database.
+REDIS_SENTINELS = env_addresses("REDIS_SENTINELS")
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "netmon")
+# A sentinel that does not answer within a second is passed over for the next one.
+REDIS_SENTINEL_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
+if _sentinel_password := env_str("REDIS_SENTINEL_PASSWORD", ""):
+    REDIS_SENTINEL_OPTIONS["password"] = _sentinel_password
+if REDIS_SENTINELS and not REDIS_URL.startswith("redis://"):
+    raise ImproperlyConfigured("REDIS_SENTINELS needs a redis:// REDIS_URL (its user, password and database are used)")
+_redis_url = urlsplit(REDIS_URL)
+# REDIS_URL without its server: what a connection to the master the sentinels name needs.
+REDIS_CREDENTIALS = {
+    "username": unquote(_redis_url.username) if _redis_url.username else None,
+    "password": unquote(_redis_url.password) if _redis_url.password else None,
+    "db": int(_redis_url.path.strip("/") or 0),
+}
+
+
+def _channel_layer_host(**options) -> dict:
+    if not REDIS_SENTINELS:
+        return {"address": REDIS_URL, **options}
+    return {
+        "sentinels": REDIS_SENTINELS,
+        "master_name": REDIS_SENTINEL_MASTER,
+        "sentinel_kwargs": REDIS_SENTINEL_OPTIONS,
+        **REDIS_CREDENTIALS,
+        **options,
+    }
+
 
 CHANNEL_LAYERS = {
     "default": {
@@ -237,22 +269,29 @@ CHANNEL_LAYERS = {
         "CONFIG": {
             "prefix": REDIS_PREFIX,
             "hosts": [
-                {
-                    "address": REDIS_URL,
+                _channel_layer_host(
                     # redis-py 8 defaults to a 5 s read timeout, which tears down idle
                     # subscriptions (channels_redis issue 422).
-                    "socket_timeout": None,
-                    "socket_connect_timeout": 5,
-                    "socket_keepalive": True,
-                    "health_check_interval": 30,
-                    "max_connections": 50,
-                }
+                    socket_timeout=None,
+                    socket_connect_timeout=5,
+                    socket_keepalive=True,
+                    health_check_interval=30,
+                    max_connections=50,
+                )
             ],
         },
     }
 }
 
-CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", REDIS_URL, schemes=("redis", "rediss", "unix"))
+# With sentinels: "sentinel://[user:password@]host:port/db;sentinel://…", one per sentinel.
+_sentinel_broker = ";".join(
+    f"sentinel://{_redis_url.netloc.rpartition('@')[0]}{'@' if '@' in _redis_url.netloc else ''}"
+    f"{f'[{host}]' if ':' in host else host}:{port}/{REDIS_CREDENTIALS['db']}"
+    for host, port in REDIS_SENTINELS
+)
+CELERY_BROKER_URL = env_url(
+    "CELERY_BROKER_URL", _sentinel_broker or REDIS_URL, schemes=("redis", "rediss", "unix", "sentinel")
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Broadcast (fanout) delivery over Redis pub/sub is scoped to this database
     # and not to every keyspace on the server.
@@ -263,6 +302,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": None,
     "socket_connect_timeout": 5,
 }
+if CELERY_BROKER_URL.startswith("sentinel://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {"master_name": REDIS_SENTINEL_MASTER, "sentinel_kwargs": REDIS_SENTINEL_OPTIONS}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

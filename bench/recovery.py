@@ -19,6 +19,12 @@ as the fault tests do (tests/faults/), and each fault is made REPETITIONS times:
   result comes from the new worker.
 - notification-worker: the general worker SIGKILLed while a webhook receiver holds its
   request, and a new one started; until the notification is delivered again.
+- failover: a Redis master with a replica and three sentinels, the master SIGKILLed
+  under web processes, beat, a dispatcher and a checks worker that know Redis only
+  through the sentinels (a set of its own each time; no ingest or agent, which this
+  scenario does not cover); from the kill until the page is told `live: false`, until
+  the sentinels name the replica, until the page is told `live: true`, and until it
+  shows a check result from after the kill (the checks run every 5 s).
 """
 
 import asyncio
@@ -33,11 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import free_port, private_postgres, private_redis  # noqa: E402  (no Django needed)
+from tests.servers import free_port, private_postgres, private_redis, sentinels  # noqa: E402  (no Django needed)
 
 REPETITIONS = int(os.environ.get("BENCH_REPETITIONS", "5"))
 WEB_PROCESSES = int(os.environ.get("BENCH_WEB_PROCESSES", str(os.cpu_count() or 1)))
-FAULTS = os.environ.get("BENCH_FAULTS", "redis,web,database,beat,checks-worker,notification-worker").split(",")
+FAULTS = os.environ.get("BENCH_FAULTS", "redis,web,database,beat,checks-worker,notification-worker,failover").split(",")
 OUTAGE_S = 3.0
 MISSED_AFTER_S = "2"  # CHECK_MISSED_AFTER_S for the dispatcher
 RESEND_AFTER_S = "2"  # NOTIFY_RESEND_AFTER_S for the general worker
@@ -201,6 +207,37 @@ async def notification_worker_kills(ctx) -> list[dict]:
     return measured
 
 
+async def failovers(cookie: str, workdir: Path, host_id: int) -> list[dict]:
+    from tests import processes
+    from tests.faults.pages import Page, checked_after, link
+    from tests.servers import wait_for
+
+    measured = []
+    for _ in range(REPETITIONS):
+        with sentinels() as redis_set, ExitStack() as stack:
+            env, port = redis_set.env(), free_port()
+            stack.enter_context(processes.serve(port, WEB_PROCESSES, **env))
+            stack.enter_context(processes.beat(workdir, **env))
+            stack.enter_context(processes.tasks_worker(processes.agent_name("dispatcher"), **env))
+            stack.enter_context(processes.checks_worker(processes.agent_name("checks"), **env))
+            page = Page(port, cookie)
+            await page.open()
+            await page.frame(checked_after(host_id, time.time()), 30)
+            redis_set.master.kill()
+            killed = time.time()
+            await page.frame(link(False), 10)
+            told_down = since(killed)
+            await asyncio.to_thread(wait_for, redis_set.promoted, 30, "the failover")
+            promoted = since(killed)
+            await page.frame(link(True), 30)
+            linked = since(killed)
+            await page.frame(checked_after(host_id, killed), 30)
+            shown = since(killed)
+            measured.append({"told_down_s": told_down, "promoted_s": promoted, "link_s": linked, "result_s": shown})
+            await page.ws.close()
+    return measured
+
+
 SCENARIOS = {
     "redis": redis_restarts,
     "web": web_kills,
@@ -257,7 +294,7 @@ def setup_once():
     host = Host.objects.create(name="recovery-target", address="127.0.0.1")
     for _ in range(3):
         Check.objects.create(host=host, kind="tcp", port=listener.port, interval_s=5, timeout_s=1)
-    return (user, session_cookie(user)), listener
+    return (user, session_cookie(user)), listener, host.id
 
 
 def main() -> None:
@@ -272,11 +309,14 @@ def main() -> None:
 
         from bench.common import run_facts, save_results, summary_ms
 
-        operator, listener = setup_once()
+        operator, listener, host_id = setup_once()
         results = {**run_facts(), "web_processes": WEB_PROCESSES, "repetitions": REPETITIONS, "faults": {}}
         for fault in FAULTS:
-            with ExitStack() as stack:
-                measured = asyncio.run(SCENARIOS[fault](Context(stack, postgres, redis, workdir, operator)))
+            if fault == "failover":  # its own Redis servers and processes
+                measured = asyncio.run(failovers(operator[1], workdir, host_id))
+            else:
+                with ExitStack() as stack:
+                    measured = asyncio.run(SCENARIOS[fault](Context(stack, postgres, redis, workdir, operator)))
             connection.close()  # a scenario may have restarted the database under it
             summary = {key: summary_ms([m[key] for m in measured]) for key in measured[0]}
             results["faults"][fault] = {"summary_ms": summary, "measured": measured}

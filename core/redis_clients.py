@@ -1,4 +1,8 @@
-"""Redis clients for code that talks to Redis directly (not through Channels or Celery)."""
+"""Redis clients for code that talks to Redis directly (not through Channels or Celery).
+
+Each is a client of REDIS_URL's server, or, with REDIS_SENTINELS set, of the master the
+sentinels name: a connection made after a failover goes to the new master.
+"""
 
 import asyncio
 import functools
@@ -6,6 +10,8 @@ import weakref
 
 import redis
 import redis.asyncio
+import redis.asyncio.sentinel
+import redis.sentinel
 from django.conf import settings
 
 # Async clients are bound to the event loop that created their connections.
@@ -14,17 +20,37 @@ _async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyn
 )
 
 
+def sync_client(**options) -> redis.Redis:
+    if settings.REDIS_SENTINELS:
+        sentinels = redis.sentinel.Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=settings.REDIS_SENTINEL_OPTIONS)
+        return sentinels.master_for(settings.REDIS_SENTINEL_MASTER, **settings.REDIS_CREDENTIALS, **options)
+    return redis.from_url(settings.REDIS_URL, **options)
+
+
+def async_client(**options) -> redis.asyncio.Redis:
+    """A new client (a pool of its own) for the running loop."""
+    if settings.REDIS_SENTINELS:
+        sentinels = redis.asyncio.sentinel.Sentinel(
+            settings.REDIS_SENTINELS, sentinel_kwargs=settings.REDIS_SENTINEL_OPTIONS
+        )
+        return sentinels.master_for(settings.REDIS_SENTINEL_MASTER, **settings.REDIS_CREDENTIALS, **options)
+    return redis.asyncio.Redis.from_url(settings.REDIS_URL, **options)
+
+
 def async_redis() -> redis.asyncio.Redis:
     """The running loop's client, created on first use."""
     loop = asyncio.get_running_loop()
     client = _async_clients.get(loop)
     if client is None:
-        # A blocking pool waits for a free connection; the default pool raises
-        # "Too many connections" when hundreds of dashboards connect at once.
-        pool = redis.asyncio.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, max_connections=20, timeout=10, socket_timeout=5, socket_connect_timeout=5
-        )
-        client = redis.asyncio.Redis(connection_pool=pool)
+        if settings.REDIS_SENTINELS:  # redis-py has no blocking pool for a sentinel's master
+            client = async_client(socket_timeout=5, socket_connect_timeout=5)
+        else:
+            # A blocking pool waits for a free connection; the default pool raises
+            # "Too many connections" when hundreds of dashboards connect at once.
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                settings.REDIS_URL, max_connections=20, timeout=10, socket_timeout=5, socket_connect_timeout=5
+            )
+            client = redis.asyncio.Redis(connection_pool=pool)
         _async_clients[loop] = client
     return client
 
@@ -32,4 +58,4 @@ def async_redis() -> redis.asyncio.Redis:
 @functools.cache
 def sync_redis() -> redis.Redis:
     """A short-timeout client for health checks and admin actions."""
-    return redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    return sync_client(socket_timeout=2, socket_connect_timeout=2)

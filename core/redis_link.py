@@ -15,11 +15,11 @@ from typing import Protocol
 
 import redis
 import redis.asyncio
-from django.conf import settings
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from core.per_loop import per_loop
+from core.redis_clients import async_client
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,8 @@ class LinkedSocket(Protocol):
 class Link:
     def __init__(self) -> None:
         # Its own connection, without redis-py's retries: one look is one quick try.
-        self.client = redis.asyncio.Redis.from_url(
-            settings.REDIS_URL,
-            socket_timeout=PING_TIMEOUT_S,
-            socket_connect_timeout=PING_TIMEOUT_S,
-            retry=Retry(NoBackoff(), 0),
+        self.client = async_client(
+            socket_timeout=PING_TIMEOUT_S, socket_connect_timeout=PING_TIMEOUT_S, retry=Retry(NoBackoff(), 0)
         )
         self.live = True
         self.server: str | None = None  # Redis's run id, when last answered

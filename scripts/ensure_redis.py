@@ -77,6 +77,8 @@ def start(url: str) -> None:
 
 
 def main() -> None:
+    if os.environ.get("REDIS_SENTINELS"):
+        return  # the sentinels name the master: it runs elsewhere, under their watch
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     if not answers(url):
         start(url)

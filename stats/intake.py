@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
 
 from core import signals
+from core.redis_clients import sync_client
 from stats import credentials, streams
 from stats.history.ingest import store
 from stats.history.metrics import agent_source, frame_points
@@ -79,7 +80,7 @@ class Intake:
         # A fixed name per host: restarted, it finds the entries it read but never acknowledged.
         self.consumer = consumer or f"ingest@{socket.gethostname()}"
         self.flush_every = settings.SAMPLE_PERSIST_EVERY if flush_every is None else flush_every
-        self.redis = redis.from_url(settings.REDIS_URL, socket_timeout=BLOCK_MS / 1000 + 5, socket_connect_timeout=5)
+        self.redis = sync_client(socket_timeout=BLOCK_MS / 1000 + 5, socket_connect_timeout=5)
         self.grouped: set[str] = set()
         self._names: dict[str, str] = {}
         self._listed_at = -math.inf

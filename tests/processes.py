@@ -44,12 +44,15 @@ def agent_name(kind: str) -> str:
 
 @contextmanager
 def running(
-    command: list[str], ready: Callable[[str], bool], timeout: float = 60, **env: str
+    command: list[str], ready: Callable[[str], bool], timeout: float = 60, namespace: str | None = None, **env: str
 ) -> Iterator[subprocess.Popen]:
-    """Run `command` until the block ends; enter once `ready(output so far)` is true."""
+    """Run `command` until the block ends; enter once `ready(output so far)` is true.
+
+    With `namespace`, inside that network namespace (`ip netns exec`: a machine of its own).
+    """
     with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
         process = subprocess.Popen(
-            command,
+            ["ip", "netns", "exec", namespace, *command] if namespace else command,
             cwd=ROOT,
             # Unbuffered: readiness is read from the output, whatever the caller's environment says.
             env={**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1", **env},
@@ -94,10 +97,12 @@ def daphne(port: int):
     )
 
 
-def serve(port: int, count: int, **env: str):
+def serve(port: int, count: int, host: str = "127.0.0.1", namespace: str | None = None, **env: str):
     """`manage.py serve`: `count` daphne processes sharing the port, started again when one dies."""
-    command = [sys.executable, "manage.py", "serve", "--port", str(port), "--processes", str(count)]
-    return running(command, port_open(port), **env)
+    command = [sys.executable, "manage.py", "serve", "--host", host, "--port", str(port), "--processes", str(count)]
+    # Outside this namespace the port cannot be probed: `serve` listens before it says so.
+    ready = logged("serving http://") if namespace else port_open(port)
+    return running(command, ready, namespace=namespace, **env)
 
 
 def add_agent(name: str, **env: str) -> str:
@@ -116,21 +121,21 @@ def register(name: str) -> None:
     sync_redis().sadd(streams.registry_key(), name)
 
 
-def agent(name: str, redis_url: str | None = None, interval: float = 1.0, **env: str):
+def agent(name: str, redis_url: str | None = None, interval: float = 1.0, namespace: str | None = None, **env: str):
     """A real agent process (`python -m netmon_agent`), streaming this machine's frames."""
     command = [sys.executable, "-m", "netmon_agent", "--name", name, "--prefix", settings.REDIS_PREFIX,
                "--interval", str(interval), "--redis-url", redis_url or settings.REDIS_URL]  # fmt: skip
-    return running(command, logged("sampling every"), **env)
+    return running(command, logged("sampling every"), namespace=namespace, **env)
 
 
-def ingest(**env: str):
+def ingest(namespace: str | None = None, **env: str):
     """The central ingest: relays frames to dashboards, writes history, watches presence."""
-    return running([sys.executable, "manage.py", "ingest"], logged("ingest running"), **env)
+    return running([sys.executable, "manage.py", "ingest"], logged("ingest running"), namespace=namespace, **env)
 
 
-def beat(schedule_dir: Path, **env: str):
+def beat(schedule_dir: Path, namespace: str | None = None, **env: str):
     command = [str(BIN / "celery"), "-A", "celery_app", "beat", "-s", str(schedule_dir / "beat-schedule"), "-l", "INFO"]
-    return running(command, logged(". maxinterval"), **env)
+    return running(command, logged(". maxinterval"), namespace=namespace, **env)
 
 
 def holds_a_claimed_run() -> bool:
@@ -139,11 +144,11 @@ def holds_a_claimed_run() -> bool:
     return ahead and sync_redis().llen(CHECKS_QUEUE) == 0
 
 
-def checks_worker(name: str, **env: str):
+def checks_worker(name: str, namespace: str | None = None, **env: str):
     """A checks worker: runs claimed checks, many at once on its event loop."""
     command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "threads", "-c", "8", "-Q", CHECKS_QUEUE,
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."), **env)
+    return running(command, logged(" ready."), namespace=namespace, **env)
 
 
 @contextmanager
@@ -153,11 +158,11 @@ def checking(schedule_dir: Path):
         yield
 
 
-def tasks_worker(name: str, **env: str):
+def tasks_worker(name: str, namespace: str | None = None, **env: str):
     """A general worker: the check dispatcher, notifications and status pages."""
     command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", TASKS_QUEUE,
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."), **env)
+    return running(command, logged(" ready."), namespace=namespace, **env)
 
 
 def housekeeping_worker(name: str):

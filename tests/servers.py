@@ -33,14 +33,14 @@ def wait_for(condition, seconds: float, what: str) -> None:
 
 
 class PrivateRedis:
-    def __init__(self, port: int, directory: Path) -> None:
-        self.port, self.directory = port, directory
+    def __init__(self, port: int, directory: Path, *options: str) -> None:
+        self.port, self.directory, self.options = port, directory, options
         self.url = f"redis://127.0.0.1:{port}/0"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         command = [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--dir", str(self.directory)]  # fmt: skip
+                   "--appendonly", "no", "--dir", str(self.directory), *self.options]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self.answers, 10, f"redis-server on port {self.port}")
 
@@ -68,6 +68,90 @@ def private_redis() -> Iterator[PrivateRedis]:
             server.kill()
 
 
+class Sentinels:
+    """A master, a replica and three sentinels watching them (quorum 2), on free loopback ports.
+
+    As in production, one sentinel cannot fail over alone; they agree the master is down
+    a second after it stops answering (`down-after-milliseconds`).
+    """
+
+    NAME = "netmon-test"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.master = PrivateRedis(free_port(), directory / "master")
+        self.replica = PrivateRedis(
+            free_port(), directory / "replica", "--replicaof", "127.0.0.1", str(self.master.port)
+        )
+        self.ports = [free_port() for _ in range(3)]
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        for server in (self.master, self.replica):
+            server.directory.mkdir()
+            server.start()
+        wait_for(self.replicated, 10, "the replica in sync")
+        for port in self.ports:
+            config = self.directory / f"sentinel-{port}.conf"
+            config.write_text(
+                f"port {port}\nbind 127.0.0.1\ndir {self.directory}\n"
+                f"sentinel monitor {self.NAME} 127.0.0.1 {self.master.port} 2\n"
+                f"sentinel down-after-milliseconds {self.NAME} 1000\n"
+                f"sentinel failover-timeout {self.NAME} 10000\n"
+            )
+            command = [shutil.which("redis-server"), str(config), "--sentinel"]
+            self.processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_for(self.watching, 20, "three sentinels that know each other and the replica")
+
+    def replicated(self) -> bool:
+        info = redis.Redis(port=self.replica.port, socket_timeout=1).info("replication")
+        return info.get("master_link_status") == "up"
+
+    def ask(self, port: int) -> dict:
+        return redis.Redis(port=port, socket_timeout=1, decode_responses=True).sentinel_master(self.NAME)
+
+    def watching(self) -> bool:
+        try:
+            masters = [self.ask(port) for port in self.ports]
+        except (redis.ConnectionError, redis.ResponseError):
+            return False
+        return all(m["num-other-sentinels"] == 2 and m["num-slaves"] == 1 for m in masters)
+
+    def master_port(self) -> int:
+        """The master's port, as the sentinels name it."""
+        return int(self.ask(self.ports[0])["port"])
+
+    def promoted(self) -> bool:
+        """The sentinels name the replica as the master: they failed over."""
+        return self.master_port() == self.replica.port
+
+    def env(self) -> dict[str, str]:
+        """What a server process needs to find the master through the sentinels."""
+        return {
+            "REDIS_URL": "redis://127.0.0.1:1/0",  # its server is never used: the sentinels name the master
+            "REDIS_SENTINELS": ",".join(f"127.0.0.1:{port}" for port in self.ports),
+            "REDIS_SENTINEL_MASTER": self.NAME,
+        }
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.kill()
+            process.wait()
+        self.master.kill()
+        self.replica.kill()
+
+
+@contextmanager
+def sentinels() -> Iterator[Sentinels]:
+    with tempfile.TemporaryDirectory() as directory:
+        watched = Sentinels(Path(directory))
+        try:
+            watched.start()
+            yield watched
+        finally:
+            watched.stop()
+
+
 def postgres_binaries() -> Path:
     if shutil.which("pg_ctl") and shutil.which("initdb"):
         return Path(shutil.which("pg_ctl")).parent
@@ -81,15 +165,17 @@ def as_postgres(command: list[str]) -> list[str]:
 
 
 class PrivatePostgres:
-    def __init__(self, port: int, data: Path) -> None:
-        self.port, self.data = port, data
-        self.url = f"postgres://postgres@127.0.0.1:{port}/postgres"
+    def __init__(self, port: int, data: Path, address: str = "127.0.0.1", namespace: str | None = None) -> None:
+        self.port, self.data, self.address = port, data, address
+        self.url = f"postgres://postgres@{address}:{port}/postgres"
         self.bin = postgres_binaries()
+        # Run inside this network namespace (a machine of its own in tests/topology/).
+        self.inside = ["ip", "netns", "exec", namespace] if namespace else []
 
     def pg_ctl(self, *args: str) -> None:
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {self.port} -k {self.data} -c listen_addresses={self.address} -c fsync=off"
         command = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), *args]
-        subprocess.run(as_postgres(command), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*self.inside, *as_postgres(command)], check=True, stdout=subprocess.DEVNULL)
 
     def start(self) -> None:
         self.pg_ctl("-w", "start")
@@ -99,20 +185,27 @@ class PrivatePostgres:
 
 
 @contextmanager
-def private_postgres() -> Iterator[PrivatePostgres]:
-    """A PostgreSQL cluster of the test's own, on a free port; it may be stopped and started."""
+def private_postgres(address: str = "127.0.0.1", namespace: str | None = None) -> Iterator[PrivatePostgres]:
+    """A PostgreSQL cluster of the test's own, on a free port; it may be stopped and started.
+
+    Given an address other than loopback, it trusts that address's /24 (a test network).
+    """
     with tempfile.TemporaryDirectory() as directory:
         data = Path(directory) / "data"
         data.mkdir()
         if os.geteuid() == 0:
             shutil.chown(directory, "postgres", "postgres")
             shutil.chown(data, "postgres", "postgres")
-        server = PrivatePostgres(free_port(), data)
+        server = PrivatePostgres(free_port() if namespace is None else 5432, data, address, namespace)
         initdb = [str(server.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
         subprocess.run(as_postgres(initdb), check=True, stdout=subprocess.DEVNULL)
+        if address != "127.0.0.1":
+            network = address.rsplit(".", 1)[0] + ".0/24"
+            with (data / "pg_hba.conf").open("a") as rules:
+                rules.write(f"host all all {network} trust\n")
         server.start()
         try:
             yield server
         finally:
-            subprocess.run(as_postgres([str(server.bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                           capture_output=True)  # fmt: skip
+            stop = as_postgres([str(server.bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+            subprocess.run([*server.inside, *stop], capture_output=True)

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import datetime
 
 import psutil
 from websockets.asyncio.client import connect
@@ -22,6 +23,19 @@ def web_processes(server_pid: int) -> list[psutil.Process]:
 
 def live_from(name: str, after: float):
     return lambda frame: frame.get("type") == "stats" and frame.get("host") == name and frame.get("ts", 0) > after
+
+
+def checked_after(host_id: int, moment: float):
+    """A grid frame saying the monitored host was checked after `moment` (unix s)."""
+
+    def wanted(frame: dict) -> bool:
+        hosts = frame.get("hosts", []) if frame.get("type") == "hosts" else []
+        return any(
+            h["id"] == host_id and h["checked_at"] and datetime.fromisoformat(h["checked_at"]).timestamp() > moment
+            for h in hosts
+        )
+
+    return wanted
 
 
 def link(live: bool):

@@ -1,0 +1,59 @@
+"""Redis Sentinel: the master killed under running web processes, beat and workers that know Redis
+only through the sentinels; a replica is promoted, and the channel layer, the broker and the
+dashboards follow it."""
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from channels.db import database_sync_to_async
+
+from bench.common import session_cookie
+from monitor.models import Check, CheckResult, Host, ResultStatus
+from tests import processes, targets
+from tests.faults.pages import Page, checked_after, link
+from tests.servers import free_port, sentinels, wait_for
+
+pytestmark = pytest.mark.pipeline
+
+
+def checks_of(port: int) -> tuple[Host, list[Check]]:
+    host = Host.objects.create(name="failover", address="127.0.0.1")
+    return host, [Check.objects.create(host=host, kind="tcp", port=port, interval_s=1, timeout_s=1) for _ in range(2)]
+
+
+def each_ran_since(checks: list[Check], moment: float) -> bool:
+    since = datetime.fromtimestamp(moment, UTC)
+    ran = CheckResult.objects.filter(started_at__gt=since, status=ResultStatus.UP)
+    return set(ran.values_list("host_check_id", flat=True)) == {c.id for c in checks}
+
+
+async def test_a_failover_is_followed_by_the_broker_the_channel_layer_and_the_dashboards(alice, tmp_path):
+    cookie = await database_sync_to_async(session_cookie)(alice)
+    listener = targets.Listener()
+    host, checks = await database_sync_to_async(checks_of)(listener.port)
+    with sentinels() as redis_set:
+        env = redis_set.env()
+        port = free_port()
+        with (
+            processes.serve(port, 2, **env),
+            processes.beat(tmp_path, **env),
+            processes.tasks_worker(processes.agent_name("dispatcher"), **env),
+            processes.checks_worker(processes.agent_name("checks"), **env),
+        ):
+            page = Page(port, cookie)
+            await page.open()
+            await page.frame(checked_after(host.id, time.time()), 30)  # checks run; results reach the page
+
+            redis_set.master.kill()
+            killed = time.time()
+            await page.frame(link(False), 10)  # the page says its data stopped
+            await database_sync_to_async(wait_for)(redis_set.promoted, 30, "the sentinels' failover")
+            promoted = time.time()
+            # Web processes, beat, the dispatcher and the checks worker all found the new master:
+            # checks run again, their results are saved and reach the page through the channel layer.
+            await page.frames([link(True), checked_after(host.id, promoted)], 30)
+            shown = time.time()
+            await database_sync_to_async(wait_for)(lambda: each_ran_since(checks, promoted), 30, "every check again")
+    listener.close()
+    assert shown - killed < 30
