@@ -14,12 +14,12 @@ async def points(page, host: str) -> int:
     return int(await chart.get_attribute("data-points") or 0)
 
 
-async def wait_for_more_points(page, host: str, than: int) -> None:
+async def wait_for_more_points(page, host: str, than: int, timeout_ms: int = 15_000) -> None:
     selector = f'.card[data-host="{host}"] .chart[data-chart="cpu"]'
     await page.wait_for_function(
         "([selector, than]) => Number(document.querySelector(selector)?.dataset.points || 0) > than",
         arg=[selector, than],
-        timeout=15_000,
+        timeout=timeout_ms,
     )
 
 
