@@ -1,7 +1,8 @@
 """Who is in each room: a lease per socket in Redis, shared by every web process.
 
 The member is "<channel name> <username>" (channel names hold no spaces). A socket of
-a web process that died stops counting within core.leases.LEASE_S.
+a web process that died stops counting when `manage.py serve` frees its holdings, or
+at the latest within core.leases.LEASE_S.
 """
 
 from django.conf import settings

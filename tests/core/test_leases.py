@@ -1,5 +1,6 @@
 """Leases in Redis for what open sockets hold: counted while renewed, gone when their process is."""
 
+import asyncio
 import time
 
 from django.conf import settings
@@ -39,3 +40,24 @@ async def test_renewal_extends_leases_and_puts_them_back_after_redis_lost_them()
     assert 0 < await async_redis().ttl(seats) <= leases.LEASE_S + 1
     await leases.release(seats, "specific.a!1 alice")
     assert await leases.held(seats) == []
+
+
+async def test_what_a_process_held_is_freed_at_once_by_its_owner_name():
+    places, seats = key("owned-places"), key("owned-seats")
+    await async_redis().delete(places, seats, leases.owner_key(leases.OWNER))
+    assert await leases.take(places, "specific.p!1", 1)
+    await leases.hold(seats, "specific.p!1 alice")
+    await leases.hold(seats, "specific.p!2 alice")
+    await leases.release(seats, "specific.p!2 alice")  # released: no longer listed
+    assert len(await async_redis().smembers(leases.owner_key(leases.OWNER))) == 2
+
+    # As `manage.py serve` does when this process has died (sync Redis: run it off the loop).
+    freed = await asyncio.to_thread(leases.release_owner, leases.OWNER)
+    assert freed == 2
+    assert await leases.held(places) == []
+    assert await leases.held(seats) == []
+    assert not await async_redis().exists(leases.owner_key(leases.OWNER))
+    assert await leases.take(places, "specific.q!1", 1)  # the place is free for another socket
+    await leases.release(places, "specific.q!1")
+    await leases.release(places, "specific.p!1")  # this process is alive: it stops renewing them
+    await leases.release(seats, "specific.p!1 alice")

@@ -20,8 +20,7 @@ def stored() -> list[tuple[str, str]]:
 
 async def test_messages_in_flight_when_their_web_process_dies_are_stored_once_after_the_page_reconnects(alice):
     port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
-    # The killed process's socket places stay taken until their leases end (core.leases).
-    with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER="1000") as server:
+    with processes.serve(port, 2) as server:
         wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
         sender = ChatPage(port, cookie, ROOM)
         await sender.join()

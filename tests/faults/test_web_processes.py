@@ -9,24 +9,28 @@ import pytest
 from channels.db import database_sync_to_async
 
 from bench.common import session_cookie
+from core import leases
+from core.redis_clients import sync_redis
 from tests import processes
 from tests.faults.pages import Page, holder, web_processes
 from tests.servers import free_port, wait_for
 
 pytestmark = pytest.mark.pipeline
 
+PAGES = 12
+
 
 async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_others(alice):
     port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
-    # Up to 40 pages, and the killed process's places stay taken until their leases end
-    # (core.leases): a cap above what the reconnected pages hold, which is not tested here.
-    with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER="1000") as server:
+    # The cap is exactly the pages opened: the reconnected pages are let in only if the
+    # killed process's places were freed (`serve` frees them; their leases would end in 60 s).
+    with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER=str(PAGES)) as server:
         wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
         before = web_processes(server.pid)
         pages, held = [], {}
         # The kernel spreads connections over both processes, but not always: under load
         # all may land on one. Then only that one's pages are proven to reconnect.
-        for _ in range(12):
+        for _ in range(PAGES):
             page = Page(port, cookie)
             await page.open()
             assert await page.answers()
@@ -37,6 +41,8 @@ async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_o
 
         os.kill(victim, signal.SIGKILL)
         killed_at = time.monotonic()
+        victims_holdings = leases.owner_key(leases.owner_name(victim))
+        wait_for(lambda: not sync_redis().exists(victims_holdings), 5, "the killed process's places freed")
         for page in pages:
             if held[page] == victim:
                 assert await page.closed()

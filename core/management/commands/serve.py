@@ -2,7 +2,8 @@
 
 The socket is opened here and handed to each process (daphne --fd), so the kernel
 spreads new connections over them. A process that dies loses only its own
-connections: their pages reconnect to the others while it is replaced.
+connections: their pages reconnect to the others while it is replaced, and what its
+sockets held in Redis (places under the per-user cap, chat seats) is freed at once.
 """
 
 import logging
@@ -14,8 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from core import leases
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ class WebProcesses:
                 if code is None or self.stopping:
                     continue
                 logger.error("web process %d exited (%s); starting another", process.pid, code)
+                free_holdings(process.pid)
                 time.sleep(max(0.0, last_start + RESTART_EVERY_S - time.monotonic()))
                 self.processes[index] = self.start_one()
                 last_start = time.monotonic()
@@ -77,6 +82,16 @@ class WebProcesses:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+                free_holdings(process.pid)
+
+
+def free_holdings(pid: int) -> None:
+    try:
+        freed = leases.release_owner(leases.owner_name(pid))
+    except redis.RedisError as error:  # they end with their leases instead
+        logger.warning("holdings of web process %d not freed (%s); they end within %d s", pid, error, leases.LEASE_S)
+    else:
+        logger.info("freed %d holdings of web process %d", freed, pid)
 
 
 class Command(BaseCommand):
