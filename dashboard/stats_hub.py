@@ -133,12 +133,17 @@ class StatsHub:
                 logger.info("stats snapshot not refreshed (%s)", error)
 
     async def stop(self) -> None:
+        if not self.tasks:
+            return
         for task in self.tasks:
             task.cancel()
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await task
         self.tasks = []
-        self.channel = None  # the layer dropped it with the cancelled receive
+        # Out of the group, so that a relay that ended by an error leaves no queue filling up.
+        with contextlib.suppress(*redis_link.REDIS_DOWN):
+            await get_channel_layer().group_discard(STATS_GROUP, self.channel)
+        self.channel = None  # a new one is made: the layer dropped this one's queue with its receive
 
 
 hub = per_loop(StatsHub)

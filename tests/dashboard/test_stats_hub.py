@@ -1,5 +1,7 @@
 """The per-process fan-out of the "stats" group (dashboard.stats_hub), against the real Redis channel layer."""
 
+import asyncio
+import contextlib
 import json
 
 import pytest
@@ -92,3 +94,24 @@ async def test_the_hub_starts_from_what_redis_remembers(alice):
     communicator = await connected(alice)
     assert await communicator.receive_from(timeout=5) == stats_frame("agent-r", 7)
     await communicator.disconnect()
+
+
+@pytest.mark.usefixtures("no_latest_frames")
+async def test_a_relay_that_ended_is_started_again_by_the_next_dashboard(alice):
+    first = await connected(alice)
+    await send(stats_frame("agent-again", 1))
+    assert await first.receive_from(timeout=5) == stats_frame("agent-again", 1)  # the hub runs
+    relay = stats_hub.hub().tasks[0]
+    relay.cancel()  # as an error it did not expect would end it
+    with contextlib.suppress(asyncio.CancelledError):
+        await relay
+    await latest.remember_all({"agent-again": stats_frame("agent-again", 1)})  # a started hub reads it
+    second = await connected(alice)
+    assert await second.receive_from(timeout=5) == stats_frame("agent-again", 1)  # welcomed: the hub runs again
+    layer = get_channel_layer()._get_layer()
+    assert layer.groups[layer._get_group_channel_name(STATS_GROUP)] == {stats_hub.hub().channel}
+    await send(stats_frame("agent-again", 2))
+    for communicator in (first, second):
+        assert await communicator.receive_from(timeout=5) == stats_frame("agent-again", 2)
+    await first.disconnect()
+    await second.disconnect()
