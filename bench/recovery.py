@@ -20,11 +20,11 @@ as the fault tests do (tests/faults/), and each fault is made REPETITIONS times:
 - notification-worker: the general worker SIGKILLed while a webhook receiver holds its
   request, and a new one started; until the notification is delivered again.
 - failover: a Redis master with a replica and three sentinels, the master SIGKILLed
-  under web processes, beat, a dispatcher and a checks worker that know Redis only
-  through the sentinels (a set of its own each time; no ingest or agent, which this
-  scenario does not cover); from the kill until the page is told `live: false`, until
-  the sentinels name the replica, until the page is told `live: true`, and until it
-  shows a check result from after the kill (the checks run every 5 s).
+  under web processes, the ingest, an agent, beat, a dispatcher and a checks worker
+  that know Redis only through the sentinels (a set of its own each time); from the
+  kill until the page is told `live: false`, until the sentinels name the replica,
+  until the page is told `live: true`, until it shows a check result from after the
+  kill (the checks run every 5 s), and until it has an agent frame sampled after it.
 """
 
 import asyncio
@@ -209,14 +209,17 @@ async def notification_worker_kills(ctx) -> list[dict]:
 
 async def failovers(cookie: str, workdir: Path, host_id: int) -> list[dict]:
     from tests import processes
-    from tests.faults.pages import Page, checked_after, link
+    from tests.faults.pages import Page, checked_after, link, live_from
     from tests.servers import wait_for
 
     measured = []
     for _ in range(REPETITIONS):
         with sentinels() as redis_set, ExitStack() as stack:
-            env, port = redis_set.env(), free_port()
+            env, port, agent = redis_set.env(), free_port(), processes.agent_name("failover")
+            agent_url = processes.add_agent(agent, **env)
             stack.enter_context(processes.serve(port, WEB_PROCESSES, **env))
+            stack.enter_context(processes.ingest(**env))
+            stack.enter_context(processes.agent(agent, redis_url=agent_url, **env))
             stack.enter_context(processes.beat(workdir, **env))
             stack.enter_context(processes.tasks_worker(processes.agent_name("dispatcher"), **env))
             stack.enter_context(processes.checks_worker(processes.agent_name("checks"), **env))
@@ -233,7 +236,11 @@ async def failovers(cookie: str, workdir: Path, host_id: int) -> list[dict]:
             linked = since(killed)
             await page.frame(checked_after(host_id, killed), 30)
             shown = since(killed)
-            measured.append({"told_down_s": told_down, "promoted_s": promoted, "link_s": linked, "result_s": shown})
+            await page.frame(live_from(agent, killed), 30)
+            sampled = since(killed)
+            measured.append(
+                dict(told_down_s=told_down, promoted_s=promoted, link_s=linked, result_s=shown, agent_s=sampled)
+            )
             await page.ws.close()
     return measured
 

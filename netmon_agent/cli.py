@@ -7,8 +7,10 @@ import signal
 import socket
 import sys
 import threading
+from urllib.parse import unquote, urlsplit
 
 import redis
+import redis.sentinel
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -43,12 +45,57 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--tcp-states-every", type=float, default=float(env("TCP_STATES_EVERY", "5")), help="0 turns state tables off"
     )
+    p.add_argument(
+        "--sentinel",
+        action="append",
+        type=address,
+        default=[],
+        metavar="HOST:PORT",
+        help="a Redis Sentinel to ask for the master (repeat for each; env REDIS_SENTINELS): the agent then "
+        "follows a failover, and --redis-url gives only its user and password",
+    )
+    p.add_argument("--sentinel-master", default=env("REDIS_SENTINEL_MASTER", "netmon"), help="the monitored name")
+    p.add_argument("--sentinel-password", default=env("REDIS_SENTINEL_PASSWORD"), help="the sentinels' own password")
     return p
+
+
+def address(text: str) -> tuple[str, int]:
+    host, _, port = text.strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT")
+    return host.strip("[]"), int(port)
+
+
+def redis_client(args: argparse.Namespace) -> redis.Redis:
+    # No retries inside a call (redis-py's default backs off for seconds): a flush that
+    # fails keeps its frames for the next tick, and sampling stays on time meanwhile.
+    options = {"socket_timeout": 5, "socket_connect_timeout": 2, "health_check_interval": 30}
+    options["retry"] = Retry(NoBackoff(), 0)
+    if not args.sentinel:
+        return redis.Redis.from_url(args.redis_url, **options)
+    url = urlsplit(args.redis_url)
+    sentinel_options = {"socket_timeout": 1, "socket_connect_timeout": 1}
+    if args.sentinel_password:
+        sentinel_options["password"] = args.sentinel_password
+    sentinels = redis.sentinel.Sentinel(args.sentinel, sentinel_kwargs=sentinel_options)
+    return sentinels.master_for(
+        args.sentinel_master,
+        username=unquote(url.username) if url.username else None,
+        password=unquote(url.password) if url.password else None,
+        db=int(url.path.strip("/") or 0),
+        **options,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.sentinel and os.environ.get("REDIS_SENTINELS"):
+        try:
+            args.sentinel = [address(a) for a in os.environ["REDIS_SENTINELS"].split(",") if a.strip()]
+        except argparse.ArgumentTypeError as error:
+            logger.error("REDIS_SENTINELS: %s", error)
+            return EXIT_REFUSED
     if not args.redis_url:
         logger.error("no Redis URL: pass --redis-url or set REDIS_URL (`manage.py agents add NAME` prints it)")
         return EXIT_REFUSED
@@ -62,16 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     paths.use_host_paths(args.procfs, args.sysfs)
     TcpCollector.states_every = args.tcp_states_every
-    # No retries inside a call (redis-py's default backs off for seconds): a flush that
-    # fails keeps its frames for the next tick, and sampling stays on time meanwhile.
-    client = redis.Redis.from_url(
-        args.redis_url,
-        socket_timeout=5,
-        socket_connect_timeout=2,
-        health_check_interval=30,
-        retry=Retry(NoBackoff(), 0),
-    )
-    agent = Agent(client, args.name, args.prefix, args.interval, refused_grace_s=args.refused_grace)
+    agent = Agent(redis_client(args), args.name, args.prefix, args.interval, refused_grace_s=args.refused_grace)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -42,7 +42,15 @@ class Credentials:
 
     def command_line(self) -> str:
         prefix = "" if settings.REDIS_PREFIX == keys.DEFAULT_PREFIX else f" --prefix {settings.REDIS_PREFIX}"
-        return f"netmon-agent --redis-url '{self.redis_url}' --name {self.name}{prefix}"
+        return f"netmon-agent --redis-url '{self.redis_url}' --name {self.name}{prefix}{sentinel_options()}"
+
+
+def sentinel_options() -> str:
+    """The agent's options for finding the master through the sentinels, when there are any."""
+    if not settings.REDIS_SENTINELS:
+        return ""
+    sentinels = "".join(f" --sentinel {f'[{h}]' if ':' in h else h}:{p}" for h, p in settings.REDIS_SENTINELS)
+    return f"{sentinels} --sentinel-master {settings.REDIS_SENTINEL_MASTER}"
 
 
 def acl_rules(name: str, digest: str, redis_version: tuple[int, ...] = (7,)) -> list[str]:

@@ -1,6 +1,6 @@
-"""Redis Sentinel: the master killed under running web processes, beat and workers that know Redis
-only through the sentinels; a replica is promoted, and the channel layer, the broker and the
-dashboards follow it."""
+"""Redis Sentinel: the master killed under running web processes, the ingest, an agent, beat and
+workers that know Redis only through the sentinels; a replica is promoted, and the channel layer,
+the broker, the agent and the dashboards follow it."""
 
 import time
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from bench.common import session_cookie
 from monitor.models import Check, CheckResult, Host, ResultStatus
 from tests import processes, targets
-from tests.faults.pages import Page, checked_after, link
+from tests.faults.pages import Page, checked_after, link, live_from
 from tests.servers import free_port, sentinels, wait_for
 
 pytestmark = pytest.mark.pipeline
@@ -28,31 +28,35 @@ def each_ran_since(checks: list[Check], moment: float) -> bool:
     return set(ran.values_list("host_check_id", flat=True)) == {c.id for c in checks}
 
 
-async def test_a_failover_is_followed_by_the_broker_the_channel_layer_and_the_dashboards(alice, tmp_path):
+async def test_a_failover_is_followed_by_the_broker_the_channel_layer_the_agent_and_the_dashboards(alice, tmp_path):
     cookie = await database_sync_to_async(session_cookie)(alice)
     listener = targets.Listener()
     host, checks = await database_sync_to_async(checks_of)(listener.port)
     with sentinels() as redis_set:
         env = redis_set.env()
-        port = free_port()
+        port, agent = free_port(), processes.agent_name("failover")
+        agent_url = await database_sync_to_async(processes.add_agent)(agent, **env)  # its user, on the master
         with (
             processes.serve(port, 2, **env),
+            processes.ingest(**env),
+            processes.agent(agent, redis_url=agent_url, **env),
             processes.beat(tmp_path, **env),
             processes.tasks_worker(processes.agent_name("dispatcher"), **env),
             processes.checks_worker(processes.agent_name("checks"), **env),
         ):
             page = Page(port, cookie)
             await page.open()
-            await page.frame(checked_after(host.id, time.time()), 30)  # checks run; results reach the page
+            await page.frames([checked_after(host.id, time.time()), live_from(agent, time.time())], 30)
 
             redis_set.master.kill()
             killed = time.time()
             await page.frame(link(False), 10)  # the page says its data stopped
             await database_sync_to_async(wait_for)(redis_set.promoted, 30, "the sentinels' failover")
             promoted = time.time()
-            # Web processes, beat, the dispatcher and the checks worker all found the new master:
-            # checks run again, their results are saved and reach the page through the channel layer.
-            await page.frames([link(True), checked_after(host.id, promoted)], 30)
+            # Every process found the new master: checks run again and their results reach the page
+            # through the channel layer; the ingest made the agent's user there (users are not
+            # replicated), and the agent's frames come through again.
+            await page.frames([link(True), checked_after(host.id, promoted), live_from(agent, promoted)], 30)
             shown = time.time()
             await database_sync_to_async(wait_for)(lambda: each_ran_since(checks, promoted), 30, "every check again")
     listener.close()
