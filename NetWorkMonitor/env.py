@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from netmon_agent.sentinels import parse_address
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -69,11 +71,7 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
 
 def env_addresses(name: str) -> list[tuple[str, int]]:
     """`host:port,host:port` (an IPv6 host in brackets) as (host, port) pairs; none when unset."""
-    addresses = []
-    for item in env_list(name, []):
-        host, _, port = item.rpartition(":")
-        host = host.strip("[]")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ImproperlyConfigured(f"{name}: {item!r} is not host:port, e.g. 10.0.0.5:26379")
-        addresses.append((host, int(port)))
-    return addresses
+    try:
+        return [parse_address(item) for item in env_list(name, [])]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}, e.g. 10.0.0.5:26379") from None

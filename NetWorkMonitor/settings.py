@@ -4,11 +4,12 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from netmon_agent.sentinels import credentials, format_address
 from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -239,13 +240,8 @@ if _sentinel_password := env_str("REDIS_SENTINEL_PASSWORD", ""):
     REDIS_SENTINEL_OPTIONS["password"] = _sentinel_password
 if REDIS_SENTINELS and not REDIS_URL.startswith("redis://"):
     raise ImproperlyConfigured("REDIS_SENTINELS needs a redis:// REDIS_URL (its user, password and database are used)")
-_redis_url = urlsplit(REDIS_URL)
 # REDIS_URL without its server: what a connection to the master the sentinels name needs.
-REDIS_CREDENTIALS = {
-    "username": unquote(_redis_url.username) if _redis_url.username else None,
-    "password": unquote(_redis_url.password) if _redis_url.password else None,
-    "db": int(_redis_url.path.strip("/") or 0),
-}
+REDIS_CREDENTIALS = credentials(REDIS_URL)
 
 
 def _channel_layer_host(**options) -> dict:
@@ -284,10 +280,10 @@ CHANNEL_LAYERS = {
 }
 
 # With sentinels: "sentinel://[user:password@]host:port/db;sentinel://…", one per sentinel.
+_user_info, _at, _ = urlsplit(REDIS_URL).netloc.rpartition("@")
 _sentinel_broker = ";".join(
-    f"sentinel://{_redis_url.netloc.rpartition('@')[0]}{'@' if '@' in _redis_url.netloc else ''}"
-    f"{f'[{host}]' if ':' in host else host}:{port}/{REDIS_CREDENTIALS['db']}"
-    for host, port in REDIS_SENTINELS
+    f"sentinel://{_user_info}{_at}{format_address(*sentinel)}/{REDIS_CREDENTIALS.get('db', 0)}"
+    for sentinel in REDIS_SENTINELS
 )
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL", _sentinel_broker or REDIS_URL, schemes=("redis", "rediss", "unix", "sentinel")

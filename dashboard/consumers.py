@@ -21,14 +21,14 @@ class StatsConsumer(AuthenticatedJsonConsumer):
     async def welcome(self) -> None:
         # The snapshot, then every later frame; after a Redis outage, the snapshot again
         # (the page drops a frame it has already seen: same host and seq).
-        for text in await stats_hub.hub().join(self, self.send_text):
+        for text in await stats_hub.hub().join(self.send_text):
             await self.send(text_data=text)
 
     async def send_text(self, text: str) -> None:
         await self.send(text_data=text)
 
     async def disconnect(self, code: int) -> None:
-        stats_hub.hub().leave(self)
+        stats_hub.hub().leave(self.send_text)
         await super().disconnect(code)
 
     async def on_watch(self, content: dict) -> None:

@@ -70,13 +70,13 @@ class Snapshot:
 
 class StatsHub:
     def __init__(self) -> None:
-        self.sockets: dict[object, Send] = {}
+        self.sockets: set[Send] = set()  # each dashboard socket's writer
         self.snapshot = Snapshot()
         self.started = asyncio.Lock()
         self.channel: str | None = None
         self.tasks: list[asyncio.Task] = []
 
-    async def join(self, socket: object, send: Send) -> list[str]:
+    async def join(self, send: Send) -> list[str]:
         """Write every later frame to `send`; returns the frames to send it first.
 
         Raises one of redis_link.REDIS_DOWN while the hub cannot join the group.
@@ -86,14 +86,14 @@ class StatsHub:
                 if not self.running():
                     await self.stop()  # a relay ended by an error it did not expect (logged by asyncio)
                     await self._start()
-        self.sockets[socket] = send
+        self.sockets.add(send)
         return self.snapshot.frames()
 
     def running(self) -> bool:
         return bool(self.tasks) and not any(task.done() for task in self.tasks)
 
-    def leave(self, socket: object) -> None:
-        self.sockets.pop(socket, None)
+    def leave(self, send: Send) -> None:
+        self.sockets.discard(send)
 
     async def _start(self) -> None:
         layer = get_channel_layer()
@@ -116,7 +116,7 @@ class StatsHub:
                 continue
             text = message["text"]
             self.snapshot.apply(text)
-            for index, send in enumerate(list(self.sockets.values()), 1):
+            for index, send in enumerate(list(self.sockets), 1):
                 if index % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
                 try:

@@ -7,7 +7,6 @@ import signal
 import socket
 import sys
 import threading
-from urllib.parse import unquote, urlsplit
 
 import redis
 import redis.sentinel
@@ -18,6 +17,7 @@ from netmon_agent import keys
 from netmon_agent.collectors import paths
 from netmon_agent.collectors.tcp import TcpCollector
 from netmon_agent.runtime import Agent, CredentialsRefused, NameTaken
+from netmon_agent.sentinels import credentials, parse_address
 
 logger = logging.getLogger("netmon_agent")
 
@@ -60,10 +60,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def address(text: str) -> tuple[str, int]:
-    host, _, port = text.strip().rpartition(":")
-    if not host or not port.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT")
-    return host.strip("[]"), int(port)
+    try:
+        return parse_address(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def redis_client(args: argparse.Namespace) -> redis.Redis:
@@ -73,18 +73,11 @@ def redis_client(args: argparse.Namespace) -> redis.Redis:
     options["retry"] = Retry(NoBackoff(), 0)
     if not args.sentinel:
         return redis.Redis.from_url(args.redis_url, **options)
-    url = urlsplit(args.redis_url)
     sentinel_options = {"socket_timeout": 1, "socket_connect_timeout": 1}
     if args.sentinel_password:
         sentinel_options["password"] = args.sentinel_password
     sentinels = redis.sentinel.Sentinel(args.sentinel, sentinel_kwargs=sentinel_options)
-    return sentinels.master_for(
-        args.sentinel_master,
-        username=unquote(url.username) if url.username else None,
-        password=unquote(url.password) if url.password else None,
-        db=int(url.path.strip("/") or 0),
-        **options,
-    )
+    return sentinels.master_for(args.sentinel_master, **credentials(args.redis_url), **options)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from core.redis_clients import sync_redis
 from netmon_agent import keys
+from netmon_agent.sentinels import format_address
 from stats import latest, streams
 from stats.models import Agent
 
@@ -49,7 +50,7 @@ def sentinel_options() -> str:
     """The agent's options for finding the master through the sentinels, when there are any."""
     if not settings.REDIS_SENTINELS:
         return ""
-    sentinels = "".join(f" --sentinel {f'[{h}]' if ':' in h else h}:{p}" for h, p in settings.REDIS_SENTINELS)
+    sentinels = "".join(f" --sentinel {format_address(*sentinel)}" for sentinel in settings.REDIS_SENTINELS)
     return f"{sentinels} --sentinel-master {settings.REDIS_SENTINEL_MASTER}"
 
 

@@ -152,9 +152,13 @@ def checks_worker(name: str, namespace: str | None = None, **env: str):
 
 
 @contextmanager
-def checking(schedule_dir: Path):
+def checking(schedule_dir: Path, **env: str):
     """Everything that runs checks: beat, a dispatcher (general worker) and a checks worker."""
-    with beat(schedule_dir), tasks_worker(agent_name("dispatcher")), checks_worker(agent_name("checks")):
+    with (
+        beat(schedule_dir, **env),
+        tasks_worker(agent_name("dispatcher"), **env),
+        checks_worker(agent_name("checks"), **env),
+    ):
         yield
 
 

@@ -65,7 +65,7 @@ async def test_the_dashboards_of_a_process_share_one_membership_of_the_group(ali
         assert await communicator.receive_from(timeout=5) == stats_frame("agent-s", 1)
     await first.disconnect()
     await second.disconnect()
-    assert stats_hub.hub().sockets == {}
+    assert stats_hub.hub().sockets == set()
 
 
 @pytest.mark.usefixtures("no_latest_frames")

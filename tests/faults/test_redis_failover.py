@@ -40,9 +40,7 @@ async def test_a_failover_is_followed_by_the_broker_the_channel_layer_the_agent_
             processes.serve(port, 2, **env),
             processes.ingest(**env),
             processes.agent(agent, redis_url=agent_url, **env),
-            processes.beat(tmp_path, **env),
-            processes.tasks_worker(processes.agent_name("dispatcher"), **env),
-            processes.checks_worker(processes.agent_name("checks"), **env),
+            processes.checking(tmp_path, **env),
         ):
             page = Page(port, cookie)
             await page.open()
