@@ -282,8 +282,7 @@ CHANNEL_LAYERS = {
 # With sentinels: "sentinel://[user:password@]host:port/db;sentinel://…", one per sentinel.
 _user_info, _at, _ = urlsplit(REDIS_URL).netloc.rpartition("@")
 _sentinel_broker = ";".join(
-    f"sentinel://{_user_info}{_at}{format_address(*sentinel)}/{REDIS_CREDENTIALS.get('db', 0)}"
-    for sentinel in REDIS_SENTINELS
+    f"sentinel://{_user_info}{_at}{format_address(*sentinel)}/{REDIS_CREDENTIALS['db']}" for sentinel in REDIS_SENTINELS
 )
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL", _sentinel_broker or REDIS_URL, schemes=("redis", "rediss", "unix", "sentinel")
