@@ -55,7 +55,14 @@ def parser() -> argparse.ArgumentParser:
         "follows a failover, and --redis-url gives only its user and password",
     )
     p.add_argument("--sentinel-master", default=env("REDIS_SENTINEL_MASTER", "netmon"), help="the monitored name")
-    p.add_argument("--sentinel-password", default=env("REDIS_SENTINEL_PASSWORD"), help="the sentinels' own password")
+    p.add_argument(
+        "--sentinel-user", default=env("REDIS_SENTINEL_USER"), help="the sentinels' user allowed to find the master"
+    )
+    p.add_argument(
+        "--sentinel-password",
+        default=env("REDIS_SENTINEL_PASSWORD"),
+        help="that user's password (better in the environment: a command line is visible to every local user)",
+    )
     return p
 
 
@@ -74,6 +81,8 @@ def redis_client(args: argparse.Namespace) -> redis.Redis:
     if not args.sentinel:
         return redis.Redis.from_url(args.redis_url, **options)
     sentinel_options = {"socket_timeout": 1, "socket_connect_timeout": 1}
+    if args.sentinel_user:
+        sentinel_options["username"] = args.sentinel_user
     if args.sentinel_password:
         sentinel_options["password"] = args.sentinel_password
     sentinels = redis.sentinel.Sentinel(args.sentinel, sentinel_kwargs=sentinel_options)

@@ -6,6 +6,15 @@ Shared by the agent and the server processes' settings; imports nothing of the s
 
 from urllib.parse import unquote, urlsplit
 
+# All the product asks of a sentinel (redis-py's master and replica discovery, and its
+# health checks): the commands of the sentinel user every part is best given
+# (README, "Redis Sentinel"). Starting a failover or changing what is monitored is not
+# among them. CLIENT SETINFO, which Redis 7.2 added, is sent too, and its refusal ignored.
+DISCOVERY_COMMANDS = (
+    "+sentinel|masters +sentinel|master +sentinel|get-master-addr-by-name +sentinel|replicas"
+    " +sentinel|slaves +sentinel|sentinels +ping +auth +hello +client|setname"
+)
+
 
 def parse_address(text: str) -> tuple[str, int]:
     """`host:port`, an IPv6 host in brackets; ValueError when it is not one."""

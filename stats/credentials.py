@@ -51,7 +51,9 @@ def sentinel_options() -> str:
     if not settings.REDIS_SENTINELS:
         return ""
     sentinels = "".join(f" --sentinel {format_address(*sentinel)}" for sentinel in settings.REDIS_SENTINELS)
-    return f"{sentinels} --sentinel-master {settings.REDIS_SENTINEL_MASTER}"
+    # The sentinels' password is the operator's to hand over (REDIS_SENTINEL_PASSWORD), never printed.
+    user = f" --sentinel-user {settings.REDIS_SENTINEL_USER}" if settings.REDIS_SENTINEL_USER else ""
+    return f"{sentinels} --sentinel-master {settings.REDIS_SENTINEL_MASTER}{user}"
 
 
 def acl_rules(name: str, digest: str, redis_version: tuple[int, ...] = (7,)) -> list[str]:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import redis
 
+from netmon_agent.sentinels import DISCOVERY_COMMANDS
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -76,6 +78,10 @@ class Sentinels:
     """
 
     NAME = "netmon-test"
+    # As a deployment should: the default user is the operators' (it may fail over and
+    # reconfigure), and the product's parts get a user that can only find the master.
+    ADMIN_PASSWORD = "sentinel-admin"
+    DISCOVERY_USER, DISCOVERY_PASSWORD = "netmon-discovery", "sentinel-discovery"
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -98,6 +104,9 @@ class Sentinels:
                 f"sentinel monitor {self.NAME} 127.0.0.1 {self.master.port} 2\n"
                 f"sentinel down-after-milliseconds {self.NAME} 1000\n"
                 f"sentinel failover-timeout {self.NAME} 10000\n"
+                f"user default on >{self.ADMIN_PASSWORD} ~* &* +@all\n"
+                f"user {self.DISCOVERY_USER} on >{self.DISCOVERY_PASSWORD} -@all {DISCOVERY_COMMANDS}\n"
+                f"sentinel sentinel-pass {self.ADMIN_PASSWORD}\n"  # what the sentinels tell each other with
             )
             command = [shutil.which("redis-server"), str(config), "--sentinel"]
             self.processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
@@ -108,7 +117,8 @@ class Sentinels:
         return info.get("master_link_status") == "up"
 
     def ask(self, port: int) -> dict:
-        return redis.Redis(port=port, socket_timeout=1, decode_responses=True).sentinel_master(self.NAME)
+        sentinel = redis.Redis(port=port, password=self.ADMIN_PASSWORD, socket_timeout=1, decode_responses=True)
+        return sentinel.sentinel_master(self.NAME)
 
     def watching(self) -> bool:
         try:
@@ -131,6 +141,8 @@ class Sentinels:
             "REDIS_URL": "redis://127.0.0.1:1/0",  # its server is never used: the sentinels name the master
             "REDIS_SENTINELS": ",".join(f"127.0.0.1:{port}" for port in self.ports),
             "REDIS_SENTINEL_MASTER": self.NAME,
+            "REDIS_SENTINEL_USER": self.DISCOVERY_USER,
+            "REDIS_SENTINEL_PASSWORD": self.DISCOVERY_PASSWORD,
         }
 
     def stop(self) -> None:

@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+import redis
+import redis.sentinel
 from channels.db import database_sync_to_async
 
 from bench.common import session_cookie
@@ -59,3 +61,32 @@ async def test_a_failover_is_followed_by_the_broker_the_channel_layer_the_agent_
             await database_sync_to_async(wait_for)(lambda: each_ran_since(checks, promoted), 30, "every check again")
     listener.close()
     assert shown - killed < 30
+
+
+def test_the_sentinel_user_the_parts_are_given_finds_the_master_and_nothing_more():
+    with sentinels() as redis_set:
+        env = redis_set.env()
+        login = {"username": env["REDIS_SENTINEL_USER"], "password": env["REDIS_SENTINEL_PASSWORD"]}
+        found = redis.sentinel.Sentinel(
+            [("127.0.0.1", port) for port in redis_set.ports], sentinel_kwargs={**login, "socket_timeout": 1}
+        )
+        assert found.discover_master(redis_set.NAME) == ("127.0.0.1", redis_set.master.port)
+        assert found.discover_slaves(redis_set.NAME) == [("127.0.0.1", redis_set.replica.port)]
+        as_part = redis.Redis(port=redis_set.ports[0], socket_timeout=1, **login)
+        refused = [
+            ("SENTINEL", "FAILOVER", redis_set.NAME),
+            ("SENTINEL", "SET", redis_set.NAME, "quorum", "1"),
+            ("SENTINEL", "REMOVE", redis_set.NAME),
+            ("SENTINEL", "MONITOR", "elsewhere", "127.0.0.1", "1", "1"),
+            ("SENTINEL", "RESET", "*"),
+            ("SENTINEL", "CONFIG", "SET", "resolve-hostnames", "yes"),
+            ("SENTINEL", "SIMULATE-FAILURE", "crash-after-election"),
+            ("ACL", "SETUSER", "intruder", "on", ">pw", "+@all"),
+            ("SHUTDOWN", "NOSAVE"),
+        ]
+        for command in refused:
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                as_part.execute_command(*command)
+        # Nothing was changed: the same master, watched with the same quorum.
+        assert redis_set.master_port() == redis_set.master.port
+        assert redis_set.ask(redis_set.ports[0])["quorum"] == 2

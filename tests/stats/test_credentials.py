@@ -16,7 +16,7 @@ from core.redis_clients import sync_redis
 from netmon_agent import keys
 from stats import credentials, streams
 from stats.models import Agent
-from tests.servers import private_redis, wait_for
+from tests.servers import private_redis, sentinels, wait_for
 
 
 @pytest.fixture
@@ -32,6 +32,31 @@ def add(name: str, *options: str) -> str:
     out = io.StringIO()
     call_command("agents", "add", name, *options, stdout=out)
     return re.search(r"REDIS_URL=(\S+)", out.getvalue()).group(1)
+
+
+def test_agents_add_under_sentinel_makes_the_user_on_the_master_and_never_prints_the_sentinel_password(db, settings):
+    with sentinels() as redis_set:
+        env = redis_set.env()
+        settings.REDIS_SENTINELS = [("127.0.0.1", port) for port in redis_set.ports]
+        settings.REDIS_SENTINEL_MASTER = redis_set.NAME
+        settings.REDIS_SENTINEL_USER = env["REDIS_SENTINEL_USER"]
+        settings.REDIS_SENTINEL_OPTIONS = {
+            "username": env["REDIS_SENTINEL_USER"],
+            "password": env["REDIS_SENTINEL_PASSWORD"],
+        }
+        settings.REDIS_CREDENTIALS = {"username": None, "password": None, "db": 0}
+        sync_redis.cache_clear()
+        try:
+            out = io.StringIO()
+            call_command("agents", "add", "web-1", stdout=out)
+        finally:
+            sync_redis.cache_clear()
+        printed = out.getvalue()
+        assert f"--sentinel-master {redis_set.NAME} --sentinel-user {env['REDIS_SENTINEL_USER']}" in printed
+        assert "REDIS_SENTINEL_PASSWORD" in printed
+        assert env["REDIS_SENTINEL_PASSWORD"] not in printed
+        master = redis.Redis(port=redis_set.master.port)
+        assert master.acl_getuser(keys.redis_user(settings.REDIS_PREFIX, "web-1"))["enabled"]
 
 
 def as_agent(url: str) -> redis.Redis:

@@ -1,5 +1,6 @@
 """`manage.py agents add|list|revoke NAME`: the credentials of the agents."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from stats import credentials
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  REDIS_URL={made.redis_url}\n")
         self.stdout.write("On the agent's host (README, 'Add an agent'):\n")
         self.stdout.write(f"  {made.command_line()}\n")
+        if settings.REDIS_SENTINELS and "password" in settings.REDIS_SENTINEL_OPTIONS:
+            self.stdout.write("  with REDIS_SENTINEL_PASSWORD (the sentinel user's password) in its environment\n")
 
     def handle_list(self, **options) -> None:
         seen = dict(Agent.objects.values_list("name", "last_seen"))
