@@ -3,9 +3,13 @@
 Redis, PostgreSQL, the web processes, the ingest, beat, a general worker (the check
 dispatcher), a checks worker, an agent, a monitored target and the browser each get a
 namespace and an address on 198.18.50.0/24 (the benchmarking range, existing only on the
-namespaces' bridge). Nothing reaches another part except over that network, so the test
-shows that what README "Several machines" lists is all each part needs: the dashboard in
-the browser's namespace shows the agent's samples and the target's check results.
+namespaces' bridge). Nothing reaches another part except over that network, and a
+firewall (nftables, in each namespace) lets a part open a connection only to the parts
+README "Several machines" says it reaches. So the test shows that what the table lists
+is all each part needs (the dashboard in the browser's namespace shows the agent's
+samples and the target's check results) and that the rest is kept from it (the agent
+cannot reach PostgreSQL or the web processes, beat cannot reach PostgreSQL, the browser
+cannot reach Redis, only the checks worker reaches the target).
 """
 
 import json
@@ -38,6 +42,42 @@ ADDRESSES = {
     "agent": 10, "target": 11, "browser": 12,
 }  # fmt: skip
 WEB_PORT, TARGET_PORT = 8000, 7000
+# The listening parts, and who may open a connection to each (README "Several machines",
+# column "reaches"); every other connection is refused.
+SERVICES = {"redis": 6379, "db": 5432, "web": WEB_PORT, "target": TARGET_PORT}
+CLIENTS = {
+    "redis": ["web", "ingest", "checks", "tasks", "beat", "agent"],
+    "db": ["web", "ingest", "checks", "tasks"],
+    "web": ["browser"],
+    "target": ["checks"],
+}
+# Connections the table does not list, tried from inside the firewall: each must be refused.
+FORBIDDEN = [("agent", "db"), ("agent", "web"), ("beat", "db"), ("browser", "redis"), ("tasks", "target")]
+
+FIREWALL = """
+table inet topology {{
+    chain input {{
+        type filter hook input priority 0; policy drop;
+        iifname "lo" accept
+        ct state established,related accept
+        {service}
+        meta l4proto tcp reject with tcp reset
+    }}
+}}
+"""
+
+PROBE = """
+import json, socket, sys
+address, port = sys.argv[1], int(sys.argv[2])
+try:
+    socket.create_connection((address, port), timeout=5).close()
+except ConnectionRefusedError:
+    print("refused")
+except OSError as error:
+    print(type(error).__name__)
+else:
+    print("open")
+"""
 
 BROWSER = """
 import asyncio, json, sys, time
@@ -107,6 +147,17 @@ def make_network(tag: str) -> dict[str, str]:
     return {"lan": lan, **names}
 
 
+def put_up_firewalls(names: dict[str, str]) -> None:
+    """In each part's namespace: only the parts the table names may connect, and only to its service."""
+    for part in ADDRESSES:
+        service = ""
+        if part in SERVICES:
+            sources = ", ".join(address(client) for client in CLIENTS[part])
+            service = f"ip saddr {{ {sources} }} tcp dport {SERVICES[part]} accept"
+        rules = FIREWALL.format(service=service)
+        subprocess.run(["ip", "netns", "exec", names[part], "nft", "-f", "-"], input=rules, text=True, check=True)
+
+
 def remove_network(names: dict[str, str]) -> None:
     for namespace in names.values():
         subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
@@ -131,6 +182,7 @@ def test_each_part_on_a_machine_of_its_own_and_the_dashboard_shows_samples_and_c
     with ExitStack() as stack:
         names = make_network(tag)
         stack.callback(remove_network, names)
+        put_up_firewalls(names)
         postgres = stack.enter_context(private_postgres(address("db"), names["db"]))
         redis_dir = tmp_path / "redis"
         redis_dir.mkdir()
@@ -167,6 +219,12 @@ def test_each_part_on_a_machine_of_its_own_and_the_dashboard_shows_samples_and_c
         url, origin = f"ws://{address('web')}:{WEB_PORT}/ws/stats/", f"http://{address('web')}:{WEB_PORT}"
         browser = [sys.executable, "-c", textwrap.dedent(BROWSER), url, cookie, origin, agent, host_id]
         seen = json.loads(run(names["browser"], browser, {}, timeout=90))
+        probe = [sys.executable, "-c", textwrap.dedent(PROBE)]
+        kept_out = {
+            (part, server): run(names[part], [*probe, address(server), str(SERVICES[server])], {}).strip()
+            for part, server in FORBIDDEN
+        }
+    assert kept_out == {connection: "refused" for connection in FORBIDDEN}  # the firewall holds
     assert seen["agent_frame"] is not None  # agent -> Redis -> ingest -> Redis -> web -> browser
     assert seen["check_result"] is not None  # beat -> dispatcher -> checks worker -> target, PostgreSQL -> web
     assert not Path(f"/run/netns/{names['web']}").exists()  # the network is gone with the test
