@@ -49,8 +49,17 @@ def run_facts() -> dict:
     """When and where a benchmark ran, recorded with its results."""
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
+        "machine": f"{os.cpu_count()} cores ({cpu_model()}), {platform.platform()}, Python {platform.python_version()}",
     }
+
+
+def cpu_model() -> str:
+    """The processor's name (Linux), as runs on different machines of the same size differ."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or "unknown"
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "unknown")
 
 
 def save_results(name: str, results: dict) -> None:

@@ -6,6 +6,7 @@ Import after django.setup() (bench.common needs settings).
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,19 @@ def stop_clients(readers: list) -> dict:
             merged[key] += value
         reader.wait(30)
     return merged
+
+
+def wait_for_closes(user_id: int, seconds: float = 60) -> float:
+    """Until the web processes have handled the close of every socket of `user_id` (its count of
+    open sockets in Redis is 0): a level or a storm must not start while the server is still
+    busy with the last one's thousands of closes. Returns the seconds waited."""
+    from core.open_sockets import sockets_key
+    from core.redis_clients import sync_redis
+    from tests.servers import wait_for
+
+    started = time.monotonic()
+    wait_for(lambda: sync_redis().zcard(sockets_key(user_id)) == 0, seconds, "every socket closed on the server")
+    return round(time.monotonic() - started, 2)
 
 
 def lost_frames(records: list, clients: int) -> int:

@@ -7,7 +7,8 @@ In one run on this machine it measures:
    with 500, 1,000 and 2,000 dashboards (three rounds) connected to `manage.py serve`
    (WEB_CONCURRENCY web processes: one per core) while a real agent samples at 1 Hz and
    the real ingest relays its frames; sockets that fail to connect are counted;
-4. a connect storm: 1,000 sockets opening at once, and the time to each one's first frame.
+4. connect storms (three): 1,000 sockets opening at once, the time to each one's first frame,
+   and the CPU the web processes and the clients spent on them.
 
 Everything runs on loopback, against a throwaway SQLite database and its own Redis prefix.
 """
@@ -18,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -26,10 +29,11 @@ from bench.environment import prepare  # noqa: E402
 WORKDIR = prepare("bench")
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
-from bench.dashboards import lost_frames, start_clients, stop_clients, tell  # noqa: E402
+from bench.dashboards import lost_frames, start_clients, stop_clients, tell, wait_for_closes  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
 from netmon_agent.runtime import Agent, encode  # noqa: E402
 from netmon_agent.sampler import Sampler  # noqa: E402
@@ -38,6 +42,7 @@ from tests import processes  # noqa: E402
 CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "500,1000,2000").split(",")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 STORM_CLIENTS = int(os.environ.get("BENCH_STORM", "1000"))
+STORMS = int(os.environ.get("BENCH_STORMS", "3"))
 # The default of WEB_CONCURRENCY: one web process per core.
 WEB_PROCESSES = int(os.environ.get("BENCH_WEB_PROCESSES", str(os.cpu_count() or 1)))
 SECONDS_PER_LEVEL = float(os.environ.get("BENCH_SECONDS", "30"))
@@ -68,7 +73,7 @@ def send_cost() -> dict:
     return summary_ms(costs)
 
 
-def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
+def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int) -> dict:
     """Connect `clients` dashboards, record SECONDS_PER_LEVEL of frames, return latency and loss."""
     readers, failed = start_clients(port, cookie, host, clients, "paced")
     # Steady state is measured. Right after hundreds of sockets connect at once, the
@@ -80,6 +85,7 @@ def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
     time.sleep(SECONDS_PER_LEVEL)
     result = stop_clients(readers)
     elapsed = time.monotonic() - started
+    closes_s = wait_for_closes(user_id)
     records = result["records"]
     by_tick: dict[int, list[float]] = {}
     for _, seq, latency in records:
@@ -97,14 +103,24 @@ def fan_out(port: int, cookie: str, host: str, clients: int) -> dict:
         "frames_lost": lost_frames(records, clients),
         "failed_connects": failed,
         "sockets_closed_early": result["closed_early"],
+        "closes_handled_s": closes_s,
     }
 
 
-def connect_storm(port: int, cookie: str, host: str, clients: int) -> dict:
-    """`clients` sockets opened at once: how long each waits for its first frame (the latest one, on connect)."""
+def cpu_seconds(processes_: list[psutil.Process]) -> float:
+    return sum(sum(p.cpu_times()[:2]) for p in processes_)
+
+
+def connect_storm(port: int, cookie: str, user_id: int, host: str, clients: int, web: list[psutil.Process]) -> dict:
+    """`clients` sockets opened at once: how long each waits for its first frame (the latest one, on connect),
+    and the CPU the web processes and the clients spent until every socket had opened."""
+    web_before = cpu_seconds(web)
     readers, failed = start_clients(port, cookie, host, clients, "storm")
+    cpu = {"web_s": round(cpu_seconds(web) - web_before, 2),
+           "clients_s": round(cpu_seconds([psutil.Process(r.pid) for r in readers]), 2)}  # fmt: skip
     tell(readers, "go")
     result = stop_clients(readers)
+    closes_s = wait_for_closes(user_id)
     firsts = result["first_frame_s"]
     return {
         "clients": clients,
@@ -112,6 +128,8 @@ def connect_storm(port: int, cookie: str, host: str, clients: int) -> dict:
         "without_first_frame": result["without_first_frame"],
         "first_frame_ms": summary_ms(firsts),
         "within_1_s": sum(1 for s in firsts if s <= 1.0),
+        "cpu": cpu,
+        "closes_handled_s": closes_s,
     }
 
 
@@ -122,17 +140,21 @@ def main() -> None:
                "sample_ms": sample_cost(), "send_ms": send_cost(), "fan_out": []}  # fmt: skip
     print(json.dumps({k: results[k] for k in ("sample_ms", "send_ms")}, indent=1), flush=True)
     port, cookie, host = free_port(), dashboard_session(), processes.agent_name("bench")
+    user_id = get_user_model().objects.get(username="bench").pk  # the dashboards' user
     processes.register(host)
-    with processes.serve(port, WEB_PROCESSES), processes.ingest(), processes.agent(host):
+    with processes.serve(port, WEB_PROCESSES) as serve, processes.ingest(), processes.agent(host):
+        web = psutil.Process(serve.pid).children()
         for round_ in range(1, ROUNDS + 1):
             for clients in CLIENT_COUNTS:
                 print(f"round {round_}: {clients} dashboards, {SECONDS_PER_LEVEL:.0f} s ...", flush=True)
-                level = {"round": round_, **fan_out(port, cookie, host, clients)}
+                level = {"round": round_, **fan_out(port, cookie, user_id, host, clients)}
                 results["fan_out"].append(level)
                 print(json.dumps(level), flush=True)
-        print(f"connect storm: {STORM_CLIENTS} sockets at once ...", flush=True)
-        results["connect_storm"] = connect_storm(port, cookie, host, STORM_CLIENTS)
-        print(json.dumps(results["connect_storm"]), flush=True)
+        results["connect_storms"] = []
+        for storm in range(1, STORMS + 1):
+            print(f"connect storm {storm}: {STORM_CLIENTS} sockets at once ...", flush=True)
+            results["connect_storms"].append(connect_storm(port, cookie, user_id, host, STORM_CLIENTS, web))
+            print(json.dumps(results["connect_storms"][-1]), flush=True)
     save_results("stats-pipeline", results)
 
 

@@ -9,74 +9,96 @@ starting to connect to its first frame.
 
 `storm` as the last argument opens every socket at once; `paced` opens 50 every 50 ms,
 as page loads arrive.
+
+The clients are picows listeners: a frame is parsed in C and handed to a callback, with
+no task woken per frame. With the websockets library each frame cost the client about
+100 µs of the two cores the web processes run on as well (see README, Benchmarks).
 """
 
 import asyncio
+import functools
 import json
 import sys
 import time
 
-from websockets.asyncio.client import connect
-from websockets.exceptions import WebSocketException
+from picows import WSError, WSListener, WSMsgType, ws_connect
 
 OPEN_TIMEOUT_S = 10
 
 
-async def client(index, url, headers, host, connected, recording, results, failures, first_frames):
+class Recorder:
+    """What every socket of this process saw."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self.recording = False
+        self.results: list = []
+        self.first_frames: dict[int, float] = {}
+        self.closed: set[int] = set()
+
+
+class Dashboard(WSListener):
+    def __init__(self, index: int, started: float, recorder: Recorder) -> None:
+        self.index, self.started, self.recorder = index, started, recorder
+
+    def on_ws_frame(self, transport, frame) -> None:
+        if frame.msg_type != WSMsgType.TEXT:
+            return
+        received = time.time()
+        recorder = self.recorder
+        if self.index not in recorder.first_frames:
+            recorder.first_frames[self.index] = time.monotonic() - self.started
+        if not recorder.recording:
+            return
+        message = json.loads(frame.get_payload_as_utf8_text())
+        if message.get("host") == recorder.host:
+            recorder.results.append((self.index, message["seq"], received - message["ts"]))
+
+    def on_ws_disconnected(self, transport) -> None:
+        self.recorder.closed.add(self.index)
+
+
+async def client(index, url, headers, recorder, connected, failures, transports):
     started = time.monotonic()
     try:
-        socket = await connect(url, additional_headers=headers, max_size=2**22, open_timeout=OPEN_TIMEOUT_S)
-    except (OSError, TimeoutError, WebSocketException) as error:
+        async with asyncio.timeout(OPEN_TIMEOUT_S):
+            # The timeout above covers the TCP connect and the handshake alike.
+            listener = functools.partial(Dashboard, index, started, recorder)
+            transport, _ = await ws_connect(listener, url, extra_headers=headers, websocket_handshake_timeout=None)
+    except (OSError, TimeoutError, WSError) as error:
         failures.append(type(error).__name__)
-        connected.release()
-        return
-    async with socket:
-        connected.release()
-        async for message in socket:
-            received = time.time()
-            if index not in first_frames:
-                first_frames[index] = time.monotonic() - started
-            if not recording.is_set():
-                continue
-            frame = json.loads(message)
-            if frame.get("host") == host:
-                results.append((index, frame["seq"], received - frame["ts"]))
+    else:
+        transports.append(transport)
+    connected.release()
 
 
 async def main(url: str, cookie: str, origin: str, host: str, count: int, first_index: int, pacing: str) -> None:
     headers = {"Cookie": cookie, "Origin": origin}
-    connected = asyncio.Semaphore(0)
-    recording = asyncio.Event()
-    results: list = []
+    recorder, connected = Recorder(host), asyncio.Semaphore(0)
     failures: list[str] = []
-    first_frames: dict[int, float] = {}
-    tasks = []
-    for i in range(count):
-        index = first_index + i
-        tasks.append(
-            asyncio.create_task(
-                client(index, url, headers, host, connected, recording, results, failures, first_frames)
-            )
-        )
-        if pacing == "paced" and i % 50 == 49:
+    transports: list = []
+    tasks = []  # kept referenced until done
+    for index in range(first_index, first_index + count):
+        tasks.append(asyncio.create_task(client(index, url, headers, recorder, connected, failures, transports)))
+        if pacing == "paced" and (index - first_index) % 50 == 49:
             await asyncio.sleep(0.05)  # pace the handshakes a little, as real page loads are
     for _ in range(count):
         await connected.acquire()
     print(f"connected {count - len(failures)} {len(failures)}", flush=True)
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.readline)  # "go"
-    recording.set()
+    recorder.recording = True
     await loop.run_in_executor(None, sys.stdin.readline)  # "stop"
-    recording.clear()
-    closed_early = sum(1 for task in tasks if task.done()) - len(failures)
-    for task in tasks:
-        task.cancel()
+    recorder.recording = False
+    closed_early = len(recorder.closed)
+    for transport in transports:
+        transport.disconnect()
     report = {
-        "records": results,
+        "records": recorder.results,
         "closed_early": closed_early,
         "failed_connects": failures,
-        "first_frame_s": sorted(first_frames.values()),
-        "without_first_frame": count - len(failures) - len(first_frames),
+        "first_frame_s": sorted(recorder.first_frames.values()),
+        "without_first_frame": count - len(failures) - len(recorder.first_frames),
     }
     print(json.dumps(report), flush=True)
 
