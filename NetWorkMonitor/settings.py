@@ -237,7 +237,7 @@ REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "netmon")
 # A sentinel that does not answer within a second is passed over for the next one.
 REDIS_SENTINEL_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
 # The sentinels' user: finding the master is all any part of the product asks of them,
-# so this is best a user allowed only that (README, "Redis Sentinel"); agents get its name.
+# so this is best a user allowed only that (README, "Several machines"); agents get its name.
 REDIS_SENTINEL_USER = env_str("REDIS_SENTINEL_USER", "")
 if REDIS_SENTINEL_USER:
     REDIS_SENTINEL_OPTIONS["username"] = REDIS_SENTINEL_USER
