@@ -37,8 +37,13 @@ def fill_pages(user) -> int:
     page.hosts.set(Host.objects.all())
     make_rule(user, name="cpu high", threshold=50)
     fire(Evaluator(AGENT_ALERT_METRICS), "agent:theme-agent", 90)
-    sync_redis().hset(latest_key(), "theme-agent", json.dumps({**FRAME, "host": "theme-agent", "ts": time.time()}))
+    agent_reports_now()
     return Host.objects.get(name="web-1").pk
+
+
+def agent_reports_now() -> None:
+    """The agent card's latest frame, dated now: a page opened within 5 s shows it live."""
+    sync_redis().hset(latest_key(), "theme-agent", json.dumps({**FRAME, "host": "theme-agent", "ts": time.time()}))
 
 
 async def axis_pixels(page, theme: str) -> int:
