@@ -11,9 +11,14 @@ from django.db import connection
 from stats.models import Block
 
 # Rows per multi-row INSERT: 3 parameters each, well under SQLite's limit of 32,766.
-INSERT_BATCH = 1000
+INSERT_BATCH = 1024
 # Series ids per SELECT: SQLite takes 32,766 parameters a statement, psycopg 65,535.
-IDS_BATCH = 10_000
+IDS_BATCH = 8192
+# Both are powers of two, and so is every shorter statement (see `padded` and `sizes`).
+# Python's sqlite3 keeps each connection's last 128 statements compiled, and one of
+# 1,000-2,000 rows held about half a MiB there: 150 such statements of different lengths
+# took a connection 75 MiB, none with the cache off. A text per length lets a process
+# that reads and writes history grow by that much; powers of two leave at most 14 texts.
 
 
 def quoted(*names: str) -> str:
@@ -37,18 +42,33 @@ def blocks(model: type[Block], low: int, high: float, ids: list[int] | None = No
         yield from rows(f"{select} start >= %s AND start < %s", [low, high])
         return
     for begin in range(0, len(ids), IDS_BATCH):
-        batch = ids[begin : begin + IDS_BATCH]
+        batch = padded(ids[begin : begin + IDS_BATCH])
         marks = ", ".join(["%s"] * len(batch))
         yield from rows(f"{select} series_id IN ({marks}) AND start >= %s AND start < %s", [*batch, low, high])
+
+
+def padded(ids: list[int]) -> list[int]:
+    """`ids` (not empty) made up to a power of two by repeating the last: an IN list matches the same rows."""
+    return ids + ids[-1:] * ((1 << (len(ids) - 1).bit_length()) - len(ids))
+
+
+def sizes(count: int) -> Iterator[int]:
+    """Statement sizes adding up to `count` rows: INSERT_BATCH while it lasts, then powers of two."""
+    yield from [INSERT_BATCH] * (count // INSERT_BATCH)
+    rest = count % INSERT_BATCH
+    for bit in reversed(range(rest.bit_length())):
+        if rest & (1 << bit):
+            yield 1 << bit
 
 
 def insert_new(model: type[Block], new: list[tuple[int, int, bytes]]) -> set[tuple[int, int]]:
     """Insert (series_id, start, data) rows; returns the keys of those that were already there."""
     table = quoted(model._meta.db_table)
     inserted = set()
+    begin = 0
     with connection.cursor() as cursor:
-        for begin in range(0, len(new), INSERT_BATCH):
-            batch = new[begin : begin + INSERT_BATCH]
+        for size in sizes(len(new)):
+            batch, begin = new[begin : begin + size], begin + size
             marks = ", ".join(["(%s, %s, %s)"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {table} (series_id, start, data) VALUES {marks} "

@@ -1,14 +1,16 @@
 """History in the database: raw blocks, rollups (also of late data), queries across tiers, retention."""
 
 import random
+import re
 import sqlite3
 
 import numpy as np
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from stats import intake
-from stats.history import blocks, ingest, query, retention, rollup
+from stats.history import blocks, ingest, query, retention, rollup, sql
 from stats.history.buckets import as_summaries, reduce
 from stats.history.metrics import frame_points
 from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor, Series
@@ -88,6 +90,24 @@ def test_more_series_than_one_statement_may_name_are_rolled_up(db, request):
     assert MinuteBlock.objects.count() == count  # the second minute merged into each series' day block
     ids = dict(Series.objects.values_list("label", "pk"))
     assert rollups(MinuteBlock)[ids["p32999"], NOW - 60] == (32999.0, 32999.0, 32999.0, 1)
+
+
+def test_writing_and_reading_any_number_of_series_uses_few_statement_texts(db):
+    # Each connection keeps its last 128 statements compiled, about half a MiB for one
+    # naming a thousand rows: a text per count of series would fill that with big ones.
+    counts = range(1, 301, 7)
+    with CaptureQueriesContext(connection) as captured:
+        for count in counts:
+            ingest.store(("agent:many", "cpu.percent", f"c{i}", NOW - 3600 + count, float(i)) for i in range(count))
+            ids = list(Series.objects.filter(label__in=[f"c{i}" for i in range(count)]).values_list("pk", flat=True))
+            assert {series for series, _, _ in sql.blocks(RawBlock, 0, 2**31, ids)} == set(ids)
+    # The SQL as run, with the values in it: the shapes are the counts of rows and of ids.
+    texts = [query["sql"] for query in captured.captured_queries if "_rawblock" in query["sql"]]
+    rows = {text.count("), (") + 1 for text in texts if text.startswith("INSERT")}
+    ids = {len(re.search(r"IN \(([^)]*)\)", text)[1].split(",")) for text in texts if text.startswith("SELECT")}
+    assert rows <= {256, 128, 64, 32, 16, 8, 4, 2, 1}
+    assert ids <= {512, 256, 128, 64, 32, 16, 8, 4, 2, 1}
+    assert RawBlock.objects.filter(series__label="c0").count() == len(counts)  # nothing lost or doubled
 
 
 def SERIES_ID() -> int:
