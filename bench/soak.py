@@ -75,7 +75,8 @@ def start_chat(port: int, cookies: Path, count: int, seconds: int) -> list[subpr
 def chat_report(clients: list[subprocess.Popen], users: int) -> dict:
     from bench.common import summary_ms
 
-    sent, received, latencies, errors, failed = set(), Counter(), [], 0, Counter()
+    sent, received, latencies, errors = set(), Counter(), [], 0
+    failed_attempts, never_connected, failure_reasons = 0, 0, Counter()
     for client in clients:
         report = json.loads(client.stdout.readline())
         sent |= {tuple(m) for m in report["sent"]}
@@ -83,8 +84,9 @@ def chat_report(clients: list[subprocess.Popen], users: int) -> dict:
             received[(u, n)] += count
         latencies += [ms / 1000 for ms in report["latencies_ms"]]
         errors += report["error_count"]
-        failed.update(users=report["failed_users"], attempts=report["failed_attempts"])
-        failed.update(report["failure_reasons"])
+        failed_attempts += report["failed_attempts"]
+        never_connected += report["failed_users"]
+        failure_reasons.update(report["failure_reasons"])
         client.wait(30)
     # Every user receives every message once, its sender's own included.
     expected = len(sent) * users
@@ -95,9 +97,9 @@ def chat_report(clients: list[subprocess.Popen], users: int) -> dict:
         "deliveries_doubled": sum(max(0, c - users) for c in received.values()),
         "errors": errors,
         # Handshakes refused or closed before the history, each tried again a second later.
-        "failed_connect_attempts": failed.pop("attempts", 0),
-        "users_never_connected": failed.pop("users", 0),
-        "connect_failures": dict(failed),
+        "failed_connect_attempts": failed_attempts,
+        "users_never_connected": never_connected,
+        "connect_failures": dict(failure_reasons),
         "latency_ms": summary_ms(latencies),
     }
 
