@@ -39,11 +39,33 @@ def tell(readers: list, word: str) -> None:
         reader.stdin.flush()
 
 
-def stop_clients(readers: list) -> dict:
-    tell(readers, "stop")
-    merged = {"records": [], "closed_early": 0, "failed_connects": [], "first_frame_s": [], "without_first_frame": 0}
+def latest_seq(host: str) -> int:
+    """The sequence number of `host`'s newest frame (the one the relay last passed on)."""
+    from core.redis_clients import sync_redis
+    from stats.latest import latest_key
+
+    return json.loads(sync_redis().hget(latest_key(), host))["seq"]
+
+
+def start_window(readers: list, host: str) -> int:
+    """Every client process records from now on; returns the window's first sequence number
+    (the frame after the newest one sent so far)."""
+    tell(readers, "record")
+    for reader in readers:
+        assert reader.stdout.readline().split() == ["recording"]
+    return latest_seq(host) + 1
+
+
+def stop_clients(readers: list, host: str, first: int) -> dict:
+    """The window closes with the newest frame sent so far: each client process waits until
+    its sockets have it (a frame late by more than the time between frames is still late,
+    not lost), then reports the window's frames."""
+    tell(readers, f"stop {first} {latest_seq(host)}")
+    merged = {"records": [], "closed_early": 0, "failed_connects": [], "first_frame_s": [], "without_first_frame": 0,
+              "window": None}  # fmt: skip
     for reader in readers:
         result = json.loads(reader.stdout.readline())
+        merged["window"] = result.pop("window")  # the same for every process
         for key, value in result.items():
             merged[key] += value
         reader.wait(30)
@@ -63,15 +85,14 @@ def wait_for_closes(user_id: int, seconds: float = 60) -> float:
     return round(time.monotonic() - started, 2)
 
 
-def lost_frames(records: list, clients: int) -> int:
-    """Frames some dashboard missed inside the window of ticks any of them saw.
+def lost_frames(records: list, clients: int, window: list[int]) -> int:
+    """Frames of the window (first and last sequence number) that some dashboard did not get.
 
-    Frames at the window's edges may be in flight for some clients: loss is counted
-    inside it. A socket that failed to open or closed early loses every frame of it.
+    A socket that failed to open or closed early loses every frame of it.
     """
+    first, last = window
     seqs_by_client: dict[int, set[int]] = {i: set() for i in range(clients)}
     for index, seq, _ in records:
         seqs_by_client[index].add(seq)
-    every_seq = set().union(*seqs_by_client.values())
-    inner = set(range(min(every_seq) + 1, max(every_seq))) if every_seq else set()
-    return sum(len(inner - seqs) for seqs in seqs_by_client.values())
+    expected = set(range(first, last + 1))
+    return sum(len(expected - seqs) for seqs in seqs_by_client.values())

@@ -174,7 +174,7 @@ def main() -> None:
 
         from bench.check_targets import Targets, create_hosts
         from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms
-        from bench.dashboards import lost_frames, start_clients, stop_clients, tell
+        from bench.dashboards import lost_frames, start_clients, start_window, stop_clients
         from tests import processes
 
         call_command("migrate", verbosity=0)
@@ -206,7 +206,7 @@ def main() -> None:
             memory.sample(time.time())
             time.sleep(MEMORY_EVERY_S)
         window = (time.time(), time.time() + WINDOW_S)
-        tell(readers, "go")
+        first_seq = start_window(readers, agent)
         for client in chat:
             client.stdin.write(f"{window[0] + 1}\n")
             client.stdin.flush()
@@ -215,7 +215,7 @@ def main() -> None:
         while time.time() < window[1]:
             time.sleep(min(MEMORY_EVERY_S, max(0.0, window[1] - time.time())))
             memory.sample(time.time())
-        dashboards = stop_clients(readers)
+        dashboards = stop_clients(readers, agent, first_seq)
         chatted = chat_report(chat, CHAT_USERS)
         checks = checks_report(window)
     records = dashboards["records"]
@@ -228,7 +228,7 @@ def main() -> None:
             "failed_connects": failed,
             "closed_early": dashboards["closed_early"],
             "frames_delivered": len(records),
-            "frames_lost": lost_frames(records, DASHBOARDS),
+            "frames_lost": lost_frames(records, DASHBOARDS, dashboards["window"]),
             "latency_ms": summary_ms([latency for _, _, latency in records]),
             "per_minute_ms": per_minute(records),
         },

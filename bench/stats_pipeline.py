@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
-from bench.dashboards import lost_frames, start_clients, stop_clients, tell, wait_for_closes  # noqa: E402
+from bench.dashboards import lost_frames, start_clients, start_window, stop_clients, wait_for_closes  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
 from netmon_agent.runtime import Agent, encode  # noqa: E402
 from netmon_agent.sampler import Sampler  # noqa: E402
@@ -73,18 +73,19 @@ def send_cost() -> dict:
     return summary_ms(costs)
 
 
-def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int) -> dict:
-    """Connect `clients` dashboards, record SECONDS_PER_LEVEL of frames, return latency and loss."""
+def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int, web: list[psutil.Process]) -> dict:
+    """Connect `clients` dashboards, record SECONDS_PER_LEVEL of frames, return latency, loss
+    and the web processes' CPU per frame delivered."""
     readers, failed = start_clients(port, cookie, host, clients, "paced")
     # Steady state is measured. Right after hundreds of sockets connect at once, the
     # pub/sub layer still reads their subscribe confirmations, and the next frame
     # waits behind them (~0.8 s for 500, once; see README).
     time.sleep(SETTLE_SECONDS)
-    tell(readers, "go")
-    started = time.monotonic()
+    first = start_window(readers, host)
+    started, web_before = time.monotonic(), cpu_seconds(web)
     time.sleep(SECONDS_PER_LEVEL)
-    result = stop_clients(readers)
-    elapsed = time.monotonic() - started
+    result = stop_clients(readers, host, first)
+    elapsed, web_cpu = time.monotonic() - started, cpu_seconds(web) - web_before
     closes_s = wait_for_closes(user_id)
     records = result["records"]
     by_tick: dict[int, list[float]] = {}
@@ -100,7 +101,8 @@ def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int) -> di
         "ticks": len({seq for _, seq, _ in records}),
         "frames_delivered": len(records),
         "frames_per_second": round(len(records) / elapsed, 1),
-        "frames_lost": lost_frames(records, clients),
+        "web_cpu_us_per_frame": round(web_cpu / max(len(records), 1) * 1e6, 1),
+        "frames_lost": lost_frames(records, clients, result["window"]),
         "failed_connects": failed,
         "sockets_closed_early": result["closed_early"],
         "closes_handled_s": closes_s,
@@ -118,8 +120,8 @@ def connect_storm(port: int, cookie: str, user_id: int, host: str, clients: int,
     readers, failed = start_clients(port, cookie, host, clients, "storm")
     cpu = {"web_s": round(cpu_seconds(web) - web_before, 2),
            "clients_s": round(cpu_seconds([psutil.Process(r.pid) for r in readers]), 2)}  # fmt: skip
-    tell(readers, "go")
-    result = stop_clients(readers)
+    first = start_window(readers, host)
+    result = stop_clients(readers, host, first)
     closes_s = wait_for_closes(user_id)
     firsts = result["first_frame_s"]
     return {
@@ -147,7 +149,7 @@ def main() -> None:
         for round_ in range(1, ROUNDS + 1):
             for clients in CLIENT_COUNTS:
                 print(f"round {round_}: {clients} dashboards, {SECONDS_PER_LEVEL:.0f} s ...", flush=True)
-                level = {"round": round_, **fan_out(port, cookie, user_id, host, clients)}
+                level = {"round": round_, **fan_out(port, cookie, user_id, host, clients, web)}
                 results["fan_out"].append(level)
                 print(json.dumps(level), flush=True)
         results["connect_storms"] = []

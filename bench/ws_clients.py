@@ -2,10 +2,11 @@
 
 Run by bench/stats_pipeline.py, one process per share of the clients. Prints
 "connected <open> <failed>" once every socket has opened or failed (a handshake that
-fails or takes over OPEN_TIMEOUT_S counts as failed, and is not waited for again), then,
-after it reads "go" and until it reads "stop" on stdin, records (client, seq, latency)
-for the benchmark agent's frames and prints them as JSON, with each socket's time from
-starting to connect to its first frame.
+fails or takes over OPEN_TIMEOUT_S counts as failed, and is not waited for again). On
+"record" it records (client, seq, latency) of the benchmark agent's frames and says
+"recording". On "stop <first> <last>" (the window's sequence numbers) it waits until
+each open socket has the last frame (at most DRAIN_TIMEOUT_S), then prints as JSON the
+window's records, with each socket's time from starting to connect to its first frame.
 
 `storm` as the last argument opens every socket at once; `paced` opens 50 every 50 ms,
 as page loads arrive.
@@ -16,6 +17,7 @@ no task woken per frame. With the websockets library each frame cost the client 
 """
 
 import asyncio
+import contextlib
 import functools
 import json
 import sys
@@ -24,6 +26,8 @@ import time
 from picows import WSError, WSListener, WSMsgType, ws_connect
 
 OPEN_TIMEOUT_S = 10
+# A frame later than this after the window closed counts as lost.
+DRAIN_TIMEOUT_S = 10
 
 
 class Recorder:
@@ -32,9 +36,27 @@ class Recorder:
     def __init__(self, host: str) -> None:
         self.host = host
         self.recording = False
-        self.results: list = []
+        self.results: list = []  # (client, seq, latency) from "record" on: the window is cut at the end
         self.first_frames: dict[int, float] = {}
         self.closed: set[int] = set()
+        self.last_seq: int | None = None  # the window's last frame, once "stop" is read
+        self.without_last: set[int] = set()  # open sockets that have not had it yet
+        self.drained = asyncio.Event()
+
+    def close_window(self, last_seq: int, open_sockets: set[int]) -> None:
+        self.last_seq = last_seq
+        had_it = {index for index, seq, _ in self.results if seq >= last_seq}
+        self.without_last = open_sockets - had_it - self.closed
+        self.check_drained()
+
+    def has(self, index: int, seq: int) -> None:
+        if self.last_seq is not None and seq >= self.last_seq:
+            self.without_last.discard(index)
+            self.check_drained()
+
+    def check_drained(self) -> None:
+        if not self.without_last:
+            self.drained.set()
 
 
 class Dashboard(WSListener):
@@ -53,9 +75,12 @@ class Dashboard(WSListener):
         message = json.loads(frame.get_payload_as_utf8_text())
         if message.get("host") == recorder.host:
             recorder.results.append((self.index, message["seq"], received - message["ts"]))
+            recorder.has(self.index, message["seq"])
 
     def on_ws_disconnected(self, transport) -> None:
         self.recorder.closed.add(self.index)
+        self.recorder.without_last.discard(self.index)
+        self.recorder.check_drained()
 
 
 async def client(index, url, headers, recorder, connected, failures, transports):
@@ -68,7 +93,7 @@ async def client(index, url, headers, recorder, connected, failures, transports)
     except (OSError, TimeoutError, WSError) as error:
         failures.append(type(error).__name__)
     else:
-        transports.append(transport)
+        transports[index] = transport
     connected.release()
 
 
@@ -76,7 +101,7 @@ async def main(url: str, cookie: str, origin: str, host: str, count: int, first_
     headers = {"Cookie": cookie, "Origin": origin}
     recorder, connected = Recorder(host), asyncio.Semaphore(0)
     failures: list[str] = []
-    transports: list = []
+    transports: dict = {}  # index -> transport of each socket that opened
     tasks = []  # kept referenced until done
     for index in range(first_index, first_index + count):
         tasks.append(asyncio.create_task(client(index, url, headers, recorder, connected, failures, transports)))
@@ -86,15 +111,21 @@ async def main(url: str, cookie: str, origin: str, host: str, count: int, first_
         await connected.acquire()
     print(f"connected {count - len(failures)} {len(failures)}", flush=True)
     loop = asyncio.get_running_loop()
-    await loop.run_in_executor(None, sys.stdin.readline)  # "go"
+    assert (await loop.run_in_executor(None, sys.stdin.readline)).strip() == "record"
     recorder.recording = True
-    await loop.run_in_executor(None, sys.stdin.readline)  # "stop"
-    recorder.recording = False
+    print("recording", flush=True)
+    word, first, last = (await loop.run_in_executor(None, sys.stdin.readline)).split()
+    assert word == "stop", word
+    first, last = int(first), int(last)
+    recorder.close_window(last, set(transports))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(recorder.drained.wait(), DRAIN_TIMEOUT_S)
     closed_early = len(recorder.closed)
-    for transport in transports:
+    for transport in transports.values():
         transport.disconnect()
     report = {
-        "records": recorder.results,
+        "window": [first, last],
+        "records": [record for record in recorder.results if first <= record[1] <= last],
         "closed_early": closed_early,
         "failed_connects": failures,
         "first_frame_s": sorted(recorder.first_frames.values()),

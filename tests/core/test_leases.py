@@ -42,6 +42,18 @@ async def test_renewal_extends_leases_and_puts_them_back_after_redis_lost_them()
     assert await leases.held(seats) == []
 
 
+async def test_a_socket_that_closes_while_its_lease_is_renewed_does_not_keep_its_place():
+    places = key("renewed-while-closing")
+    await async_redis().delete(places)
+    held = {(places, "specific.c!1"), (places, "specific.c!2")}
+    renewal = asyncio.create_task(leases.renew(held))
+    await asyncio.sleep(0)  # the renewal has listed what it renews and is on its way to Redis
+    held.discard((places, "specific.c!1"))  # that socket closed; its release got to Redis first
+    await renewal
+    assert await leases.held(places) == ["specific.c!2"]
+    await async_redis().delete(places)
+
+
 async def test_what_a_process_held_is_freed_at_once_by_its_owner_name():
     places, seats = key("owned-places"), key("owned-seats")
     await async_redis().delete(places, seats, leases.owner_key(leases.OWNER))
