@@ -14,6 +14,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from core import eager_writes  # noqa: E402
 from core.socket_auth import with_session_user  # noqa: E402
 from NetWorkMonitor.routing import websocket_urlpatterns  # noqa: E402
 
@@ -32,6 +33,8 @@ application = ProtocolTypeRouter(
 # handshakes. Plain text is what autobahn writes where click is missing.
 autobahn.util._HAS_CLICK = False
 autobahn.websocket.protocol.pformat = repr
+# Twisted keeps every write until the next turn of its loop: sent at once instead (see there).
+eager_writes.install()
 
 # Everything loaded so far lives as long as the process: out of the garbage collector's
 # sight, a full collection scans what requests allocate only (on a history benchmark's

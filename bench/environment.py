@@ -1,4 +1,5 @@
-"""What every benchmark does first: a throwaway database (SQLite unless given), its own Redis prefix, then Django."""
+"""What every benchmark does first: a throwaway database (SQLite unless given), its own Redis prefix
+emptied, then Django."""
 
 import os
 import tempfile
@@ -20,7 +21,21 @@ def prepare(name: str, database_url: str | None = None) -> Path:
     import celery_app  # noqa: F401  (configures Celery before Django's apps load)
 
     django.setup()
+    forget_earlier_runs(os.environ["REDIS_PREFIX"])
     return workdir
+
+
+def forget_earlier_runs(prefix: str) -> None:
+    """Delete what earlier runs left under `prefix`: their agents' latest frames and offline
+    marks would otherwise be sent to every dashboard that connects in this one (38 agents'
+    after a day of runs, each socket's first frames growing with each run)."""
+    from core.redis_clients import sync_redis
+
+    client = sync_redis()
+    for pattern in (f"{prefix}:*", f"{prefix}.*"):  # keys, and Celery's queues
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        for begin in range(0, len(keys), 1000):
+            client.delete(*keys[begin : begin + 1000])
 
 
 def fresh_postgres(name: str) -> str:
