@@ -1,5 +1,6 @@
 """The base every WebSocket consumer shares: login required, JSON frames, errors as frames."""
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -13,6 +14,8 @@ from core.groups import CLOSE_UNAUTHENTICATED, session_group, user_group
 
 # Closes a socket over the per-user limit (mirrors HTTP 429).
 CLOSE_TOO_MANY = 4429
+# The close code of a connection that ended without a close frame (RFC 6455).
+CLOSE_ABNORMAL = 1006
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,20 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
     max_frame_chars = 64 * 1024
     # No frame of ours nests deeper; deeper ones would only cost each handler time.
     max_frame_depth = 16
+    disconnected = False
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if not self.disconnected:
+                # Ended without its disconnect: daphne cancels a consumer still busy 10 s after
+                # its client left (a connect waiting on Redis). Its place under the user's cap
+                # and its presence would otherwise be renewed by this process for ever.
+                try:
+                    await asyncio.shield(self.disconnect(CLOSE_ABNORMAL))
+                except Exception:
+                    logger.warning("a socket's holdings not released on its end", exc_info=True)
 
     async def dispatch(self, message: dict) -> None:
         if message["type"] in self.passthrough_messages:
@@ -112,6 +129,7 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "link", "live": live})
 
     async def disconnect(self, code: int) -> None:
+        self.disconnected = True
         redis_link.link().unwatch(self)
         if (user_id := getattr(self, "counted_user", None)) is not None:
             await open_sockets.release(user_id, self.channel_name)

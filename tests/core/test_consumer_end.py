@@ -1,0 +1,41 @@
+"""A socket's consumer that ends without its disconnect (cancelled by the server) still gives back what it held."""
+
+import asyncio
+import contextlib
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from core import leases
+from core.consumers import AuthenticatedJsonConsumer
+from core.open_sockets import sockets_key
+from core.socket_auth import with_session_user
+from tests.conftest import ORIGIN, session_cookie
+
+
+class ConnectThatNeverEnds(AuthenticatedJsonConsumer):
+    """Takes its place under the user's cap, then waits for ever, as a connect waiting on a stalled Redis."""
+
+    async def group_names(self) -> list[str]:
+        await asyncio.Event().wait()
+        return []
+
+
+async def test_a_consumer_cancelled_while_connecting_frees_its_place_under_the_cap(alice):
+    cookie = await database_sync_to_async(session_cookie)(alice)
+    headers = [(b"origin", ORIGIN), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode())]
+    communicator = WebsocketCommunicator(with_session_user(ConnectThatNeverEnds.as_asgi()), "/ws/x/", headers=headers)
+    await communicator.send_input({"type": "websocket.connect"})
+    places = sockets_key(alice.pk)
+    async with asyncio.timeout(5):
+        while not await leases.held(places):
+            await asyncio.sleep(0.01)  # the consumer runs on this loop: it takes its place meanwhile
+
+    # What daphne does to an application still running 10 s after its client left.
+    communicator.future.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await communicator.future
+    assert await leases.held(places) == []
+    await leases.renew()  # this process's renewal does not take it again
+    assert await leases.held(places) == []
