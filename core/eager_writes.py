@@ -4,8 +4,8 @@ Twisted, under daphne, keeps every write until the next turn of its reactor
 (twisted/twisted#5303, open since 2011): it registers the socket for writing (an
 `epoll_ctl`), waits for the loop to say it is writable, sends, and unregisters it
 (another `epoll_ctl`), each step through Twisted's logging and context wrappers. A web
-process writing a frame to each of 1,000 dashboards spent about 60 % of its busy time
-there, of which the `send` itself was about 10 % (py-spy).
+process writing a frame to each of 1,000 dashboards spent about half of its busy time
+there, the `send` itself a third of that (py-spy).
 
 Here a write with nothing buffered before it is sent at once, as asyncio's own
 transports do. What the kernel does not take, and a write after any failure, goes
