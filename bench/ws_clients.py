@@ -54,6 +54,11 @@ class Recorder:
             self.without_last.discard(index)
             self.check_drained()
 
+    def gone(self, index: int) -> None:
+        self.closed.add(index)
+        self.without_last.discard(index)
+        self.check_drained()
+
     def check_drained(self) -> None:
         if not self.without_last:
             self.drained.set()
@@ -78,9 +83,7 @@ class Dashboard(WSListener):
             recorder.has(self.index, message["seq"])
 
     def on_ws_disconnected(self, transport) -> None:
-        self.recorder.closed.add(self.index)
-        self.recorder.without_last.discard(self.index)
-        self.recorder.check_drained()
+        self.recorder.gone(self.index)
 
 
 async def client(index, url, headers, recorder, connected, failures, transports):

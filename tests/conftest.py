@@ -53,14 +53,16 @@ def session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-async def socket(path: str, user=None, origin: bytes = ORIGIN, cookie: str | None = None) -> WebsocketCommunicator:
-    """A client of the full ASGI stack (origin check, session auth, routing); `user` gets a
-    new session unless the `cookie` of an existing one is given."""
+async def socket(
+    path: str, user=None, origin: bytes = ORIGIN, cookie: str | None = None, app=None
+) -> WebsocketCommunicator:
+    """A client of the full ASGI stack (origin check, session auth, routing), or of `app`;
+    `user` gets a new session unless the `cookie` of an existing one is given."""
     headers = [(b"origin", origin)]
     if user is not None:
         cookie = cookie or await database_sync_to_async(session_cookie)(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, path, headers=headers)
+    return WebsocketCommunicator(app or application, path, headers=headers)
 
 
 @pytest.fixture(autouse=True)

@@ -3,15 +3,11 @@
 import asyncio
 import contextlib
 
-from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
-
 from core import leases
 from core.consumers import AuthenticatedJsonConsumer
 from core.open_sockets import sockets_key
 from core.socket_auth import with_session_user
-from tests.conftest import ORIGIN, session_cookie
+from tests.conftest import socket
 
 
 class ConnectThatNeverEnds(AuthenticatedJsonConsumer):
@@ -23,9 +19,7 @@ class ConnectThatNeverEnds(AuthenticatedJsonConsumer):
 
 
 async def test_a_consumer_cancelled_while_connecting_frees_its_place_under_the_cap(alice):
-    cookie = await database_sync_to_async(session_cookie)(alice)
-    headers = [(b"origin", ORIGIN), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode())]
-    communicator = WebsocketCommunicator(with_session_user(ConnectThatNeverEnds.as_asgi()), "/ws/x/", headers=headers)
+    communicator = await socket("/ws/x/", alice, app=with_session_user(ConnectThatNeverEnds.as_asgi()))
     await communicator.send_input({"type": "websocket.connect"})
     places = sockets_key(alice.pk)
     async with asyncio.timeout(5):
