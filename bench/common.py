@@ -35,8 +35,13 @@ def session_cookie(user) -> str:
 
 def dashboard_session() -> str:
     """A logged-in session cookie for the benchmark's dashboards."""
+    return dashboard_sessions(1)[0]
+
+
+def dashboard_sessions(count: int) -> list[str]:
+    """`count` session cookies of the benchmark's dashboards' user, each a browser of its own."""
     user, _ = get_user_model().objects.get_or_create(username="bench")
-    return session_cookie(user)
+    return [session_cookie(user) for _ in range(count)]
 
 
 def free_port() -> int:

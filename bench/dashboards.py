@@ -12,17 +12,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_clients(port: int, cookie: str, host: str, clients: int, pacing: str) -> tuple[list, int]:
-    """`clients` dashboards in two processes (one Python loop would be the bottleneck).
+def start_clients(port: int, cookies: str | list[str], host: str, clients: int, pacing: str) -> tuple[list, int]:
+    """`clients` dashboards in two processes (one Python loop would be the bottleneck), signed in
+    with `cookies` in turn (one cookie: every dashboard in the same browser session).
 
     Returns the processes and how many sockets failed to open.
     """
+    cookies = ",".join([cookies] if isinstance(cookies, str) else cookies)
     shares = 1 if clients == 1 else 2
     per_share = [clients // shares + (1 if i < clients % shares else 0) for i in range(shares)]
     readers, first = [], 0
     for count in per_share:
         command = [sys.executable, str(ROOT / "bench" / "ws_clients.py"), f"ws://127.0.0.1:{port}/ws/stats/",
-                   cookie, "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
+                   cookies, "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
         readers.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
         first += count
     failed = 0
@@ -85,8 +87,9 @@ def wait_for_closes(user_id: int, seconds: float = 60) -> float:
     return round(time.monotonic() - started, 2)
 
 
-def lost_frames(records: list, clients: int, window: list[int]) -> int:
-    """Frames of the window (first and last sequence number) that some dashboard did not get.
+def lost_frames(records: list, clients: int, window: list[int]) -> tuple[int, int]:
+    """Frames of the window (first and last sequence number) that some dashboard did not get,
+    and how many dashboards missed any.
 
     A socket that failed to open or closed early loses every frame of it.
     """
@@ -95,4 +98,5 @@ def lost_frames(records: list, clients: int, window: list[int]) -> int:
     for index, seq, _ in records:
         seqs_by_client[index].add(seq)
     expected = set(range(first, last + 1))
-    return sum(len(expected - seqs) for seqs in seqs_by_client.values())
+    missing = [len(expected - seqs) for seqs in seqs_by_client.values()]
+    return sum(missing), sum(1 for count in missing if count)

@@ -219,16 +219,19 @@ def main() -> None:
         chatted = chat_report(chat, CHAT_USERS)
         checks = checks_report(window)
     records = dashboards["records"]
+    lost, sockets_missing = lost_frames(records, DASHBOARDS, dashboards["window"])
     results = {
         **run_facts(),
         "web_processes": WEB_PROCESSES,
         "window_s": WINDOW_S,
         "dashboards": {
             "clients": DASHBOARDS,
-            "failed_connects": failed,
+            "failed_connects": failed + dashboards["without_first_frame"],
+            "opened_without_frame": dashboards["without_first_frame"],
             "closed_early": dashboards["closed_early"],
             "frames_delivered": len(records),
-            "frames_lost": lost_frames(records, DASHBOARDS, dashboards["window"]),
+            "frames_lost": lost,
+            "sockets_missing_frames": sockets_missing,
             "latency_ms": summary_ms([latency for _, _, latency in records]),
             "per_minute_ms": per_minute(records),
         },

@@ -32,7 +32,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from bench.common import dashboard_session, free_port, run_facts, save_results, summary_ms  # noqa: E402
+from bench.common import dashboard_session, dashboard_sessions, free_port, run_facts, save_results, summary_ms  # noqa: E402
 from bench.dashboards import lost_frames, start_clients, start_window, stop_clients, wait_for_closes  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
 from netmon_agent.runtime import Agent, encode  # noqa: E402
@@ -43,6 +43,9 @@ CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "500,1000,2000"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 STORM_CLIENTS = int(os.environ.get("BENCH_STORM", "1000"))
 STORMS = int(os.environ.get("BENCH_STORMS", "3"))
+# Browser sessions the storm's sockets sign in with: by default each its own, as when a web
+# process died and every page it served reconnects.
+STORM_SESSIONS = int(os.environ.get("BENCH_STORM_SESSIONS", str(STORM_CLIENTS)))
 # The default of WEB_CONCURRENCY: one web process per core.
 WEB_PROCESSES = int(os.environ.get("BENCH_WEB_PROCESSES", str(os.cpu_count() or 1)))
 SECONDS_PER_LEVEL = float(os.environ.get("BENCH_SECONDS", "30"))
@@ -85,6 +88,7 @@ def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int, web: 
     started, web_before = time.monotonic(), cpu_seconds(web)
     time.sleep(SECONDS_PER_LEVEL)
     result = stop_clients(readers, host, first)
+    lost, sockets_missing = lost_frames(result["records"], clients, result["window"])
     elapsed, web_cpu = time.monotonic() - started, cpu_seconds(web) - web_before
     closes_s = wait_for_closes(user_id)
     records = result["records"]
@@ -102,8 +106,11 @@ def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int, web: 
         "frames_delivered": len(records),
         "frames_per_second": round(len(records) / elapsed, 1),
         "web_cpu_us_per_frame": round(web_cpu / max(len(records), 1) * 1e6, 1),
-        "frames_lost": lost_frames(records, clients, result["window"]),
-        "failed_connects": failed,
+        "frames_lost": lost,
+        "sockets_missing_frames": sockets_missing,
+        # A socket that opened but never had a frame (not even the snapshot) failed too.
+        "failed_connects": failed + result["without_first_frame"],
+        "opened_without_frame": result["without_first_frame"],
         "sockets_closed_early": result["closed_early"],
         "closes_handled_s": closes_s,
     }
@@ -113,11 +120,13 @@ def cpu_seconds(processes_: list[psutil.Process]) -> float:
     return sum(sum(p.cpu_times()[:2]) for p in processes_)
 
 
-def connect_storm(port: int, cookie: str, user_id: int, host: str, clients: int, web: list[psutil.Process]) -> dict:
+def connect_storm(
+    port: int, cookies: list[str], user_id: int, host: str, clients: int, web: list[psutil.Process]
+) -> dict:
     """`clients` sockets opened at once: how long each waits for its first frame (the latest one, on connect),
     and the CPU the web processes and the clients spent until every socket had opened."""
     web_before = cpu_seconds(web)
-    readers, failed = start_clients(port, cookie, host, clients, "storm")
+    readers, failed = start_clients(port, cookies, host, clients, "storm")
     cpu = {"web_s": round(cpu_seconds(web) - web_before, 2),
            "clients_s": round(cpu_seconds([psutil.Process(r.pid) for r in readers]), 2)}  # fmt: skip
     first = start_window(readers, host)
@@ -126,8 +135,9 @@ def connect_storm(port: int, cookie: str, user_id: int, host: str, clients: int,
     firsts = result["first_frame_s"]
     return {
         "clients": clients,
-        "failed_connects": failed,
-        "without_first_frame": result["without_first_frame"],
+        "sessions": len(cookies),
+        "failed_connects": failed + result["without_first_frame"],
+        "opened_without_frame": result["without_first_frame"],
         "first_frame_ms": summary_ms(firsts),
         "within_1_s": sum(1 for s in firsts if s <= 1.0),
         "cpu": cpu,
@@ -153,9 +163,10 @@ def main() -> None:
                 results["fan_out"].append(level)
                 print(json.dumps(level), flush=True)
         results["connect_storms"] = []
+        storm_cookies = dashboard_sessions(STORM_SESSIONS)
         for storm in range(1, STORMS + 1):
             print(f"connect storm {storm}: {STORM_CLIENTS} sockets at once ...", flush=True)
-            results["connect_storms"].append(connect_storm(port, cookie, user_id, host, STORM_CLIENTS, web))
+            results["connect_storms"].append(connect_storm(port, storm_cookies, user_id, host, STORM_CLIENTS, web))
             print(json.dumps(results["connect_storms"][-1]), flush=True)
     save_results("stats-pipeline", results)
 

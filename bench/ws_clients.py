@@ -1,6 +1,8 @@
 """WebSocket dashboard clients for the stats benchmark: connect N, then record every frame.
 
-Run by bench/stats_pipeline.py, one process per share of the clients. Prints
+Run by bench/stats_pipeline.py, one process per share of the clients. The cookies
+argument is one or more session cookies, comma-separated: socket i sends cookie i
+modulo their number. Prints
 "connected <open> <failed>" once every socket has opened or failed (a handshake that
 fails or takes over OPEN_TIMEOUT_S counts as failed, and is not waited for again). On
 "record" it records (client, seq, latency) of the benchmark agent's frames and says
@@ -100,13 +102,14 @@ async def client(index, url, headers, recorder, connected, failures, transports)
     connected.release()
 
 
-async def main(url: str, cookie: str, origin: str, host: str, count: int, first_index: int, pacing: str) -> None:
-    headers = {"Cookie": cookie, "Origin": origin}
+async def main(url: str, cookies: str, origin: str, host: str, count: int, first_index: int, pacing: str) -> None:
+    cookie_list = cookies.split(",")
     recorder, connected = Recorder(host), asyncio.Semaphore(0)
     failures: list[str] = []
     transports: dict = {}  # index -> transport of each socket that opened
     tasks = []  # kept referenced until done
     for index in range(first_index, first_index + count):
+        headers = {"Cookie": cookie_list[index % len(cookie_list)], "Origin": origin}
         tasks.append(asyncio.create_task(client(index, url, headers, recorder, connected, failures, transports)))
         if pacing == "paced" and (index - first_index) % 50 == 49:
             await asyncio.sleep(0.05)  # pace the handshakes a little, as real page loads are
@@ -138,5 +141,5 @@ async def main(url: str, cookie: str, origin: str, host: str, count: int, first_
 
 
 if __name__ == "__main__":
-    url, cookie, origin, host, count, first, pacing = sys.argv[1:8]
-    asyncio.run(main(url, cookie, origin, host, int(count), int(first), pacing))
+    url, cookies, origin, host, count, first, pacing = sys.argv[1:8]
+    asyncio.run(main(url, cookies, origin, host, int(count), int(first), pacing))
