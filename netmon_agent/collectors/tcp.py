@@ -3,6 +3,7 @@ import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 
 from netmon_agent.collectors import paths
 from netmon_agent.collectors.base import Collector
@@ -51,14 +52,26 @@ def parse_sockstat_tcp(text: str) -> dict[str, int]:
     return {}
 
 
-def count_states(table: str) -> dict[str, int]:
-    """Sockets per state in a /proc/net/tcp or tcp6 table (header line first)."""
+def count_states(lines: Iterable[str]) -> dict[str, int]:
+    """Sockets per state in the lines of a /proc/net/tcp or tcp6 table (header line first)."""
     counts: Counter[str] = Counter()
-    for line in table.splitlines()[1:]:
+    lines = iter(lines)
+    next(lines, None)  # the header
+    for line in lines:
         fields = line.split(None, 4)
         if len(fields) > 3:
             counts[TCP_STATES.get(fields[3], "unknown")] += 1
     return dict(counts)
+
+
+def count_states_in(path: str) -> dict[str, int]:
+    """count_states, reading the table a line at a time. Read whole, a table of thousands of
+    sockets (active checks leave them in TIME_WAIT) is a block of megabytes every few
+    seconds, and the process's memory grows with the largest table seen: in a process
+    counting every 50 ms while loopback sockets came and went (up to 4,000 open, tens of
+    thousands in TIME_WAIT), 25-44 MiB resident read whole, 15 MiB a line at a time."""
+    with open(path) as table:
+        return count_states(table)
 
 
 def read(path: str) -> str:
@@ -94,9 +107,9 @@ class StateTableRefresher:
 
     @staticmethod
     def _count() -> dict[str, int]:
-        counts = Counter(count_states(read(paths.proc("net", "tcp"))))
+        counts = Counter(count_states_in(paths.proc("net", "tcp")))
         with contextlib.suppress(FileNotFoundError):  # IPv6 disabled
-            counts.update(count_states(read(paths.proc("net", "tcp6"))))
+            counts.update(count_states_in(paths.proc("net", "tcp6")))
         return dict(counts)
 
 

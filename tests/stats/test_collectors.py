@@ -9,7 +9,7 @@ from netmon_agent.collectors.cpu import CpuCollector, busy_percent
 from netmon_agent.collectors.disk import DiskCollector
 from netmon_agent.collectors.memory import MemoryCollector
 from netmon_agent.collectors.net import NetCollector
-from netmon_agent.collectors.tcp import TcpCollector, count_states, parse_snmp_tcp, parse_sockstat_tcp
+from netmon_agent.collectors.tcp import TcpCollector, count_states, count_states_in, parse_snmp_tcp, parse_sockstat_tcp
 from netmon_agent.sampler import Sampler
 
 # psutil's Linux cpu_times() fields, in its order.
@@ -130,7 +130,13 @@ def test_parse_sockstat_reads_the_tcp_line():
 
 
 def test_count_states_counts_each_socket_once():
-    assert count_states(TCP_TABLE) == {"listen": 1, "established": 2, "time_wait": 1}
+    assert count_states(TCP_TABLE.splitlines()) == {"listen": 1, "established": 2, "time_wait": 1}
+
+
+def test_a_table_file_is_counted_a_line_at_a_time_to_the_same_counts(tmp_path):
+    table = tmp_path / "tcp"
+    table.write_text(TCP_TABLE)
+    assert count_states_in(str(table)) == {"listen": 1, "established": 2, "time_wait": 1}
 
 
 def test_tcp_collector_reads_this_host():
