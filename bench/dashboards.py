@@ -12,19 +12,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_clients(port: int, cookies: str | list[str], host: str, clients: int, pacing: str) -> tuple[list, int]:
+def start_clients(port: int, cookies: list[str], host: str, clients: int, pacing: str) -> tuple[list, int]:
     """`clients` dashboards in two processes (one Python loop would be the bottleneck), signed in
     with `cookies` in turn (one cookie: every dashboard in the same browser session).
 
     Returns the processes and how many sockets failed to open.
     """
-    cookies = ",".join([cookies] if isinstance(cookies, str) else cookies)
     shares = 1 if clients == 1 else 2
     per_share = [clients // shares + (1 if i < clients % shares else 0) for i in range(shares)]
     readers, first = [], 0
     for count in per_share:
         command = [sys.executable, str(ROOT / "bench" / "ws_clients.py"), f"ws://127.0.0.1:{port}/ws/stats/",
-                   cookies, "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
+                   ",".join(cookies), "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
         readers.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
         first += count
     failed = 0

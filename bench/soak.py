@@ -199,7 +199,7 @@ def main() -> None:
             memory.watch(name, stack.enter_context(process).pid)
         load = f"{DASHBOARDS} dashboards, {CHAT_USERS} chat users, {HOSTS} checks every {CHECK_INTERVAL_S} s"
         print(load, flush=True)
-        readers, failed = start_clients(port, cookie, agent, DASHBOARDS, "paced")
+        readers, failed = start_clients(port, [cookie], agent, DASHBOARDS, "paced")
         chat = start_chat(port, cookies, CHAT_USERS, WINDOW_S)
         warm_until = time.time() + WARMUP_S
         while time.time() < warm_until:

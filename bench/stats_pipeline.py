@@ -79,7 +79,7 @@ def send_cost() -> dict:
 def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int, web: list[psutil.Process]) -> dict:
     """Connect `clients` dashboards, record SECONDS_PER_LEVEL of frames, return latency, loss
     and the web processes' CPU per frame delivered."""
-    readers, failed = start_clients(port, cookie, host, clients, "paced")
+    readers, failed = start_clients(port, [cookie], host, clients, "paced")
     # Steady state is measured. Right after hundreds of sockets connect at once, the
     # pub/sub layer still reads their subscribe confirmations, and the next frame
     # waits behind them (~0.8 s for 500, once; see README).
@@ -88,8 +88,8 @@ def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int, web: 
     started, web_before = time.monotonic(), cpu_seconds(web)
     time.sleep(SECONDS_PER_LEVEL)
     result = stop_clients(readers, host, first)
-    lost, sockets_missing = lost_frames(result["records"], clients, result["window"])
     elapsed, web_cpu = time.monotonic() - started, cpu_seconds(web) - web_before
+    lost, sockets_missing = lost_frames(result["records"], clients, result["window"])
     closes_s = wait_for_closes(user_id)
     records = result["records"]
     by_tick: dict[int, list[float]] = {}
