@@ -265,8 +265,9 @@ CHANNEL_LAYERS = {
     "default": {
         # The pub/sub layer publishes a group message once per Redis round trip and
         # each daphne process fans it out to its own sockets: the cheap path for one
-        # stats frame going to hundreds of dashboards.
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        # stats frame going to hundreds of dashboards. Subscriptions asked for together
+        # are sent together (core.channel_layer).
+        "BACKEND": "core.channel_layer.PubSubChannelLayer",
         "CONFIG": {
             "prefix": REDIS_PREFIX,
             "hosts": [

@@ -15,7 +15,6 @@ their sessions are read in one query, and those that share a session (one browse
 tabs) are read once.
 """
 
-import asyncio
 from importlib import import_module
 from types import SimpleNamespace
 
@@ -26,6 +25,7 @@ from django.contrib.auth import get_user
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
+from core.batches import Batches
 from core.per_loop import per_loop
 
 
@@ -72,33 +72,14 @@ class Lookups:
 
     def __init__(self) -> None:
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
-        self.waiting: dict[str | None, asyncio.Future] = {}  # for the next trip
-        self.trip: asyncio.Task | None = None
+        self.batches = Batches(self._read_each)
 
     async def get(self, session_key: str | None):
-        future = self.waiting.get(session_key)
-        if future is None:
-            future = self.waiting[session_key] = asyncio.get_running_loop().create_future()
-            if self.trip is None:
-                self.trip = asyncio.create_task(self._trips())
-        # A handshake given up on (its client left) must not cancel the others' read.
-        return await asyncio.shield(future)
+        return await self.batches.submit(session_key)
 
-    async def _trips(self) -> None:
-        try:
-            while self.waiting:
-                batch, self.waiting = self.waiting, {}
-                try:
-                    found = await self._read(list(batch))
-                except Exception as error:  # the trip itself failed: every handshake in it fails
-                    found = dict.fromkeys(batch, error)
-                for key, future in batch.items():
-                    if isinstance(found[key], Exception):
-                        future.set_exception(found[key])
-                    else:
-                        future.set_result(found[key])
-        finally:
-            self.trip = None
+    async def _read_each(self, session_keys: list[str | None]) -> list:
+        found = await self._read(list(dict.fromkeys(session_keys)))  # each session once
+        return [found[key] for key in session_keys]
 
     @database_sync_to_async
     def _read(self, session_keys: list[str | None]) -> dict:

@@ -65,6 +65,19 @@ async def socket(
     return WebsocketCommunicator(app or application, path, headers=headers)
 
 
+async def stats_socket(user, welcomed: bool = False) -> WebsocketCommunicator:
+    """A dashboard's socket, accepted. `welcomed`: also joined to the stats group (it is
+    accepted before it joins, and a frame sent in between reaches it through the snapshot
+    on connect instead); only for a test that expects nothing on connect."""
+    communicator = await socket("/ws/stats/", user)
+    accepted, _ = await communicator.connect()
+    assert accepted
+    if welcomed:
+        await communicator.send_json_to({"type": "ping"})  # answered once the connect is done
+        assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    return communicator
+
+
 @pytest.fixture(autouse=True)
 def fresh_limits():
     """Each test starts with none of another's requests counted: API throttles in the cache,

@@ -73,3 +73,18 @@ async def test_what_a_process_held_is_freed_at_once_by_its_owner_name():
     await leases.release(places, "specific.q!1")
     await leases.release(places, "specific.p!1")  # this process is alive: it stops renewing them
     await leases.release(seats, "specific.p!1 alice")
+
+
+async def test_places_asked_for_together_are_taken_in_one_trip_first_come_first_served():
+    places = key("together")
+    await async_redis().delete(places)
+    members = [f"specific.storm!{n}" for n in range(10)]
+    taken = await asyncio.gather(*(leases.take(places, member, 3) for member in members))
+    assert taken == [True] * 3 + [False] * 7  # in the order asked: the first three get the places
+    assert sorted(await leases.held(places)) == members[:3]
+    owned = {member.decode() for member in await async_redis().smembers(leases.owner_key(leases.OWNER))}
+    assert {leases._entry(places, member) for member in members[:3]} <= owned
+    await asyncio.gather(*(leases.release(places, member) for member in members))
+    assert await async_redis().zcard(places) == 0
+    owned = {member.decode() for member in await async_redis().smembers(leases.owner_key(leases.OWNER))}
+    assert not {leases._entry(places, member) for member in members} & owned

@@ -10,16 +10,9 @@ from channels.layers import get_channel_layer
 from core.groups import STATS_GROUP, host_group
 from monitor.models import Host
 from stats import latest
-from tests.conftest import socket
+from tests.conftest import socket, stats_socket
 
 pytestmark = pytest.mark.usefixtures("no_latest_frames")
-
-
-async def connected(user):
-    communicator = await socket("/ws/stats/", user)
-    accepted, _ = await communicator.connect()
-    assert accepted
-    return communicator
 
 
 async def test_it_sends_the_latest_frame_of_every_agent_and_who_is_offline_on_connect(alice):
@@ -30,7 +23,7 @@ async def test_it_sends_the_latest_frame_of_every_agent_and_who_is_offline_on_co
         }
     )
     await latest.mark_offline({"agent-b": 2.0}, back=[])
-    communicator = await connected(alice)
+    communicator = await stats_socket(alice)
     frames = [await communicator.receive_json_from(timeout=5) for _ in range(3)]
     assert {(f["type"], f["host"]) for f in frames[:2]} == {("stats", "agent-a"), ("stats", "agent-b")}
     assert frames[2] == {"type": "agent_state", "host": "agent-b", "online": False, "since": 2.0}
@@ -51,7 +44,7 @@ async def test_it_refuses_a_foreign_origin(alice):
 
 
 async def test_a_group_frame_reaches_the_socket_verbatim(alice):
-    communicator = await connected(alice)
+    communicator = await stats_socket(alice, welcomed=True)
     text = '{"type":"stats","host":"agent-z","ts":3.5,"cpu":{"percent":12.5}}'
     await get_channel_layer().group_send(STATS_GROUP, {"type": "stats.frame", "text": text})
     assert await communicator.receive_from(timeout=5) == text
@@ -59,7 +52,7 @@ async def test_a_group_frame_reaches_the_socket_verbatim(alice):
 
 
 async def test_an_idle_socket_is_still_alive_after_10_seconds(alice):
-    communicator = await connected(alice)
+    communicator = await stats_socket(alice, welcomed=True)
     # Idle on purpose: redis-py 8's default 5 s read timeout used to kill the subscription here.
     await asyncio.sleep(10.5)
     assert await communicator.receive_nothing(timeout=0.1)
@@ -79,7 +72,7 @@ async def test_an_idle_socket_is_still_alive_after_10_seconds(alice):
     ],
 )
 async def test_a_bad_frame_gets_an_error_frame_and_the_socket_stays_usable(alice, frame, message):
-    communicator = await connected(alice)
+    communicator = await stats_socket(alice)
     await communicator.send_to(text_data=frame)
     assert await communicator.receive_json_from(timeout=5) == {"type": "error", "message": message}
     await communicator.send_json_to({"type": "ping"})
@@ -88,7 +81,7 @@ async def test_a_bad_frame_gets_an_error_frame_and_the_socket_stays_usable(alice
 
 
 async def test_a_binary_frame_gets_an_error_frame(alice):
-    communicator = await connected(alice)
+    communicator = await stats_socket(alice)
     await communicator.send_to(bytes_data=b"\x00\x01")
     assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
     await communicator.disconnect()
@@ -97,7 +90,7 @@ async def test_a_binary_frame_gets_an_error_frame(alice):
 async def test_watching_a_host_delivers_its_results_and_a_new_watch_replaces_it(alice):
     first = await database_sync_to_async(Host.objects.create)(name="w1", address="127.0.0.1")
     second = await database_sync_to_async(Host.objects.create)(name="w2", address="127.0.0.1")
-    communicator = await connected(alice)
+    communicator = await stats_socket(alice)
     layer = get_channel_layer()
 
     for bad in ("7", 10**9, None):

@@ -11,7 +11,7 @@ from core.groups import STATS_FRAME, STATS_GROUP
 from dashboard import stats_hub
 from dashboard.stats_hub import Snapshot
 from stats import latest, streams
-from tests.conftest import forget_agents, socket
+from tests.conftest import forget_agents, stats_socket
 
 
 def stats_frame(host: str, seq: int) -> str:
@@ -43,20 +43,13 @@ def test_the_snapshot_keeps_each_agents_newest_frame_who_is_offline_and_the_part
     ]
 
 
-async def connected(user):
-    communicator = await socket("/ws/stats/", user)
-    accepted, _ = await communicator.connect()
-    assert accepted
-    return communicator
-
-
 async def send(text: str) -> None:
     await get_channel_layer().group_send(STATS_GROUP, {"type": STATS_FRAME, "text": text})
 
 
 @pytest.mark.usefixtures("no_latest_frames")
 async def test_the_dashboards_of_a_process_share_one_membership_of_the_group(alice):
-    first, second = await connected(alice), await connected(alice)
+    first, second = await stats_socket(alice, welcomed=True), await stats_socket(alice, welcomed=True)
     layer = get_channel_layer()._get_layer()  # the pub/sub layer of this event loop
     members = layer.groups[layer._get_group_channel_name(STATS_GROUP)]
     assert members == {stats_hub.hub().channel}
@@ -70,7 +63,7 @@ async def test_the_dashboards_of_a_process_share_one_membership_of_the_group(ali
 
 @pytest.mark.usefixtures("no_latest_frames")
 async def test_a_dashboard_connecting_later_gets_the_frames_relayed_so_far_then_each_new_one_in_order(alice):
-    first = await connected(alice)
+    first = await stats_socket(alice, welcomed=True)
     await send(stats_frame("agent-m", 1))
     paused = {"type": "checks_dispatch", "running": False, "since": 9.0}
     await send(json.dumps(paused))
@@ -78,7 +71,7 @@ async def test_a_dashboard_connecting_later_gets_the_frames_relayed_so_far_then_
     assert json.loads(await first.receive_from(timeout=5)) == paused
     forget_agents()  # the snapshot is the hub's own: not read from Redis on connect
 
-    later = await connected(alice)
+    later = await stats_socket(alice)
     assert await later.receive_from(timeout=5) == stats_frame("agent-m", 1)
     assert json.loads(await later.receive_from(timeout=5)) == paused
     await send(stats_frame("agent-m", 2))
@@ -91,14 +84,14 @@ async def test_a_dashboard_connecting_later_gets_the_frames_relayed_so_far_then_
 @pytest.mark.usefixtures("no_latest_frames")
 async def test_the_hub_starts_from_what_redis_remembers(alice):
     await latest.remember_all({"agent-r": stats_frame("agent-r", 7)})
-    communicator = await connected(alice)
+    communicator = await stats_socket(alice)
     assert await communicator.receive_from(timeout=5) == stats_frame("agent-r", 7)
     await communicator.disconnect()
 
 
 @pytest.mark.usefixtures("no_latest_frames")
 async def test_a_relay_that_ended_is_started_again_by_the_next_dashboard(alice):
-    first = await connected(alice)
+    first = await stats_socket(alice, welcomed=True)
     await send(stats_frame("agent-again", 1))
     assert await first.receive_from(timeout=5) == stats_frame("agent-again", 1)  # the hub runs
     relay = stats_hub.hub().tasks[0]
@@ -106,7 +99,7 @@ async def test_a_relay_that_ended_is_started_again_by_the_next_dashboard(alice):
     with contextlib.suppress(asyncio.CancelledError):
         await relay
     await latest.remember_all({"agent-again": stats_frame("agent-again", 1)})  # a started hub reads it
-    second = await connected(alice)
+    second = await stats_socket(alice)
     assert await second.receive_from(timeout=5) == stats_frame("agent-again", 1)  # welcomed: the hub runs again
     layer = get_channel_layer()._get_layer()
     assert layer.groups[layer._get_group_channel_name(STATS_GROUP)] == {stats_hub.hub().channel}

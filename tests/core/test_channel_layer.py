@@ -1,0 +1,47 @@
+"""The pub/sub channel layer sends the subscriptions asked for together in one command (core.channel_layer)."""
+
+import asyncio
+
+from channels.layers import get_channel_layer
+
+
+async def test_groups_joined_together_are_subscribed_in_one_command_and_each_gets_its_messages():
+    layer = get_channel_layer()
+    shard = layer._get_layer()._shards[0]
+    channels = [await layer.new_channel("test-batched.") for _ in range(20)]
+    commands: list[tuple[str, ...]] = []
+    subscribe = shard._pubsub.subscribe
+
+    async def counted(*names):
+        commands.append(names)
+        return await subscribe(*names)
+
+    shard._pubsub.subscribe = counted
+    groups = [f"test-batched-{n}" for n in range(20)]
+    await asyncio.gather(*(layer.group_add(group, channel) for group, channel in zip(groups, channels, strict=True)))
+    assert len(commands) <= 2  # the first on its own, the rest together
+    assert sorted(name for command in commands for name in command) == sorted(
+        layer._get_layer()._get_group_channel_name(group) for group in groups
+    )
+    for group in groups:
+        await layer.group_send(group, {"type": "test.message", "text": group})
+    for group, channel in zip(groups, channels, strict=True):
+        assert (await asyncio.wait_for(layer.receive(channel), 5))["text"] == group
+    await asyncio.gather(
+        *(layer.group_discard(group, channel) for group, channel in zip(groups, channels, strict=True))
+    )
+
+
+async def test_a_channel_ends_as_its_last_change_asks():
+    layer = get_channel_layer()
+    channel = await layer.new_channel("test-last.")
+    group = "test-last-change"
+    # Joined, left and joined again in one go: subscribed, as one command at a time would leave it.
+    await asyncio.gather(
+        layer.group_add(group, channel), layer.group_discard(group, channel), layer.group_add(group, channel)
+    )
+    await layer.group_send(group, {"type": "test.message", "text": "still here"})
+    assert (await asyncio.wait_for(layer.receive(channel), 5))["text"] == "still here"
+    await layer.group_discard(group, channel)
+    shard = layer._get_layer()._shards[0]
+    assert layer._get_layer()._get_group_channel_name(group) not in shard._subscribed_to
