@@ -123,15 +123,23 @@ class Memory:
                 pass
 
     def growth(self, warm: float, end: float) -> dict:
-        """Per process: median RSS (MiB) over the minute after `warm` and the minute before `end`, and the change."""
+        """Per process: median RSS (MiB) over the minute after `warm` and the minute before `end`, and the
+        change; and the median of each minute from the start (a step that stays is a working set, a
+        slope that goes on is a leak)."""
         report = {}
         for name, samples in self.samples.items():
             first = [rss for at, rss in samples if warm <= at < warm + 60]
             last = [rss for at, rss in samples if end - 60 <= at <= end]
             if first and last:
                 before, after = statistics.median(first), statistics.median(last)
+                start = samples[0][0]
+                minutes: dict[int, list[int]] = defaultdict(list)
+                for at, rss in samples:
+                    minutes[int((at - start) // 60)].append(rss)
                 report[name] = {"warm_mib": round(before / 2**20, 1), "end_mib": round(after / 2**20, 1),
-                                "growth_pct": round(100 * (after - before) / before, 2)}  # fmt: skip
+                                "growth_pct": round(100 * (after - before) / before, 2),
+                                "per_minute_mib": [round(statistics.median(minutes[m]) / 2**20, 1)
+                                                   for m in sorted(minutes)]}  # fmt: skip
         return report
 
 
