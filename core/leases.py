@@ -95,19 +95,18 @@ def _here() -> set[tuple[str, str]]:
 
 async def take(key: str, member: str, limit: int) -> bool:
     """Hold `member` under `key` unless `limit` members are held there already."""
-    taken = await _holdings_here().takes.submit((key, member, limit))
+    holdings = _holdings_here()
+    taken = await holdings.takes.submit((key, member, limit))
     if taken:
-        _here().add((key, member))
+        holdings.held.add((key, member))
     return taken
 
 
 async def _take_all(takes: list[tuple[str, str, int]]) -> list[bool]:
     now, owned, ttl = time.time(), owner_key(OWNER), int(LEASE_S) + 1
-    script = async_redis().register_script(TAKE)
     async with async_redis().pipeline(transaction=False) as pipe:
         for key, member, limit in takes:  # in order: the first to ask gets the last place
-            args = [now, limit, now + LEASE_S, member, ttl, _entry(key, member)]
-            await script(keys=[key, owned], args=args, client=pipe)
+            pipe.eval(TAKE, 2, key, owned, now, limit, now + LEASE_S, member, ttl, _entry(key, member))
         return [bool(taken) for taken in await pipe.execute()]
 
 
