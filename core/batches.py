@@ -27,6 +27,7 @@ class Batches(Generic[T, R]):
     def __init__(self, run: Callable[[list[T]], Awaitable[Sequence[R | Exception]]]) -> None:
         self.run = run
         self.waiting: list[tuple[T, asyncio.Future]] = []  # for the next trip
+        self.in_flight: list[tuple[T, asyncio.Future]] = []  # in the trip under way
         self.trip: asyncio.Task | None = None
 
     async def submit(self, item: T) -> R:
@@ -34,27 +35,34 @@ class Batches(Generic[T, R]):
         self.waiting.append((item, future))
         if self.trip is None:
             self.trip = asyncio.create_task(self._trips())
+            self.trip.add_done_callback(self._trip_ended)
         # A caller given up on (a client that left) must not cancel the others' trip.
         return await asyncio.shield(future)
 
     async def _trips(self) -> None:
-        batch: list[tuple[T, asyncio.Future]] = []
-        try:
-            while self.waiting:
-                batch, self.waiting = self.waiting, []
-                try:
-                    results = await self.run([item for item, _ in batch])
-                except Exception as error:  # the trip itself failed: every call in it fails
-                    results = [error] * len(batch)
-                for (_, future), result in zip(batch, results, strict=True):
-                    if isinstance(result, Exception):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-        finally:
-            self.trip = None
-            # Only when the trip was cancelled (its loop closing) are any left: nobody waits for ever.
-            for _, future in [*batch, *self.waiting]:
-                if not future.done():
-                    future.cancel()
-            self.waiting = []
+        while self.waiting:
+            self.in_flight, self.waiting = self.waiting, []
+            try:
+                results = await self.run([item for item, _ in self.in_flight])
+            except Exception as error:  # the trip itself failed: every call in it fails
+                results = [error] * len(self.in_flight)
+            for (_, future), result in zip(self.in_flight, results, strict=True):
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+            self.in_flight = []
+        self.trip = None  # in the same step as the last look at `waiting`: a later call starts a trip
+
+    def _trip_ended(self, trip: asyncio.Task) -> None:
+        """A trip that did not finish its run (cancelled as its loop closes) leaves nobody waiting for ever.
+
+        A done callback, not a `finally`: a task cancelled before its first step never runs
+        its coroutine at all, and a loop closing cancels a trip created in its last step so.
+        """
+        if self.trip is not trip:
+            return  # it finished
+        self.trip = None
+        for _, future in [*self.in_flight, *self.waiting]:
+            future.cancel()
+        self.in_flight, self.waiting = [], []

@@ -64,3 +64,19 @@ async def test_a_caller_given_up_on_does_not_cancel_the_others_trip():
     recorder.go.set()
     assert await staying == 4
     assert recorder.batches == [[1, 2]]
+
+
+async def test_a_trip_cancelled_before_it_started_leaves_nobody_waiting():
+    # A loop closing cancels every task, a trip created in its last step before that trip ever
+    # ran; a caller, and one arriving in the clean-up that follows (channels-redis unsubscribes
+    # each channel of a cancelled receive), must not wait for it for ever.
+    recorder = Recorder()
+    recorder.go.set()
+    batches = Batches(recorder.run)
+    caller = asyncio.ensure_future(batches.submit(1))
+    await asyncio.sleep(0)  # the caller has made the trip; the trip has not run yet
+    batches.trip.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(caller, timeout=1)
+    assert await asyncio.wait_for(batches.submit(2), timeout=1) == 4
+    assert recorder.batches == [[2]]
