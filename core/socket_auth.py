@@ -11,29 +11,67 @@ the send is left as it is.
 In a storm of handshakes (a web process died and its pages reconnect to the others) the
 process's one database thread was the queue every handshake waited in, one trip each.
 Here the handshakes that arrive while a trip is under way go together in the next one:
-their sessions are read in one query, and those that share a session (one browser's
-tabs) are read once.
+their sessions are read in one query, their users in another, and those that share a
+session (one browser's tabs) are read once.
 """
 
 from importlib import import_module
-from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.sessions import CookieMiddleware
 from django.conf import settings
-from django.contrib.auth import get_user
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends import db
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from core.batches import Batches
 from core.per_loop import per_loop
 
 
-def session_and_user(session_store, session_key: str | None):
-    """Django's own checks: an unknown or expired session, or one whose password hash no longer
-    matches (password changed), is an anonymous user; the latter is flushed."""
-    session = session_store(session_key)
-    user = get_user(SimpleNamespace(session=session))
+def signed_in(session) -> tuple[object, str] | None:
+    """The user id and backend path the session was signed in with, None if it was not."""
+    try:
+        return get_user_model()._meta.pk.to_python(session[SESSION_KEY]), session[BACKEND_SESSION_KEY]
+    except KeyError:
+        return None
+
+
+def user_of(session, users: dict):
+    """django.contrib.auth.get_user (Django 5.2), with ModelBackend's read of the user taken from
+    `users`, read for a whole trip in one query: an unknown or inactive user, or a session whose
+    password hash no longer matches (password changed), is anonymous, and the latter session is
+    flushed; a hash made under a SECRET_KEY_FALLBACKS key cycles the session's key.
+    tests/core/test_socket_auth.py holds it to Django's own, case by case."""
+    user = None
+    signed = signed_in(session)
+    if signed is not None and signed[1] in settings.AUTHENTICATION_BACKENDS:
+        user_id, backend = signed[0], load_backend(signed[1])
+        if type(backend) is ModelBackend:
+            user = users.get(user_id)
+            user = user if user is not None and backend.user_can_authenticate(user) else None
+        else:
+            user = backend.get_user(user_id)
+        if hasattr(user, "get_session_auth_hash"):
+            session_hash = session.get(HASH_SESSION_KEY)
+            session_auth_hash = user.get_session_auth_hash()
+            if not (session_hash and constant_time_compare(session_hash, session_auth_hash)):
+                if session_hash and any(
+                    constant_time_compare(session_hash, fallback_hash)
+                    for fallback_hash in user.get_session_auth_fallback_hash()
+                ):
+                    session.cycle_key()
+                    session[HASH_SESSION_KEY] = session_auth_hash
+                else:
+                    session.flush()
+                    user = None
+    return user or AnonymousUser()
+
+
+def session_and_user(session, users: dict):
+    user = user_of(session, users)
     if session.modified and not session.is_empty():  # a key cycled for SECRET_KEY_FALLBACKS
         session.save()
     return session, user
@@ -62,11 +100,35 @@ def prefetched(session_store, session_keys: list[str | None]):
     return Prefetched
 
 
+def read_sessions(session_store, session_keys: list[str | None]) -> dict:
+    """Each key's (session, user), or the error reading it (which fails that handshake alone):
+    the sessions in one query, then their users in another."""
+    session_store = prefetched(session_store, session_keys)
+    sessions = {key: session_store(key) for key in session_keys}
+    found, user_ids = {}, set()
+    for key, session in sessions.items():
+        try:
+            signed = signed_in(session)
+        except Exception as error:
+            found[key] = error
+        else:
+            if signed is not None:
+                user_ids.add(signed[0])
+    users = get_user_model()._default_manager.in_bulk(user_ids) if user_ids else {}
+    for key, session in sessions.items():
+        if key not in found:
+            try:
+                found[key] = session_and_user(session, users)
+            except Exception as error:
+                found[key] = error
+    return found
+
+
 class Lookups:
     """The sessions and users the handshakes on one event loop wait for, read in batches.
 
-    The handshakes of one session in one batch share its session and user objects: sockets
-    only read them. A handshake that arrives while its session is being read waits for the
+    The handshakes in one batch share each user's object, and those of one session its
+    session object: sockets only read them. A handshake that arrives while its session is being read waits for the
     next trip, so no socket gets a session read before it arrived.
     """
 
@@ -83,14 +145,7 @@ class Lookups:
 
     @database_sync_to_async
     def _read(self, session_keys: list[str | None]) -> dict:
-        """Each key's (session, user), or the error reading it (which fails that handshake alone)."""
-        found, session_store = {}, prefetched(self.session_store, session_keys)
-        for key in session_keys:
-            try:
-                found[key] = session_and_user(session_store, key)
-            except Exception as error:
-                found[key] = error
-        return found
+        return read_sessions(self.session_store, session_keys)
 
 
 lookups = per_loop(Lookups)
