@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from netmon_agent.sentinels import credentials, format_address
 from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_str, env_url
@@ -279,6 +281,10 @@ CHANNEL_LAYERS = {
                     socket_keepalive=True,
                     health_check_interval=30,
                     max_connections=50,
+                    # Once more on a fresh connection when a pooled one turns out dead: without
+                    # it, the first group message sent after Redis restarted (from a worker's
+                    # publisher, or a web process) was lost with "Connection closed by server".
+                    retry=Retry(NoBackoff(), 1),
                 )
             ],
         },

@@ -1,8 +1,13 @@
-"""The pub/sub channel layer sends the subscriptions asked for together in one command (core.channel_layer)."""
+"""The pub/sub channel layer (core.channel_layer): subscriptions asked for together go in one command,
+and a connection that died with a restarted Redis is replaced."""
 
 import asyncio
 
 from channels.layers import get_channel_layer
+from django.conf import settings
+
+from core.channel_layer import PubSubChannelLayer
+from tests.servers import private_redis
 
 
 async def test_groups_joined_together_are_subscribed_in_one_command_and_each_gets_its_messages():
@@ -45,3 +50,32 @@ async def test_a_channel_ends_as_its_last_change_asks():
     await layer.group_discard(group, channel)
     shard = layer._get_layer()._shards[0]
     assert layer._get_layer()._get_group_channel_name(group) not in shard._subscribed_to
+
+
+def layer_on(url: str):
+    """The layer as settings configure it, on the Redis at `url`."""
+    config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    return PubSubChannelLayer(**{**config, "hosts": [{**config["hosts"][0], "address": url}]})
+
+
+async def test_the_first_group_message_after_redis_restarted_is_delivered():
+    """A pooled connection that died with the old server is replaced, not reported as an error:
+    a worker's alert or a chat message sent first after a restart is not lost."""
+    with private_redis() as broker:
+        sender = layer_on(broker.url)
+        before = layer_on(broker.url)
+        channel = await before.new_channel("test-restart.")
+        await before.group_add("test-restart", channel)
+        await sender.group_send("test-restart", {"type": "test.message", "text": "before"})
+        assert (await asyncio.wait_for(before.receive(channel), 5))["text"] == "before"
+        await before.flush()
+
+        broker.kill()
+        broker.start()  # returns once it answers, empty
+        after = layer_on(broker.url)
+        channel = await after.new_channel("test-restart.")
+        await after.group_add("test-restart", channel)
+        await sender.group_send("test-restart", {"type": "test.message", "text": "after"})
+        assert (await asyncio.wait_for(after.receive(channel), 5))["text"] == "after"
+        await after.flush()
+        await sender.flush()
