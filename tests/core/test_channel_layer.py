@@ -58,24 +58,24 @@ def layer_on(url: str):
     return PubSubChannelLayer(**{**config, "hosts": [{**config["hosts"][0], "address": url}]})
 
 
+async def sent_and_heard(sender, url: str, text: str) -> str:
+    """`text` sent to a group by `sender`, as a new listener on the Redis at `url` hears it."""
+    listener = layer_on(url)
+    channel = await listener.new_channel("test-restart.")
+    await listener.group_add("test-restart", channel)
+    await sender.group_send("test-restart", {"type": "test.message", "text": text})
+    heard = (await asyncio.wait_for(listener.receive(channel), 5))["text"]
+    await listener.flush()
+    return heard
+
+
 async def test_the_first_group_message_after_redis_restarted_is_delivered():
     """A pooled connection that died with the old server is replaced, not reported as an error:
     a worker's alert or a chat message sent first after a restart is not lost."""
     with private_redis() as broker:
         sender = layer_on(broker.url)
-        before = layer_on(broker.url)
-        channel = await before.new_channel("test-restart.")
-        await before.group_add("test-restart", channel)
-        await sender.group_send("test-restart", {"type": "test.message", "text": "before"})
-        assert (await asyncio.wait_for(before.receive(channel), 5))["text"] == "before"
-        await before.flush()
-
+        assert await sent_and_heard(sender, broker.url, "before") == "before"
         broker.kill()
         broker.start()  # returns once it answers, empty
-        after = layer_on(broker.url)
-        channel = await after.new_channel("test-restart.")
-        await after.group_add("test-restart", channel)
-        await sender.group_send("test-restart", {"type": "test.message", "text": "after"})
-        assert (await asyncio.wait_for(after.receive(channel), 5))["text"] == "after"
-        await after.flush()
+        assert await sent_and_heard(sender, broker.url, "after") == "after"
         await sender.flush()
