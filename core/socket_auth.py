@@ -128,8 +128,8 @@ class Lookups:
     """The sessions and users the handshakes on one event loop wait for, read in batches.
 
     The handshakes in one batch share each user's object, and those of one session its
-    session object: sockets only read them. A handshake that arrives while its session is being read waits for the
-    next trip, so no socket gets a session read before it arrived.
+    session object: sockets only read them. A handshake that arrives while its session is
+    being read waits for the next trip, so no socket gets a session read before it arrived.
     """
 
     def __init__(self) -> None:

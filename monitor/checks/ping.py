@@ -18,6 +18,10 @@ FALLBACK_PORT = 80
 TCP_FALLBACK = "tcp-fallback"
 # Requests go out this far apart, or closer when the timeout would not fit them.
 SPACING_S = 0.2
+# Kept back from the check's timeout (at least; 5 % of a long one): replies are awaited until
+# then, so the run returns its loss and round trips before the timeout cuts it short even when
+# the loop is slow to wake (a 1 s check with 50 ms kept back was cut short on a loaded machine).
+RETURN_MARGIN_S = 0.2
 
 
 class Ping(CheckKind):
@@ -39,12 +43,12 @@ KIND = Ping()
 
 
 async def ping(spec: CheckSpec, methods: tuple[str, ...] = (icmp.RAW, icmp.DGRAM)) -> Outcome:
+    # From the start, as the check's timeout runs: resolving and opening the socket count too.
+    deadline = time.monotonic() + max(spec.timeout_s - max(RETURN_MARGIN_S, spec.timeout_s * 0.05), spec.timeout_s / 2)
     family, ip = await resolve(spec.address)
     sock = icmp.shared_socket(family, methods)
     count = spec.options["ping_count"]
     spacing = min(SPACING_S, spec.timeout_s / (2 * count))
-    # Every reply must arrive before the check's own timeout cuts the run short.
-    deadline = time.monotonic() + spec.timeout_s * 0.95
 
     async def one(i: int) -> float | None:
         await asyncio.sleep(i * spacing)
