@@ -39,39 +39,45 @@ def signed_in(session) -> tuple[object, str] | None:
         return None
 
 
-def user_of(session, users: dict):
-    """django.contrib.auth.get_user (Django 5.2), with ModelBackend's read of the user taken from
-    `users`, read for a whole trip in one query: an unknown or inactive user, or a session whose
-    password hash no longer matches (password changed), is anonymous, and the latter session is
-    flushed; a hash made under a SECRET_KEY_FALLBACKS key cycles the session's key.
-    tests/core/test_socket_auth.py holds it to Django's own, case by case."""
-    user = None
-    signed = signed_in(session)
-    if signed is not None and signed[1] in settings.AUTHENTICATION_BACKENDS:
-        user_id, backend = signed[0], load_backend(signed[1])
-        if type(backend) is ModelBackend:
-            user = users.get(user_id)
-            user = user if user is not None and backend.user_can_authenticate(user) else None
-        else:
-            user = backend.get_user(user_id)
-        if hasattr(user, "get_session_auth_hash"):
-            session_hash = session.get(HASH_SESSION_KEY)
-            session_auth_hash = user.get_session_auth_hash()
-            if not (session_hash and constant_time_compare(session_hash, session_auth_hash)):
-                if session_hash and any(
-                    constant_time_compare(session_hash, fallback_hash)
-                    for fallback_hash in user.get_session_auth_fallback_hash()
-                ):
-                    session.cycle_key()
-                    session[HASH_SESSION_KEY] = session_auth_hash
-                else:
-                    session.flush()
-                    user = None
+def user_of(session, signed: tuple[object, str] | None, users: dict):
+    """django.contrib.auth.get_user (Django 5.2) for a session `signed` in as it says, with
+    ModelBackend's read of the user taken from `users`, read for a whole trip in one query:
+    an unknown or inactive user, or a session whose password hash no longer matches (password
+    changed), is anonymous. tests/core/test_socket_auth.py holds it to Django's own, case by case."""
+    if signed is None or signed[1] not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    user_id, backend_path = signed
+    backend = load_backend(backend_path)
+    if type(backend) is ModelBackend:
+        user = users.get(user_id)
+        if user is not None and not backend.user_can_authenticate(user):
+            user = None
+    else:
+        user = backend.get_user(user_id)
+    if hasattr(user, "get_session_auth_hash") and not hash_verified(session, user):
+        user = None
     return user or AnonymousUser()
 
 
-def session_and_user(session, users: dict):
-    user = user_of(session, users)
+def hash_verified(session, user) -> bool:
+    """Django's check of the password hash the session was signed in with: one made under a
+    SECRET_KEY_FALLBACKS key cycles the session's key; one that matches nothing flushes it."""
+    session_hash = session.get(HASH_SESSION_KEY)
+    current_hash = user.get_session_auth_hash()
+    if session_hash and constant_time_compare(session_hash, current_hash):
+        return True
+    if session_hash and any(
+        constant_time_compare(session_hash, fallback_hash) for fallback_hash in user.get_session_auth_fallback_hash()
+    ):
+        session.cycle_key()
+        session[HASH_SESSION_KEY] = current_hash
+        return True
+    session.flush()
+    return False
+
+
+def session_and_user(session, signed: tuple[object, str] | None, users: dict):
+    user = user_of(session, signed, users)
     if session.modified and not session.is_empty():  # a key cycled for SECRET_KEY_FALLBACKS
         session.save()
     return session, user
@@ -105,22 +111,19 @@ def read_sessions(session_store, session_keys: list[str | None]) -> dict:
     the sessions in one query, then their users in another."""
     session_store = prefetched(session_store, session_keys)
     sessions = {key: session_store(key) for key in session_keys}
-    found, user_ids = {}, set()
+    signatures, found = {}, {}
     for key, session in sessions.items():
         try:
-            signed = signed_in(session)
+            signatures[key] = signed_in(session)
         except Exception as error:
             found[key] = error
-        else:
-            if signed is not None:
-                user_ids.add(signed[0])
-    users = get_user_model()._default_manager.in_bulk(user_ids) if user_ids else {}
-    for key, session in sessions.items():
-        if key not in found:
-            try:
-                found[key] = session_and_user(session, users)
-            except Exception as error:
-                found[key] = error
+    user_ids = {signed[0] for signed in signatures.values() if signed is not None}
+    users = get_user_model()._default_manager.in_bulk(user_ids)  # no query when there are none
+    for key, signed in signatures.items():
+        try:
+            found[key] = session_and_user(sessions[key], signed, users)
+        except Exception as error:
+            found[key] = error
     return found
 
 

@@ -44,7 +44,8 @@ KIND = Ping()
 
 async def ping(spec: CheckSpec, methods: tuple[str, ...] = (icmp.RAW, icmp.DGRAM)) -> Outcome:
     # From the start, as the check's timeout runs: resolving and opening the socket count too.
-    deadline = time.monotonic() + max(spec.timeout_s - max(RETURN_MARGIN_S, spec.timeout_s * 0.05), spec.timeout_s / 2)
+    waiting_s = spec.timeout_s - max(RETURN_MARGIN_S, spec.timeout_s * 0.05)
+    deadline = time.monotonic() + max(waiting_s, spec.timeout_s / 2)
     family, ip = await resolve(spec.address)
     sock = icmp.shared_socket(family, methods)
     count = spec.options["ping_count"]
