@@ -1,10 +1,10 @@
-"""The README's screenshots (`make screenshots`): demo data on a throwaway database and
+"""The documentation's screenshots (`make screenshots`): demo data on a throwaway database and
 Redis prefix, one daphne, 12 agents' frames every second, Debian's Chromium.
 
-Writes docs/dashboard.png, docs/dashboard-dark.png, docs/dashboard-zh.png,
-docs/status-page-zh.png and docs/history.png (a card's 24 h: web-01 replays a day of
-this machine's recorded agent values, bench/data/recording.jsonl.gz), docs/device.png
-(a simulated 48-port switch, bench/snmp_farm.py) and docs/map.png (snmpsim serving the
+Writes docs/images/: dashboard.png, dashboard-dark.png, dashboard-zh.png,
+status-page-zh.png and history.png (a card's 24 h: web-01 replays a day of
+this machine's recorded agent values, bench/data/recording.jsonl.gz), device.png
+(a simulated 48-port switch, bench/snmp_farm.py) and map.png (snmpsim serving the
 test suite's recorded Cisco and LLDP switches, linked to it).
 """
 
@@ -52,7 +52,7 @@ from tests import processes  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.monitor.snmp_agents import snmpsim  # noqa: E402
 
-DOCS = Path(__file__).resolve().parent
+IMAGES = Path(__file__).resolve().parent / "images"
 AGENTS = ["web-01", "web-02", "web-03", "db-01", "db-02", "cache-01", "edge-01", "edge-02", "build-01", "mail-01",
           "backup-01", "vpn-01"]  # fmt: skip
 HOSTS = {
@@ -129,7 +129,7 @@ def shoot(browser, url: str, cookie: str, out: str, scheme: str = "light", local
         page.locator('.card[data-host="web-01"] .chart[data-chart="cpu"][data-points="20"]').wait_for(timeout=40_000)
         page.locator("#alert-bell").click()
     page.wait_for_timeout(500)  # the last frame drawn
-    page.screenshot(path=str(DOCS / out))
+    page.screenshot(path=str(IMAGES / out))
     context.close()
     print("written", out)
 
@@ -160,11 +160,11 @@ def shoot_device(browser, url: str, cookie: str, host_id: int) -> None:
     page.click('#range [data-range="1h"]')
     page.locator('#port-chart:not([data-points="0"])').wait_for(timeout=20_000)
     page.wait_for_timeout(500)
-    page.screenshot(path=str(DOCS / "device.png"), full_page=True)
+    page.screenshot(path=str(IMAGES / "device.png"), full_page=True)
     page.goto(f"{url}/map/")
     page.locator('#network-map:not([data-edges="0"])').wait_for(timeout=20_000)
     page.wait_for_timeout(1000)  # the layout settles
-    page.screenshot(path=str(DOCS / "map.png"))
+    page.screenshot(path=str(IMAGES / "map.png"))
     context.close()
     print("written device.png, map.png")
 
@@ -181,7 +181,7 @@ def shoot_history(browser, url: str, cookie: str, out: str) -> None:
     card = page.locator('.card[data-host="web-01"]')
     card.locator('.chart[data-chart="cpu"][data-band="min-max"]').wait_for(timeout=40_000)
     page.wait_for_timeout(500)
-    card.screenshot(path=str(DOCS / out))
+    card.screenshot(path=str(IMAGES / out))
     context.close()
     print("written", out)
 
