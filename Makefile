@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -42,6 +42,10 @@ agent-wheel: venv
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
+
+# The docs site (docs/, mkdocs.yml) into .run/site; --strict fails on a broken link or a missing page.
+docs: venv
+	source scripts/env.sh && NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet
 
 venv: $(VENV)/.installed
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: lint, then the whole suite (unit, consumer, pipeline and browser tests)
+# `make test`: lint, the docs build, then the whole suite (unit, consumer, pipeline and browser tests)
 # on SQLite, and again on PostgreSQL without the browser tests.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -22,6 +22,9 @@ command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the
 ruff check .
 ruff format --check .
 lint-imports  # the layering contracts in pyproject.toml
+echo "== the docs site"
+# --strict: a broken link, a missing page or a page left out of the nav fails the run.
+NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet
 echo "== the suite on SQLite"
 env -u DATABASE_URL python -m pytest "$@"  # the SQLite default
 echo "== the suite on PostgreSQL ($POSTGRES_TEST_URL), without the browser tests"
