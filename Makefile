@@ -45,7 +45,7 @@ lint: venv
 
 # The docs site (docs/, mkdocs.yml) into .run/site; --strict fails on a broken link or a missing page.
 docs: venv
-	source scripts/env.sh && NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet
+	source scripts/env.sh && NO_MKDOCS_2_WARNING=1 mkdocs build --strict
 
 venv: $(VENV)/.installed
 

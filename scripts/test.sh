@@ -23,8 +23,9 @@ ruff check .
 ruff format --check .
 lint-imports  # the layering contracts in pyproject.toml
 echo "== the docs site"
-# --strict: a broken link, a missing page or a page left out of the nav fails the run.
-NO_MKDOCS_2_WARNING=1 mkdocs build --strict --quiet
+# --strict: a broken link, a missing page or a page left out of the nav fails the run (not with
+# --quiet, which hides the warnings --strict counts).
+NO_MKDOCS_2_WARNING=1 mkdocs build --strict
 echo "== the suite on SQLite"
 env -u DATABASE_URL python -m pytest "$@"  # the SQLite default
 echo "== the suite on PostgreSQL ($POSTGRES_TEST_URL), without the browser tests"
