@@ -49,7 +49,11 @@ def _type(schema: dict, node: dict) -> str:
     return f"{kind} ({node['format']})" if "format" in node else kind
 
 
-def _fields(schema: dict, body: dict) -> str:
+def _access(prop: dict) -> str:
+    return "read-only" if prop.get("readOnly") else "write-only" if prop.get("writeOnly") else ""
+
+
+def _fields(schema: dict, body: dict, writable_only: bool = False) -> str:
     node = _resolve(schema, body)
     if node.get("type") == "array":
         node = _resolve(schema, node.get("items", {}))
@@ -57,10 +61,11 @@ def _fields(schema: dict, body: dict) -> str:
         node = _resolve(schema, node["properties"]["results"].get("items", {}))
     properties = node.get("properties")
     if not properties:
-        return f"A {_type(schema, body)}."
+        return f"A JSON {_type(schema, body)}."
     rows = [
-        [f"`{name}`", _type(schema, prop), "read-only" if prop.get("readOnly") else "", prop.get("description", "")]
+        [f"`{name}`", _type(schema, prop), _access(prop), prop.get("description", "")]
         for name, prop in properties.items()
+        if not (writable_only and prop.get("readOnly"))
     ]
     return table(["field", "type", "access", "meaning"], rows)
 
@@ -79,14 +84,23 @@ def _parameters(operation: dict) -> str:
     return table(["parameter", "in", "required", "type", "meaning"], rows) if rows else ""
 
 
+def _json_schema(content: dict) -> dict | None:
+    media = content.get("application/json") or next(iter(content.values()), None)
+    return media.get("schema") if media else None
+
+
+def _request(schema: dict, operation: dict) -> str:
+    body = _json_schema(operation.get("requestBody", {}).get("content", {}))
+    return "Request body:\n\n" + _fields(schema, body, writable_only=True) if body else ""
+
+
 def _response(schema: dict, operation: dict) -> str:
     for status, response in operation.get("responses", {}).items():
         if not status.startswith("2"):
             continue
-        content = response.get("content", {})
-        media = content.get("application/json") or next(iter(content.values()), None)
-        if media and "schema" in media:
-            return f"Response {status}:\n\n" + _fields(schema, media["schema"])
+        body = _json_schema(response.get("content", {}))
+        if body:
+            return f"Response {status}:\n\n" + _fields(schema, body)
         return f"Response {status}, no body."
     return ""
 
@@ -95,7 +109,7 @@ def _operation(schema: dict, path: str, method: str, operation: dict) -> str:
     parts = [f"### `{method.upper()} {path}`"]
     if operation.get("description"):
         parts.append(operation["description"].strip())
-    parts += [_parameters(operation), _response(schema, operation)]
+    parts += [_parameters(operation), _request(schema, operation), _response(schema, operation)]
     return "\n\n".join(part for part in parts if part)
 
 
