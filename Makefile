@@ -80,7 +80,7 @@ bench-pages: venv
 bench-ui: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && python bench/dashboard_ui.py
 
-# The README's screenshots of the dashboard (both themes, Chinese) and a Chinese status page, from demo data.
+# The docs' screenshots (docs/images/) of the dashboard (both themes, Chinese), pages and a Chinese status page, from demo data.
 screenshots: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && \
 	  (fc-list | grep -q WenQuanYi || python scripts/debian_packages.py fonts-wqy-microhei "Chinese text needs a CJK font") && \
