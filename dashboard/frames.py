@@ -14,6 +14,7 @@ import json
 from collections import defaultdict
 
 from core.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
+from core.protocol import frame
 from core.publisher import Frame, publisher
 from monitor.models import CheckResult, Host, Interface
 from monitor.results import Recorded
@@ -90,16 +91,16 @@ def frames(recorded: Recorded) -> list[Frame]:
     summaries = [
         host_summary(h, recorded.tags.get(h.id, []), busiest_port(ports.get(h.id, []))) for h in recorded.hosts
     ]
-    out = [(STATS_GROUP, STATS_FRAME, json.dumps({"type": "hosts", "hosts": summaries}))]
+    out = [(STATS_GROUP, STATS_FRAME, json.dumps(frame("hosts", hosts=summaries)))]
     per_host = defaultdict(list)
     for result in recorded.results:
         per_host[result.host_id].append(result_fields(result))
     statuses = {h.id: h.status for h in recorded.hosts}
     for host_id, results in per_host.items():
-        frame = {"type": "check_results", "host": host_id, "status": statuses.get(host_id), "results": results}
-        out.append((host_group(host_id), STATS_FRAME, json.dumps(frame)))
+        results_frame = frame("check_results", host=host_id, status=statuses.get(host_id), results=results)
+        out.append((host_group(host_id), STATS_FRAME, json.dumps(results_frame)))
     for host_id, interfaces in ports.items():
-        text = json.dumps({"type": "ports", "host": host_id, "ports": [port_fields(i) for i in interfaces]})
+        text = json.dumps(frame("ports", host=host_id, ports=[port_fields(i) for i in interfaces]))
         out += [(host_group(host_id), STATS_FRAME, text), (DEVICES_GROUP, STATS_FRAME, text)]
     return out
 
