@@ -25,7 +25,7 @@ def _socket(socket: Socket) -> str:
     first = [t for t in _types(socket, SERVER_TO_CLIENT) if t.on_connect]
     if first:
         sent = "; ".join(f"`{t.name}` ({t.on_connect})" for t in first)
-        lines += [f"**Sent first, on connect and after Redis comes back:** {sent}.", ""]
+        lines += [f"**Sent first, on connect:** {sent}.", ""]
     if socket.closes:
         lines += ["| close code | when |", "|---|---|"]
         lines += [f"| {code} | {why} |" for code, why in socket.closes]

@@ -6,11 +6,11 @@ from core.protocol.spec import Socket
 STATS, ALERTS, ECHO, CHAT, STATUS = "/ws/stats/", "/ws/alerts/", "/ws/echo/", "/ws/chat/<room>/", "/ws/status/<slug>/"
 # Every socket that needs a login (core.consumers.AuthenticatedJsonConsumer) has these.
 SESSION_SOCKETS = (STATS, ALERTS, ECHO, CHAT)
-LOGGED_IN = "Logged-in users with a session, from an allowed Origin; at most WS_MAX_SOCKETS_PER_USER sockets each."
+LOGGED_IN = "Logged-in users with a session, from an allowed Origin; at most `WS_MAX_SOCKETS_PER_USER` sockets each."
 LOGIN_CLOSES = (
     (CLOSE_UNAUTHENTICATED, "no session, or it ended (logout, user deactivated): the page goes to the login form"),
     (CLOSE_RECONNECT, "the user's groups or permissions changed: the page reconnects to be authorised afresh"),
-    (4429, "more open sockets than WS_MAX_SOCKETS_PER_USER (after an error frame saying so)"),
+    (4429, "more open sockets than `WS_MAX_SOCKETS_PER_USER` (after an error frame saying so)"),
 )
 
 SOCKETS = {

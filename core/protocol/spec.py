@@ -1,6 +1,7 @@
 """The shapes the protocol catalogue is written in: a socket, a frame type, a field."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 Direction = Literal["server->client", "client->server"]
@@ -29,11 +30,11 @@ class FrameType:
     fields: tuple[Field, ...] = ()
     on_connect: str = ""  # how it is part of what a new socket is sent first, if it is
 
-    @property
+    @cached_property  # read on every frame built
     def required(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields if f.required)
 
-    @property
+    @cached_property
     def allowed(self) -> frozenset[str]:
         return frozenset(f.name for f in self.fields)
 
