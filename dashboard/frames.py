@@ -1,13 +1,10 @@
 """Live frames about monitored hosts, and the groups they go to.
 
 Published after each saved batch of check results (core.signals.results_recorded):
-
-- `stats` (every dashboard): `{"type": "hosts", "hosts": [<host summary>, ...]}`
-  whenever a batch of results changes hosts' state or latency.
-- `host.<id>` (pages showing that host): `{"type": "check_results", "host": <id>,
-  "results": [<result>, ...]}` with every field of each result, and after an SNMP
-  poll `{"type": "ports", "host": <id>, "ports": [<port>, ...]}` with every port,
-  which also goes to `devices` (the network map).
+a `hosts` frame to every dashboard (group `stats`) whenever a batch changes hosts'
+state or latency; a `check_results` frame to the pages watching a host (`host.<id>`);
+after an SNMP poll, a `ports` frame to those and to the network map (`devices`).
+Their fields are written in the protocol catalogue (core.protocol).
 """
 
 import json

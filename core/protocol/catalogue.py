@@ -21,7 +21,15 @@ _host_summary = (
     f("latency_ms", "number | null", "its last latency"),
     f("changed_at", "string | null", "when its status last changed (ISO 8601)"),
     f("checked_at", "string | null", "when it was last checked (ISO 8601)"),
-    opt("busiest_port", "object", "a device's busiest port: name, bps, util_pct, ports (its port count)"),
+    opt(
+        "busiest_port",
+        "object",
+        "a device's port carrying the most traffic",
+        f("name", "string", "the port's name"),
+        f("bps", "number", "its traffic, the busier direction"),
+        f("util_pct", "number | null", "its utilisation"),
+        f("ports", "integer", "how many ports the device has"),
+    ),
 )
 _result = (
     f("check", "integer", "the check's id"),
