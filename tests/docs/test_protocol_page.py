@@ -113,3 +113,11 @@ def test_every_socket_in_the_catalogue_is_routed_and_served_by_the_consumer_it_n
         module, _, name = socket.consumer.rpartition(".")
         assert hasattr(import_module(module), name)
     assert all(set(t.sockets) <= set(SOCKETS) for t in FRAMES.values())
+
+
+def test_the_stats_frame_lists_every_collector_the_agent_runs_and_nothing_else():
+    from netmon_agent.collectors import COLLECTORS
+
+    stats = FRAMES[(SERVER_TO_CLIENT, "stats")]
+    collected = {f.name for f in stats.fields if not f.required} - {"missing"}
+    assert collected == {collector.key for collector in COLLECTORS}
