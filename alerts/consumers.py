@@ -5,6 +5,7 @@ from alerts import recording
 from core.consumers import AuthenticatedJsonConsumer
 from core.groups import ALERT_FRAME, alerts_user_group
 from core.languages import languages_of
+from core.protocol import frame
 
 
 class AlertConsumer(AuthenticatedJsonConsumer):
@@ -26,7 +27,7 @@ class AlertConsumer(AuthenticatedJsonConsumer):
         user = self.scope["user"]
         self.language = (await database_sync_to_async(languages_of)([user.pk]))[user.pk]
         alerts = await database_sync_to_async(self.in_language(recording.open_alerts_for))(user)
-        await self.send_json({"type": "alerts", "alerts": alerts})
+        await self.send_json(frame("alerts", alerts=alerts))
 
     def in_language(self, function):
         def call(*args):

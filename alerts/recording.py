@@ -25,6 +25,7 @@ from alerts.tasks import send_event_notifications
 from alerts.visibility import rules_of
 from core.groups import ALERT_FRAME, alerts_user_group
 from core.languages import languages_of
+from core.protocol import frame
 from core.publisher import Frame, publisher
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def announcement(users: list[int], event_kind: str, alert: Alert, event: AlertEv
     texts = {}
     for language in set(languages.values()):
         with translation.override(language):
-            texts[language] = json.dumps({"type": "alert", "event": event_kind, "alert": alert_fields(alert, event)})
+            texts[language] = json.dumps(frame("alert", event=event_kind, alert=alert_fields(alert, event)))
     return languages, event.pk, texts
 
 

@@ -13,6 +13,7 @@ from core import ratelimit
 from core.consumers import AuthenticatedJsonConsumer
 from core.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
 from core.languages import languages_of
+from core.protocol import frame
 
 # Closes a chat socket whose room cannot be used (after an error frame saying why).
 CLOSE_BAD_ROOM = 4400
@@ -37,7 +38,7 @@ class EchoConsumer(AuthenticatedJsonConsumer):
         if not await ratelimit.allow("echo", self.scope["user"].pk, ECHO_FRAMES_PER_SECOND):
             await self.send_error(f"too many frames: at most {ECHO_FRAMES_PER_SECOND} per second")
             return
-        text = json.dumps({"type": "echo", "data": content, "ts": time.time()})
+        text = json.dumps(frame("echo", data=content, ts=time.time()))
         await self.channel_layer.group_send(echo_user_group(self.scope["user"].pk), {"type": ECHO_FRAME, "text": text})
 
 
@@ -91,9 +92,7 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await self.close(code=CLOSE_BAD_ROOM)
             return
         messages = await database_sync_to_async(rooms.recent_messages)(self.room.pk)
-        await self.send_json(
-            {"type": "history", "room": self.room.name, "archived": self.room.archived, "messages": messages}
-        )
+        await self.send_json(frame("history", room=self.room.name, archived=self.room.archived, messages=messages))
         await presence.enter(self.room.pk, self.channel_name, self.scope["user"].get_username())
         await self.announce_presence()
 
@@ -104,7 +103,7 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await self.announce_presence()
 
     async def announce_presence(self) -> None:
-        text = json.dumps({"type": "presence", "users": await presence.present(self.room.pk)})
+        text = json.dumps(frame("presence", users=await presence.present(self.room.pk)))
         await self.channel_layer.group_send(self.room.group, {"type": CHAT_PRESENCE, "text": text})
 
     async def on_message(self, content: dict) -> None:

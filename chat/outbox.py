@@ -25,6 +25,7 @@ from django.conf import settings
 
 from chat import rooms
 from core.groups import CHAT_MESSAGE
+from core.protocol import frame
 
 logger = logging.getLogger(__name__)
 
@@ -85,25 +86,25 @@ class RoomOutbox:
             await self.refuse(layer, batch, "this room is archived: it takes no new messages")
             return
         if saved:
-            text = json.dumps({"type": "messages", "room": self.room_name, "messages": saved})
+            text = json.dumps(frame("messages", room=self.room_name, messages=saved))
             await layer.group_send(self.group, {"type": CHAT_MESSAGE, "text": text})
         for channel, client_ids in client_ids_by(batch, "channel_name").items():
             if client_ids:
-                frame = json.dumps({"type": "saved", "client_ids": client_ids})
-                await layer.send(channel, {"type": CHAT_MESSAGE, "text": frame})
+                text = json.dumps(frame("saved", client_ids=client_ids))
+                await layer.send(channel, {"type": CHAT_MESSAGE, "text": text})
 
     async def tell_waiting(self, layer, told: set[str]) -> None:
         """Each sender of the waiting messages is told once (an error frame without client ids: the page keeps them)."""
-        frame = json.dumps(
-            {"type": "error", "message": "the database is unavailable: messages wait and are saved when it is back"}
+        text = json.dumps(
+            frame("error", message="the database is unavailable: messages wait and are saved when it is back")
         )
         for channel in {posted.channel_name for posted in self.pending} - told:
-            await layer.send(channel, {"type": CHAT_MESSAGE, "text": frame})
+            await layer.send(channel, {"type": CHAT_MESSAGE, "text": text})
             told.add(channel)
 
     async def refuse(self, layer, batch: list[Posted], reason: str) -> None:
         for channel, client_ids in client_ids_by(batch, "channel_name").items():
-            error = {"type": "error", "message": reason} | ({"client_ids": client_ids} if client_ids else {})
+            error = frame("error", message=reason, **({"client_ids": client_ids} if client_ids else {}))
             await layer.send(channel, {"type": CHAT_MESSAGE, "text": json.dumps(error)})
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from core import open_sockets, redis_link
 from core.groups import CLOSE_UNAUTHENTICATED, session_group, user_group
+from core.protocol import frame
 
 # Closes a socket over the per-user limit (mirrors HTTP 429).
 CLOSE_TOO_MANY = 4429
@@ -126,7 +127,7 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         if live:
             await self.join()
             await self.welcome()  # what changed meanwhile; the page drops what it already shows
-        await self.send_json({"type": "link", "live": live})
+        await self.send_json(frame("link", live=live))
 
     async def disconnect(self, code: int) -> None:
         self.disconnected = True
@@ -180,7 +181,7 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         await handler(content)
 
     async def on_ping(self, content: dict) -> None:
-        await self.send_json({"type": "pong"})
+        await self.send_json(frame("pong"))
 
     async def send_error(self, message: str) -> None:
-        await self.send_json({"type": "error", "message": message})
+        await self.send_json(frame("error", message=message))

@@ -2,6 +2,7 @@ from channels.db import database_sync_to_async
 
 from core.consumers import AuthenticatedJsonConsumer
 from core.groups import DEVICES_GROUP, STATS_FRAME, host_group
+from core.protocol import frame
 from dashboard import stats_hub
 from monitor.models import Host
 
@@ -36,7 +37,7 @@ class StatsConsumer(AuthenticatedJsonConsumer):
             if DEVICES_GROUP not in self.joined:
                 await self.channel_layer.group_add(DEVICES_GROUP, self.channel_name)
                 self.joined.append(DEVICES_GROUP)
-            await self.send_json({"type": "watching", "devices": True})
+            await self.send_json(frame("watching", devices=True))
             return
         host_id = content.get("host")
         if type(host_id) is not int or not await database_sync_to_async(Host.objects.filter(pk=host_id).exists)():
@@ -49,4 +50,4 @@ class StatsConsumer(AuthenticatedJsonConsumer):
         group = host_group(host_id)
         await self.channel_layer.group_add(group, self.channel_name)
         self.joined.append(group)
-        await self.send_json({"type": "watching", "host": host_id})
+        await self.send_json(frame("watching", host=host_id))

@@ -1,19 +1,17 @@
 """Live frames about monitored hosts, and the groups they go to.
 
 Published after each saved batch of check results (core.signals.results_recorded):
-
-- `stats` (every dashboard): `{"type": "hosts", "hosts": [<host summary>, ...]}`
-  whenever a batch of results changes hosts' state or latency.
-- `host.<id>` (pages showing that host): `{"type": "check_results", "host": <id>,
-  "results": [<result>, ...]}` with every field of each result, and after an SNMP
-  poll `{"type": "ports", "host": <id>, "ports": [<port>, ...]}` with every port,
-  which also goes to `devices` (the network map).
+a `hosts` frame to every dashboard (group `stats`) whenever a batch changes hosts'
+state or latency; a `check_results` frame to the pages watching a host (`host.<id>`);
+after an SNMP poll, a `ports` frame to those and to the network map (`devices`).
+Their fields are written in the protocol catalogue (core.protocol).
 """
 
 import json
 from collections import defaultdict
 
 from core.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
+from core.protocol import frame
 from core.publisher import Frame, publisher
 from monitor.models import CheckResult, Host, Interface
 from monitor.results import Recorded
@@ -90,16 +88,16 @@ def frames(recorded: Recorded) -> list[Frame]:
     summaries = [
         host_summary(h, recorded.tags.get(h.id, []), busiest_port(ports.get(h.id, []))) for h in recorded.hosts
     ]
-    out = [(STATS_GROUP, STATS_FRAME, json.dumps({"type": "hosts", "hosts": summaries}))]
+    out = [(STATS_GROUP, STATS_FRAME, json.dumps(frame("hosts", hosts=summaries)))]
     per_host = defaultdict(list)
     for result in recorded.results:
         per_host[result.host_id].append(result_fields(result))
     statuses = {h.id: h.status for h in recorded.hosts}
     for host_id, results in per_host.items():
-        frame = {"type": "check_results", "host": host_id, "status": statuses.get(host_id), "results": results}
-        out.append((host_group(host_id), STATS_FRAME, json.dumps(frame)))
+        results_frame = frame("check_results", host=host_id, status=statuses.get(host_id), results=results)
+        out.append((host_group(host_id), STATS_FRAME, json.dumps(results_frame)))
     for host_id, interfaces in ports.items():
-        text = json.dumps({"type": "ports", "host": host_id, "ports": [port_fields(i) for i in interfaces]})
+        text = json.dumps(frame("ports", host=host_id, ports=[port_fields(i) for i in interfaces]))
         out += [(host_group(host_id), STATS_FRAME, text), (DEVICES_GROUP, STATS_FRAME, text)]
     return out
 

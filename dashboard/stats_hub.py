@@ -5,9 +5,8 @@ one member of that group: it receives a frame once and writes its text to each o
 process's dashboard sockets. A socket of its own in the group would cost, per frame,
 a channel queue, a task woken and a message decoded, and on connect a subscription.
 
-The hub also keeps what a dashboard is sent on connect (each agent's newest frame, the
-agents offline, the parts' states; the same rules as stats.latest, which it is loaded
-from), updated from the frames it relays. A connect then costs no Redis read, and a
+The hub also keeps what a dashboard is sent on connect (stats.snapshot), loaded from
+Redis and updated from the frames it relays. A connect then costs no Redis read, and a
 socket gets that snapshot and then every later frame, with nothing falling between.
 """
 
@@ -16,14 +15,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-import orjson
 from channels.layers import get_channel_layer
 
 from core import redis_link
 from core.groups import STATS_FRAME, STATS_GROUP
 from core.per_loop import per_loop
-from stats import latest
-from stats.part_watch import PARTS
+from stats.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -35,37 +32,6 @@ REFRESH_S = 30.0
 # every so many sockets, the first sockets have the frame while the rest are queued
 # (2,000 dashboards, the first received 36 ms after the sample before, 11 ms after).
 YIELD_EVERY = 100
-
-
-class Snapshot:
-    """What a dashboard is sent first, kept up to date from the frames as they pass."""
-
-    def __init__(self, texts: list[str] = ()) -> None:
-        self.agents: dict[str, str] = {}  # agent -> its newest "stats" frame
-        self.offline: dict[str, str] = {}  # agent -> its "agent_state" frame while it is offline
-        self.parts: dict[str, str] = {}  # part -> its last state frame
-        for text in texts:
-            self.apply(text)
-
-    def apply(self, text: str) -> None:
-        try:
-            frame = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            return
-        kind = frame.get("type") if isinstance(frame, dict) else None
-        host = frame.get("host") if isinstance(frame, dict) else None
-        if kind == "stats" and isinstance(host, str):
-            self.agents[host] = text
-        elif kind == "agent_state" and isinstance(host, str):
-            if frame.get("online"):
-                self.offline.pop(host, None)
-            else:
-                self.offline[host] = text
-        elif kind in PARTS:
-            self.parts[kind] = text
-
-    def frames(self) -> list[str]:
-        return [*self.agents.values(), *self.offline.values(), *self.parts.values()]
 
 
 class StatsHub:
@@ -101,7 +67,7 @@ class StatsHub:
             self.channel = await layer.new_channel("stats-hub.")
         await layer.group_add(STATS_GROUP, self.channel)
         # Joined before reading: a frame sent meanwhile waits in the channel, then applies.
-        self.snapshot = Snapshot(await latest.all_frames())
+        self.snapshot = await Snapshot.from_redis()
         loop = asyncio.get_running_loop()
         self.tasks = [
             loop.create_task(self._relay(layer, self.channel), name="stats-hub"),
@@ -128,7 +94,7 @@ class StatsHub:
         while True:
             await asyncio.sleep(REFRESH_S)
             try:
-                self.snapshot = Snapshot(await latest.all_frames())
+                self.snapshot = await Snapshot.from_redis()
             except redis_link.REDIS_DOWN as error:  # the snapshot kept is the newer one anyway
                 logger.info("stats snapshot not refreshed (%s)", error)
 

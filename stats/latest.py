@@ -1,4 +1,4 @@
-"""Every agent's latest frame, and which agents are offline, so that a new dashboard is never empty."""
+"""The copy in Redis of what a new dashboard is sent first (stats.snapshot decides what that is)."""
 
 from django.conf import settings
 
@@ -34,8 +34,8 @@ async def mark_offline(offline: dict[str, float], back: list[str]) -> None:
         await redis.hdel(streams.offline_key(), *back)
 
 
-async def all_frames() -> list[str]:
-    """The newest frame of every agent, a state frame for each agent now offline, and the parts' states."""
+async def stored_frames() -> list[str]:
+    """Every frame kept: each agent's newest, a state frame for each agent offline, the parts' states."""
     redis = async_redis()
     frames = [frame.decode() for frame in await redis.hvals(latest_key())]
     offline = await redis.hgetall(streams.offline_key())

@@ -16,6 +16,7 @@ import asyncio
 
 from core import heartbeats
 from core.groups import STATS_FRAME, STATS_GROUP
+from core.protocol import frame
 from core.publisher import send_frames
 from stats import latest, streams
 
@@ -32,7 +33,7 @@ class PartState:
     async def tell(self, state: bool, since: float) -> None:
         if state == self.state:
             return
-        text = streams.encode({"type": self.part, self.field: state, "since": round(since, 3)})
+        text = streams.encode(frame(self.part, **{self.field: state}, since=round(since, 3)))
         await asyncio.gather(send_frames([(STATS_GROUP, STATS_FRAME, text)]), latest.remember_part(self.part, text))
         self.state = state  # only once told: a failed send is tried again at the next look
 

@@ -10,6 +10,7 @@ import math
 
 from django.conf import settings
 
+from core import protocol
 from netmon_agent import keys
 
 # A frame larger than this is refused (a healthy one is a few KB, hundreds of interfaces included).
@@ -78,4 +79,4 @@ def entry_position(entry_id: bytes | str) -> tuple[int, int]:
 
 def state_frame(name: str, online: bool, since: float) -> str:
     """An agent went offline (its last frame at `since`) or came back."""
-    return encode({"type": "agent_state", "host": name, "online": online, "since": round(since, 3)})
+    return encode(protocol.frame("agent_state", host=name, online=online, since=round(since, 3)))

@@ -9,6 +9,7 @@ import json
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from core.groups import CLOSE_UNAUTHENTICATED
+from core.protocol import frame
 from status.documents import Document
 from status.hub import hub
 
@@ -50,10 +51,10 @@ class StatusPageConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            frame = json.loads(text_data) if text_data and len(text_data) <= 1024 else None
+            received = json.loads(text_data) if text_data and len(text_data) <= 1024 else None
         except (ValueError, RecursionError):
-            frame = None
-        if isinstance(frame, dict) and frame.get("type") == "ping":
-            await self.send(text_data=json.dumps({"type": "pong"}))
+            received = None
+        if isinstance(received, dict) and received.get("type") == "ping":
+            await self.send(text_data=json.dumps(frame("pong")))
         else:
-            await self.send(text_data=json.dumps({"type": "error", "message": "this socket is read-only"}))
+            await self.send(text_data=json.dumps(frame("error", message="this socket is read-only")))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 
+from core.protocol import frame
 from core.redaction import redact_text
 from core.zones import zone
 from monitor.models import Check, Host, MaintenanceWindow, Status
@@ -51,8 +52,7 @@ def build(page: StatusPage, now: float | None = None) -> Document:
     hosts = {host.id: host for _, members in parts for host in members}
     figures = _figures(hosts, now, zone(page.time_zone))
     reasons = _reasons(hosts) if page.show_reasons else {}
-    content = {
-        "type": "status",
+    shown = {
         "slug": page.slug,
         "title": page.title,
         "description": page.description,
@@ -65,10 +65,10 @@ def build(page: StatusPage, now: float | None = None) -> Document:
         ],
         "notices": _notices(page, hosts, now),
     }
-    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    # The etag is of what is shown only: a document rebuilt with nothing changed keeps it.
+    encoded = json.dumps(shown, sort_keys=True, separators=(",", ":"))
     etag = hashlib.sha256(encoded.encode()).hexdigest()[:24]
-    content["generated_at"] = now
-    content["etag"] = etag
+    content = frame("status", **shown, generated_at=now, etag=etag)
     return Document(json.dumps(content, separators=(",", ":")), etag)
 
 

@@ -9,38 +9,12 @@ from channels.layers import get_channel_layer
 
 from core.groups import STATS_FRAME, STATS_GROUP
 from dashboard import stats_hub
-from dashboard.stats_hub import Snapshot
-from stats import latest, streams
+from stats import latest
 from tests.conftest import forget_agents, stats_socket
 
 
 def stats_frame(host: str, seq: int) -> str:
     return json.dumps({"type": "stats", "host": host, "seq": seq, "ts": 1.0 + seq})
-
-
-def test_the_snapshot_keeps_each_agents_newest_frame_who_is_offline_and_the_parts():
-    snapshot = Snapshot()
-    offline_b = streams.state_frame("b", online=False, since=5.0)
-    for text in [
-        stats_frame("a", 1),
-        stats_frame("b", 1),
-        stats_frame("a", 2),
-        offline_b,
-        streams.state_frame("c", online=False, since=6.0),
-        streams.state_frame("c", online=True, since=7.0),  # back: no longer offline
-        '{"type": "database", "available": false, "since": 3.0}',
-        '{"type": "database", "available": true, "since": 4.0}',
-        '{"type": "hosts", "hosts": []}',  # the grid's own: fetched by the page, not kept
-        "{not json",
-        "[1, 2]",
-    ]:
-        snapshot.apply(text)
-    assert snapshot.frames() == [
-        stats_frame("a", 2),
-        stats_frame("b", 1),
-        offline_b,
-        '{"type": "database", "available": true, "since": 4.0}',
-    ]
 
 
 async def send(text: str) -> None:

@@ -1,0 +1,12 @@
+"""The WebSocket protocol's one owner: the sockets, the frame types each way, and their fields.
+
+`frame(kind, **fields)` builds a server->client frame checked against the catalogue;
+`markdown()` renders the catalogue as the docs' protocol page.
+"""
+
+from core.protocol.build import FrameError, frame
+from core.protocol.catalogue import FRAMES
+from core.protocol.markdown import markdown
+from core.protocol.sockets import SOCKETS
+
+__all__ = ["FRAMES", "SOCKETS", "FrameError", "frame", "markdown"]
