@@ -106,6 +106,11 @@ FORBIDDEN = {
     "EVAL": lambda r: r.eval("return 1", 0),
     "ACL": lambda r: r.acl_list(),
     "DEL of its own stream": lambda r: r.delete(streams.frames_key("edge-1")),
+    "a key of its own beside its stream": lambda r: r.set(f"{settings.REDIS_PREFIX}:agent:edge-1:blob", b"x" * 1024),
+    "a side stream": lambda r: r.xadd(f"{settings.REDIS_PREFIX}:agent:edge-1:side", {keys.FRAME_FIELD: "{}"}),
+    "SET on its stream's key": lambda r: r.set(streams.frames_key("edge-1"), b"x"),
+    "XADD to its lease": lambda r: r.xadd(streams.lease_key("edge-1"), {keys.FRAME_FIELD: "{}"}),
+    "SELECT of another database": lambda r: r.execute_command("SELECT", 7),
 }
 
 
@@ -115,6 +120,13 @@ def test_every_other_action_is_refused_by_redis(db, server, action):
     agent = as_agent(add("edge-1"))
     with pytest.raises(redis.exceptions.NoPermissionError):
         FORBIDDEN[action](agent)
+
+
+def test_agents_are_kept_to_database_0_where_they_need_no_select(db, server, settings):
+    settings.AGENT_REDIS_URL = server.url.removesuffix("/0") + "/7"
+    with pytest.raises(CommandError, match="database 0"):
+        add("edge-1")
+    assert not credentials.has_user("edge-1")
 
 
 def test_agents_list_shows_every_agent_with_its_credentials_and_last_report(db, server):
@@ -145,6 +157,18 @@ def test_agents_are_let_in_again_after_redis_restarted_empty(db, server):
         sync_redis().acl_getuser(keys.redis_user(settings.REDIS_PREFIX, "edge-1"))
     )
     assert len(Agent.objects.get(name="edge-1").password_digest) == 64
+
+
+def test_users_made_with_wider_rights_are_narrowed_when_the_ingest_starts(db, server):
+    agent = as_agent(add("edge-1"))
+    user = keys.redis_user(settings.REDIS_PREFIX, "edge-1")
+    wide = [f"~{settings.REDIS_PREFIX}:agent:edge-1:*", "+xadd", "+set", "+get", "+ping", "+select"]
+    sync_redis().execute_command("ACL", "SETUSER", user, *wide)  # what an older release granted
+    assert credentials.restore() == []  # nothing was lost
+    assert credentials.restore(everyone=True) == []
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        agent.xadd(f"{settings.REDIS_PREFIX}:agent:edge-1:side", {keys.FRAME_FIELD: "{}"})
+    assert agent.xadd(streams.frames_key("edge-1"), {keys.FRAME_FIELD: "{}"})  # the same password still works
 
 
 def test_a_name_can_be_added_once_and_only_a_valid_one(db, server):
