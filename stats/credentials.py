@@ -46,19 +46,29 @@ class Credentials:
     name: str
     redis_url: str  # holds the password: shown once, never stored or logged
 
-    def command_line(self) -> str:
-        prefix = "" if settings.REDIS_PREFIX == keys.DEFAULT_PREFIX else f" --prefix {settings.REDIS_PREFIX}"
-        return f"netmon-agent --redis-url '{self.redis_url}' --name {self.name}{prefix}{sentinel_options()}"
+    def environment(self) -> dict[str, str]:
+        """What the agent reads from its environment file: the URL never goes on a command line."""
+        values = {"REDIS_URL": self.redis_url, "AGENT_NAME": self.name}
+        if settings.REDIS_PREFIX != keys.DEFAULT_PREFIX:
+            values["REDIS_PREFIX"] = settings.REDIS_PREFIX
+        return values | sentinel_environment()
+
+    def environment_file(self) -> str:
+        return "".join(f"{key}={value}\n" for key, value in self.environment().items())
 
 
-def sentinel_options() -> str:
-    """The agent's options for finding the master through the sentinels, when there are any."""
+def sentinel_environment() -> dict[str, str]:
+    """How the agent finds the master through the sentinels, when there are any."""
     if not settings.REDIS_SENTINELS:
-        return ""
-    sentinels = "".join(f" --sentinel {format_address(*sentinel)}" for sentinel in settings.REDIS_SENTINELS)
+        return {}
+    values = {
+        "REDIS_SENTINELS": ",".join(format_address(*sentinel) for sentinel in settings.REDIS_SENTINELS),
+        "REDIS_SENTINEL_MASTER": settings.REDIS_SENTINEL_MASTER,
+    }
     # The sentinels' password is the operator's to hand over (REDIS_SENTINEL_PASSWORD), never printed.
-    user = f" --sentinel-user {settings.REDIS_SENTINEL_USER}" if settings.REDIS_SENTINEL_USER else ""
-    return f"{sentinels} --sentinel-master {settings.REDIS_SENTINEL_MASTER}{user}"
+    if settings.REDIS_SENTINEL_USER:
+        values["REDIS_SENTINEL_USER"] = settings.REDIS_SENTINEL_USER
+    return values
 
 
 def acl_rules(name: str, digest: str, redis_version: tuple[int, ...] = (7,)) -> list[str]:
