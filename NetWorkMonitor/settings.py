@@ -12,16 +12,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from netmon_agent.sentinels import credentials, format_address
-from NetWorkMonitor.env import (
-    env_addresses,
-    env_bool,
-    env_float,
-    env_int,
-    env_list,
-    env_networks,
-    env_str,
-    env_url,
-)
+from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_networks, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"  # local state of `make run`: SQLite file, Redis pid, beat schedule
