@@ -4,6 +4,7 @@ Each helper raises ImproperlyConfigured naming the variable, so a bad value
 stops the process at start-up with a clear message instead of being guessed at.
 """
 
+import ipaddress
 import os
 from urllib.parse import urlsplit
 
@@ -75,3 +76,11 @@ def env_addresses(name: str) -> list[tuple[str, int]]:
         return [parse_address(item) for item in env_list(name, [])]
     except ValueError as error:
         raise ImproperlyConfigured(f"{name}: {error}, e.g. 10.0.0.5:26379") from None
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """`10.0.0.5,192.0.2.0/24,::1` as networks (an address is a network of one); none when unset."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, [])]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}, e.g. 127.0.0.1 or 10.0.0.0/24") from None

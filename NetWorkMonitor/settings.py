@@ -12,7 +12,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from netmon_agent.sentinels import credentials, format_address
-from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_str, env_url
+from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_networks, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RUN_DIR = BASE_DIR / ".run"  # local state of `make run`: SQLite file, Redis pid, beat schedule
@@ -41,6 +41,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 # Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's).
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front (addresses or networks): only a request from one of them
+# may name its client in X-Forwarded-For. Empty: the connection's own address is the client.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # /healthz answers load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -111,6 +114,8 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0, minimum=0.1))
 # Per account and address: a guesser is stopped without letting anyone lock a colleague out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a proxy every client would share its address: the client's own is looked up.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -127,7 +132,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Per signed-in user or token. Anonymous calls are refused before any work (every
-    # endpoint needs a login), and token guessing is locked out per address (django-axes).
+    # endpoint needs a login), and wrong tokens are refused per address (django-axes).
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE_USER", "1200/min")},
 }

@@ -31,13 +31,15 @@ def token_from_header(header: str) -> str | None:
 def user_for_token(secret: str, request: HttpRequest) -> tuple:
     """(user, token) for a valid secret; AuthenticationFailed otherwise.
 
-    Invalid tokens count as failed logins of one pseudo-account per address
-    (django-axes): an address that keeps guessing is refused with 429 for a while.
+    A valid token always works. Invalid ones count as failed logins of one
+    pseudo-account per client address (django-axes): an address that keeps guessing
+    gets 429 for its guesses, while every valid token, from there too, goes on working.
+    The lookup is by the secret's SHA-256, so a guess's timing says nothing of a token.
     """
-    if AxesProxyHandler.is_locked(request, TOKEN_CREDENTIALS):
-        raise exceptions.Throttled(detail="Too many invalid tokens from this address; try again later.")
     token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(secret)).first()
     if token is None or not token.user.is_active:
+        if AxesProxyHandler.is_locked(request, TOKEN_CREDENTIALS):
+            raise exceptions.Throttled(detail="Too many invalid tokens from this address; try again later.")
         user_login_failed.send(sender=__name__, credentials=TOKEN_CREDENTIALS, request=request)
         raise exceptions.AuthenticationFailed("Invalid token.")
     now = timezone.now()

@@ -7,13 +7,15 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import redis
 import redis.sentinel
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from netmon_agent import keys
+from netmon_agent import envfile, keys
 from netmon_agent.collectors import paths
 from netmon_agent.collectors.tcp import TcpCollector
 from netmon_agent.runtime import Agent, CredentialsRefused, NameTaken
@@ -25,10 +27,21 @@ EXIT_NAME_TAKEN = 2
 EXIT_REFUSED = 3
 
 
-def parser() -> argparse.ArgumentParser:
-    env = os.environ.get
+def parser(environment: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
+    """The options; each one's default is read from `environment` (the process's own by default)."""
+    env = (os.environ if environment is None else environment).get
     p = argparse.ArgumentParser(prog="netmon-agent", description="Stream this host's statistics to NetWorkMonitor.")
-    p.add_argument("--redis-url", default=env("REDIS_URL"), help="from `manage.py agents add NAME` (env REDIS_URL)")
+    p.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="KEY=VALUE lines (REDIS_URL=..., as `manage.py agents add` prints) read before the environment",
+    )
+    p.add_argument(
+        "--redis-url",
+        default=env("REDIS_URL"),
+        help="from `manage.py agents add NAME`; better in REDIS_URL or --env-file: a command line is visible "
+        "to every local user",
+    )
     p.add_argument(
         "--name", default=env("AGENT_NAME") or socket.gethostname(), help="the agent's name (env AGENT_NAME)"
     )
@@ -89,17 +102,38 @@ def redis_client(args: argparse.Namespace) -> redis.Redis:
     return sentinels.master_for(args.sentinel_master, **credentials(args.redis_url), **options)
 
 
+def environment_with_file(argv: list[str]) -> Mapping[str, str]:
+    """The process's environment, with the values of --env-file (if given) in front of it."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--env-file")
+    path = early.parse_known_args(argv)[0].env_file
+    if path is None:
+        return os.environ
+    try:
+        return {**os.environ, **envfile.read(path)}
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"netmon-agent: --env-file: {error}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    environment = environment_with_file(argv)
+    args = parser(environment).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if not args.sentinel and os.environ.get("REDIS_SENTINELS"):
+    given_on_command_line = args.redis_url != environment.get("REDIS_URL")
+    if given_on_command_line and urlsplit(args.redis_url).password:
+        logger.warning(
+            "the --redis-url on the command line holds a password that every local user can read (ps): "
+            "put it in REDIS_URL or in an --env-file readable by the agent alone"
+        )
+    if not args.sentinel and environment.get("REDIS_SENTINELS"):
         try:
-            args.sentinel = [address(a) for a in os.environ["REDIS_SENTINELS"].split(",") if a.strip()]
+            args.sentinel = [address(a) for a in environment["REDIS_SENTINELS"].split(",") if a.strip()]
         except argparse.ArgumentTypeError as error:
             logger.error("REDIS_SENTINELS: %s", error)
             return EXIT_REFUSED
     if not args.redis_url:
-        logger.error("no Redis URL: pass --redis-url or set REDIS_URL (`manage.py agents add NAME` prints it)")
+        logger.error("no Redis URL: set REDIS_URL or pass --env-file (`manage.py agents add NAME` prints it)")
         return EXIT_REFUSED
     if args.interval < 0.2:
         logger.error("--interval must be at least 0.2 s")

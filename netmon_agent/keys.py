@@ -1,8 +1,8 @@
 """The names an agent and the server agree on: its Redis user, its keys, its stream.
 
-Every key of agent NAME starts with "<prefix>:agent:NAME:", so one ACL key pattern
-("~<prefix>:agent:NAME:*") grants it exactly its own keys. A name cannot hold ":" or a
-glob character, so no name's pattern reaches another agent's keys.
+Agent NAME has two keys, "<prefix>:agent:NAME:frames" and "<prefix>:agent:NAME:lease",
+and its ACL names exactly these two. A name cannot hold ":" or a glob character, so no
+name's keys are another agent's.
 """
 
 import re
@@ -29,10 +29,6 @@ def glob_escape(text: str) -> str:
 
 def redis_user(prefix: str, name: str) -> str:
     return f"{prefix}-agent-{check_name(name)}"
-
-
-def keys_pattern(prefix: str, name: str) -> str:
-    return f"{glob_escape(prefix)}:agent:{check_name(name)}:*"
 
 
 def frames_key(prefix: str, name: str) -> str:

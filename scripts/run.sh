@@ -9,11 +9,10 @@ python manage.py collectstatic --noinput -v 0  # hashed, compressed copies (core
 if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
     python manage.py ensure_admin
 fi
-# This machine's agent, with credentials of its own like any other (new ones each start:
-# the URL lives only in this process's environment).
-export AGENT_NAME="${AGENT_NAME:-$(hostname)}"
-AGENT_URL="$(python manage.py agents add "$AGENT_NAME" --replace --url-only)"
-export AGENT_URL
+# This machine's agent, with credentials of its own like any other (new ones each start),
+# in a file only this user reads: a command line would show its password to every user.
+AGENT_NAME="${AGENT_NAME:-$(hostname)}"
+python manage.py agents add "$AGENT_NAME" --replace --env-file .run/agent.env
 echo
 echo "NetWorkMonitor is starting at http://${HOST}:${PORT}/"
 if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then

@@ -1,9 +1,11 @@
 """Agent credentials: one Redis ACL user per agent, allowed exactly what an agent does.
 
-An agent appends frames to its own stream and renews its own lease key, nothing else:
-no other key, no pub/sub channel, no Celery queue, no administrative command. The
-password is shown once, when it is made. Redis and the database keep only its SHA-256,
-so the ingest can make the users again after Redis restarted without them.
+An agent appends frames to its own stream (XADD, write-only: it cannot read them back)
+and renews its own lease key (SET and GET), nothing else: no other key, not even one
+beside its own, no pub/sub channel, no Celery queue, no administrative command, and no
+SELECT (an ACL cannot confine a user to one database, so agents stay in database 0).
+The password is shown once, when it is made. Redis and the database keep only its
+SHA-256, so the ingest can make the users again after Redis restarted without them.
 """
 
 import hashlib
@@ -23,9 +25,12 @@ from stats.models import Agent
 
 logger = logging.getLogger(__name__)
 
-# What an agent's connection sends: XADD and SET (+GET for its lease) on its own keys;
-# PING for health checks; SELECT for a database other than 0. AUTH and HELLO need no grant.
-AGENT_COMMANDS = ("xadd", "set", "get", "ping", "select")
+# What an agent's connection sends: XADD to its stream, SET and GET of its lease, and
+# PING for health checks. AUTH and HELLO need no grant.
+STREAM_COMMANDS = ("xadd", "ping")
+LEASE_COMMANDS = ("set", "get")
+# Agents write in database 0: an ACL user allowed SELECT could write in every database.
+AGENT_DB = 0
 
 
 class AgentExists(Exception):
@@ -41,32 +46,52 @@ class Credentials:
     name: str
     redis_url: str  # holds the password: shown once, never stored or logged
 
-    def command_line(self) -> str:
-        prefix = "" if settings.REDIS_PREFIX == keys.DEFAULT_PREFIX else f" --prefix {settings.REDIS_PREFIX}"
-        return f"netmon-agent --redis-url '{self.redis_url}' --name {self.name}{prefix}{sentinel_options()}"
+    def environment(self) -> dict[str, str]:
+        """What the agent reads from its environment file: the URL never goes on a command line."""
+        values = {"REDIS_URL": self.redis_url, "AGENT_NAME": self.name}
+        if settings.REDIS_PREFIX != keys.DEFAULT_PREFIX:
+            values["REDIS_PREFIX"] = settings.REDIS_PREFIX
+        return values | sentinel_environment()
+
+    def environment_file(self) -> str:
+        return "".join(f"{key}={value}\n" for key, value in self.environment().items())
 
 
-def sentinel_options() -> str:
-    """The agent's options for finding the master through the sentinels, when there are any."""
+def sentinel_environment() -> dict[str, str]:
+    """How the agent finds the master through the sentinels, when there are any."""
     if not settings.REDIS_SENTINELS:
-        return ""
-    sentinels = "".join(f" --sentinel {format_address(*sentinel)}" for sentinel in settings.REDIS_SENTINELS)
+        return {}
+    values = {
+        "REDIS_SENTINELS": ",".join(format_address(*sentinel) for sentinel in settings.REDIS_SENTINELS),
+        "REDIS_SENTINEL_MASTER": settings.REDIS_SENTINEL_MASTER,
+    }
     # The sentinels' password is the operator's to hand over (REDIS_SENTINEL_PASSWORD), never printed.
-    user = f" --sentinel-user {settings.REDIS_SENTINEL_USER}" if settings.REDIS_SENTINEL_USER else ""
-    return f"{sentinels} --sentinel-master {settings.REDIS_SENTINEL_MASTER}{user}"
+    if settings.REDIS_SENTINEL_USER:
+        values["REDIS_SENTINEL_USER"] = settings.REDIS_SENTINEL_USER
+    return values
 
 
 def acl_rules(name: str, digest: str, redis_version: tuple[int, ...] = (7,)) -> list[str]:
+    frames = keys.glob_escape(keys.frames_key(settings.REDIS_PREFIX, name))
+    lease = keys.glob_escape(keys.lease_key(settings.REDIS_PREFIX, name))
+    if redis_version >= (7,):
+        # Each command on its one key: XADD write-only on the stream, SET and GET on the lease.
+        grants = [
+            f"%W~{frames}",
+            *(f"+{c}" for c in STREAM_COMMANDS),
+            f"(~{lease} {' '.join('+' + c for c in LEASE_COMMANDS)})",
+        ]
+    else:  # no selectors nor %W before 7: the same two keys, either command on either
+        grants = [f"~{frames}", f"~{lease}", *(f"+{c}" for c in STREAM_COMMANDS + LEASE_COMMANDS)]
     # Redis 6.0 has no channel rules; its agents are kept off pub/sub by the commands alone.
     channels = ["resetchannels"] if redis_version >= (6, 2) else []
     return [
         "reset",  # no rights but the ones below, whatever the user had before
         "on",
         f"#{digest}",  # the password's SHA-256: Redis never sees the password itself
-        f"~{keys.keys_pattern(settings.REDIS_PREFIX, name)}",
         *channels,  # no pub/sub channel at all
         "-@all",
-        *(f"+{command}" for command in AGENT_COMMANDS),
+        *grants,
     ]
 
 
@@ -79,11 +104,16 @@ def agent_url(user: str, password: str) -> str:
     parts = urlsplit(settings.AGENT_REDIS_URL)
     if parts.scheme not in ("redis", "rediss"):
         raise ValueError("AGENT_REDIS_URL must be a redis:// or rediss:// address that agents can reach")
+    if (parts.path.strip("/") or "0") != str(AGENT_DB) or settings.REDIS_CREDENTIALS["db"] != AGENT_DB:
+        raise ValueError(
+            "agents write in Redis database 0 (an ACL cannot keep a user to another one, so agents may not SELECT):"
+            " REDIS_URL and AGENT_REDIS_URL must use database 0; keep installations apart with REDIS_PREFIX"
+        )
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
     netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}{f':{parts.port}' if parts.port else ''}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return urlunsplit((parts.scheme, netloc, f"/{AGENT_DB}", "", ""))
 
 
 def registered() -> list[str]:
@@ -100,12 +130,13 @@ def add(name: str, replace: bool = False) -> Credentials:
     if not replace and known:
         raise AgentExists(f"agent {name!r} already exists: revoke it first, or pass --replace for new credentials")
     password = secrets.token_urlsafe(32)
+    url = agent_url(keys.redis_user(settings.REDIS_PREFIX, name), password)  # first: it may refuse the settings
     digest = hashlib.sha256(password.encode()).hexdigest()
     Agent.objects.update_or_create(name=name, defaults={"password_digest": digest})
     create_user(client, name, digest)
     if replace:
         client.execute_command("CLIENT", "KILL", "USER", keys.redis_user(settings.REDIS_PREFIX, name))  # old password's
-    return Credentials(name, agent_url(keys.redis_user(settings.REDIS_PREFIX, name), password))
+    return Credentials(name, url)
 
 
 def create_user(client: redis.Redis, name: str, digest: str) -> None:
@@ -126,15 +157,22 @@ def revoke(name: str) -> None:
     latest.forget(name)
 
 
-def restore() -> list[str]:
-    """Make again the users and registrations that Redis lost (a restart without persistence)."""
+def restore(everyone: bool = False) -> list[str]:
+    """Make again the users and registrations that Redis lost (a restart without persistence).
+
+    With `everyone`, every agent's user gets today's rules too (the ingest does it once
+    when it starts), so users made by an older release lose rights it no longer grants.
+    Returns the names of the agents that Redis had lost.
+    """
     client = sync_redis()
     users = {streams.as_text(user) for user in client.acl_users()}
     listed = streams.registered(client.smembers(streams.registry_key()))
     restored = []
     for name, digest in Agent.objects.exclude(password_digest="").values_list("name", "password_digest"):
-        if keys.redis_user(settings.REDIS_PREFIX, name) not in users or name not in listed:
+        lost = keys.redis_user(settings.REDIS_PREFIX, name) not in users or name not in listed
+        if lost or everyone:
             create_user(client, name, digest)
+        if lost:
             restored.append(name)
     if restored:
         logger.warning("Redis had lost the credentials of %d agent(s); made them again: %s", len(restored), restored)

@@ -136,7 +136,7 @@ class Intake:
         self._checked_at = now
         run_id = self.redis.info("server")["run_id"]
         if run_id != self._server_run_id or now - self._restored_at >= RESTORE_EVERY_S:
-            credentials.restore()
+            credentials.restore(everyone=self._server_run_id is None)  # this process's first look
             self._server_run_id, self._restored_at = run_id, now
             self._listed_at = -math.inf  # the registry came back with them
 

@@ -1,5 +1,6 @@
 """One test per finding of the security review: each failed before the fix."""
 
+import ipaddress
 import json
 import subprocess
 import sys
@@ -69,14 +70,49 @@ def test_wrong_passwords_lock_the_admin_login_too(db):
     assert client.post("/admin/login/", {"username": "root", "password": PASSWORD}).status_code == 429
 
 
-def test_guessing_tokens_locks_the_address_out_of_the_api(db, viewer):
-    good = token_for(viewer)
+def test_guessing_tokens_is_refused_from_that_address_while_valid_tokens_go_on_working(db, viewer, admin_user):
+    good, writing = token_for(viewer), token_for(admin_user, read_only=False)
     guesses = [api(f"nwm_guess-{i}").get("/api/hosts/").status_code for i in range(settings.AXES_FAILURE_LIMIT)]
     assert guesses == [401] * (settings.AXES_FAILURE_LIMIT - 1) + [429]  # the last guess is the one that locks
-    response = api(good).get("/api/hosts/")
+    response = api("nwm_one-more-guess").get("/api/hosts/")
     assert response.status_code == 429
     assert "invalid tokens" in response.json()["detail"]
-    assert api(good).get("/metrics").status_code == 429
+    # The same address (every client behind one proxy) with a valid token is let in.
+    assert api(good).get("/api/hosts/").status_code == 200
+    assert api(good).get("/metrics").status_code == 200
+    made = api(writing).post("/api/hosts/", {"name": "h1", "address": "127.0.0.1"}, content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert api("nwm_still-guessing").get("/metrics").status_code == 429
+
+
+def behind_proxy(client_address: str | None) -> Client:
+    """A request through the reverse proxy on 127.0.0.1, which names its client."""
+    return Client(HTTP_HOST="localhost", **({"HTTP_X_FORWARDED_FOR": client_address} if client_address else {}))
+
+
+def lock_out_victim_from(client: Client) -> None:
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "victim", "password": f"guess-{i}"})
+
+
+def test_behind_a_trusted_proxy_a_guesser_locks_out_only_their_own_address(db, settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
+    user_with_role("victim", roles.VIEWER)
+    # The attacker also writes a forged hop of their own: only the proxy's right-most one counts.
+    lock_out_victim_from(behind_proxy("198.51.100.7, 203.0.113.66"))
+    attacker = behind_proxy("203.0.113.66").post("/accounts/login/", {"username": "victim", "password": PASSWORD})
+    assert attacker.status_code == 429
+    victim = behind_proxy("198.51.100.7").post("/accounts/login/", {"username": "victim", "password": PASSWORD})
+    assert victim.status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(db, settings):
+    settings.TRUSTED_PROXIES = []
+    user_with_role("victim", roles.VIEWER)
+    for i in range(settings.AXES_FAILURE_LIMIT):  # a new address each guess, as if that dodged the lockout
+        behind_proxy(f"203.0.113.{i}").post("/accounts/login/", {"username": "victim", "password": f"guess-{i}"})
+    response = behind_proxy("198.51.100.7").post("/accounts/login/", {"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
 
 
 def test_the_api_throttles_each_user(db, viewer):

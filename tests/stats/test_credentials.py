@@ -1,11 +1,13 @@
 """Agent credentials on a Redis of the test's own: exactly what an agent does, and nothing else."""
 
 import io
+import os
 import re
 import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 import redis
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from core.groups import STATS_GROUP, alerts_user_group, chat_room_group, echo_user_group
 from core.redis_clients import sync_redis
-from netmon_agent import keys
+from netmon_agent import envfile, keys
 from stats import credentials, streams
 from stats.models import Agent
 from tests.servers import private_redis, sentinels, wait_for
@@ -52,11 +54,41 @@ def test_agents_add_under_sentinel_makes_the_user_on_the_master_and_never_prints
         finally:
             sync_redis.cache_clear()
         printed = out.getvalue()
-        assert f"--sentinel-master {redis_set.NAME} --sentinel-user {env['REDIS_SENTINEL_USER']}" in printed
+        assert f"REDIS_SENTINEL_MASTER={redis_set.NAME}\nREDIS_SENTINEL_USER={env['REDIS_SENTINEL_USER']}\n" in printed
         assert "REDIS_SENTINEL_PASSWORD" in printed
         assert env["REDIS_SENTINEL_PASSWORD"] not in printed
         master = redis.Redis(port=redis_set.master.port)
         assert master.acl_getuser(keys.redis_user(settings.REDIS_PREFIX, "web-1"))["enabled"]
+
+
+def test_agents_add_prints_an_environment_file_and_a_unit_never_a_password_on_a_command_line(db, server):
+    out = io.StringIO()
+    call_command("agents", "add", "edge-1", stdout=out)
+    printed = out.getvalue()
+    url = re.search(r"^REDIS_URL=(\S+)$", printed, re.MULTILINE).group(1)
+    password = redis.connection.parse_url(url)["password"]
+    assert [line for line in printed.splitlines() if password in line] == [f"REDIS_URL={url}"]
+    assert "AGENT_NAME=edge-1\n" in printed
+    assert "EnvironmentFile=/etc/netmon-agent.env" in printed
+    assert as_agent(url).ping()
+
+
+def test_the_local_agent_runs_as_the_procfile_says_with_no_password_on_its_command_line(db, server, tmp_path):
+    (tmp_path / ".run").mkdir()
+    call_command("agents", "add", "local-1", "--env-file", str(tmp_path / ".run" / "agent.env"), stdout=io.StringIO())
+    password = redis.connection.parse_url(envfile.read(tmp_path / ".run" / "agent.env")["REDIS_URL"])["password"]
+    environment = {**os.environ, "PYTHONPATH": str(settings.BASE_DIR), "REDIS_PREFIX": settings.REDIS_PREFIX}
+    honcho = [sys.executable, "-m", "honcho", "start", "-f", str(settings.BASE_DIR / "Procfile"), "agent"]
+    process = subprocess.Popen(honcho, cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: sync_redis().xlen(streams.frames_key("local-1")) > 0, 30, "the local agent's first frame")
+        command_lines = [p.cmdline() for p in psutil.Process(process.pid).children(recursive=True)]
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0].decode()
+    assert any("netmon_agent" in line for line in command_lines), command_lines
+    assert not any(password in part for line in command_lines for part in line)
+    assert password not in output
 
 
 def as_agent(url: str) -> redis.Redis:
@@ -106,6 +138,11 @@ FORBIDDEN = {
     "EVAL": lambda r: r.eval("return 1", 0),
     "ACL": lambda r: r.acl_list(),
     "DEL of its own stream": lambda r: r.delete(streams.frames_key("edge-1")),
+    "a key of its own beside its stream": lambda r: r.set(f"{settings.REDIS_PREFIX}:agent:edge-1:blob", b"x" * 1024),
+    "a side stream": lambda r: r.xadd(f"{settings.REDIS_PREFIX}:agent:edge-1:side", {keys.FRAME_FIELD: "{}"}),
+    "SET on its stream's key": lambda r: r.set(streams.frames_key("edge-1"), b"x"),
+    "XADD to its lease": lambda r: r.xadd(streams.lease_key("edge-1"), {keys.FRAME_FIELD: "{}"}),
+    "SELECT of another database": lambda r: r.execute_command("SELECT", 7),
 }
 
 
@@ -115,6 +152,13 @@ def test_every_other_action_is_refused_by_redis(db, server, action):
     agent = as_agent(add("edge-1"))
     with pytest.raises(redis.exceptions.NoPermissionError):
         FORBIDDEN[action](agent)
+
+
+def test_agents_are_kept_to_database_0_where_they_need_no_select(db, server, settings):
+    settings.AGENT_REDIS_URL = server.url.removesuffix("/0") + "/7"
+    with pytest.raises(CommandError, match="database 0"):
+        add("edge-1")
+    assert not credentials.has_user("edge-1")
 
 
 def test_agents_list_shows_every_agent_with_its_credentials_and_last_report(db, server):
@@ -145,6 +189,18 @@ def test_agents_are_let_in_again_after_redis_restarted_empty(db, server):
         sync_redis().acl_getuser(keys.redis_user(settings.REDIS_PREFIX, "edge-1"))
     )
     assert len(Agent.objects.get(name="edge-1").password_digest) == 64
+
+
+def test_users_made_with_wider_rights_are_narrowed_when_the_ingest_starts(db, server):
+    agent = as_agent(add("edge-1"))
+    user = keys.redis_user(settings.REDIS_PREFIX, "edge-1")
+    wide = [f"~{settings.REDIS_PREFIX}:agent:edge-1:*", "+xadd", "+set", "+get", "+ping", "+select"]
+    sync_redis().execute_command("ACL", "SETUSER", user, *wide)  # what an older release granted
+    assert credentials.restore() == []  # nothing was lost
+    assert credentials.restore(everyone=True) == []
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        agent.xadd(f"{settings.REDIS_PREFIX}:agent:edge-1:side", {keys.FRAME_FIELD: "{}"})
+    assert agent.xadd(streams.frames_key("edge-1"), {keys.FRAME_FIELD: "{}"})  # the same password still works
 
 
 def test_a_name_can_be_added_once_and_only_a_valid_one(db, server):

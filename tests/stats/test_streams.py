@@ -52,10 +52,9 @@ def test_names_that_could_reach_other_keys_are_refused(name):
         keys.check_name(name)
 
 
-def test_key_patterns_cover_exactly_one_agents_keys():
-    assert keys.keys_pattern("netmon", "web-1") == "netmon:agent:web-1:*"
-    assert keys.keys_pattern("a*b", "web-1") == r"a\*b:agent:web-1:*"  # a prefix is matched literally
-    assert keys.frames_key("netmon", "web-1").startswith("netmon:agent:web-1:")
+def test_an_agents_keys_are_matched_literally_by_its_acl():
+    assert keys.glob_escape(keys.frames_key("netmon", "web-1")) == "netmon:agent:web-1:frames"
+    assert keys.glob_escape(keys.lease_key("a*b", "web-1")) == r"a\*b:agent:web-1:lease"  # a prefix too
 
 
 def test_samples_are_due_on_the_wall_clocks_interval_boundaries():
