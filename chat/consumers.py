@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 from chat import outbox, presence, rooms
 from chat.models import ChatMessage
 from core import ratelimit
-from core.consumers import AuthenticatedJsonConsumer
+from core.consumers import AuthenticatedJsonConsumer, encode_json
 from core.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
 from core.languages import languages_of
 
@@ -37,7 +37,7 @@ class EchoConsumer(AuthenticatedJsonConsumer):
         if not await ratelimit.allow("echo", self.scope["user"].pk, ECHO_FRAMES_PER_SECOND):
             await self.send_error(f"too many frames: at most {ECHO_FRAMES_PER_SECOND} per second")
             return
-        text = json.dumps({"type": "echo", "data": content, "ts": time.time()})
+        text = encode_json({"type": "echo", "data": content, "ts": time.time()})
         await self.channel_layer.group_send(echo_user_group(self.scope["user"].pk), {"type": ECHO_FRAME, "text": text})
 
 

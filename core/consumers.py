@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -18,6 +19,31 @@ CLOSE_TOO_MANY = 4429
 CLOSE_ABNORMAL = 1006
 
 logger = logging.getLogger(__name__)
+
+
+class NotJson(ValueError):
+    """NaN, Infinity or a number too large for a double: Python reads them, JSON has no such values."""
+
+
+def refuse_constant(name: str):
+    raise NotJson(f"{name} is not JSON")
+
+
+def finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 would come back as Infinity
+        raise NotJson(f"{text[:30]} is out of range")
+    return value
+
+
+def decode_json(text: str):
+    """Strict JSON (RFC 8259): what Python's parser accepts beyond it is refused."""
+    return json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
+
+
+def encode_json(content) -> str:
+    """Raises ValueError rather than send NaN or Infinity, which no JSON parser reads."""
+    return json.dumps(content, allow_nan=False)
 
 
 def too_deep(value, limit: int) -> bool:
@@ -157,7 +183,10 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(f"frame too large: at most {self.max_frame_chars} characters")
             return
         try:
-            content = json.loads(text_data)
+            content = decode_json(text_data)
+        except NotJson as error:
+            await self.send_error(f"malformed JSON: {error}")
+            return
         except ValueError:
             await self.send_error("malformed JSON")
             return
@@ -171,6 +200,10 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error('a frame must be a JSON object with a string "type"')
             return
         await self.receive_json(content)
+
+    @classmethod
+    async def encode_json(cls, content) -> str:
+        return encode_json(content)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         handler = getattr(self, "on_" + content["type"].replace(".", "_"), None)
