@@ -4,6 +4,7 @@ import json
 import time
 
 from channels.db import database_sync_to_async
+from django.contrib.auth import HASH_SESSION_KEY
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
@@ -129,4 +130,5 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await self.send_error(self.said(too_many, limit=MESSAGES_PER_SECOND))
             return
         # Saved (through database_sync_to_async) and sent with the room's next batch.
-        outbox.post(self.room, user, self.channel_name, text, client_id)
+        session_hash = self.scope["session"].get(HASH_SESSION_KEY)
+        outbox.post(self.room, user, self.channel_name, text, client_id, session_hash)

@@ -10,8 +10,8 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from core import open_sockets, redis_link
-from core.groups import CLOSE_UNAUTHENTICATED, session_group, user_group
+from core import open_sockets, redis_link, socket_auth
+from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED, session_group, user_group
 
 # Closes a socket over the per-user limit (mirrors HTTP 429).
 CLOSE_TOO_MANY = 4429
@@ -171,6 +171,18 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
     async def access_changed(self, message: dict) -> None:
         """Logged out, deactivated or a role changed (accounts.access): this socket's rights are stale."""
         await self.close(code=int(message["text"]))
+
+    async def session_check(self, message: dict) -> None:
+        """The user's password changed (accounts.access): a socket whose session no longer signs
+        this user in closes. The sessions of all the process's sockets are read in one trip."""
+        try:
+            _, user = await socket_auth.lookups().get(getattr(self.scope.get("session"), "session_key", None))
+        except Exception:  # unread, it is not known to be good: the reconnect authenticates afresh
+            logger.warning("a socket's session not read again; closed to reconnect", exc_info=True)
+            await self.close(code=CLOSE_RECONNECT)
+            return
+        if user.pk != self.scope["user"].pk:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def welcome(self) -> None:
         """Send whatever a freshly connected client needs to draw its page."""
