@@ -8,6 +8,7 @@ import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from core.consumers import decode_json
 from core.groups import CLOSE_UNAUTHENTICATED
 from status.documents import Document
 from status.hub import hub
@@ -50,7 +51,7 @@ class StatusPageConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            frame = json.loads(text_data) if text_data and len(text_data) <= 1024 else None
+            frame = decode_json(text_data) if text_data and len(text_data) <= 1024 else None
         except (ValueError, RecursionError):
             frame = None
         if isinstance(frame, dict) and frame.get("type") == "ping":
