@@ -2,8 +2,8 @@
 change of rights closes them.
 
 Each consumer joins its user's group and its session's group (core.consumers). A
-logout, or a session deleted otherwise, closes that session's sockets with
-CLOSE_UNAUTHENTICATED (the page goes to the login form); a deactivation or a deletion
+logout closes that session's sockets with CLOSE_UNAUTHENTICATED (the page goes to the
+login form), a session deleted otherwise with CLOSE_RECONNECT; a deactivation or a deletion
 closes all the user's sockets the same way; a password change has every socket of the
 user read its session again and close the same way if it no longer signs the user in;
 a change of groups, permissions or staff/superuser flags closes them with
@@ -84,10 +84,12 @@ def user_deleted(sender, instance, **kwargs) -> None:
 
 
 def session_deleted(sender, instance, **kwargs) -> None:
-    """A session ended from elsewhere (the admin, a flush). Expired ones, swept by the thousand
-    (clearsessions), are left out: one message each would flood Redis for no open socket."""
+    """A session's row deleted: ended from elsewhere (the admin, a flush), or replaced by a new key
+    for the same login (cycle_key). The sockets reconnect with the cookie the browser now holds,
+    and the handshake lets in the new key and refuses a session that is gone (4401). Expired
+    rows, swept by the thousand (clearsessions), are left out: one message each would flood Redis."""
     if instance.expire_date > timezone.now():
-        close_sockets([session_group(instance.session_key)], CLOSE_UNAUTHENTICATED)
+        close_sockets([session_group(instance.session_key)], CLOSE_RECONNECT)
 
 
 def memberships_changed(sender, instance, action, pk_set, **kwargs) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test import Client
 
 from chat.models import ChatMessage, ChatRoom
-from core.groups import CLOSE_UNAUTHENTICATED
+from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
 from tests.conftest import session_cookie, socket
 
 PATHS = ("/ws/stats/", "/ws/alerts/", "/ws/echo/", "/ws/chat/ops/")
@@ -126,5 +126,9 @@ async def test_a_session_deleted_elsewhere_closes_its_sockets_and_no_others(alic
     cookie = await database_sync_to_async(session_cookie)(alice)
     ended, other_browser = await open_sockets(alice, cookie), await open_sockets(alice)
     await database_sync_to_async(Session.objects.filter(pk=cookie).delete)()
-    assert [await closed_with(s) for s in ended] == [CLOSE_UNAUTHENTICATED] * 4
+    # Reconnecting: a browser whose session got a new key (cycle_key) carries it by now.
+    assert [await closed_with(s) for s in ended] == [CLOSE_RECONNECT] * 4
+    again = await socket("/ws/echo/", alice, cookie=cookie)
+    assert (await again.connect(timeout=BOUND_S))[0]
+    assert await closed_with(again) == CLOSE_UNAUTHENTICATED
     await still_open(other_browser)
