@@ -12,16 +12,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "NetWorkMonitor.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from core import eager_writes  # noqa: E402
 from core.socket_auth import with_session_user  # noqa: E402
+from core.socket_origin import SameOriginValidator  # noqa: E402
 from NetWorkMonitor.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(with_session_user(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(with_session_user(URLRouter(websocket_urlpatterns))),
     }
 )
 

@@ -1,10 +1,13 @@
-"""Open sockets follow the account: a logout, a deactivation or a change of rights closes them.
+"""Open sockets follow the account: a logout, a deactivation, a deletion, a password change or a
+change of rights closes them.
 
 Each consumer joins its user's group and its session's group (core.consumers). A
 logout closes that session's sockets with CLOSE_UNAUTHENTICATED (the page goes to the
-login form); a deactivation closes all the user's sockets the same way; a change of
-groups, permissions or staff/superuser flags closes them with CLOSE_RECONNECT, so
-each page reconnects at once and is authorised with the new rights.
+login form), a session deleted otherwise with CLOSE_RECONNECT; a deactivation or a deletion
+closes all the user's sockets the same way; a password change has every socket of the
+user read its session again and close the same way if it no longer signs the user in;
+a change of groups, permissions or staff/superuser flags closes them with
+CLOSE_RECONNECT, so each page reconnects at once and is authorised with the new rights.
 """
 
 import logging
@@ -12,25 +15,39 @@ import logging
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_out
+from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
-from core.groups import ACCESS_CHANGED, CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED, session_group, user_group
+from core.groups import (
+    ACCESS_CHANGED,
+    CLOSE_RECONNECT,
+    CLOSE_UNAUTHENTICATED,
+    SESSION_CHECK,
+    session_group,
+    user_group,
+)
 from core.publisher import publisher
 
 logger = logging.getLogger(__name__)
 
 RIGHTS_FLAGS = ("is_active", "is_staff", "is_superuser")
+# Read before a user is saved: the rights, and the password hash that signs their sessions.
+WATCHED_FIELDS = (*RIGHTS_FLAGS, "password")
 
 
 def close_sockets(groups: list[str], code: int) -> None:
     """Tell every socket in `groups` to close with `code`, once the transaction commits."""
+    tell_sockets(groups, ACCESS_CHANGED, str(code))
 
+
+def tell_sockets(groups: list[str], message_type: str, text: str) -> None:
     def send() -> None:
         try:
-            publisher().publish((group, ACCESS_CHANGED, str(code)) for group in groups)
+            publisher().publish((group, message_type, text) for group in groups)
         except Exception:  # Redis down: the sockets are gone with it, or checked on their next frame
-            logger.exception("could not close the sockets of %s", groups)
+            logger.exception("could not tell the sockets of %s", groups)
 
     transaction.on_commit(send)
 
@@ -41,10 +58,10 @@ def logged_out(sender, request, user, **kwargs) -> None:
 
 
 def remember_flags(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and not set(update_fields) & set(RIGHTS_FLAGS):
+    if update_fields is not None and not set(update_fields) & set(WATCHED_FIELDS):
         instance._rights_before = None  # e.g. the last_login written at every login
         return
-    old = sender.objects.filter(pk=instance.pk).values(*RIGHTS_FLAGS).first() if instance.pk else None
+    old = sender.objects.filter(pk=instance.pk).values(*WATCHED_FIELDS).first() if instance.pk else None
     instance._rights_before = old
 
 
@@ -55,7 +72,24 @@ def flags_saved(sender, instance, created, **kwargs) -> None:
     if not instance.is_active and before["is_active"]:
         close_sockets([user_group(instance.pk)], CLOSE_UNAUTHENTICATED)
     elif any(before[flag] != getattr(instance, flag) for flag in RIGHTS_FLAGS):
-        close_sockets([user_group(instance.pk)], CLOSE_RECONNECT)
+        close_sockets([user_group(instance.pk)], CLOSE_RECONNECT)  # the reconnect checks the session too
+    elif before["password"] != instance.password:
+        # Sessions signed in with the old password are over; one updated with the new hash
+        # (update_session_auth_hash) lives on: each socket reads its own to know which it is.
+        tell_sockets([user_group(instance.pk)], SESSION_CHECK, "")
+
+
+def user_deleted(sender, instance, **kwargs) -> None:
+    close_sockets([user_group(instance.pk)], CLOSE_UNAUTHENTICATED)
+
+
+def session_deleted(sender, instance, **kwargs) -> None:
+    """A session's row deleted: ended from elsewhere (the admin, a flush), or replaced by a new key
+    for the same login (cycle_key). The sockets reconnect with the cookie the browser now holds,
+    and the handshake lets in the new key and refuses a session that is gone (4401). Expired
+    rows, swept by the thousand (clearsessions), are left out: one message each would flood Redis."""
+    if instance.expire_date > timezone.now():
+        close_sockets([session_group(instance.session_key)], CLOSE_RECONNECT)
 
 
 def memberships_changed(sender, instance, action, pk_set, **kwargs) -> None:
@@ -94,5 +128,7 @@ def connect() -> None:
     user_logged_out.connect(logged_out, dispatch_uid="accounts.logged_out")
     pre_save.connect(remember_flags, sender=User, dispatch_uid="accounts.remember_flags")
     post_save.connect(flags_saved, sender=User, dispatch_uid="accounts.flags_saved")
+    post_delete.connect(user_deleted, sender=User, dispatch_uid="accounts.user_deleted")
+    post_delete.connect(session_deleted, sender=Session, dispatch_uid="accounts.session_deleted")
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(memberships_changed, sender=through, dispatch_uid=f"accounts.{through.__name__}")

@@ -23,7 +23,7 @@ def start_clients(port: int, cookies: list[str], host: str, clients: int, pacing
     readers, first = [], 0
     for count in per_share:
         command = [sys.executable, str(ROOT / "bench" / "ws_clients.py"), f"ws://127.0.0.1:{port}/ws/stats/",
-                   ",".join(cookies), "http://127.0.0.1", host, str(count), str(first), pacing]  # fmt: skip
+                   ",".join(cookies), f"http://127.0.0.1:{port}", host, str(count), str(first), pacing]  # fmt: skip
         readers.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
         first += count
     failed = 0

@@ -65,7 +65,7 @@ def start_chat(port: int, cookies: Path, count: int, seconds: int) -> list[subpr
     for share in range(shares):
         first, size = share * (count // shares), count // shares + (count % shares if share == shares - 1 else 0)
         command = [sys.executable, str(ROOT / "bench" / "chat_clients.py"), url, str(cookies),
-                   "http://127.0.0.1", str(first), str(size), str(seconds), str(count)]  # fmt: skip
+                   f"http://127.0.0.1:{port}", str(first), str(size), str(seconds), str(count)]  # fmt: skip
         clients.append(subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
     for client in clients:
         assert client.stdout.readline().strip() == "connected"

@@ -92,7 +92,7 @@ def cpu_seconds(process: psutil.Process) -> float:
 def start_readers(port: int) -> list[subprocess.Popen]:
     url = f"ws://127.0.0.1:{port}/ws/status/public/"
     share = READERS // READER_PROCESSES
-    command = [sys.executable, "-m", "bench.status_readers", url, "http://127.0.0.1", str(share),
+    command = [sys.executable, "-m", "bench.status_readers", url, f"http://127.0.0.1:{port}", str(share),
                str(CONNECT_RATE / READER_PROCESSES)]  # fmt: skip
     return [
         subprocess.Popen([*command, str(n * share)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

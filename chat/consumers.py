@@ -4,13 +4,14 @@ import json
 import time
 
 from channels.db import database_sync_to_async
+from django.contrib.auth import HASH_SESSION_KEY
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from chat import outbox, presence, rooms
 from chat.models import ChatMessage
 from core import ratelimit
-from core.consumers import AuthenticatedJsonConsumer
+from core.consumers import AuthenticatedJsonConsumer, encode_json
 from core.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
 from core.languages import languages_of
 from core.protocol import frame
@@ -38,7 +39,7 @@ class EchoConsumer(AuthenticatedJsonConsumer):
         if not await ratelimit.allow("echo", self.scope["user"].pk, ECHO_FRAMES_PER_SECOND):
             await self.send_error(f"too many frames: at most {ECHO_FRAMES_PER_SECOND} per second")
             return
-        text = json.dumps(frame("echo", data=content, ts=time.time()))
+        text = encode_json(frame("echo", data=content, ts=time.time()))
         await self.channel_layer.group_send(echo_user_group(self.scope["user"].pk), {"type": ECHO_FRAME, "text": text})
 
 
@@ -128,4 +129,5 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await self.send_error(self.said(too_many, limit=MESSAGES_PER_SECOND))
             return
         # Saved (through database_sync_to_async) and sent with the room's next batch.
-        outbox.post(self.room, user, self.channel_name, text, client_id)
+        session_hash = self.scope["session"].get(HASH_SESSION_KEY)
+        outbox.post(self.room, user, self.channel_name, text, client_id, session_hash)

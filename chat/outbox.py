@@ -40,6 +40,7 @@ class Posted:
     text: str
     ts: float
     client_id: str | None = None  # the sender's name for the message, returned once it is saved
+    session_hash: str | None = None  # the password hash the sender's session was signed in with
 
 
 class RoomOutbox:
@@ -68,7 +69,7 @@ class RoomOutbox:
         while True:
             batch, self.pending = self.pending, []
             try:
-                saved = await database_sync_to_async(rooms.save_messages)(self.room_id, batch)
+                signed_in, saved = await database_sync_to_async(rooms.save_signed_in)(self.room_id, batch)
                 break
             except Exception:
                 if time.monotonic() >= give_up_at:
@@ -82,13 +83,16 @@ class RoomOutbox:
                 await asyncio.sleep(delay)
                 delay = min(2 * delay, RETRY_MAX_S)
         self.flushed()
+        kept = set(map(id, signed_in))
+        if ended := [posted for posted in batch if id(posted) not in kept]:
+            await self.refuse(layer, ended, "your session has ended: sign in again to send")
         if saved is None:
-            await self.refuse(layer, batch, "this room is archived: it takes no new messages")
+            await self.refuse(layer, signed_in, "this room is archived: it takes no new messages")
             return
         if saved:
             text = json.dumps(frame("messages", room=self.room_name, messages=saved))
             await layer.group_send(self.group, {"type": CHAT_MESSAGE, "text": text})
-        for channel, client_ids in client_ids_by(batch, "channel_name").items():
+        for channel, client_ids in client_ids_by(signed_in, "channel_name").items():
             if client_ids:
                 text = json.dumps(frame("saved", client_ids=client_ids))
                 await layer.send(channel, {"type": CHAT_MESSAGE, "text": text})
@@ -123,10 +127,13 @@ def client_ids_by(batch: list[Posted], field: str) -> dict:
 _outboxes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, RoomOutbox]]" = weakref.WeakKeyDictionary()
 
 
-def post(room, user, channel_name: str, text: str, client_id: str | None = None) -> None:
-    """Queue a message for the room's next batch (call from the event loop)."""
+def post(
+    room, user, channel_name: str, text: str, client_id: str | None = None, session_hash: str | None = None
+) -> None:
+    """Queue a message for the room's next batch (call from the event loop); `session_hash` is
+    the sender's session's, checked when the batch is saved."""
     rooms = _outboxes.setdefault(asyncio.get_running_loop(), {})
     outbox = rooms.get(room.pk)
     if outbox is None:
         outbox = rooms[room.pk] = RoomOutbox(room.pk, room.name, room.group)
-    outbox.post(Posted(user.pk, user.get_username(), channel_name, text, time.time(), client_id))
+    outbox.post(Posted(user.pk, user.get_username(), channel_name, text, time.time(), client_id, session_hash))

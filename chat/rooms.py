@@ -6,7 +6,9 @@ Database functions are sync: consumers call them through database_sync_to_async.
 import unicodedata
 from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
 
 from alerts import visibility
 from alerts.models import Alert
@@ -63,6 +65,28 @@ def visible_rooms(rooms, user) -> list:
     alerts = visibility.visible(Alert.objects.filter(pk__in=alert_of.values()), user)
     seen = set(alerts.values_list("pk", flat=True))
     return [room for room in rooms if room.pk not in alert_of or alert_of[room.pk] in seen]
+
+
+def save_signed_in(room_id: int, batch) -> tuple[list, list[dict] | None]:
+    """The posts of `batch` sent from sessions that still sign their author in, and what
+    save_messages made of them (the others are not saved)."""
+    signed_in = still_signed_in(batch)
+    return signed_in, save_messages(room_id, signed_in)
+
+
+def still_signed_in(batch) -> list:
+    """The posts whose author is active and has the password their socket's session was signed
+    in with, the authors read in one query. A socket is closed when its session ends, but a
+    message can arrive before the word does: it is dropped here, however soon it followed."""
+    authors = get_user_model()._default_manager.in_bulk({p.user_id for p in batch})
+    hashes = {pk: author.get_session_auth_hash() for pk, author in authors.items() if author.is_active}
+    return [
+        p
+        for p in batch
+        if p.session_hash is not None
+        and p.user_id in hashes
+        and constant_time_compare(p.session_hash, hashes[p.user_id])
+    ]
 
 
 def save_messages(room_id: int, batch) -> list[dict] | None:

@@ -4,13 +4,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from core import open_sockets, redis_link
-from core.groups import CLOSE_UNAUTHENTICATED, session_group, user_group
+from core import open_sockets, redis_link, socket_auth
+from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED, session_group, user_group
 from core.protocol import frame
 
 # Closes a socket over the per-user limit (mirrors HTTP 429).
@@ -19,6 +20,31 @@ CLOSE_TOO_MANY = 4429
 CLOSE_ABNORMAL = 1006
 
 logger = logging.getLogger(__name__)
+
+
+class NotJson(ValueError):
+    """NaN, Infinity or a number too large for a double: Python reads them, JSON has no such values."""
+
+
+def refuse_constant(name: str):
+    raise NotJson(f"{name} is not JSON")
+
+
+def finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 would come back as Infinity
+        raise NotJson(f"{text[:30]} is out of range")
+    return value
+
+
+def decode_json(text: str):
+    """Strict JSON (RFC 8259): what Python's parser accepts beyond it is refused."""
+    return json.loads(text, parse_constant=refuse_constant, parse_float=finite_float)
+
+
+def encode_json(content) -> str:
+    """Raises ValueError rather than send NaN or Infinity, which no JSON parser reads."""
+    return json.dumps(content, allow_nan=False)
 
 
 def too_deep(value, limit: int) -> bool:
@@ -147,6 +173,18 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         """Logged out, deactivated or a role changed (accounts.access): this socket's rights are stale."""
         await self.close(code=int(message["text"]))
 
+    async def session_check(self, message: dict) -> None:
+        """The user's password changed (accounts.access): a socket whose session no longer signs
+        this user in closes. The sessions of all the process's sockets are read in one trip."""
+        try:
+            _, user = await socket_auth.lookups().get(getattr(self.scope.get("session"), "session_key", None))
+        except Exception:  # unread, it is not known to be good: the reconnect authenticates afresh
+            logger.warning("a socket's session not read again; closed to reconnect", exc_info=True)
+            await self.close(code=CLOSE_RECONNECT)
+            return
+        if user.pk != self.scope["user"].pk:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
     async def welcome(self) -> None:
         """Send whatever a freshly connected client needs to draw its page."""
 
@@ -158,7 +196,10 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(f"frame too large: at most {self.max_frame_chars} characters")
             return
         try:
-            content = json.loads(text_data)
+            content = decode_json(text_data)
+        except NotJson as error:
+            await self.send_error(f"malformed JSON: {error}")
+            return
         except ValueError:
             await self.send_error("malformed JSON")
             return
@@ -172,6 +213,10 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error('a frame must be a JSON object with a string "type"')
             return
         await self.receive_json(content)
+
+    @classmethod
+    async def encode_json(cls, content) -> str:
+        return encode_json(content)
 
     async def receive_json(self, content: dict, **kwargs) -> None:
         handler = getattr(self, "on_" + content["type"].replace(".", "_"), None)

@@ -64,6 +64,9 @@ CHAT_PRESENCE = "chat.presence"  # to chat room groups
 STATUS_CHANGED = "status.changed"  # to STATUS_PAGES_GROUP; "text" holds the page id
 # To user and session groups; "text" holds the close code. Handled by every consumer.
 ACCESS_CHANGED = "access.changed"
+# To user groups: the user's password changed, so some of their sessions ended. Every
+# consumer reads its session again and closes with CLOSE_UNAUTHENTICATED if it ended.
+SESSION_CHECK = "session.check"
 
 # Close codes a page acts on (static/js/live-socket.js).
 CLOSE_UNAUTHENTICATED = 4401  # the session is gone: go to the login page (mirrors HTTP 401)

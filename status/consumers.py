@@ -8,6 +8,7 @@ import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from core.consumers import decode_json
 from core.groups import CLOSE_UNAUTHENTICATED
 from core.protocol import frame
 from status.documents import Document
@@ -51,7 +52,7 @@ class StatusPageConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
-            received = json.loads(text_data) if text_data and len(text_data) <= 1024 else None
+            received = decode_json(text_data) if text_data and len(text_data) <= 1024 else None
         except (ValueError, RecursionError):
             received = None
         if isinstance(received, dict) and received.get("type") == "ping":

@@ -18,6 +18,8 @@ from stats import streams
 from stats.latest import latest_key
 from tests.browser import launch
 
+# The site the test sockets reach (their Host header) and the origin of its own pages.
+HOST = b"localhost"
 ORIGIN = b"http://localhost"
 
 
@@ -58,7 +60,7 @@ async def socket(
 ) -> WebsocketCommunicator:
     """A client of the full ASGI stack (origin check, session auth, routing), or of `app`;
     `user` gets a new session unless the `cookie` of an existing one is given."""
-    headers = [(b"origin", origin)]
+    headers = [(b"host", HOST), (b"origin", origin)]
     if user is not None:
         cookie = cookie or await database_sync_to_async(session_cookie)(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))

@@ -1,6 +1,7 @@
 """Echo and chat consumers through the full ASGI stack against the real Redis channel layer."""
 
 import asyncio
+import json
 
 import pytest
 from channels.db import database_sync_to_async
@@ -66,6 +67,27 @@ async def test_echo_rejects_malformed_and_oversized_frames_and_stays_usable(alic
     assert (await tab.receive_json_from(timeout=5))["message"] == "frame too large: at most 65536 characters"
     await tab.send_json_to({"type": "still", "ok": True})
     assert (await tab.receive_json_from(timeout=5))["data"] == {"type": "still", "ok": True}
+    await tab.disconnect()
+
+
+def strict_json(text: str):
+    """JSON as RFC 8259 has it: NaN and Infinity are Python's additions, not JSON."""
+
+    def refuse(constant: str):
+        raise ValueError(f"{constant} sent, which is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("value", ["NaN", "-Infinity", "Infinity", "1e400"])
+async def test_echo_refuses_nan_and_infinity_with_an_error_and_stays_usable(alice, value):
+    tab = await connect("/ws/echo/", alice)
+    await tab.send_to(text_data=f'{{"type": "reading", "value": {value}}}')
+    reply = strict_json(await tab.receive_from(timeout=30))
+    assert reply["type"] == "error"
+    assert reply["message"].startswith("malformed JSON: ")
+    await tab.send_json_to({"type": "reading", "value": 1.5})
+    assert strict_json(await tab.receive_from(timeout=30))["data"] == {"type": "reading", "value": 1.5}
     await tab.disconnect()
 
 

@@ -78,3 +78,13 @@ async def test_a_deleted_page_closes_its_readers(public_page, stop_hub):
     await asyncio.wait_for(hub().subscribed.wait(), 5)
     await database_sync_to_async(public_page.delete)()
     assert await reader.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
+
+
+async def test_a_ping_carrying_nan_is_refused_as_not_json(public_page, stop_hub):
+    reader = await connected("/ws/status/shop/")
+    assert (await reader.receive_json_from(timeout=30))["type"] == "status"
+    await reader.send_to(text_data='{"type": "ping", "at": NaN}')
+    assert await reader.receive_json_from(timeout=30) == {"type": "error", "message": "this socket is read-only"}
+    await reader.send_json_to({"type": "ping"})
+    assert await reader.receive_json_from(timeout=30) == {"type": "pong"}
+    await reader.disconnect()
