@@ -22,6 +22,7 @@ from channels.layers import get_channel_layer
 from core import redis_link
 from core.groups import STATS_FRAME, STATS_GROUP
 from core.per_loop import per_loop
+from core.supervision import supervised
 from stats import latest
 from stats.part_watch import PARTS
 
@@ -105,7 +106,7 @@ class StatsHub:
         loop = asyncio.get_running_loop()
         self.tasks = [
             loop.create_task(self._relay(layer, self.channel), name="stats-hub"),
-            loop.create_task(self._refresh(), name="stats-hub-refresh"),
+            loop.create_task(supervised("stats-hub-refresh", self._refresh), name="stats-hub-refresh"),
         ]
 
     async def _relay(self, layer, channel: str) -> None:
