@@ -8,7 +8,7 @@ from django.conf import settings
 
 from core.redis_clients import sync_redis
 from stats import intake, streams
-from stats.models import RejectedCount, RejectedFrame
+from stats.models import Agent, RejectedCount, RejectedFrame
 from stats.presence import Presence
 from stats.relay import Relay
 from tests import processes
@@ -126,6 +126,8 @@ def test_the_rejected_counts_are_shown_to_admins(db, admin_client):
     agents = admin_client.get("/admin/stats/agent/").content.decode()
     assert name in agents
     assert 'class="field-rejected">1<' in agents
+    agent = admin_client.get(f"/admin/stats/agent/{Agent.objects.get(name=name).pk}/change/").content.decode()
+    assert "ts_ahead" in agent
     kept = admin_client.get("/admin/stats/rejectedframe/").content.decode()
     assert name in kept
     assert "ts_ahead" in kept
