@@ -140,15 +140,17 @@ def is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def frame_leaves(frame: Mapping, metric: Metric, skip_down: bool = False) -> Iterator[tuple[str, object]]:
-    """(label, what the frame holds) at `metric`'s path, as it is: a number, null, or anything an agent sent.
+def frame_values(frame: Mapping, metric: Metric, skip_down: bool = False) -> Iterator[tuple[str, float | None]]:
+    """(label, value) of `metric` in a stats frame; label "" without a `*`, value None when unknown.
 
-    With `skip_down`, interfaces that are down are left out.
+    Flags (an interface's `up`) read as 1 and 0. With `skip_down`, interfaces that are
+    down are left out.
     """
 
     def walk(node, path: tuple[str, ...], label: str):
         if not path:
-            yield label, node
+            value = float(node) if isinstance(node, bool) else node
+            yield label, (value if is_number(value) else None)
             return
         if not isinstance(node, Mapping):
             return
@@ -163,17 +165,6 @@ def frame_leaves(frame: Mapping, metric: Metric, skip_down: bool = False) -> Ite
             yield from walk(child, rest, child_label)
 
     yield from walk(frame, metric.path, "")
-
-
-def frame_values(frame: Mapping, metric: Metric, skip_down: bool = False) -> Iterator[tuple[str, float | None]]:
-    """(label, value) of `metric` in a stats frame; label "" without a `*`, value None when unknown.
-
-    Flags (an interface's `up`) read as 1 and 0. With `skip_down`, interfaces that are
-    down are left out.
-    """
-    for label, node in frame_leaves(frame, metric, skip_down):
-        value = float(node) if isinstance(node, bool) else node
-        yield label, (value if is_number(value) else None)
 
 
 # --- what alert rules watch ----------------------------------------------------------------

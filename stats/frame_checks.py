@@ -10,12 +10,11 @@ to check, not to trust. A frame is refused when
 """
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.metrics import FRAME_METRICS, Metric, frame_leaves, is_number
+from core.metrics import FRAME_METRICS, Metric
 from stats import streams
 from stats.models import Series
 
@@ -69,43 +68,81 @@ def problem(frame: dict, now: float) -> Refusal | None:
         return Refusal("ts_ahead", f"ts={ts!r}")
     if ts < now - MAX_AGE_S:
         return Refusal("ts_too_old", f"ts={ts!r}")
-    for where, value in _numbers(frame, ""):
-        if not math.isfinite(value) or abs(value) > FLOAT32_MAX:
-            return Refusal("not_finite", f"{where}={value!r}")
-    for metric in FRAME_METRICS:
-        refusal = _metric_problem(frame, metric)
-        if refusal:
-            return refusal
-    return None
+    found = _walk(frame, SPEC)
+    if found is None:
+        return None
+    reason, path, value = found
+    shown = repr(value) if isinstance(value, int | float) else repr(str(value)[:40])
+    return Refusal(reason, f"{'.'.join(reversed(path))[:120]}={shown[:60]}")
 
 
-def _numbers(node, where: str) -> Iterator[tuple[str, float]]:
-    """Every number in a decoded frame, with its path (JSON keeps ints of any size: compared as they are)."""
-    if isinstance(node, dict):
-        for key, child in node.items():
-            yield from _numbers(child, f"{where}.{key}" if where else str(key))
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            yield from _numbers(child, f"{where}[{index}]")
-    elif is_number(node):
-        yield where, node if isinstance(node, float) else (node if abs(node) <= FLOAT32_MAX else math.inf)
+@dataclass(frozen=True)
+class Bounds:
+    low: float
+    high: float
 
 
-def bounds(metric: Metric) -> tuple[float, float]:
+def bounds(metric: Metric) -> Bounds:
     """The range a metric's values may take, from its unit in the catalogue."""
-    return PERCENT_RANGE if metric.unit == "%" else NON_NEGATIVE
+    return Bounds(*(PERCENT_RANGE if metric.unit == "%" else NON_NEGATIVE))
 
 
-def _metric_problem(frame: dict, metric: Metric) -> Refusal | None:
-    low, high = bounds(metric)
-    for label, value in frame_leaves(frame, metric):
-        where = f"{metric.name}[{label}]" if label else metric.name
-        if len(label) > LABEL_MAX:
-            return Refusal("label_too_long", f"{where[:60]}...")
-        if value is None or isinstance(value, bool):  # unknown this tick; a flag
-            continue
-        if not is_number(value):
-            return Refusal("not_a_number", f"{where}={str(value)[:40]!r}")
-        if not low <= value <= high:
-            return Refusal("out_of_range", f"{where}={value!r}")
-    return None
+def spec_of(metrics: list[Metric]) -> dict:
+    """The catalogue's frame paths as one tree: key (or "*") -> subtree, a metric's Bounds at its leaf."""
+    tree: dict = {}
+    for metric in metrics:
+        node = tree
+        for key in metric.path[:-1]:
+            node = node.setdefault(key, {})
+        node[metric.path[-1]] = bounds(metric)
+    return tree
+
+
+SPEC = spec_of(FRAME_METRICS)
+
+# A refusal found deep in a frame: (reason, keys from the leaf up, value found).
+Found = tuple[str, list[str], object]
+
+
+def _walk(node, spec) -> Found | None:
+    """The first problem in `node`, checked against `spec` (a subtree, a metric's Bounds, or None: no metric here).
+
+    One pass over the frame: a frame with hundreds of interfaces is checked in about the time it takes to decode.
+    """
+    if isinstance(node, dict):
+        if isinstance(spec, Bounds):
+            return "not_a_number", [], "{...}"
+        for key, child in node.items():
+            below = spec.get(key, spec.get("*")) if isinstance(spec, dict) else None
+            if below is not None and key not in spec and len(key) > LABEL_MAX:
+                return "label_too_long", [key[:40] + "..."], ""
+            found = _walk(child, below)
+            if found is not None:
+                found[1].append(key)
+                return found
+        return None
+    if isinstance(node, list):
+        if isinstance(spec, Bounds):
+            return "not_a_number", [], "[...]"
+        for index, child in enumerate(node):
+            found = _walk(child, None)
+            if found is not None:
+                found[1].append(str(index))
+                return found
+        return None
+    if node is None or isinstance(node, bool):  # unknown this tick; a flag
+        return None
+    if isinstance(node, int | float):
+        if not _within_float32(node):
+            return "not_finite", [], node
+        if isinstance(spec, Bounds) and not spec.low <= node <= spec.high:
+            return "out_of_range", [], node
+        return None
+    return ("not_a_number", [], node) if isinstance(spec, Bounds) else None
+
+
+def _within_float32(number: int | float) -> bool:
+    """Finite and no larger than history stores (JSON ints of any size compared as they are, never converted)."""
+    if isinstance(number, float) and not math.isfinite(number):
+        return False
+    return -FLOAT32_MAX <= number <= FLOAT32_MAX
