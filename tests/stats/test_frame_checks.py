@@ -1,9 +1,11 @@
 """What a stats frame may hold: its time near the server's, its numbers finite and in their metric's range."""
 
 import json
+import time
 
 import pytest
 
+from netmon_agent.sampler import Sampler
 from stats import frame_checks
 
 NOW = 1_800_000_000.0
@@ -79,3 +81,10 @@ def test_it_checks_every_number_against_its_kind(text, reason):
 def test_every_reason_is_explained():
     reasons = {"not_a_frame", "ts_ahead", "ts_too_old", "not_finite", "not_a_number", "out_of_range"}
     assert reasons | {"label_too_long", "unwritable"} == set(frame_checks.REASONS)
+
+
+def test_the_agents_own_frames_pass():
+    """What this machine's agent samples (rates included, from the second sample on) is never refused."""
+    sampler = Sampler("edge-1")
+    for frame in (sampler.sample(), sampler.sample()):
+        assert frame_checks.problem(frame, time.time()) is None
