@@ -107,7 +107,8 @@ Found = tuple[str, list[str], object]
 def _walk(node, spec) -> Found | None:
     """The first problem in `node`, checked against `spec` (a subtree, a metric's Bounds, or None: no metric here).
 
-    One pass over the frame: a frame with hundreds of interfaces is checked in about the time it takes to decode.
+    One pass over the frame, not one per metric: a frame of 200 interfaces took about 1.5 ms, three
+    times its decoding.
     """
     if isinstance(node, dict):
         if isinstance(spec, Bounds):
