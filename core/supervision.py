@@ -83,8 +83,11 @@ def _failed(part: str, error: BaseException | None, delay: float) -> None:
         logger.error("%s failed; starting it again in %.1f s", part, delay, exc_info=error)
 
 
-async def supervised(part: str, run: Callable[[], Awaitable[None]], shared: bool = False) -> None:
-    """Await `run()` for ever, starting it again whenever it fails. Ends only when cancelled."""
+async def supervised(
+    part: str, run: Callable[[], Awaitable[None]], shared: bool = False, ends_on: tuple[type[Exception], ...] = ()
+) -> None:
+    """Await `run()` for ever, starting it again whenever it fails. Ends when cancelled, or by raising
+    one of `ends_on`: failures its owner recovers from in its own way (joining a group afresh)."""
     backoff = Backoff()
     try:
         while True:
@@ -92,6 +95,8 @@ async def supervised(part: str, run: Callable[[], Awaitable[None]], shared: bool
             started, error = time.monotonic(), None
             try:
                 await run()
+            except ends_on:
+                raise
             except Exception as caught:
                 error = caught
             delay = backoff.after(time.monotonic() - started)

@@ -103,9 +103,11 @@ class StatsHub:
         await layer.group_add(STATS_GROUP, self.channel)
         # Joined before reading: a frame sent meanwhile waits in the channel, then applies.
         self.snapshot = Snapshot(await latest.all_frames())
-        loop = asyncio.get_running_loop()
+        loop, channel = asyncio.get_running_loop(), self.channel
+        # Redis failing ends the relay: the next join makes a new channel and joins afresh.
+        relaying = supervised("stats-hub", lambda: self._relay(layer, channel), ends_on=redis_link.REDIS_DOWN)
         self.tasks = [
-            loop.create_task(self._relay(layer, self.channel), name="stats-hub"),
+            loop.create_task(relaying, name="stats-hub"),
             loop.create_task(supervised("stats-hub-refresh", self._refresh), name="stats-hub-refresh"),
         ]
 
