@@ -104,8 +104,7 @@ async def supervised(
             await _mark_async(part, True, shared)
             await asyncio.sleep(delay)
     finally:
-        with _lock:  # stopped on purpose (cancelled): not a part that failed
-            _down.pop(part, None)
+        mark(part, False, shared)  # stopped on purpose (cancelled): not a part that failed
 
 
 async def _mark_async(part: str, down: bool, shared: bool) -> None:
