@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from alerts.models import Alert, AlertState
@@ -20,6 +20,7 @@ from api.auth import token_from_header, user_for_token
 from core.metrics import FAMILIES, FRAME_METRICS, METRICS, PORT_FIELDS, PORT_METRICS, Metric, frame_values, is_number
 from core.redis_clients import sync_redis
 from monitor.models import Check, Host, Interface, Status
+from stats import rejected
 from stats.latest import latest_key
 
 
@@ -53,6 +54,18 @@ class AgentCollector:
                         per = [label] if metric.per else []
                         families[metric.export.family].add_metric([agent, *fixed, *per], value * metric.export.scale)
         yield from (seen, *families.values())
+
+
+class RejectedCollector:
+    """Each agent's stream entries the ingest set aside, per reason (stats.frame_checks)."""
+
+    def collect(self):
+        family = CounterMetricFamily(
+            "netmon_agent_rejected_entries", "Stream entries set aside instead of written", labels=["agent", "reason"]
+        )
+        for (agent, reason), count in sorted(rejected.counts().items()):
+            family.add_metric([agent, reason], count)
+        yield family
 
 
 class CheckCollector:
@@ -131,6 +144,7 @@ def metrics(request):
     frames = [json.loads(text) for text in sync_redis().hvals(latest_key())]
     registry = CollectorRegistry(auto_describe=False)
     registry.register(AgentCollector(frames))
+    registry.register(RejectedCollector())
     registry.register(CheckCollector())
     registry.register(PortCollector())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,9 @@
-"""/healthz for load balancers and orchestrators: 200 when every dependency answers."""
+"""/healthz for load balancers and orchestrators: 200 when every dependency answers and every part runs.
+
+A part is a supervised forever loop (core.supervision): this process's own, and the
+shared ones of the ingest. One that is down (failed, waiting to start again) is named
+with "down", and the answer is 503.
+"""
 
 import logging
 
@@ -7,6 +12,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import supervision
 from core.redis_clients import sync_redis
 
 logger = logging.getLogger(__name__)
@@ -42,4 +48,7 @@ def healthz(request):
             healthy = False
         else:
             results[name] = "ok"
+    for part in sorted(supervision.down_parts()):
+        results[part] = "down"
+        healthy = False
     return JsonResponse({"status": "ok" if healthy else "error", **results}, status=200 if healthy else 503)

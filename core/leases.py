@@ -25,6 +25,7 @@ from django.conf import settings
 
 from core.batches import Batches
 from core.redis_clients import async_redis, sync_redis
+from core.supervision import supervised
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class _Holdings:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.held: set[tuple[str, str]] = set()  # (key, member)
-        self.renewer = loop.create_task(_renew_forever(self.held))
+        self.renewer = loop.create_task(supervised("lease-renewer", lambda: _renew_forever(self.held)))
         self.takes: Batches[tuple[str, str, int], bool] = Batches(_take_all)
         self.removals: Batches[tuple[str, str], None] = Batches(_remove_all)
 
@@ -84,8 +85,8 @@ def _holdings_here() -> _Holdings:
     holdings = _holdings.get(loop)
     if holdings is None:
         holdings = _holdings[loop] = _Holdings(loop)
-    elif holdings.renewer.done():  # stopped by an error it did not expect (logged by asyncio)
-        holdings.renewer = loop.create_task(_renew_forever(holdings.held))
+    elif holdings.renewer.done():  # cancelled (supervised, it ends no other way)
+        holdings.renewer = loop.create_task(supervised("lease-renewer", lambda: _renew_forever(holdings.held)))
     return holdings
 
 

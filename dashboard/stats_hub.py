@@ -20,6 +20,7 @@ from channels.layers import get_channel_layer
 from core import redis_link
 from core.groups import STATS_FRAME, STATS_GROUP
 from core.per_loop import per_loop
+from core.supervision import supervised
 from stats.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -68,10 +69,12 @@ class StatsHub:
         await layer.group_add(STATS_GROUP, self.channel)
         # Joined before reading: a frame sent meanwhile waits in the channel, then applies.
         self.snapshot = await Snapshot.from_redis()
-        loop = asyncio.get_running_loop()
+        loop, channel = asyncio.get_running_loop(), self.channel
+        # Redis failing ends the relay: the next join makes a new channel and joins afresh.
+        relaying = supervised("stats-hub", lambda: self._relay(layer, channel), ends_on=redis_link.REDIS_DOWN)
         self.tasks = [
-            loop.create_task(self._relay(layer, self.channel), name="stats-hub"),
-            loop.create_task(self._refresh(), name="stats-hub-refresh"),
+            loop.create_task(relaying, name="stats-hub"),
+            loop.create_task(supervised("stats-hub-refresh", self._refresh), name="stats-hub-refresh"),
         ]
 
     async def _relay(self, layer, channel: str) -> None:

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Sum
 from django.shortcuts import render
 
 from netmon_agent import keys
 from stats import credentials
-from stats.models import Agent
+from stats.frame_checks import REASONS
+from stats.models import Agent, RejectedCount, RejectedFrame
 
 
 class AgentAddForm(forms.ModelForm):
@@ -24,12 +26,36 @@ class AgentAddForm(forms.ModelForm):
         return name
 
 
+class RejectedCountInline(admin.TabularInline):
+    """Entries the ingest set aside, per reason (what each reason means: the rejected frames page)."""
+
+    model = RejectedCount
+    fields = ["reason", "count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Agent)
 class AgentAdmin(admin.ModelAdmin):
-    list_display = ["name", "first_seen", "last_seen"]
+    list_display = ["name", "first_seen", "last_seen", "rejected"]
+    inlines = [RejectedCountInline]
     search_fields = ["name"]
     readonly_fields = ["name", "first_seen", "last_seen"]
     actions = ["revoke_credentials"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rejected_total=Sum("rejected_counts__count"))
+
+    @admin.display(description="entries set aside", ordering="rejected_total")
+    def rejected(self, obj) -> int:
+        return obj.rejected_total or 0
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj else []
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -64,3 +90,22 @@ class AgentAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         self.revoke_credentials(request, queryset)
+
+
+@admin.register(RejectedFrame)
+class RejectedFrameAdmin(admin.ModelAdmin):
+    """The newest entries set aside per agent, as sent: read-only, they are evidence."""
+
+    list_display = ["at", "agent", "reason", "meaning", "detail", "entry_id"]
+    list_filter = ["reason", "agent"]
+    readonly_fields = ["agent", "entry_id", "reason", "detail", "text", "at"]
+
+    @admin.display(description="meaning")
+    def meaning(self, obj) -> str:
+        return REASONS.get(obj.reason, "")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

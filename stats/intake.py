@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 
 import redis
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, DataError, IntegrityError, close_old_connections, transaction
 
 from core import signals
 from core.redis_clients import sync_client
-from stats import credentials, streams
+from stats import credentials, frame_checks, rejected, streams
 from stats.history.ingest import store
 from stats.history.metrics import agent_source, frame_points
 from stats.models import Agent
@@ -45,18 +45,23 @@ RETRY_FIRST_S, RETRY_MAX_S = 0.2, 1.0
 Batch = dict[str, list[tuple[str, dict | None]]]
 
 
-def write(batch: Batch) -> list[dict]:
-    """Save the frames of `batch` not saved before, with each agent's position; returns those frames."""
+def write(batch: Batch, set_aside: list[rejected.SetAside] = ()) -> list[dict]:
+    """Save the frames of `batch` not saved before, with each agent's position; returns those frames.
+
+    The entries of `set_aside` that are in `batch` and not saved before are kept as rejected.
+    """
     saved: list[dict] = []
     with transaction.atomic():
         agents = {agent.name: agent for agent in Agent.objects.filter(name__in=batch)}
-        updates = []
+        updates, fresh_ids = [], set()
         for name, entries in batch.items():
             agent = agents.get(name) or Agent.objects.get_or_create(name=name)[0]
+            agents[name] = agent
             done = streams.entry_position(agent.stream_position or "0-0")
             fresh = [(entry_id, frame) for entry_id, frame in entries if streams.entry_position(entry_id) > done]
             if not fresh:
                 continue
+            fresh_ids.update((name, entry_id) for entry_id, _ in fresh)
             frames = [frame for _, frame in fresh if frame is not None]
             saved += frames
             updates.append((agent.pk, fresh[-1][0], frames[-1]["ts"] if frames else None))
@@ -65,12 +70,55 @@ def write(batch: Batch) -> list[dict]:
             for frame in saved
             for metric, label, value in frame_points(frame)
         )
+        rejected.save([entry for entry in set_aside if (entry.agent, entry.entry_id) in fresh_ids], agents)
         for pk, position, last_ts in updates:
             changes = {"stream_position": position}
             if last_ts is not None:
                 changes["last_seen"] = datetime.fromtimestamp(last_ts, UTC)
             Agent.objects.filter(pk=pk).update(**changes)
     return saved
+
+
+def halves(batch: Batch) -> tuple[Batch, Batch] | None:
+    """`batch` in two, each agent's entries in order (the first half is written first); None for one entry."""
+    if len(batch) > 1:
+        names = list(batch)
+        middle = len(names) // 2
+        return {n: batch[n] for n in names[:middle]}, {n: batch[n] for n in names[middle:]}
+    [(name, entries)] = batch.items()
+    if len(entries) <= 1:
+        return None
+    middle = len(entries) // 2
+    return {name: entries[:middle]}, {name: entries[middle:]}
+
+
+def write_or_set_aside(batch: Batch, set_aside: list[rejected.SetAside]) -> None:
+    """write(), but an entry it fails on for any reason but a database or Redis outage is set aside,
+    found by halving the batch, so that the entries around it are written."""
+    try:
+        write(batch, set_aside)
+        return
+    except (DataError, IntegrityError) as error:  # the database refused a value: this batch's, not an outage
+        failure = error
+    except (DatabaseError, redis.RedisError):
+        raise  # an outage (or a database to fix): everything waits for the next try
+    except Exception as error:
+        failure = error
+    parts = halves(batch)
+    if parts is None:
+        [(name, [(entry_id, frame)])] = batch.items()
+        logger.error("could not write entry %s of agent %r; set aside", entry_id, name, exc_info=failure)
+        refusal = frame_checks.Refusal("unwritable", f"{type(failure).__name__}: {failure}")
+        write({name: [(entry_id, None)]}, [rejected.SetAside(name, entry_id, refusal, repr(frame))])
+        return
+    for part in parts:
+        write_or_set_aside(part, set_aside)
+
+
+def entry_text(fields: dict) -> str:
+    """A stream entry as text, whatever bytes it holds."""
+    text = lambda value: value.decode(errors="replace") if isinstance(value, bytes) else str(value)  # noqa: E731
+    return repr({text(key): text(value) for key, value in fields.items()})
 
 
 class Intake:
@@ -91,6 +139,7 @@ class Intake:
         self.database_failing_since: float | None = None  # since the first write the database refused
         self.held: Batch = defaultdict(list)  # read, not yet written: acknowledged after the commit
         self.held_since: float | None = None
+        self.set_aside: list[rejected.SetAside] = []  # refused entries of those held
 
     @property
     def held_count(self) -> int:
@@ -144,17 +193,24 @@ class Intake:
         """Hold entries for the next write; alert rules see their frames now."""
         if self.held_since is None:
             self.held_since = time.monotonic()
+        now = time.time()
         for entry_id, fields in entries:
-            frame = streams.stamped(name, fields) if fields else None  # no fields: trimmed meanwhile
-            self.held[name].append((streams.as_text(entry_id), frame))
-            if frame is not None:
+            entry_id = streams.as_text(entry_id)
+            if not fields:  # trimmed meanwhile
+                self.held[name].append((entry_id, None))
+                continue
+            frame, refusal = frame_checks.checked(name, fields, now)
+            self.held[name].append((entry_id, frame))
+            if refusal is not None:
+                self.set_aside.append(rejected.SetAside(name, entry_id, refusal, entry_text(fields)))
+            else:
                 signals.send_logged(signals.frame_sampled, Intake, frame=frame)
 
     def flush(self) -> int:
         """Write what is held, then acknowledge and trim it; on any failure keep it for the next try."""
         if not self.held:
             return 0
-        write(self.held)
+        write_or_set_aside(self.held, self.set_aside)
         with self.redis.pipeline(transaction=False) as pipe:
             for name, entries in self.held.items():
                 key, ids = streams.frames_key(name), [entry_id for entry_id, _ in entries]
@@ -162,7 +218,7 @@ class Intake:
                 pipe.xtrim(key, minid=ids[-1], approximate=False)  # what is older is in history now
             pipe.execute()
         count = self.held_count
-        self.held, self.held_since = defaultdict(list), None
+        self.held, self.held_since, self.set_aside = defaultdict(list), None, []
         return count
 
     def step(self) -> None:

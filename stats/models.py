@@ -90,3 +90,41 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier} rolled up until {self.done_until}"
+
+
+class RejectedFrame(models.Model):
+    """A stream entry the ingest set aside instead of writing (stats.frame_checks says why).
+
+    The newest KEEP_PER_AGENT per agent are kept, for an admin to see what was sent;
+    RejectedCount counts them all.
+    """
+
+    KEEP_PER_AGENT = 100
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="rejected_frames")
+    entry_id = models.CharField(max_length=40)
+    reason = models.CharField(max_length=20)
+    detail = models.CharField(max_length=300, blank=True, default="")
+    text = models.TextField(blank=True, default="", help_text="the entry as sent, cut at 2,000 characters")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.entry_id}: {self.reason}"
+
+
+class RejectedCount(models.Model):
+    """How many of an agent's entries were set aside, per reason, since it was added."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="rejected_counts")
+    reason = models.CharField(max_length=20)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "reason"], name="one_count_per_agent_and_reason")]
+        ordering = ["agent", "reason"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.reason}: {self.count}"

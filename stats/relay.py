@@ -13,7 +13,7 @@ import time
 from core.groups import STATS_FRAME, STATS_GROUP
 from core.publisher import send_frames
 from core.redis_clients import async_redis
-from stats import latest, streams
+from stats import frame_checks, latest, streams
 from stats.presence import Changes, Presence
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class Relay:
         self.positions: dict[str, str] = {}  # stream key -> id of the last entry relayed
         self.names: dict[str, str] = {}  # stream key -> agent name
         self._refreshed_at = -math.inf
-        self._malformed_from: set[str] = set()
+        self._refused_from: set[tuple[str, str]] = set()
 
     async def refresh(self) -> None:
         redis = async_redis()
@@ -62,11 +62,12 @@ class Relay:
             name = self.names.get(key)
             if name is None:
                 continue  # unregistered meanwhile
+            now = time.time()
             for entry_id, fields in entries:
                 read_to[key] = streams.as_text(entry_id)
-                frame = streams.stamped(name, fields)
-                if frame is None:
-                    self._note_malformed(name)
+                frame, refusal = frame_checks.checked(name, fields, now)
+                if refusal is not None:
+                    self._note_refused(name, refusal.reason)
                     continue
                 text = streams.encode(frame)
                 frames.append((STATS_GROUP, STATS_FRAME, text))
@@ -79,10 +80,11 @@ class Relay:
         self.positions.update(read_to)
         return len(frames)
 
-    def _note_malformed(self, name: str) -> None:
-        if name not in self._malformed_from:
-            self._malformed_from.add(name)
-            logger.warning("agent %r sent an entry that is not a stats frame; dropped (logged once)", name)
+    def _note_refused(self, name: str, reason: str) -> None:
+        # The intake keeps and counts refused entries; here a line per agent and reason is enough.
+        if (name, reason) not in self._refused_from:
+            self._refused_from.add((name, reason))
+            logger.warning("agent %r sent an entry refused as %s; not relayed (logged once)", name, reason)
 
 
 async def announce(changes: Changes, presence: Presence, now: float) -> None:

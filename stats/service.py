@@ -5,6 +5,8 @@
   dispatcher that did (celery beat stopped), and a database that does not answer;
 - the intake (a thread: it waits on the database) writes history and evaluates rules.
 The live path never waits for the database: with the database down, dashboards stay live.
+Each runs supervised (core.supervision): one that fails is logged, started again and
+named by /healthz meanwhile.
 """
 
 import asyncio
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from core import health, signals
+from core.supervision import supervised, supervised_thread
 from stats.intake import Intake
 from stats.part_watch import DatabaseWatch, DispatchWatch
 from stats.presence import Presence
@@ -29,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 # Retries stay at most a second apart: dashboards are live again within seconds of Redis answering.
 RETRY_FIRST_S, RETRY_MAX_S = 0.2, 1.0
+# The ingest's parts as /healthz names them while one is down (core.supervision).
+RELAY, WATCH, INTAKE = "ingest-relay", "ingest-watch", "ingest-intake"
 PING_TIMEOUT_S = 2.0  # a database slower than this to answer SELECT 1 is shown as unavailable
 
 
@@ -93,8 +98,10 @@ async def serve_live(intake: Intake) -> None:
     relay = Relay(presence)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="presence-db") as database:
         tasks = [
-            asyncio.create_task(keep_relaying(relay)),
-            asyncio.create_task(keep_watching(relay, presence, intake, database)),
+            asyncio.create_task(supervised(RELAY, lambda: keep_relaying(relay), shared=True)),
+            asyncio.create_task(
+                supervised(WATCH, lambda: keep_watching(relay, presence, intake, database), shared=True)
+            ),
         ]
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -105,8 +112,7 @@ async def serve_live(intake: Intake) -> None:
 
 def run() -> None:
     stop, intake = threading.Event(), Intake()
-    writer = threading.Thread(target=intake.run, args=(stop,), name="intake")
-    writer.start()
+    writer = supervised_thread(INTAKE, lambda: intake.run(stop), stop, shared=True)
     logger.info("ingest running: relaying and writing the frames of every registered agent")
     try:
         asyncio.run(serve_live(intake))

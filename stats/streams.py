@@ -60,10 +60,17 @@ def stamped(name: str, fields: dict) -> dict | None:
     if not isinstance(frame, dict) or frame.get("type") != "stats":
         return None
     ts = frame.get("ts")
-    if type(ts) not in (int, float) or not math.isfinite(ts):
+    if type(ts) not in (int, float) or not _finite(ts):
         return None
     frame["host"] = name  # whatever the frame claims, it came from this agent's stream
     return frame
+
+
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int beyond what a float holds
+        return False
 
 
 def encode(frame: dict) -> str:

@@ -17,6 +17,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from core.groups import STATUS_PAGES_GROUP
+from core.supervision import supervised
 from status import publishing
 from status.documents import Document
 from status.models import StatusPage
@@ -65,7 +66,9 @@ class Hub:
     async def join(self, page_id: int, push: Push) -> Document | None:
         """Add a reader; returns the page's document to send it first."""
         if self.listener is None or self.listener.done():
-            self.listener = asyncio.get_running_loop().create_task(self._listen(), name="status-hub")
+            self.listener = asyncio.get_running_loop().create_task(
+                supervised("status-hub", self._listen), name="status-hub"
+            )
         self.readers[page_id].add(push)
         if page_id not in self.latest:
             document = await database_sync_to_async(_load)(page_id)

@@ -98,10 +98,13 @@ class StateTableRefresher:
             self._thread.start()
 
     def _run(self) -> None:
+        # The agent's one thread of its own must outlive any failure: a dead one would leave
+        # every later frame with the last counts it made. Until it counts again, none are sent.
         while True:
             try:
                 self.counts = self._count()
-            except OSError:
+            except Exception:
+                self.counts = None
                 logger.exception("TCP state table unreadable; retrying in %s s", self.every)
             time.sleep(self.every)
 

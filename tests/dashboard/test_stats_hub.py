@@ -82,3 +82,13 @@ async def test_a_relay_that_ended_is_started_again_by_the_next_dashboard(alice):
         assert await communicator.receive_from(timeout=5) == stats_frame("agent-again", 2)
     await first.disconnect()
     await second.disconnect()
+
+
+@pytest.mark.usefixtures("no_latest_frames")
+async def test_a_message_the_hub_cannot_read_is_logged_and_the_next_frame_still_arrives(alice, caplog):
+    dashboard = await stats_socket(alice, welcomed=True)
+    await get_channel_layer().group_send(STATS_GROUP, {"type": STATS_FRAME})  # no text: the relay fails on it
+    await send(stats_frame("agent-t", 1))
+    assert await dashboard.receive_from(timeout=30) == stats_frame("agent-t", 1)
+    assert "stats-hub failed" in caplog.text
+    await dashboard.disconnect()

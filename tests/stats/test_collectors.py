@@ -9,8 +9,16 @@ from netmon_agent.collectors.cpu import CpuCollector, busy_percent
 from netmon_agent.collectors.disk import DiskCollector
 from netmon_agent.collectors.memory import MemoryCollector
 from netmon_agent.collectors.net import NetCollector
-from netmon_agent.collectors.tcp import TcpCollector, count_states, count_states_in, parse_snmp_tcp, parse_sockstat_tcp
+from netmon_agent.collectors.tcp import (
+    StateTableRefresher,
+    TcpCollector,
+    count_states,
+    count_states_in,
+    parse_snmp_tcp,
+    parse_sockstat_tcp,
+)
 from netmon_agent.sampler import Sampler
+from tests.servers import wait_for
 
 # psutil's Linux cpu_times() fields, in its order.
 cputimes = namedtuple("cputimes", "user nice system idle iowait irq softirq steal guest guest_nice")
@@ -211,3 +219,17 @@ def test_a_real_sample_has_every_section_and_counts_ticks():
 @pytest.mark.parametrize("field", ["total", "available", "used", "percent", "swap_total"])
 def test_memory_fields_are_present(field):
     assert MemoryCollector().collect(None)[field] >= 0
+
+
+def test_the_tcp_state_thread_outlives_a_table_it_cannot_read(tmp_path, monkeypatch, caplog):
+    """A table that is not text (read through the real path) is logged; the thread counts again once it reads."""
+    (tmp_path / "net").mkdir()
+    table = tmp_path / "net" / "tcp"
+    table.write_bytes(b"header\n\xff\xfe not text\n")
+    monkeypatch.setattr(psutil, "PROCFS_PATH", str(tmp_path))
+    refresher = StateTableRefresher(every=0.5)  # daemon: it reads on until the test run ends
+    refresher.ensure_running()
+    wait_for(lambda: "TCP state table unreadable" in caplog.text, 30, "the failure logged")
+    assert refresher.counts is None  # no stale counts meanwhile
+    table.write_text(TCP_TABLE)
+    wait_for(lambda: refresher.counts == {"listen": 1, "established": 2, "time_wait": 1}, 30, "counts again")
