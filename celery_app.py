@@ -5,10 +5,11 @@ Four kinds of worker consume from it, each from queues named with REDIS_PREFIX:
   hosts, many at once on one event loop per process.
 - general workers (`-Q <prefix>.tasks`): the check dispatcher (every second) and
   status pages: short tasks that must not wait.
-- a notifications worker (`-Q <prefix>.notifications -P threads`): one attempt per
-  task, many at once. An attempt waits on someone else's server; each is cut after
-  NOTIFY_ATTEMPT_S (alerts/notify.py: Celery's time limits do not apply to threads),
-  so a target that never answers holds one thread that long, not the queue.
+- a notifications worker (`-Q <prefix>.notifications -P threads`): every notification
+  task (the hand-over, the attempts, the resend sweep), many at once. An attempt waits
+  on someone else's server; each is cut after NOTIFY_ATTEMPT_S (alerts/notify.py:
+  Celery's time limits do not apply to threads), so a target that never answers holds
+  one thread that long, not the queue.
 - a housekeeping worker (`-Q <prefix>.housekeeping`, one process): history rollups and
   pruning. A rollup of 288,000 port series takes most of a minute; on the general
   worker's queue it held back the dispatcher, and every check started that much late.
@@ -34,7 +35,11 @@ CHECKS_QUEUE = f"{settings.REDIS_PREFIX}.checks"
 TASKS_QUEUE = f"{settings.REDIS_PREFIX}.tasks"
 HOUSEKEEPING_QUEUE = f"{settings.REDIS_PREFIX}.housekeeping"
 NOTIFICATIONS_QUEUE = f"{settings.REDIS_PREFIX}.notifications"
-NOTIFICATION_TASKS = ["alerts.send_event_notifications", "alerts.send_notification"]
+NOTIFICATION_TASKS = [
+    "alerts.send_event_notifications",
+    "alerts.send_notification",
+    "alerts.resend_pending_notifications",
+]
 HOUSEKEEPING_TASKS = ["stats.roll_up_history", "stats.prune_history", "monitor.prune_results", "status.prune_uptime"]
 
 app.conf.task_default_queue = TASKS_QUEUE
