@@ -32,6 +32,17 @@ def test_a_failed_test_does_not_tell_why(viewer_client):
     assert "onnection" not in page  # neither "Connection refused" nor "Connection error"
 
 
+def test_a_test_to_a_denied_address_connects_nowhere_and_says_no_more(viewer_client, settings):
+    user, client = viewer_client
+    settings.CHECK_DENY_NETWORKS = ["127.0.0.3/32"]
+    with targets.silent_server("127.0.0.3") as (port, accepted):
+        target = NotificationTarget.objects.create(user=user, url=f"json://0x7f000003:{port}/", label="x")
+        page = send_a_test(client, target).content.decode()
+    assert accepted == []
+    assert "“x” failed: the notification could not be delivered." in page
+    assert "denied" not in page
+
+
 def test_a_test_to_a_target_that_never_answers_ends_within_its_bound(viewer_client, settings):
     user, client = viewer_client
     with targets.silent_server() as (port, accepted):

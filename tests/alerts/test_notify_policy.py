@@ -88,6 +88,14 @@ def test_a_send_to_a_denied_address_makes_no_connection(admin, denied_loopback, 
     assert (notification.status, notification.attempts) == ("pending", 1)
 
 
+def test_a_name_is_judged_by_the_address_it_resolves_to_when_connecting(admin, settings):
+    settings.CHECK_DENY_NETWORKS = ["127.0.0.1/32", "::1/128"]  # where `localhost` resolves
+    with targets.silent_server() as (port, accepted):
+        notification = send_once(admin, f"json://localhost:{port}/hook")
+    assert accepted == []
+    assert "denied network" in notification.last_error
+
+
 def test_a_redirect_to_a_denied_address_is_not_followed(admin, denied_loopback):
     with (
         targets.silent_server(DENIED) as (denied_port, accepted),
