@@ -1,10 +1,15 @@
 """The Celery app and its beat schedule.
 
-Three kinds of worker consume from it, each from queues named with REDIS_PREFIX:
+Four kinds of worker consume from it, each from queues named with REDIS_PREFIX:
 - checks workers (`-Q <prefix>.checks -P threads`): run claimed checks of monitored
   hosts, many at once on one event loop per process.
-- general workers (`-Q <prefix>.tasks`): the check dispatcher (every second),
-  notifications and status pages: short tasks that must not wait.
+- general workers (`-Q <prefix>.tasks`): the check dispatcher (every second) and
+  status pages: short tasks that must not wait.
+- a notifications worker (`-Q <prefix>.notifications -P threads`): every notification
+  task (the hand-over, the attempts, the resend sweep), many at once. An attempt waits
+  on someone else's server; each is cut after NOTIFY_ATTEMPT_S (alerts/notify.py:
+  Celery's time limits do not apply to threads), so a target that never answers holds
+  one thread that long, not the queue.
 - a housekeeping worker (`-Q <prefix>.housekeeping`, one process): history rollups and
   pruning. A rollup of 288,000 port series takes most of a minute; on the general
   worker's queue it held back the dispatcher, and every check started that much late.
@@ -29,13 +34,20 @@ CHECKS_QUEUE = f"{settings.REDIS_PREFIX}.checks"
 # Prefixed like the rest, so that a test run never feeds tasks to another installation's workers.
 TASKS_QUEUE = f"{settings.REDIS_PREFIX}.tasks"
 HOUSEKEEPING_QUEUE = f"{settings.REDIS_PREFIX}.housekeeping"
+NOTIFICATIONS_QUEUE = f"{settings.REDIS_PREFIX}.notifications"
+NOTIFICATION_TASKS = [
+    "alerts.send_event_notifications",
+    "alerts.send_notification",
+    "alerts.resend_pending_notifications",
+]
 HOUSEKEEPING_TASKS = ["stats.roll_up_history", "stats.prune_history", "monitor.prune_results", "status.prune_uptime"]
 
 app.conf.task_default_queue = TASKS_QUEUE
-app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Queue(HOUSEKEEPING_QUEUE))
+app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Queue(HOUSEKEEPING_QUEUE), Queue(NOTIFICATIONS_QUEUE))
 app.conf.task_routes = {
     "monitor.run_checks": {"queue": CHECKS_QUEUE},
     **{name: {"queue": HOUSEKEEPING_QUEUE} for name in HOUSEKEEPING_TASKS},
+    **{name: {"queue": NOTIFICATIONS_QUEUE} for name in NOTIFICATION_TASKS},
 }
 
 

@@ -370,6 +370,15 @@ CHAT_SAVE_RETRY_S = env_float("CHAT_SAVE_RETRY_S", 120.0, minimum=0)
 # --- Alerts -----------------------------------------------------------------------------
 # A pending notification not attempted for this long is re-queued by the sweep.
 NOTIFY_RESEND_AFTER_S = env_float("NOTIFY_RESEND_AFTER_S", 60.0, minimum=1)
+# One delivery attempt may take this long, then its connections are cut: a target that never
+# answers holds one notification worker thread for this long at most.
+NOTIFY_ATTEMPT_S = env_float("NOTIFY_ATTEMPT_S", 20.0, minimum=1)
+# Caps on the connect and read timeouts a target URL may ask for (Apprise's cto= and rto=).
+NOTIFY_CONNECT_TIMEOUT_S = env_float("NOTIFY_CONNECT_TIMEOUT_S", 5.0, minimum=0.1)
+NOTIFY_READ_TIMEOUT_S = env_float("NOTIFY_READ_TIMEOUT_S", 10.0, minimum=0.1)
+# "Send a test" from the profile page: its time bound, and how many a user may send per minute.
+NOTIFY_TEST_S = env_float("NOTIFY_TEST_S", 10.0, minimum=1)
+NOTIFY_TESTS_PER_MINUTE = env_int("NOTIFY_TESTS_PER_MINUTE", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ without admin rights.
 Every object is looked up among the user's own: another user's id is a 404.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +20,9 @@ from accounts.models import Preferences
 from alerts import notify
 from alerts.models import NotificationTarget
 from api.models import ApiToken
+from core import ratelimit
+
+logger = logging.getLogger(__name__)
 
 
 def _page(request, target_form=None, token_form=None, preferences_form=None, status=200):
@@ -52,12 +57,25 @@ def add_target(request):
 @login_required
 @require_POST
 def test_target(request, target_id: int):
+    """Send a test now, within NOTIFY_TEST_S, a few times a minute per user.
+
+    A failure is told without its reason: the reason (refused, timed out, an HTTP error)
+    would tell a user which ports of which internal hosts are open.
+    """
     target = get_object_or_404(NotificationTarget, pk=target_id, user=request.user)
+    if not ratelimit.allow_sync("notify-test", request.user.pk, settings.NOTIFY_TESTS_PER_MINUTE, window_s=60):
+        messages.error(request, _("Too many tests: wait a minute before sending another."))
+        return _page(request, status=429)
     error = notify.send(
-        target.url, title=_("NetWorkMonitor test"), body=_("A test notification from your profile page.")
+        target.url,
+        request.user,
+        title=_("NetWorkMonitor test"),
+        body=_("A test notification from your profile page."),
+        seconds=settings.NOTIFY_TEST_S,
     )
     if error:
-        messages.error(request, _("“%(target)s” failed: %(error)s") % {"target": target, "error": error})
+        logger.info("test notification to target %s of user %s failed: %s", target.pk, request.user.pk, error)
+        messages.error(request, _("“%(target)s” failed: the notification could not be delivered.") % {"target": target})
     else:
         messages.success(request, _("A test notification went to “%(target)s”.") % {"target": target})
     return redirect("profile")

@@ -164,10 +164,10 @@ class NotificationTarget(models.Model):
         return self.label or self.url.split("://", 1)[0] + "://…"
 
     def clean(self) -> None:
-        import apprise
+        from alerts import target_rules  # Apprise loads its plugins on first use: not at every import of the models
 
-        if not apprise.Apprise().add(self.url):
-            raise ValidationError({"url": "Apprise does not understand this URL (see the Apprise documentation)."})
+        if self.user_id and (problem := target_rules.problem(self.url, self.user)):
+            raise ValidationError({"url": problem})
 
 
 class Notification(models.Model):

@@ -30,7 +30,7 @@ def send_notification(notification_id: int) -> None:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
-            .select_related("target")
+            .select_related("target__user")
             .filter(pk=notification_id, status=Notification.Status.PENDING)
             .first()
         )
@@ -44,7 +44,8 @@ def send_notification(notification_id: int) -> None:
     user_id = notification.target.user_id
     with translation.override(languages_of([user_id]).get(user_id)):  # the recipient's language
         text = event_text(event)
-    error = notify.send(notification.target.url, title=text, body=text)
+    target = notification.target
+    error = notify.send(target.url, target.user, title=text, body=text, seconds=settings.NOTIFY_ATTEMPT_S)
     NotificationAttempt.objects.create(notification=notification, ok=not error, error=error)
     notification.attempts += 1
     notification.last_error = error

@@ -195,12 +195,12 @@ async def notification_worker_kills(ctx) -> list[dict]:
     for n in range(REPETITIONS):
         with targets.webhook_receiver(hold_first=True) as (url, received):
             target = NotificationTarget.objects.create(user=ctx.user, url=url)
-            with processes.tasks_worker(processes.agent_name("doomed"), **env) as doomed:
+            with processes.notifications_worker(processes.agent_name("doomed"), **env) as doomed:
                 fire(evaluator, f"agent:db-{n}", 99)
                 webhook_body(received, f"disk FIRING on db-{n}")  # held: the worker is mid-send
                 doomed.kill()
                 killed = time.time()
-            with processes.tasks_worker(processes.agent_name("notifier"), **env):
+            with processes.notifications_worker(processes.agent_name("notifier"), **env):
                 webhook_body(received, f"disk FIRING on db-{n}", timeout=60)
                 measured.append({"delivered_s": since(killed)})
             target.delete()

@@ -5,7 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from monitor import destinations
+from core import destinations
 
 # RFC 1123 labels: letters, digits and inner hyphens, 1-63 characters each.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
@@ -44,7 +44,7 @@ def validate_address(value: str) -> None:
 
 def validate_destination(host: str) -> None:
     """Refuse a literal IP in a denied network (hostnames are checked when they resolve)."""
-    if is_ip(host) and (problem := destinations.refusal(host)):
+    if problem := destinations.host_refusal(host):
         raise ValidationError(problem, code="denied_destination")
 
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from celery_app import CHECKS_QUEUE, HOUSEKEEPING_QUEUE, TASKS_QUEUE
+from celery_app import CHECKS_QUEUE, HOUSEKEEPING_QUEUE, NOTIFICATIONS_QUEUE, TASKS_QUEUE
 from core.redis_clients import sync_redis
 from monitor.models import ClaimedSlot
 from stats import streams
@@ -163,8 +163,15 @@ def checking(schedule_dir: Path, **env: str):
 
 
 def tasks_worker(name: str, namespace: str | None = None, **env: str):
-    """A general worker: the check dispatcher, notifications and status pages."""
+    """A general worker: the check dispatcher and status pages."""
     command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", TASKS_QUEUE,
+               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
+    return running(command, logged(" ready."), namespace=namespace, **env)
+
+
+def notifications_worker(name: str, namespace: str | None = None, **env: str):
+    """A notifications worker as the Procfile runs it: attempts in threads, each cut after NOTIFY_ATTEMPT_S."""
+    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "threads", "-c", "8", "-Q", NOTIFICATIONS_QUEUE,
                "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
     return running(command, logged(" ready."), namespace=namespace, **env)
 

@@ -279,3 +279,31 @@ def webhook_receiver(hold_first: bool = False) -> Iterator[tuple[str, queue.Queu
         server.released.set()
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def silent_server(host: str = "127.0.0.1") -> Iterator[tuple[int, list]]:
+    """A TCP server that accepts connections and never answers; yields (port, the peers it accepted)."""
+    server = socket.create_server((host, 0), backlog=128)
+    server.settimeout(0.1)
+    accepted, held, stop = [], [], threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, peer = server.accept()
+            except TimeoutError:
+                continue
+            held.append(connection)  # kept open, never read nor answered
+            accepted.append(peer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], accepted
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        server.close()

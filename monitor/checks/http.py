@@ -62,7 +62,7 @@ KIND = Http()
 
 
 class PolicyBackend(httpcore.AsyncNetworkBackend):
-    """Connects only to addresses outside the denied networks (monitor.destinations).
+    """Connects only to addresses outside the denied networks (core.destinations).
 
     The name is resolved here and the connection made to the address that was
     checked, for the first request and every redirect: a name that resolves to a

@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 
 from alerts.evaluator import Evaluator
 from alerts.models import AlertRule, Notification, NotificationTarget
-from celery_app import TASKS_QUEUE, app
+from celery_app import NOTIFICATIONS_QUEUE, app
 from core.metrics import AGENT_ALERT_METRICS
 from tests import processes, targets
 from tests.alerts.test_alerts import fire, make_rule
@@ -48,7 +48,7 @@ async def test_a_rule_on_a_sampled_metric_fires_reaches_socket_and_webhook_then_
         with (
             processes.ingest(),
             processes.agent(name),
-            processes.tasks_worker(processes.agent_name("notifier")),
+            processes.notifications_worker(processes.agent_name("notifier")),
         ):
             fired = await next_alert(communicator, "firing")
             assert (fired["rule"], fired["subject"]) == ("memory in use", name)
@@ -66,9 +66,9 @@ async def test_a_rule_on_a_sampled_metric_fires_reaches_socket_and_webhook_then_
     assert statuses == ["sent", "sent"]
 
 
-def purge_tasks_queue() -> int:
+def purge_notifications_queue() -> int:
     with app.connection_for_write() as connection:
-        return connection.default_channel.queue_purge(TASKS_QUEUE) or 0
+        return connection.default_channel.queue_purge(NOTIFICATIONS_QUEUE) or 0
 
 
 async def test_a_notification_whose_hand_over_was_lost_is_still_delivered(alice, tmp_path):
@@ -76,16 +76,16 @@ async def test_a_notification_whose_hand_over_was_lost_is_still_delivered(alice,
     with targets.webhook_receiver() as (url, received):
         await database_sync_to_async(NotificationTarget.objects.create)(user=alice, url=url)
         # The worker that would take the hand-over is gone (started, then stopped): nothing consumes the queue.
-        with processes.tasks_worker(processes.agent_name("doomed")):
+        with processes.notifications_worker(processes.agent_name("doomed")):
             pass
-        await database_sync_to_async(purge_tasks_queue)()
+        await database_sync_to_async(purge_notifications_queue)()
         await database_sync_to_async(fire)(Evaluator(AGENT_ALERT_METRICS), "agent:db-1", 99)  # saved, then handed over
         # The hand-over is lost with the worker that would have taken it.
-        assert await database_sync_to_async(purge_tasks_queue)() >= 1
+        assert await database_sync_to_async(purge_notifications_queue)() >= 1
         assert await database_sync_to_async(Notification.objects.get)(status="pending")
         with (
             processes.beat(tmp_path),
-            processes.tasks_worker(processes.agent_name("restarted"), NOTIFY_RESEND_AFTER_S="1"),
+            processes.notifications_worker(processes.agent_name("restarted"), NOTIFY_RESEND_AFTER_S="1"),
         ):
             body = await database_sync_to_async(webhook_body)(received, "disk FIRING on db-1")
     assert body["message"].startswith("[Warning] disk FIRING on db-1")

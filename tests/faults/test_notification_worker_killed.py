@@ -25,14 +25,14 @@ async def test_a_notification_whose_worker_died_mid_send_is_sent_again_by_the_sw
     with targets.webhook_receiver(hold_first=True) as (url, received):
         await database_sync_to_async(NotificationTarget.objects.create)(user=alice, url=url)
         env = {"NOTIFY_RESEND_AFTER_S": str(RESEND_AFTER_S)}
-        with processes.tasks_worker(processes.agent_name("doomed"), **env) as doomed:
+        with processes.notifications_worker(processes.agent_name("doomed"), **env) as doomed:
             await database_sync_to_async(fire)(Evaluator(AGENT_ALERT_METRICS), "agent:db-1", 99)
             # The receiver has the request and holds its answer: the worker is mid-send.
             first = await database_sync_to_async(webhook_body)(received, "disk FIRING on db-1")
             os.kill(doomed.pid, signal.SIGKILL)
             killed = time.monotonic()
         assert (await database_sync_to_async(Notification.objects.get)()).status == "pending"
-        with processes.beat(tmp_path), processes.tasks_worker(processes.agent_name("restarted"), **env):
+        with processes.beat(tmp_path), processes.notifications_worker(processes.agent_name("restarted"), **env):
             again = await database_sync_to_async(webhook_body)(received, "disk FIRING on db-1")
         # Sent again once its claim was RESEND_AFTER_S old, at the sweep's next tick.
         assert time.monotonic() - killed < RESEND_AFTER_S + SWEEP_EVERY_S + 5
