@@ -8,10 +8,9 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from netmon_agent.sentinels import credentials, format_address
+from NetWorkMonitor.channel_layer_config import channel_layer
 from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_networks, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -256,44 +255,10 @@ if REDIS_SENTINELS and not REDIS_URL.startswith("redis://"):
 REDIS_CREDENTIALS = credentials(REDIS_URL)
 
 
-def _channel_layer_host(**options) -> dict:
-    if not REDIS_SENTINELS:
-        return {"address": REDIS_URL, **options}
-    return {
-        "sentinels": REDIS_SENTINELS,
-        "master_name": REDIS_SENTINEL_MASTER,
-        "sentinel_kwargs": REDIS_SENTINEL_OPTIONS,
-        **REDIS_CREDENTIALS,
-        **options,
-    }
-
-
 CHANNEL_LAYERS = {
-    "default": {
-        # The pub/sub layer publishes a group message once per Redis round trip and
-        # each daphne process fans it out to its own sockets: the cheap path for one
-        # stats frame going to hundreds of dashboards. Subscriptions asked for together
-        # are sent together (core.channel_layer).
-        "BACKEND": "core.channel_layer.PubSubChannelLayer",
-        "CONFIG": {
-            "prefix": REDIS_PREFIX,
-            "hosts": [
-                _channel_layer_host(
-                    # redis-py 8 defaults to a 5 s read timeout, which tears down idle
-                    # subscriptions (channels_redis issue 422).
-                    socket_timeout=None,
-                    socket_connect_timeout=5,
-                    socket_keepalive=True,
-                    health_check_interval=30,
-                    max_connections=50,
-                    # Once more on a fresh connection when a pooled one turns out dead: without
-                    # it, the first group message sent after Redis restarted (from a worker's
-                    # publisher, or a web process) was lost with "Connection closed by server".
-                    retry=Retry(NoBackoff(), 1),
-                )
-            ],
-        },
-    }
+    "default": channel_layer(
+        REDIS_URL, REDIS_PREFIX, REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_OPTIONS, REDIS_CREDENTIALS
+    )
 }
 
 # With sentinels: "sentinel://[user:password@]host:port/db;sentinel://…", one per sentinel.

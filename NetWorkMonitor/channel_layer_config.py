@@ -1,0 +1,32 @@
+"""The channel layer's settings: one Redis, or the master that Redis Sentinel names."""
+
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+
+def channel_layer(
+    url: str, prefix: str, sentinels: list, master: str, sentinel_options: dict, credentials: dict
+) -> dict:
+    """CHANNEL_LAYERS["default"] for this Redis (or these sentinels)."""
+    # The pub/sub layer publishes a group message once per Redis round trip and each daphne
+    # process fans it out to its own sockets: the cheap path for one stats frame going to
+    # hundreds of dashboards. Subscriptions asked for together are sent together
+    # (core.channel_layer).
+    options = {
+        # redis-py 8 defaults to a 5 s read timeout, which tears down idle subscriptions
+        # (channels_redis issue 422).
+        "socket_timeout": None,
+        "socket_connect_timeout": 5,
+        "socket_keepalive": True,
+        "health_check_interval": 30,
+        "max_connections": 50,
+        # Once more on a fresh connection when a pooled one turns out dead: without it, the
+        # first group message sent after Redis restarted (from a worker's publisher, or a web
+        # process) was lost with "Connection closed by server".
+        "retry": Retry(NoBackoff(), 1),
+    }
+    if sentinels:
+        host = {"sentinels": sentinels, "master_name": master, "sentinel_kwargs": sentinel_options, **credentials}
+    else:
+        host = {"address": url}
+    return {"BACKEND": "core.channel_layer.PubSubChannelLayer", "CONFIG": {"prefix": prefix, "hosts": [host | options]}}
