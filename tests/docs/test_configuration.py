@@ -21,8 +21,9 @@ PYTHON_SOURCES = [
     "*/management/commands/*.py",
 ]
 SHELL_SOURCES = ["scripts/*.sh"]
-# Functions whose first argument names an environment variable.
-READERS = {"env", "env_str", "env_int", "env_bool", "env_float", "env_list", "env_url", "env_addresses", "getenv"}
+# Functions whose first argument names an environment variable: getenv, and every reader
+# settings' helper module defines (a new one is covered with no edit here).
+READERS = {"env", "getenv"} | set(re.findall(r"^def (env_\w+)\(", (ROOT / "NetWorkMonitor/env.py").read_text(), re.M))
 ENVIRON_METHODS = {"get", "setdefault", "pop"}
 # The shell's own variables, not the product's configuration.
 SHELL_OWN = {"PATH", "PWD", "BASH_SOURCE", "HOME"}
