@@ -1,10 +1,10 @@
 """How long a test waits for something that must happen.
 
 One bound for every awaited event (a socket's frame, a process's readiness, text in the
-browser), generous because the suite shares its machine: under a load of 4-6 on two cores
-a frame that takes 50 ms alone can take seconds. A passing test never waits this long; only
-a failing one does. Waits for something that must NOT happen stay short where they are:
-absence is not slowed down by load.
+browser), generous because the suite shares its machine: on two cores kept busy by other
+work, an alert's toast took longer than Playwright's default of 5 s to show. A passing
+test never waits this long; only a failing one does. Waits for something that must NOT
+happen stay short where they are: absence is not slowed down by load.
 """
 
 EVENT_TIMEOUT_S = 30
