@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-ui screenshots agent-wheel vendor venv
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-ui bench-busy screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -79,6 +79,11 @@ bench-pages: venv
 # 200 agents and 2,000 hosts updating every second in Chromium: first render, script time, heap (BENCH_WINDOW s).
 bench-ui: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && python bench/dashboard_ui.py
+
+# `make test` from a clean clone of this commit, BENCH_RUNS times (3), while BENCH_BURNERS processes (one a core)
+# keep every core busy; BENCH_TEST_ARGS hands a subset to pytest (docs/benchmarks/busy-machine.md).
+bench-busy: venv
+	source scripts/env.sh && python bench/busy_machine.py
 
 # The docs' screenshots (docs/images/) of the dashboard (both themes, Chinese), pages and a Chinese status page, from demo data.
 screenshots: venv

@@ -1,7 +1,9 @@
 """Make sure a Redis answers at REDIS_URL; start a local one if none does.
 
-Used by `make run` and `make test`. A no-op when Redis already answers. A local
-Redis it starts keeps nothing on disk and is left running for the next run.
+Used by `make run` and `make test`. A no-op when Redis already answers: a Redis it
+did not start is never reconfigured. A local Redis it starts is left running for the
+next run and logs every write to an append-only file in .run/ (fsynced every second),
+so agents' frames waiting in their streams outlive a crash or restart of Redis.
 """
 
 import os
@@ -61,7 +63,11 @@ def start(url: str) -> None:
             "--save",
             "",
             "--appendonly",
-            "no",
+            "yes",
+            "--appendfsync",
+            "everysec",  # at most about a second of writes lost if the machine itself goes down
+            "--appenddirname",
+            f"appendonly-{port}",
             "--dir",
             str(RUN_DIR),
             "--logfile",

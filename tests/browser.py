@@ -5,6 +5,13 @@ The `browser` fixture itself is in conftest.py.
 
 from playwright.async_api import expect
 
+from tests.waits import EVENT_TIMEOUT_MS
+
+# Every expect() waits this long for its condition: Playwright's own default (5 s) is too
+# short for a toast or a chart on a machine under load. Actions and page waits already
+# default to 30 s.
+expect.set_options(timeout=EVENT_TIMEOUT_MS)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]  # fmt: skip

@@ -17,6 +17,7 @@ from NetWorkMonitor.asgi import application
 from stats import streams
 from stats.latest import latest_key
 from tests.browser import launch
+from tests.waits import EVENT_TIMEOUT_S
 
 # The site the test sockets reach (their Host header) and the origin of its own pages.
 HOST = b"localhost"
@@ -76,7 +77,7 @@ async def stats_socket(user, welcomed: bool = False) -> WebsocketCommunicator:
     assert accepted
     if welcomed:
         await communicator.send_json_to({"type": "ping"})  # answered once the connect is done
-        assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+        assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
     return communicator
 
 

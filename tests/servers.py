@@ -18,6 +18,7 @@ from pathlib import Path
 import redis
 
 from netmon_agent.sentinels import DISCOVERY_COMMANDS
+from tests.waits import EVENT_TIMEOUT_S
 
 
 def free_port() -> int:
@@ -44,7 +45,7 @@ class PrivateRedis:
         command = [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                    "--appendonly", "no", "--dir", str(self.directory), *self.options]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(self.answers, 10, f"redis-server on port {self.port}")
+        wait_for(self.answers, EVENT_TIMEOUT_S, f"redis-server on port {self.port}")
 
     def answers(self) -> bool:
         try:
@@ -96,7 +97,7 @@ class Sentinels:
         for server in (self.master, self.replica):
             server.directory.mkdir()
             server.start()
-        wait_for(self.replicated, 10, "the replica in sync")
+        wait_for(self.replicated, EVENT_TIMEOUT_S, "the replica in sync")
         for port in self.ports:
             config = self.directory / f"sentinel-{port}.conf"
             config.write_text(
@@ -110,7 +111,7 @@ class Sentinels:
             )
             command = [shutil.which("redis-server"), str(config), "--sentinel"]
             self.processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_for(self.watching, 20, "three sentinels that know each other and the replica")
+        wait_for(self.watching, EVENT_TIMEOUT_S, "three sentinels that know each other and the replica")
 
     def replicated(self) -> bool:
         info = redis.Redis(port=self.replica.port, socket_timeout=1).info("replication")

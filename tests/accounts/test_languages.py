@@ -12,6 +12,7 @@ from alerts.models import AlertEvent, Notification, NotificationTarget
 from core.metrics import AGENT_ALERT_METRICS
 from tests import targets
 from tests.alerts.test_alerts import alert_socket, fire, make_rule
+from tests.waits import EVENT_TIMEOUT_S
 
 CHINESE = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
 
@@ -85,10 +86,13 @@ async def test_each_recipient_gets_an_alert_in_their_own_language(alice, bob):
     await database_sync_to_async(chinese)(bob)
     await database_sync_to_async(make_rule)(alice, bob, name="cpu high")
     a, b = await alert_socket(alice), await alert_socket(bob)
-    assert (await a.receive_json_from(timeout=5))["type"] == "alerts"
-    assert (await b.receive_json_from(timeout=5))["type"] == "alerts"
+    assert (await a.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "alerts"
+    assert (await b.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "alerts"
     await database_sync_to_async(fire)(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 75)
-    english, chinese_frame = await a.receive_json_from(timeout=5), await b.receive_json_from(timeout=5)
+    english, chinese_frame = (
+        await a.receive_json_from(timeout=EVENT_TIMEOUT_S),
+        await b.receive_json_from(timeout=EVENT_TIMEOUT_S),
+    )
     assert english["alert"]["message"] == "[Warning] cpu high FIRING on web-1: CPU % (agent) = 75"
     assert chinese_frame["alert"]["message"] == "[警告] cpu high 在 web-1 上触发：CPU %（代理） = 75"
     # The stored event keeps the product's language, for the API and exports.
@@ -96,12 +100,14 @@ async def test_each_recipient_gets_an_alert_in_their_own_language(alice, bob):
     assert event.message == english["alert"]["message"]
 
     await b.send_json_to({"type": "ack", "id": chinese_frame["alert"]["id"]})
-    acknowledged = await a.receive_json_from(timeout=5)
+    acknowledged = await a.receive_json_from(timeout=EVENT_TIMEOUT_S)
     assert acknowledged["alert"]["message"] == "cpu high on web-1 acknowledged by bob"
-    assert (await b.receive_json_from(timeout=5))["alert"]["message"] == "web-1 上的 cpu high 已由 bob 确认"
+    assert (await b.receive_json_from(timeout=EVENT_TIMEOUT_S))["alert"][
+        "message"
+    ] == "web-1 上的 cpu high 已由 bob 确认"
     # On reconnect the open alert is listed in the reader's language too.
     again = await alert_socket(bob)
-    [listed] = (await again.receive_json_from(timeout=5))["alerts"]
+    [listed] = (await again.receive_json_from(timeout=EVENT_TIMEOUT_S))["alerts"]
     assert listed["message"].startswith("[警告] cpu high 在 web-1 上触发")
     for communicator in (a, b, again):
         await communicator.disconnect()
@@ -116,7 +122,7 @@ def test_a_notification_is_written_in_its_recipients_language(alice, bob):
         fire(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 90)
         for notification in Notification.objects.order_by("target__user__username"):
             tasks.send_notification(notification.pk)
-        titles = sorted(received.get(timeout=5)["title"] for _ in range(2))
+        titles = sorted(received.get(timeout=EVENT_TIMEOUT_S)["title"] for _ in range(2))
     assert titles == [
         "[Warning] cpu high FIRING on web-1: CPU % (agent) = 90",
         "[警告] cpu high 在 web-1 上触发：CPU %（代理） = 90",

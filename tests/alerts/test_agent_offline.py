@@ -9,13 +9,14 @@ from tests import processes
 from tests.alerts.test_alerts import make_rule
 from tests.alerts.test_pipeline import next_alert
 from tests.conftest import socket
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.usefixtures("no_latest_frames")]
 
 OFFLINE_AFTER_S = 2
 
 
-async def next_frame(communicator, host: str, kind: str, deadline_s: float = 30) -> dict:
+async def next_frame(communicator, host: str, kind: str, deadline_s: float = EVENT_TIMEOUT_S) -> dict:
     deadline = time.monotonic() + deadline_s
     while True:
         remaining = deadline - time.monotonic()
@@ -33,7 +34,7 @@ async def test_a_stopped_agent_fires_agent_offline_to_the_recipient_and_resolves
     )
     alerts = await socket("/ws/alerts/", alice)
     assert (await alerts.connect())[0]
-    assert await alerts.receive_json_from(timeout=5) == {"type": "alerts", "alerts": []}
+    assert await alerts.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "alerts", "alerts": []}
     dashboard = await socket("/ws/stats/", alice)
     assert (await dashboard.connect())[0]
 
@@ -41,7 +42,7 @@ async def test_a_stopped_agent_fires_agent_offline_to_the_recipient_and_resolves
         with processes.agent(name):
             last = await next_frame(dashboard, name, "stats")
         stopped_at = time.monotonic()
-        fired = await next_alert(alerts, "firing", deadline_s=OFFLINE_AFTER_S + 10)
+        fired = await next_alert(alerts, "firing", deadline_s=EVENT_TIMEOUT_S)
         fired_after = time.monotonic() - stopped_at
         state = await next_frame(dashboard, name, "agent_state")
 

@@ -19,6 +19,7 @@ from core.metrics import AGENT_ALERT_METRICS
 from monitor.models import Host, MaintenanceWindow, Tag
 from tests import targets
 from tests.conftest import socket
+from tests.waits import EVENT_TIMEOUT_S
 
 
 def make_rule(*recipients, groups=(), **fields) -> AlertRule:
@@ -41,19 +42,19 @@ async def alert_socket(user):
 
 async def nothing_more(communicator) -> None:
     await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
 
 
 async def test_each_user_receives_only_their_own_alerts_and_acks(alice, bob):
     await database_sync_to_async(make_rule)(alice, name="alice's rule")
     await database_sync_to_async(make_rule)(bob, name="bob's rule", metric="mem_percent")
     a, b = await alert_socket(alice), await alert_socket(bob)
-    assert await a.receive_json_from(timeout=5) == {"type": "alerts", "alerts": []}
-    assert await b.receive_json_from(timeout=5) == {"type": "alerts", "alerts": []}
+    assert await a.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "alerts", "alerts": []}
+    assert await b.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "alerts", "alerts": []}
 
     evaluator = Evaluator(AGENT_ALERT_METRICS)
     await database_sync_to_async(fire)(evaluator, "agent:web-1", 75)
-    frame = await a.receive_json_from(timeout=5)
+    frame = await a.receive_json_from(timeout=EVENT_TIMEOUT_S)
     assert frame["type"] == "alert"
     assert frame["event"] == "firing"
     assert frame["alert"]["rule"] == "alice's rule"
@@ -63,9 +64,12 @@ async def test_each_user_receives_only_their_own_alerts_and_acks(alice, bob):
 
     # bob cannot acknowledge alice's alert, nor learn that it exists.
     await b.send_json_to({"type": "ack", "id": frame["alert"]["id"]})
-    assert await b.receive_json_from(timeout=5) == {"type": "error", "message": "no such alert among yours"}
+    assert await b.receive_json_from(timeout=EVENT_TIMEOUT_S) == {
+        "type": "error",
+        "message": "no such alert among yours",
+    }
     await a.send_json_to({"type": "ack", "id": frame["alert"]["id"]})
-    acked = await a.receive_json_from(timeout=5)
+    acked = await a.receive_json_from(timeout=EVENT_TIMEOUT_S)
     assert (acked["event"], acked["alert"]["acknowledged_by"]) == ("acknowledged", "alice")
     await nothing_more(b)
     for communicator in (a, b):
@@ -84,11 +88,11 @@ async def test_every_recipient_sees_an_ack_at_once_and_a_reconnect_sees_open_ale
 
     a, b = await alert_socket(alice), await alert_socket(bob)
     for communicator in (a, b):
-        [opened] = (await communicator.receive_json_from(timeout=5))["alerts"]
+        [opened] = (await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S))["alerts"]
         assert (opened["subject"], opened["state"], opened["acknowledged_by"]) == ("db-1", "firing", None)
     await b.send_json_to({"type": "ack", "id": opened["id"]})
     for communicator in (a, b):
-        frame = await communicator.receive_json_from(timeout=5)
+        frame = await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S)
         assert (frame["event"], frame["alert"]["acknowledged_by"]) == ("acknowledged", "bob")
     await a.disconnect()
     await b.disconnect()
@@ -146,7 +150,7 @@ def test_notifications_are_sent_and_each_attempt_is_recorded(alice, transactiona
         fire(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 90)
         sent, failing = Notification.objects.order_by("target_id")
         tasks.send_notification(sent.pk)
-        body = received.get(timeout=5)
+        body = received.get(timeout=EVENT_TIMEOUT_S)
     assert body["title"].startswith("[Warning] cpu high FIRING on web-1")
     sent.refresh_from_db()
     assert (sent.status, sent.attempts, sent.attempt_log.get().ok) == ("sent", 1, True)

@@ -13,11 +13,12 @@ from core.metrics import AGENT_ALERT_METRICS
 from tests import processes, targets
 from tests.alerts.test_alerts import fire, make_rule
 from tests.conftest import socket
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.usefixtures("no_latest_frames")]
 
 
-async def next_alert(communicator, event: str, deadline_s: float = 30) -> dict:
+async def next_alert(communicator, event: str, deadline_s: float = EVENT_TIMEOUT_S) -> dict:
     deadline = time.monotonic() + deadline_s
     while True:
         remaining = deadline - time.monotonic()
@@ -27,7 +28,7 @@ async def next_alert(communicator, event: str, deadline_s: float = 30) -> dict:
             return frame["alert"]
 
 
-def webhook_body(received: queue.Queue, text: str, timeout: float = 30) -> dict:
+def webhook_body(received: queue.Queue, text: str, timeout: float = EVENT_TIMEOUT_S) -> dict:
     deadline = time.monotonic() + timeout
     while True:
         body = received.get(timeout=max(0.1, deadline - time.monotonic()))
@@ -44,7 +45,7 @@ async def test_a_rule_on_a_sampled_metric_fires_reaches_socket_and_webhook_then_
         await database_sync_to_async(NotificationTarget.objects.create)(user=alice, url=url)
         communicator = await socket("/ws/alerts/", alice)
         assert (await communicator.connect())[0]
-        assert await communicator.receive_json_from(timeout=5) == {"type": "alerts", "alerts": []}
+        assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "alerts", "alerts": []}
         with (
             processes.ingest(),
             processes.agent(name),

@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from core.batches import Batches
+from tests.waits import EVENT_TIMEOUT_S
 
 
 class Recorder:
@@ -77,6 +78,6 @@ async def test_a_trip_cancelled_before_it_started_leaves_nobody_waiting():
     await asyncio.sleep(0)  # the caller has made the trip; the trip has not run yet
     batches.trip.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await asyncio.wait_for(caller, timeout=1)
-    assert await asyncio.wait_for(batches.submit(2), timeout=1) == 4
+        await asyncio.wait_for(caller, timeout=EVENT_TIMEOUT_S)
+    assert await asyncio.wait_for(batches.submit(2), timeout=EVENT_TIMEOUT_S) == 4
     assert recorder.batches == [[2]]

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from core.channel_layer import PubSubChannelLayer
 from tests.servers import private_redis
+from tests.waits import EVENT_TIMEOUT_S
 
 
 async def test_groups_joined_together_are_subscribed_in_one_command_and_each_gets_its_messages():
@@ -31,7 +32,7 @@ async def test_groups_joined_together_are_subscribed_in_one_command_and_each_get
     for group in groups:
         await layer.group_send(group, {"type": "test.message", "text": group})
     for group, channel in zip(groups, channels, strict=True):
-        assert (await asyncio.wait_for(layer.receive(channel), 5))["text"] == group
+        assert (await asyncio.wait_for(layer.receive(channel), EVENT_TIMEOUT_S))["text"] == group
     await asyncio.gather(
         *(layer.group_discard(group, channel) for group, channel in zip(groups, channels, strict=True))
     )
@@ -46,7 +47,7 @@ async def test_a_channel_ends_as_its_last_change_asks():
         layer.group_add(group, channel), layer.group_discard(group, channel), layer.group_add(group, channel)
     )
     await layer.group_send(group, {"type": "test.message", "text": "still here"})
-    assert (await asyncio.wait_for(layer.receive(channel), 5))["text"] == "still here"
+    assert (await asyncio.wait_for(layer.receive(channel), EVENT_TIMEOUT_S))["text"] == "still here"
     await layer.group_discard(group, channel)
     shard = layer._get_layer()._shards[0]
     assert layer._get_layer()._get_group_channel_name(group) not in shard._subscribed_to
@@ -64,7 +65,7 @@ async def sent_and_heard(sender, url: str, text: str) -> str:
     channel = await listener.new_channel("test-restart.")
     await listener.group_add("test-restart", channel)
     await sender.group_send("test-restart", {"type": "test.message", "text": text})
-    heard = (await asyncio.wait_for(listener.receive(channel), 5))["text"]
+    heard = (await asyncio.wait_for(listener.receive(channel), EVENT_TIMEOUT_S))["text"]
     await listener.flush()
     return heard
 

@@ -8,6 +8,7 @@ from core.consumers import AuthenticatedJsonConsumer
 from core.open_sockets import sockets_key
 from core.socket_auth import with_session_user
 from tests.conftest import socket
+from tests.waits import EVENT_TIMEOUT_S
 
 
 class ConnectThatNeverEnds(AuthenticatedJsonConsumer):
@@ -22,7 +23,7 @@ async def test_a_consumer_cancelled_while_connecting_frees_its_place_under_the_c
     communicator = await socket("/ws/x/", alice, app=with_session_user(ConnectThatNeverEnds.as_asgi()))
     await communicator.send_input({"type": "websocket.connect"})
     places = sockets_key(alice.pk)
-    async with asyncio.timeout(5):
+    async with asyncio.timeout(EVENT_TIMEOUT_S):
         while not await leases.held(places):
             await asyncio.sleep(0.01)  # the consumer runs on this loop: it takes its place meanwhile
 

@@ -5,12 +5,13 @@ import time
 from core.metrics import FRAME_METRICS, HISTORY_METRICS, METRICS, frame_values
 from netmon_agent.sampler import Sampler
 from stats.history.metrics import frame_points
+from tests.waits import EVENT_TIMEOUT_S
 
 # Kept out of a first-tick frame by design: rates need two readings, TCP states a slower refresh.
 SLOW = {"tcp.states"}
 
 
-def sample_with_rates(sampler: Sampler, timeout: float = 5.0) -> dict:
+def sample_with_rates(sampler: Sampler, timeout: float = EVENT_TIMEOUT_S) -> dict:
     """A sample whose rates are known: CPU % needs the kernel's CPU counters (10 ms ticks, and
     idle time that can jitter on a tickless kernel) to have grown since the sample before."""
     deadline = time.monotonic() + timeout

@@ -16,12 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from core.groups import CLOSE_UNAUTHENTICATED
 from core.socket_auth import lookups, read_sessions, with_session_user
 from tests.conftest import session_cookie, socket
+from tests.waits import EVENT_TIMEOUT_S
 
 
 async def first_output(communicator) -> dict:
     accepted, _ = await communicator.connect()
     assert accepted  # accepted only to deliver the close code a browser can read
-    return await communicator.receive_output(timeout=5)
+    return await communicator.receive_output(timeout=EVENT_TIMEOUT_S)
 
 
 async def test_a_logged_in_session_opens_the_socket_as_its_user(alice):
@@ -29,7 +30,7 @@ async def test_a_logged_in_session_opens_the_socket_as_its_user(alice):
     accepted, _ = await communicator.connect()
     assert accepted
     await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
     await communicator.disconnect()
 
 

@@ -5,6 +5,7 @@ from playwright.async_api import expect
 
 from tests import processes
 from tests.browser import log_in
+from tests.waits import EVENT_TIMEOUT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_latest_frames")]
 
@@ -14,7 +15,7 @@ async def points(page, host: str) -> int:
     return int(await chart.get_attribute("data-points") or 0)
 
 
-async def wait_for_more_points(page, host: str, than: int, timeout_ms: int = 15_000) -> None:
+async def wait_for_more_points(page, host: str, than: int, timeout_ms: int = EVENT_TIMEOUT_MS) -> None:
     selector = f'.card[data-host="{host}"] .chart[data-chart="cpu"]'
     await page.wait_for_function(
         "([selector, than]) => Number(document.querySelector(selector)?.dataset.points || 0) > than",
@@ -48,7 +49,7 @@ async def test_a_logged_in_user_sees_the_charts_move_and_survive_a_server_restar
         await expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
         before_restart = await points(page, host)
         with processes.daphne(unused_tcp_port):
-            await expect(page.locator("#connection")).to_have_attribute("data-state", "live", timeout=15_000)
+            await expect(page.locator("#connection")).to_have_attribute("data-state", "live")
             await wait_for_more_points(page, host, than=before_restart)
 
     assert errors == []

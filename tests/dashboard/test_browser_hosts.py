@@ -43,12 +43,12 @@ async def test_host_added_in_admin_appears_on_the_grid_and_turns_down(alice, bro
 
             # The watcher never reloads: the tile arrives with the first result.
             tile = watcher.locator("#hosts .tile", has_text="<i>edge-router</i>")  # shown as text, not markup
-            await expect(tile).to_have_attribute("data-status", "up", timeout=20_000)
+            await expect(tile).to_have_attribute("data-status", "up")
             await expect(tile.locator("small")).to_contain_text("ms")
             await expect(watcher.locator('#hosts .state-counts [data-state="up"]')).to_have_text("UP 1")
 
             listener.close()  # the target stops
-            await expect(tile).to_have_attribute("data-status", "down", timeout=20_000)
+            await expect(tile).to_have_attribute("data-status", "down")
             await expect(tile.locator("small")).to_have_text("DOWN")
             await expect(watcher.locator('#hosts .state-counts [data-state="down"]')).to_have_text("DOWN 1")
 

@@ -11,6 +11,7 @@ from core.groups import STATS_GROUP, host_group
 from monitor.models import Host
 from stats import latest
 from tests.conftest import socket, stats_socket
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.usefixtures("no_latest_frames")
 
@@ -24,7 +25,7 @@ async def test_it_sends_the_latest_frame_of_every_agent_and_who_is_offline_on_co
     )
     await latest.mark_offline({"agent-b": 2.0}, back=[])
     communicator = await stats_socket(alice)
-    frames = [await communicator.receive_json_from(timeout=5) for _ in range(3)]
+    frames = [await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) for _ in range(3)]
     assert {(f["type"], f["host"]) for f in frames[:2]} == {("stats", "agent-a"), ("stats", "agent-b")}
     assert frames[2] == {"type": "agent_state", "host": "agent-b", "online": False, "since": 2.0}
     await communicator.disconnect()
@@ -34,7 +35,7 @@ async def test_it_closes_an_anonymous_socket_with_4401(transactional_db):
     communicator = await socket("/ws/stats/")
     accepted, _ = await communicator.connect()
     assert accepted  # accepted only to deliver the close code a browser can read
-    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    assert await communicator.receive_output(timeout=EVENT_TIMEOUT_S) == {"type": "websocket.close", "code": 4401}
 
 
 async def test_it_refuses_a_foreign_origin(alice):
@@ -47,7 +48,7 @@ async def test_a_group_frame_reaches_the_socket_verbatim(alice):
     communicator = await stats_socket(alice, welcomed=True)
     text = '{"type":"stats","host":"agent-z","ts":3.5,"cpu":{"percent":12.5}}'
     await get_channel_layer().group_send(STATS_GROUP, {"type": "stats.frame", "text": text})
-    assert await communicator.receive_from(timeout=5) == text
+    assert await communicator.receive_from(timeout=EVENT_TIMEOUT_S) == text
     await communicator.disconnect()
 
 
@@ -58,7 +59,7 @@ async def test_an_idle_socket_is_still_alive_after_10_seconds(alice):
     assert await communicator.receive_nothing(timeout=0.1)
     text = '{"type":"stats","host":"agent-idle","ts":4.0}'
     await get_channel_layer().group_send(STATS_GROUP, {"type": "stats.frame", "text": text})
-    assert await communicator.receive_from(timeout=5) == text
+    assert await communicator.receive_from(timeout=EVENT_TIMEOUT_S) == text
     await communicator.disconnect()
 
 
@@ -74,16 +75,16 @@ async def test_an_idle_socket_is_still_alive_after_10_seconds(alice):
 async def test_a_bad_frame_gets_an_error_frame_and_the_socket_stays_usable(alice, frame, message):
     communicator = await stats_socket(alice)
     await communicator.send_to(text_data=frame)
-    assert await communicator.receive_json_from(timeout=5) == {"type": "error", "message": message}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "error", "message": message}
     await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
     await communicator.disconnect()
 
 
 async def test_a_binary_frame_gets_an_error_frame(alice):
     communicator = await stats_socket(alice)
     await communicator.send_to(bytes_data=b"\x00\x01")
-    assert (await communicator.receive_json_from(timeout=5))["type"] == "error"
+    assert (await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "error"
     await communicator.disconnect()
 
 
@@ -95,18 +96,18 @@ async def test_watching_a_host_delivers_its_results_and_a_new_watch_replaces_it(
 
     for bad in ("7", 10**9, None):
         await communicator.send_json_to({"type": "watch", "host": bad})
-        reply = await communicator.receive_json_from(timeout=5)
+        reply = await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S)
         assert reply == {"type": "error", "message": '"host" must be the id of a monitored host'}
 
     await communicator.send_json_to({"type": "watch", "host": first.id})
-    assert await communicator.receive_json_from(timeout=5) == {"type": "watching", "host": first.id}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "watching", "host": first.id}
     await layer.group_send(host_group(first.id), {"type": "stats.frame", "text": '{"type": "check_results", "n": 1}'})
-    assert await communicator.receive_json_from(timeout=5) == {"type": "check_results", "n": 1}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "check_results", "n": 1}
 
     await communicator.send_json_to({"type": "watch", "host": second.id})
-    assert await communicator.receive_json_from(timeout=5) == {"type": "watching", "host": second.id}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "watching", "host": second.id}
     await layer.group_send(host_group(first.id), {"type": "stats.frame", "text": '{"type": "check_results", "n": 2}'})
     await layer.group_send(host_group(second.id), {"type": "stats.frame", "text": '{"type": "check_results", "n": 3}'})
     # Frames on one connection arrive in order: had n=2 been delivered, it would come first.
-    assert await communicator.receive_json_from(timeout=5) == {"type": "check_results", "n": 3}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "check_results", "n": 3}
     await communicator.disconnect()

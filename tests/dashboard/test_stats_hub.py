@@ -11,6 +11,7 @@ from core.groups import STATS_FRAME, STATS_GROUP
 from dashboard import stats_hub
 from stats import latest
 from tests.conftest import forget_agents, stats_socket
+from tests.waits import EVENT_TIMEOUT_S
 
 
 def stats_frame(host: str, seq: int) -> str:
@@ -29,7 +30,7 @@ async def test_the_dashboards_of_a_process_share_one_membership_of_the_group(ali
     assert members == {stats_hub.hub().channel}
     await send(stats_frame("agent-s", 1))
     for communicator in (first, second):
-        assert await communicator.receive_from(timeout=5) == stats_frame("agent-s", 1)
+        assert await communicator.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-s", 1)
     await first.disconnect()
     await second.disconnect()
     assert stats_hub.hub().sockets == set()
@@ -41,16 +42,16 @@ async def test_a_dashboard_connecting_later_gets_the_frames_relayed_so_far_then_
     await send(stats_frame("agent-m", 1))
     paused = {"type": "checks_dispatch", "running": False, "since": 9.0}
     await send(json.dumps(paused))
-    assert await first.receive_from(timeout=5) == stats_frame("agent-m", 1)
-    assert json.loads(await first.receive_from(timeout=5)) == paused
+    assert await first.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-m", 1)
+    assert json.loads(await first.receive_from(timeout=EVENT_TIMEOUT_S)) == paused
     forget_agents()  # the snapshot is the hub's own: not read from Redis on connect
 
     later = await stats_socket(alice)
-    assert await later.receive_from(timeout=5) == stats_frame("agent-m", 1)
-    assert json.loads(await later.receive_from(timeout=5)) == paused
+    assert await later.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-m", 1)
+    assert json.loads(await later.receive_from(timeout=EVENT_TIMEOUT_S)) == paused
     await send(stats_frame("agent-m", 2))
-    assert await later.receive_from(timeout=5) == stats_frame("agent-m", 2)
-    assert await first.receive_from(timeout=5) == stats_frame("agent-m", 2)
+    assert await later.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-m", 2)
+    assert await first.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-m", 2)
     await first.disconnect()
     await later.disconnect()
 
@@ -59,7 +60,7 @@ async def test_a_dashboard_connecting_later_gets_the_frames_relayed_so_far_then_
 async def test_the_hub_starts_from_what_redis_remembers(alice):
     await latest.remember_all({"agent-r": stats_frame("agent-r", 7)})
     communicator = await stats_socket(alice)
-    assert await communicator.receive_from(timeout=5) == stats_frame("agent-r", 7)
+    assert await communicator.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-r", 7)
     await communicator.disconnect()
 
 
@@ -67,19 +68,21 @@ async def test_the_hub_starts_from_what_redis_remembers(alice):
 async def test_a_relay_that_ended_is_started_again_by_the_next_dashboard(alice):
     first = await stats_socket(alice, welcomed=True)
     await send(stats_frame("agent-again", 1))
-    assert await first.receive_from(timeout=5) == stats_frame("agent-again", 1)  # the hub runs
+    assert await first.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-again", 1)  # the hub runs
     relay = stats_hub.hub().tasks[0]
     relay.cancel()  # as an error it did not expect would end it
     with contextlib.suppress(asyncio.CancelledError):
         await relay
     await latest.remember_all({"agent-again": stats_frame("agent-again", 1)})  # a started hub reads it
     second = await stats_socket(alice)
-    assert await second.receive_from(timeout=5) == stats_frame("agent-again", 1)  # welcomed: the hub runs again
+    assert await second.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame(
+        "agent-again", 1
+    )  # welcomed: the hub runs again
     layer = get_channel_layer()._get_layer()
     assert layer.groups[layer._get_group_channel_name(STATS_GROUP)] == {stats_hub.hub().channel}
     await send(stats_frame("agent-again", 2))
     for communicator in (first, second):
-        assert await communicator.receive_from(timeout=5) == stats_frame("agent-again", 2)
+        assert await communicator.receive_from(timeout=EVENT_TIMEOUT_S) == stats_frame("agent-again", 2)
     await first.disconnect()
     await second.disconnect()
 

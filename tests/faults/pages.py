@@ -8,6 +8,8 @@ import psutil
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.waits import EVENT_TIMEOUT_S
+
 
 def web_processes(server_pid: int) -> list[psutil.Process]:
     """The live daphne processes `serve` runs (one just killed is a zombie until it is reaped)."""
@@ -60,19 +62,19 @@ class Page:
         self.ws = None
 
     async def open(self) -> None:
-        self.ws = await connect(self.url, additional_headers=self.headers, open_timeout=5)
+        self.ws = await connect(self.url, additional_headers=self.headers, open_timeout=EVENT_TIMEOUT_S)
 
     async def answers(self) -> bool:
         """A ping gets its pong (frames before it are skipped)."""
         await self.ws.send('{"type": "ping"}')
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(EVENT_TIMEOUT_S):
             while True:
                 if '"pong"' in await self.ws.recv():
                     return True
 
     async def closed(self) -> bool:
         try:
-            async with asyncio.timeout(5):
+            async with asyncio.timeout(EVENT_TIMEOUT_S):
                 while True:
                     await self.ws.recv()
         except ConnectionClosed:
@@ -84,7 +86,7 @@ class Page:
             await self.ws.send('{"type": "ping"}')
         except ConnectionClosed:
             return False
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(EVENT_TIMEOUT_S):
             while True:
                 try:
                     frame = await self.ws.recv()

@@ -12,6 +12,7 @@ from monitor.models import Check, CheckResult, Host
 from stats.part_watch import SILENT_AFTER_S
 from tests import processes, targets
 from tests.conftest import socket
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
@@ -58,14 +59,16 @@ async def test_the_dashboard_says_when_beat_stopped_and_a_restarted_beat_replays
             # A page opened now is told at once, with the latest frames.
             later = await socket("/ws/stats/", alice)
             assert (await later.connect())[0]
-            assert (await next_frame(later, lambda f: f.get("type") == "checks_dispatch", 5))["running"] is False
+            assert (await next_frame(later, lambda f: f.get("type") == "checks_dispatch", EVENT_TIMEOUT_S))[
+                "running"
+            ] is False
             await later.disconnect()
             await asyncio.sleep(INTERVAL_S)  # beat stays down over a whole interval: slots are missed
 
             with processes.beat(tmp_path):  # the same schedule file: beat restarted, not new
-                await next_frame(page, dispatching(True), 15)
+                await next_frame(page, dispatching(True), EVENT_TIMEOUT_S)
                 restarted = time.time()
-                async with asyncio.timeout(4 * INTERVAL_S):
+                async with asyncio.timeout(EVENT_TIMEOUT_S):
                     while sum(1 for at in await database_sync_to_async(slots)(check) if at > restarted) < 2:
                         await asyncio.sleep(0.2)
     finally:

@@ -8,6 +8,7 @@ from chat.models import ChatMessage
 from tests import processes
 from tests.faults.pages import ChatPage, holder, web_processes
 from tests.servers import free_port, wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
@@ -21,7 +22,7 @@ def stored() -> list[tuple[str, str]]:
 async def test_messages_in_flight_when_their_web_process_dies_are_stored_once_after_the_page_reconnects(alice):
     port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
     with processes.serve(port, 2) as server:
-        wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
+        wait_for(lambda: len(web_processes(server.pid)) == 2, EVENT_TIMEOUT_S, "two web processes")
         sender = ChatPage(port, cookie, ROOM)
         await sender.join()
         for n in range(3):

@@ -12,6 +12,7 @@ from monitor.models import Check, CheckResult, ClaimedSlot, Host, ResultStatus
 from monitor.tasks import DISPATCH_HORIZON_S
 from tests import processes, targets
 from tests.servers import wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
@@ -39,7 +40,7 @@ def test_the_slots_a_killed_checks_worker_held_are_recorded_missed_and_the_rest_
         ):
             with processes.checks_worker(processes.agent_name("doomed")) as doomed:
                 wait_for(lambda: CheckResult.objects.filter(status=ResultStatus.UP).count() >= 3, 30, "first results")
-                wait_for(processes.holds_a_claimed_run, 15, "a run in the worker's hands")
+                wait_for(processes.holds_a_claimed_run, EVENT_TIMEOUT_S, "a run in the worker's hands")
                 os.kill(doomed.pid, signal.SIGKILL)
                 killed = timezone.now()
             with processes.checks_worker(processes.agent_name("survivor")):
@@ -50,13 +51,15 @@ def test_the_slots_a_killed_checks_worker_held_are_recorded_missed_and_the_rest_
                         >= 2
                         for c in checks
                     ),
-                    4 * INTERVAL_S,
+                    EVENT_TIMEOUT_S,
                     "runs on the surviving worker",
                 )
                 # Every slot claimed before the kill (up to the claim horizon ahead) answered or missed.
                 claimed_by_then = killed + timedelta(seconds=DISPATCH_HORIZON_S)
                 wait_for(
-                    lambda: not ClaimedSlot.objects.filter(slot__lte=claimed_by_then).exists(), 10, "the ledger settled"
+                    lambda: not ClaimedSlot.objects.filter(slot__lte=claimed_by_then).exists(),
+                    EVENT_TIMEOUT_S,
+                    "the ledger settled",
                 )
     finally:
         listener.close()

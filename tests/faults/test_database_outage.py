@@ -15,6 +15,7 @@ from tests import processes, targets
 from tests.faults.pages import ChatPage, Page, live_from
 from tests.servers import free_port, private_postgres, wait_for
 from tests.stats.test_intake import private_history
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = [
     pytest.mark.pipeline,
@@ -97,17 +98,17 @@ async def test_pages_say_the_database_is_away_and_what_happened_meanwhile_is_wri
             await dashboard.open()
             await chat.join()
             with processes.agent(name):
-                await dashboard.frame(live_from(name, time.time()), 20)
+                await dashboard.frame(live_from(name, time.time()), EVENT_TIMEOUT_S)
                 wait_for(lambda: private_history(url, name), 30, "the agent's frames in history")
-                wait_for(lambda: a_run_claimed_ahead(url), 2 * CHECK_INTERVAL_S, "a check run claimed ahead")
+                wait_for(lambda: a_run_claimed_ahead(url), EVENT_TIMEOUT_S, "a check run claimed ahead")
                 claimed = rows(url, "SELECT slot FROM monitor_claimedslot ORDER BY slot DESC LIMIT 1")[0][0]
 
                 postgres.stop()
                 stopped = time.time()
-                away = await dashboard.frame(database_frame(False), 5)
+                away = await dashboard.frame(database_frame(False), EVENT_TIMEOUT_S)
                 assert stopped - 2 <= away["since"] <= time.time()
                 # Live data goes on without the database.
-                await dashboard.frame(live_from(name, time.time()), 5)
+                await dashboard.frame(live_from(name, time.time()), EVENT_TIMEOUT_S)
                 # A page load says what is wrong instead of failing blankly.
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers={"Cookie": cookie}) as web:
                     page = await web.get("/")
@@ -127,7 +128,7 @@ async def test_pages_say_the_database_is_away_and_what_happened_meanwhile_is_wri
             offline_at = time.time()
             wait_for(lambda: time.time() - stopped >= OUTAGE_S, OUTAGE_S + 1, "the outage")  # its length is the test
             postgres.start()
-            back = await dashboard.frame(database_frame(True), 10)
+            back = await dashboard.frame(database_frame(True), EVENT_TIMEOUT_S)
             assert back["since"] >= stopped + OUTAGE_S
             await chat.all_saved()  # the waiting message, saved and confirmed
 

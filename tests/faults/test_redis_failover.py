@@ -15,6 +15,7 @@ from monitor.models import Check, CheckResult, Host, ResultStatus
 from tests import processes, targets
 from tests.faults.pages import Page, checked_after, link, live_from
 from tests.servers import free_port, sentinels, wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
@@ -50,7 +51,7 @@ async def test_a_failover_is_followed_by_the_broker_the_channel_layer_the_agent_
 
             redis_set.master.kill()
             killed = time.time()
-            await page.frame(link(False), 10)  # the page says its data stopped
+            await page.frame(link(False), EVENT_TIMEOUT_S)  # the page says its data stopped
             await database_sync_to_async(wait_for)(redis_set.promoted, 30, "the sentinels' failover")
             promoted = time.time()
             # Every process found the new master: checks run again and their results reach the page

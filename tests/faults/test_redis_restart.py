@@ -17,6 +17,7 @@ from monitor.models import Check, CheckResult, ClaimedSlot, Host, ResultStatus
 from tests import processes, targets
 from tests.faults.pages import Page, link, live_from
 from tests.servers import free_port, private_redis, wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
@@ -42,11 +43,11 @@ async def test_a_dashboard_shows_redis_lost_and_is_live_again_within_5_s_of_a_re
         with processes.serve(port, 2, **env), processes.ingest(**env), processes.agent(name, redis_url=agent_url):
             page = Page(port, cookie)
             await page.open()
-            await page.frame(live_from(name, time.time()), 20)
+            await page.frame(live_from(name, time.time()), EVENT_TIMEOUT_S)
 
             broker.kill()  # no persistence: it comes back empty, without subscriptions, streams or agent users
             killed = time.time()
-            await page.frame(link(False), 5)  # the page says its data stopped; the socket stays open
+            await page.frame(link(False), EVENT_TIMEOUT_S)  # the page says its data stopped; the socket stays open
             await asyncio.sleep(math.ceil(killed) + 1.5 - time.time())  # Redis down over a sampling tick
             broker.start()  # returns once it answers
             answered = time.time()
@@ -83,16 +84,24 @@ def test_beat_and_the_workers_reconnect_to_a_restarted_redis_and_every_claimed_s
             wait_for(lambda: len(results_since(timezone.now() - timedelta(hours=1))) == 3, 30, "first results")
             broker.kill()  # no persistence: queued runs, beat's and the workers' connections are gone
             killed = timezone.now()
-            wait_for(lambda: timezone.now() - killed > timedelta(seconds=2), 3, "Redis down over dispatcher ticks")
+            wait_for(
+                lambda: timezone.now() - killed > timedelta(seconds=2),
+                EVENT_TIMEOUT_S,
+                "Redis down over dispatcher ticks",
+            )
             broker.start()
             answered = timezone.now()
             # Beat, the dispatcher and the checks worker all reconnected: each check runs again.
-            wait_for(lambda: len(results_since(answered)) == 3, 20, "results after the restart")
+            wait_for(lambda: len(results_since(answered)) == 3, EVENT_TIMEOUT_S, "results after the restart")
             resumed = max(
                 CheckResult.objects.filter(host_check=c, started_at__gt=answered).earliest("started_at").started_at
                 for c in checks
             )
             # Every slot claimed before the restart was answered: run (a worker had it), or recorded missed.
-            wait_for(lambda: not ClaimedSlot.objects.filter(slot__lt=answered).exists(), 15, "the ledger settled")
+            wait_for(
+                lambda: not ClaimedSlot.objects.filter(slot__lt=answered).exists(),
+                EVENT_TIMEOUT_S,
+                "the ledger settled",
+            )
     listener.close()
     assert (resumed - answered).total_seconds() < 10  # 4.0 s measured: Celery's reconnect back-off

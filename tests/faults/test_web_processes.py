@@ -14,6 +14,7 @@ from core.redis_clients import sync_redis
 from tests import processes
 from tests.faults.pages import Page, holder, web_processes
 from tests.servers import free_port, wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
@@ -25,7 +26,7 @@ async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_o
     # The cap is exactly the pages opened: the reconnected pages are let in only if the
     # killed process's places were freed (`serve` frees them; their leases would end in 60 s).
     with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER=str(PAGES)) as server:
-        wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
+        wait_for(lambda: len(web_processes(server.pid)) == 2, EVENT_TIMEOUT_S, "two web processes")
         before = web_processes(server.pid)
         pages, held = [], {}
         # The kernel spreads connections over both processes, but not always: under load
@@ -53,7 +54,7 @@ async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_o
         assert time.monotonic() - killed_at < 5
         wait_for(
             lambda: len(web_processes(server.pid)) == 2 and victim not in {p.pid for p in web_processes(server.pid)},
-            10,
+            EVENT_TIMEOUT_S,
             "a replacement web process",
         )
         for page in pages:
@@ -63,7 +64,7 @@ async def test_a_killed_web_process_is_replaced_and_its_pages_reconnect_to_the_o
 async def test_the_per_user_socket_cap_holds_across_web_processes(alice):
     port, cookie = free_port(), await database_sync_to_async(session_cookie)(alice)
     with processes.serve(port, 2, WS_MAX_SOCKETS_PER_USER="4") as server:
-        wait_for(lambda: len(web_processes(server.pid)) == 2, 10, "two web processes")
+        wait_for(lambda: len(web_processes(server.pid)) == 2, EVENT_TIMEOUT_S, "two web processes")
         pages, refused = [], 0
         for _ in range(10):
             page = Page(port, cookie)
@@ -76,7 +77,7 @@ async def test_the_per_user_socket_cap_holds_across_web_processes(alice):
         # The places are taken wherever the sockets landed; one closed frees one.
         await pages.pop().ws.close()
         again = Page(port, cookie)
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(EVENT_TIMEOUT_S):
             while True:  # its release may land a moment after the close
                 await again.open()
                 if await again.admitted():

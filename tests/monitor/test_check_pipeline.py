@@ -8,11 +8,12 @@ from channels.db import database_sync_to_async
 from monitor.models import Check, CheckResult, Host, Status
 from tests import processes, targets
 from tests.conftest import socket
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
 
-async def next_frame(communicator, wanted, deadline_s: float = 30) -> dict:
+async def next_frame(communicator, wanted, deadline_s: float = EVENT_TIMEOUT_S) -> dict:
     """The first frame for which `wanted(frame)` is true; other frames are skipped."""
     deadline = time.monotonic() + deadline_s
     while True:

@@ -13,6 +13,7 @@ from stats.models import RollupCursor
 from stats.tasks import roll_up_history
 from tests import processes
 from tests.servers import wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
@@ -34,7 +35,9 @@ def test_checks_are_dispatched_on_time_while_history_is_rolled_up(transactional_
         # The rollup has begun: it made its cursor and now reads and writes 60,000 series.
         wait_for(lambda: RollupCursor.objects.filter(tier="minute").exists(), 30, "the rollup's start")
         dispatch_checks.delay()
-        wait_for(lambda: Check.objects.get(pk=check.pk).next_run_at > timezone.now(), 10, "the check's claim")
+        wait_for(
+            lambda: Check.objects.get(pk=check.pk).next_run_at > timezone.now(), EVENT_TIMEOUT_S, "the check's claim"
+        )
         still_rolling_up = RollupCursor.objects.get(tier="minute").done_until == 0
         wait_for(lambda: RollupCursor.objects.get(tier="minute").done_until > 0, 120, "the rollup's end")
     assert still_rolling_up, "the check was claimed only after the rollup had finished"

@@ -29,6 +29,7 @@ from stats.models import Agent
 from status.models import StatusPage
 from tests.conftest import socket
 from tests.roles import user_with_role
+from tests.waits import EVENT_TIMEOUT_S
 
 ANON, VIEWER, OPERATOR, ADMIN, RO_TOKEN, RW_TOKEN, FOREIGN = (
     "anonymous",
@@ -353,11 +354,11 @@ async def ws_outcome(path: str, caller: str, users: dict) -> int | str:
     if caller == FOREIGN:
         user = users[ADMIN]
     communicator = await socket(path, user, origin=origin)
-    connected, code = await communicator.connect(timeout=5)
+    connected, code = await communicator.connect(timeout=EVENT_TIMEOUT_S)
     if not connected:
         return code if isinstance(code, int) and code != 1000 else 403
     await communicator.send_json_to({"type": "ping"})  # not every socket greets (echo waits to be spoken to)
-    message = await communicator.receive_output(timeout=5)
+    message = await communicator.receive_output(timeout=EVENT_TIMEOUT_S)
     await communicator.disconnect()
     if message["type"] == "websocket.close":
         return message.get("code", 1000)

@@ -34,7 +34,7 @@ async def test_logging_out_in_one_tab_sends_the_other_tab_to_the_login_page(alic
         await dashboard.click("form[action='/accounts/logout/'] button")
         await expect(dashboard).to_have_url(re.compile(r"/accounts/login/"))
         # The chat tab was not touched: its sockets were closed by the server, and it went to log in.
-        await expect(chat).to_have_url(f"{base_url}/accounts/login/?next=%2Fchat%2Fops%2F", timeout=10_000)
+        await expect(chat).to_have_url(f"{base_url}/accounts/login/?next=%2Fchat%2Fops%2F")
         await expect(chat.locator("h1")).to_have_text("Log in")
         assert violations == []
 

@@ -16,6 +16,7 @@ from api.models import ApiToken
 from monitor.models import Host
 from tests.conftest import socket
 from tests.roles import user_with_role
+from tests.waits import EVENT_TIMEOUT_S
 
 PASSWORD = "correct horse battery"
 
@@ -192,11 +193,11 @@ async def test_deeply_nested_json_gets_an_error_frame_and_the_socket_lives(alice
     for text in ("[" * 30_000 + "]" * 30_000, '{"type": "x", "a": ' + "[" * 100 + "]" * 100 + "}"):
         assert len(text) < 64 * 1024
         await communicator.send_to(text_data=text)
-        reply = await communicator.receive_json_from(timeout=5)
+        reply = await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S)
         assert reply["type"] == "error"
         assert "nested too deeply" in reply["message"]
     await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
     await communicator.disconnect()
 
 

@@ -21,6 +21,7 @@ from monitor.csv_import import COLUMNS, import_hosts
 from monitor.models import Host
 from tests.conftest import socket
 from tests.roles import user_with_role
+from tests.waits import EVENT_TIMEOUT_S
 
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -43,14 +44,14 @@ ROUTES = ["/ws/stats/", "/ws/alerts/", "/ws/echo/", "/ws/chat/fuzz/"]
 
 async def exchange(path: str, user, texts: list[str]) -> list[dict]:
     communicator = await socket(path, user)
-    connected, _ = await communicator.connect(timeout=5)
+    connected, _ = await communicator.connect(timeout=EVENT_TIMEOUT_S)
     assert connected
     for text in texts:  # send_input: the test client's send_to refuses an empty text
         await communicator.send_input({"type": "websocket.receive", "text": text})
     await communicator.send_json_to({"type": "ping"})
     replies = []
     while True:
-        output = await communicator.receive_output(timeout=5)
+        output = await communicator.receive_output(timeout=EVENT_TIMEOUT_S)
         assert output["type"] == "websocket.send", output  # never closed on a client's frame
         reply = json.loads(output["text"])
         assert isinstance(reply, dict)

@@ -13,6 +13,7 @@ from chat.models import ChatRoom
 from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
 from tests.conftest import session_cookie, socket
 from tests.roles import user_with_role
+from tests.waits import EVENT_TIMEOUT_S
 
 
 def test_the_roles_are_groups_with_exactly_their_permissions(db):
@@ -66,14 +67,14 @@ async def test_another_users_alert_room_socket_is_refused():
     alert = await database_sync_to_async(alert_for)(recipient)
     communicator = await socket(f"/ws/chat/alert-{alert.pk}/", other)
     await communicator.connect()
-    assert await communicator.receive_json_from(timeout=5) == {
+    assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {
         "type": "error",
         "message": "this alert's room is open to its recipients only",
     }
-    assert (await communicator.receive_output(timeout=5))["code"] == 4400
+    assert (await communicator.receive_output(timeout=EVENT_TIMEOUT_S))["code"] == 4400
     mine = await socket(f"/ws/chat/alert-{alert.pk}/", recipient)
     await mine.connect()
-    assert (await mine.receive_json_from(timeout=5))["type"] == "history"
+    assert (await mine.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "history"
     await mine.disconnect()
 
 
@@ -83,22 +84,30 @@ async def test_a_viewer_reads_chat_but_cannot_post_open_rooms_or_acknowledge():
     await database_sync_to_async(ChatRoom.objects.create)(name="ops")
     chat = await socket("/ws/chat/ops/", viewer)
     await chat.connect()
-    assert (await chat.receive_json_from(timeout=5))["type"] == "history"
+    assert (await chat.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "history"
     await chat.send_json_to({"type": "message", "text": "hello"})
-    assert (await chat.receive_json_from(timeout=5))["message"] == "Posting needs the operator role; viewers read."
+    assert (await chat.receive_json_from(timeout=EVENT_TIMEOUT_S))[
+        "message"
+    ] == "Posting needs the operator role; viewers read."
     await chat.disconnect()
 
     new_room = await socket("/ws/chat/brand-new/", viewer)
     await new_room.connect()
-    assert "making rooms needs the operator role" in (await new_room.receive_json_from(timeout=5))["message"]
+    assert (
+        "making rooms needs the operator role" in (await new_room.receive_json_from(timeout=EVENT_TIMEOUT_S))["message"]
+    )
     assert not await database_sync_to_async(ChatRoom.objects.filter(name="brand-new").exists)()
 
     alert = await database_sync_to_async(alert_for)(viewer)
     alerts = await socket("/ws/alerts/", viewer)
     await alerts.connect()
-    assert [a["id"] for a in (await alerts.receive_json_from(timeout=5))["alerts"]] == []  # no firing event yet
+    assert [
+        a["id"] for a in (await alerts.receive_json_from(timeout=EVENT_TIMEOUT_S))["alerts"]
+    ] == []  # no firing event yet
     await alerts.send_json_to({"type": "ack", "id": alert.pk})
-    assert (await alerts.receive_json_from(timeout=5))["message"] == "acknowledging alerts needs the operator role"
+    assert (await alerts.receive_json_from(timeout=EVENT_TIMEOUT_S))[
+        "message"
+    ] == "acknowledging alerts needs the operator role"
     await alerts.disconnect()
 
 
@@ -129,7 +138,7 @@ async def open_sockets(user, cookie: str | None = None):
         communicator = await socket(path, user, cookie=cookie)
         assert (await communicator.connect())[0]
         await communicator.send_json_to({"type": "ping"})
-        while (await communicator.receive_json_from(timeout=5))["type"] != "pong":
+        while (await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] != "pong":
             pass
         sockets.append(communicator)
     return sockets
@@ -137,7 +146,7 @@ async def open_sockets(user, cookie: str | None = None):
 
 async def closed_with(communicator) -> int:
     while True:
-        message = await communicator.receive_output(timeout=5)
+        message = await communicator.receive_output(timeout=EVENT_TIMEOUT_S)
         if message["type"] == "websocket.close":
             return message["code"]
 
@@ -157,7 +166,7 @@ async def test_logging_out_closes_that_sessions_sockets_and_no_others(alice):
     assert [await closed_with(s) for s in tab] == [CLOSE_UNAUTHENTICATED] * 3
     for communicator in other_browser:
         await communicator.send_json_to({"type": "ping"})
-        assert await communicator.receive_json_from(timeout=5) == {"type": "pong"}
+        assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
         await communicator.disconnect()
 
 
@@ -172,7 +181,7 @@ async def test_deactivating_a_user_closes_every_socket_of_theirs(alice, bob):
     await database_sync_to_async(deactivate)()
     assert [await closed_with(s) for s in alices] == [CLOSE_UNAUTHENTICATED] * 3
     await bobs[0].send_json_to({"type": "ping"})
-    assert await bobs[0].receive_json_from(timeout=5) == {"type": "pong"}
+    assert await bobs[0].receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
     for communicator in bobs:
         await communicator.disconnect()
 
@@ -182,15 +191,17 @@ async def test_losing_a_role_makes_the_sockets_reconnect_with_the_new_rights(ali
     await database_sync_to_async(ChatRoom.objects.create)(name="ops")
     chat = await socket("/ws/chat/ops/", alice)
     await chat.connect()
-    assert (await chat.receive_json_from(timeout=5))["type"] == "history"
+    assert (await chat.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "history"
 
     await database_sync_to_async(lambda: alice.groups.clear())()
     assert await closed_with(chat) == CLOSE_RECONNECT
     again = await socket("/ws/chat/ops/", alice)
     await again.connect()
-    await again.receive_json_from(timeout=5)  # history
+    await again.receive_json_from(timeout=EVENT_TIMEOUT_S)  # history
     await again.send_json_to({"type": "message", "text": "still an operator?"})
-    assert (await again.receive_json_from(timeout=5))["message"] == "Posting needs the operator role; viewers read."
+    assert (await again.receive_json_from(timeout=EVENT_TIMEOUT_S))[
+        "message"
+    ] == "Posting needs the operator role; viewers read."
     await again.disconnect()
 
 
@@ -200,13 +211,15 @@ async def test_one_user_cannot_open_unbounded_sockets(alice, settings):
     sockets = await open_sockets(alice)
     extra = await socket("/ws/stats/", alice)
     await extra.connect()
-    assert (await extra.receive_json_from(timeout=5))["message"] == "too many open sockets: at most 3 per user"
+    assert (await extra.receive_json_from(timeout=EVENT_TIMEOUT_S))[
+        "message"
+    ] == "too many open sockets: at most 3 per user"
     assert await closed_with(extra) == 4429
     await sockets[0].disconnect()
     freed = await socket("/ws/stats/", alice)
     assert (await freed.connect())[0]
     await freed.send_json_to({"type": "ping"})
-    assert await freed.receive_json_from(timeout=5) == {"type": "pong"}
+    assert await freed.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
     for communicator in [*sockets[1:], freed]:
         await communicator.disconnect()
 
@@ -217,7 +230,7 @@ async def test_echo_traffic_and_new_rooms_are_limited_per_user(alice, monkeypatc
     await echo.connect()
     for i in range(25):
         await echo.send_json_to({"type": "note", "n": i})
-    replies = [await echo.receive_json_from(timeout=5) for _ in range(25)]
+    replies = [await echo.receive_json_from(timeout=EVENT_TIMEOUT_S) for _ in range(25)]
     assert [r["type"] for r in replies].count("echo") == 20
     assert {r["message"] for r in replies if r["type"] == "error"} == {"too many frames: at most 20 per second"}
     await echo.disconnect()
@@ -227,7 +240,7 @@ async def test_echo_traffic_and_new_rooms_are_limited_per_user(alice, monkeypatc
     for name in ("one", "two", "three"):
         communicator = await socket(f"/ws/chat/{name}/", alice)
         await communicator.connect()
-        answers.append(await communicator.receive_json_from(timeout=5))
+        answers.append(await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S))
         await communicator.disconnect()
     assert [a["type"] for a in answers] == ["history", "history", "error"]
     assert answers[2]["message"] == "too many new rooms: at most 2 an hour"

@@ -23,6 +23,7 @@ from django.conf import settings
 from tests import processes
 from tests.conftest import socket as websocket
 from tests.stats.test_pipeline import frames_from, wait_for_history
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.usefixtures("no_latest_frames")]
 
@@ -131,7 +132,7 @@ async def test_the_installed_agent_in_its_own_namespace_shows_its_own_interfaces
                 await wait_for_history(name, {int(second["ts"])})
         finally:
             agent.terminate()
-            output = agent.communicate(timeout=10)[0]
+            output = agent.communicate(timeout=EVENT_TIMEOUT_S)[0]
     await communicator.disconnect()
 
     assert set(second["net"]) == {"lo", inner_if}, output  # the namespace's interfaces, not the host's

@@ -19,6 +19,7 @@ from netmon_agent import envfile, keys
 from stats import credentials, streams
 from stats.models import Agent
 from tests.servers import private_redis, sentinels, wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_an_agent_may_append_to_its_own_stream_and_renew_its_own_lease(db, serve
 def subscribe(client: redis.Redis, channel: str):
     listener = client.pubsub()
     listener.subscribe(channel)
-    return listener.get_message(timeout=1)  # the refusal arrives as the reply
+    return listener.get_message(timeout=EVENT_TIMEOUT_S)  # the refusal arrives as the reply
 
 
 FORBIDDEN = {
@@ -238,7 +239,7 @@ def run_agent(url: str, name: str, *options: str) -> subprocess.Popen:
 def stop(process: subprocess.Popen) -> str:
     if process.poll() is None:
         process.terminate()
-    return process.communicate(timeout=10)[0]
+    return process.communicate(timeout=EVENT_TIMEOUT_S)[0]
 
 
 def connections_of(name: str) -> int:
@@ -253,7 +254,7 @@ def test_a_revoked_agent_is_refused_within_a_second(db, server):
     agent = run_agent(url, "edge-1", "--refused-grace", "0")
     try:
         key = streams.frames_key("edge-1")
-        wait_for(lambda: sync_redis().xlen(key) > 0, 15, "the agent's first frame")
+        wait_for(lambda: sync_redis().xlen(key) > 0, EVENT_TIMEOUT_S, "the agent's first frame")
         assert connections_of("edge-1") == 1
         revoked_at = time.monotonic()
         call_command("agents", "revoke", "edge-1", stdout=io.StringIO())
@@ -275,7 +276,9 @@ def test_a_second_agent_with_a_taken_name_is_refused_with_a_clear_message(db, se
     url = add("edge-1")
     first = run_agent(url, "edge-1")
     try:
-        wait_for(lambda: sync_redis().xlen(streams.frames_key("edge-1")) > 0, 15, "the first agent's frames")
+        wait_for(
+            lambda: sync_redis().xlen(streams.frames_key("edge-1")) > 0, EVENT_TIMEOUT_S, "the first agent's frames"
+        )
         second = run_agent(url, "edge-1")
         output = stop(second) if second.wait(15) is None else second.communicate()[0]
         assert first.poll() is None  # the first one runs on

@@ -19,6 +19,7 @@ from stats.history.metrics import agent_source
 from stats.models import Agent, RawBlock, Series
 from tests import processes
 from tests.servers import private_postgres, wait_for
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.usefixtures("no_latest_frames")
 
@@ -84,7 +85,7 @@ def test_an_ingest_killed_mid_stream_loses_nothing_and_doubles_nothing(transacti
         wait_for(lambda: len(seconds_saved(name)) >= count, 30, "every frame in history")
         # Acknowledged right after the commit the line above saw: wait for it, do not race it.
         pending = lambda: sync_redis().xpending(streams.frames_key(name), intake.GROUP)["pending"]  # noqa: E731
-        wait_for(lambda: pending() == 0, 10, "every entry acknowledged")
+        wait_for(lambda: pending() == 0, EVENT_TIMEOUT_S, "every entry acknowledged")
     assert seconds_saved(name) == list(range(start, start + count))
 
 

@@ -14,11 +14,12 @@ from stats.history.query import stored_values
 from stats.models import Agent, Series
 from tests import processes
 from tests.conftest import socket
+from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.usefixtures("no_latest_frames")]
 
 
-async def frames_from(communicator, host: str, count: int, deadline_s: float = 30) -> list[dict]:
+async def frames_from(communicator, host: str, count: int, deadline_s: float = EVENT_TIMEOUT_S) -> list[dict]:
     frames, deadline = [], time.monotonic() + deadline_s
     while len(frames) < count:
         assert time.monotonic() < deadline, f"only {len(frames)} frames from {host} in {deadline_s} s"
@@ -61,7 +62,7 @@ async def test_an_agents_frames_reach_a_websocket_client_and_are_saved_by_the_in
     assert await database_sync_to_async(Agent.objects.filter(name=name, last_seen__isnull=False).exists)()
 
 
-async def wait_for_history(name: str, seconds: set[int], deadline_s: float = 20) -> None:
+async def wait_for_history(name: str, seconds: set[int], deadline_s: float = EVENT_TIMEOUT_S) -> None:
     def saved() -> set[int]:
         series = Series.objects.filter(source=agent_source(name), metric="mem.percent").first()
         if series is None:

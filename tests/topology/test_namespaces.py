@@ -88,7 +88,7 @@ seen = {"agent_frame": None, "check_result": None}
 
 async def main():
     started = time.monotonic()
-    async with connect(url, additional_headers={"Cookie": cookie, "Origin": origin}, open_timeout=10) as socket:
+    async with connect(url, additional_headers={"Cookie": cookie, "Origin": origin}, open_timeout=30) as socket:
         async with asyncio.timeout(60):
             while None in seen.values():
                 frame = json.loads(await socket.recv())
