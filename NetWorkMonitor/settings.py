@@ -31,7 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # HTTPS=1 when people reach the site over TLS (here or at a proxy in front, see the
-# README): cookies over HTTPS only, plain HTTP redirected, HSTS.
+# docs/deploy/tls.md): cookies over HTTPS only, plain HTTP redirected, HSTS.
 HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0, minimum=0)
@@ -171,7 +171,7 @@ def _database(url: str) -> dict:
     try:
         # Kept open by each process's database thread, SQLite's too: a WebSocket handshake
         # reads the session and the user there, and opening the file twice per handshake
-        # made a storm of 1,000 connects wait 1.9 s instead of 1.2 s (README: connect storm).
+        # made a storm of 1,000 connects wait 1.9 s instead of 1.2 s (docs/benchmarks: the connect storm).
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not usable: {exc}") from None
@@ -243,7 +243,7 @@ REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "netmon")
 # A sentinel that does not answer within a second is passed over for the next one.
 REDIS_SENTINEL_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
 # The sentinels' user: finding the master is all any part of the product asks of them,
-# so this is best a user allowed only that (README, "Several machines"); agents get its name.
+# so this is best a user allowed only that (docs/deploy/sentinel.md); agents get its name.
 REDIS_SENTINEL_USER = env_str("REDIS_SENTINEL_USER", "")
 if REDIS_SENTINEL_USER:
     REDIS_SENTINEL_OPTIONS["username"] = REDIS_SENTINEL_USER

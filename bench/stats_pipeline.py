@@ -82,7 +82,7 @@ def fan_out(port: int, cookie: str, user_id: int, host: str, clients: int, web: 
     readers, failed = start_clients(port, [cookie], host, clients, "paced")
     # Steady state is measured. Right after hundreds of sockets connect at once, the
     # pub/sub layer still reads their subscribe confirmations, and the next frame
-    # waits behind them (~0.8 s for 500, once; see README).
+    # waits behind them (~0.8 s for 500, once; see docs/benchmarks).
     time.sleep(SETTLE_SECONDS)
     first = start_window(readers, host)
     started, web_before = time.monotonic(), cpu_seconds(web)

@@ -15,7 +15,7 @@ as page loads arrive.
 
 The clients are picows listeners: a frame is parsed in C and handed to a callback, with
 no task woken per frame. With the websockets library each frame cost the client about
-100 µs of the two cores the web processes run on as well (see README, Benchmarks).
+100 µs of the two cores the web processes run on as well (see docs/benchmarks).
 """
 
 import asyncio

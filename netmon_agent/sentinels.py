@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 # All the product asks of a sentinel (redis-py's master and replica discovery, and its
 # health checks): the commands of the sentinel user every part is best given
-# (README, "Several machines"). Starting a failover or changing what is monitored is not
+# (docs: deploy/several-machines.md). Starting a failover or changing what is monitored is not
 # among them. CLIENT SETINFO, which Redis 7.2 added, is sent too, and its refusal ignored.
 DISCOVERY_COMMANDS = (
     "+sentinel|masters +sentinel|master +sentinel|get-master-addr-by-name +sentinel|replicas"

@@ -1,6 +1,6 @@
 """Uptime arithmetic. Pure functions over tallies of slot seconds, tested directly.
 
-Definition (also in the README):
+Definition (also in docs/features/status-pages.md):
 - Each check result stands for one slot of its check: `interval_s` seconds in the
   result's state. UP and DEGRADED slots are up (the target answered); DOWN slots are
   down. A result inside a maintenance window counts as maintenance.

@@ -5,7 +5,7 @@ dispatcher), a checks worker, an agent, a monitored target and the browser each 
 namespace and an address on 198.18.50.0/24 (the benchmarking range, existing only on the
 namespaces' bridge). Nothing reaches another part except over that network, and a
 firewall (nftables, in each namespace) lets a part open a connection only to the parts
-README "Several machines" says it reaches. So the test shows that what the table lists
+docs/deploy/several-machines.md says it reaches. So the test shows that what the table lists
 is all each part needs (the dashboard in the browser's namespace shows the agent's
 samples and the target's check results) and that the rest is kept from it (the agent
 cannot reach PostgreSQL or the web processes, beat cannot reach PostgreSQL, the browser
@@ -42,7 +42,7 @@ ADDRESSES = {
     "agent": 10, "target": 11, "browser": 12,
 }  # fmt: skip
 WEB_PORT, TARGET_PORT = 8000, 7000
-# The listening parts, and who may open a connection to each (README "Several machines",
+# The listening parts, and who may open a connection to each (docs/deploy/several-machines.md,
 # column "reaches"); every other connection is refused.
 SERVICES = {"redis": 6379, "db": 5432, "web": WEB_PORT, "target": TARGET_PORT}
 CLIENTS = {
@@ -211,7 +211,7 @@ def test_each_part_on_a_machine_of_its_own_and_the_dashboard_shows_samples_and_c
         stack.enter_context(processes.beat(tmp_path, namespace=names["beat"], **env))
         stack.enter_context(processes.tasks_worker(processes.agent_name("dispatcher"), names["tasks"], **env))
         stack.enter_context(processes.checks_worker(processes.agent_name("checks"), names["checks"], **env))
-        # The agent knows only its own Redis user: no database, no broker (README "Security model of agents").
+        # The agent knows only its own Redis user: no database, no broker (docs/deploy/agents.md).
         stack.enter_context(
             processes.agent(agent, redis_url=agent_url, namespace=names["agent"], DATABASE_URL="", REDIS_URL="")
         )

@@ -2,7 +2,7 @@
 and address family, answers matched to requests by request id and sender.
 
 Why not pysnmp here too: decoding a GETBULK answer of 350 values took pysnmp (pyasn1)
-about 50 ms of CPU, fastsnmp 74 µs (README: choosing the SNMP library). v2c is what
+about 50 ms of CPU, fastsnmp 74 µs (docs/architecture/decisions.md: the SNMP library). v2c is what
 most devices are polled with; v3's cryptography stays with pysnmp (monitor.checks.snmp.v3).
 """
 
