@@ -52,7 +52,7 @@ NAMES = [*SERVICES, *WORKERS, "beat"]
 
 def redis_prefix() -> str:
     """The prefix settings.py reads, with the same default."""
-    return os.environ.get("REDIS_PREFIX") or "netmon"
+    return os.environ.get("REDIS_PREFIX", "netmon")
 
 
 def celery(*arguments: str) -> list[str]:

@@ -63,6 +63,8 @@ def test_options_given_by_name_replace_the_tables():
     assert argv[argv.index("-c") + 1] == "1"
     assert argv[argv.index("-Q") + 1] == "p.checks"
     assert argv[argv.index("-n") + 1] == "c1@%h"
+    # The general worker as one process: the table's two are the prefork pool's, not solo's.
+    assert "-c" not in processes.command("worker", pool="solo")
     with pytest.raises(KeyError, match="no process named 'nope'"):
         processes.command("nope")
 
