@@ -10,4 +10,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --home /app netmon && chown -R netmon /app/.run
 USER netmon
 EXPOSE 8000
-CMD ["python", "manage.py", "serve", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["python", "-m", "NetWorkMonitor.processes", "web", "--host", "0.0.0.0", "--port", "8000"]

@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 
 from bench.common import run_facts, save_results, summary_ms  # noqa: E402
 from core.redis_clients import sync_redis  # noqa: E402
+from NetWorkMonitor.processes import command as process_command  # noqa: E402
 from stats import streams  # noqa: E402
 from stats.history.blocks import decode_values  # noqa: E402
 from stats.models import Agent, RawBlock, Series  # noqa: E402
@@ -132,8 +133,9 @@ def cpu_percent(command: list[str], seconds: float, warmup: float = 5, **env) ->
 def peers() -> dict:
     name = processes.agent_name("cpu")
     sync_redis().sadd(streams.registry_key(), name)
-    agent = [sys.executable, "-m", "netmon_agent", "--name", name, "--prefix", settings.REDIS_PREFIX,
-             "--redis-url", settings.REDIS_URL]  # fmt: skip
+    agent = process_command(
+        "agent", "--name", name, "--prefix", settings.REDIS_PREFIX, "--redis-url", settings.REDIS_URL
+    )
     results = {"agent": cpu_percent(agent, CPU_SECONDS)}
     glances = os.environ.get("GLANCES") or shutil.which("glances")
     if glances:

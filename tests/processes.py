@@ -1,9 +1,12 @@
 """Real daphne, agent, ingest, Celery worker and beat processes for the pipeline and browser tests.
 
-They share the test database (a file, see settings) and the test run's Redis prefix.
+Each is started as NetWorkMonitor/processes.py defines it (as `make run` and compose do), with
+the options a test needs given by name. They share the test database (a file, see settings)
+and the test run's Redis prefix.
 """
 
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -20,9 +23,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from celery_app import CHECKS_QUEUE, HOUSEKEEPING_QUEUE, NOTIFICATIONS_QUEUE, TASKS_QUEUE
+from celery_app import CHECKS_QUEUE
 from core.redis_clients import sync_redis
 from monitor.models import ClaimedSlot
+from NetWorkMonitor.processes import command as process_command
 from stats import streams
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +67,9 @@ def running(
             deadline = time.monotonic() + timeout
             while not ready(Path(log.name).read_text()):
                 if process.poll() is not None:
-                    raise RuntimeError(f"{command[0]} exited early:\n{Path(log.name).read_text()}")
+                    raise RuntimeError(f"{shlex.join(command)} exited early:\n{Path(log.name).read_text()}")
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{command[0]} not ready in {timeout} s:\n{Path(log.name).read_text()}")
+                    raise TimeoutError(f"{shlex.join(command)} not ready in {timeout} s:\n{Path(log.name).read_text()}")
                 time.sleep(0.05)
             yield process
         finally:
@@ -99,7 +103,7 @@ def daphne(port: int):
 
 def serve(port: int, count: int, host: str = "127.0.0.1", namespace: str | None = None, **env: str):
     """`manage.py serve`: `count` daphne processes sharing the port, started again when one dies."""
-    command = [sys.executable, "manage.py", "serve", "--host", host, "--port", str(port), "--processes", str(count)]
+    command = process_command("web", "--host", host, "--port", str(port), "--processes", str(count))
     # Outside this namespace the port cannot be probed: `serve` listens before it says so.
     ready = logged("serving http://") if namespace else port_open(port)
     return running(command, ready, namespace=namespace, **env)
@@ -123,19 +127,32 @@ def register(name: str) -> None:
 
 def agent(name: str, redis_url: str | None = None, interval: float = 1.0, namespace: str | None = None, **env: str):
     """A real agent process (`python -m netmon_agent`), streaming this machine's frames."""
-    command = [sys.executable, "-m", "netmon_agent", "--name", name, "--prefix", settings.REDIS_PREFIX,
-               "--interval", str(interval), "--redis-url", redis_url or settings.REDIS_URL]  # fmt: skip
+    command = process_command("agent", "--name", name, "--prefix", settings.REDIS_PREFIX,
+                              "--interval", str(interval), "--redis-url", redis_url or settings.REDIS_URL)  # fmt: skip
     return running(command, logged("sampling every"), namespace=namespace, **env)
 
 
 def ingest(namespace: str | None = None, **env: str):
     """The central ingest: relays frames to dashboards, writes history, watches presence."""
-    return running([sys.executable, "manage.py", "ingest"], logged("ingest running"), namespace=namespace, **env)
+    return running(process_command("ingest"), logged("ingest running"), namespace=namespace, **env)
 
 
 def beat(schedule_dir: Path, namespace: str | None = None, **env: str):
-    command = [str(BIN / "celery"), "-A", "celery_app", "beat", "-s", str(schedule_dir / "beat-schedule"), "-l", "INFO"]
+    command = process_command("beat", schedule=str(schedule_dir / "beat-schedule"))
     return running(command, logged(". maxinterval"), namespace=namespace, **env)
+
+
+def worker(
+    kind: str,
+    name: str,
+    namespace: str | None = None,
+    pool: str | None = None,
+    concurrency: int | None = None,
+    **env: str,
+):
+    """A Celery worker of `kind` (a name in NetWorkMonitor/processes.py) on the test run's queues, as node `name`."""
+    command = process_command(kind, prefix=settings.REDIS_PREFIX, node=f"{name}@%h", pool=pool, concurrency=concurrency)
+    return running(command, logged(" ready."), namespace=namespace, **env)
 
 
 def holds_a_claimed_run() -> bool:
@@ -146,9 +163,8 @@ def holds_a_claimed_run() -> bool:
 
 def checks_worker(name: str, namespace: str | None = None, **env: str):
     """A checks worker: runs claimed checks, many at once on its event loop."""
-    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "threads", "-c", "8", "-Q", CHECKS_QUEUE,
-               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."), namespace=namespace, **env)
+    # Half the Procfile's threads: the test machine is shared, and no test runs 16 checks at once.
+    return worker("checks", name, namespace, concurrency=8, **env)
 
 
 @contextmanager
@@ -164,20 +180,15 @@ def checking(schedule_dir: Path, **env: str):
 
 def tasks_worker(name: str, namespace: str | None = None, **env: str):
     """A general worker: the check dispatcher and status pages."""
-    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", TASKS_QUEUE,
-               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."), namespace=namespace, **env)
+    # One process: a test's tasks run one after another, and the machine is shared.
+    return worker("worker", name, namespace, pool="solo", **env)
 
 
 def notifications_worker(name: str, namespace: str | None = None, **env: str):
     """A notifications worker as the Procfile runs it: attempts in threads, each cut after NOTIFY_ATTEMPT_S."""
-    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "threads", "-c", "8", "-Q", NOTIFICATIONS_QUEUE,
-               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."), namespace=namespace, **env)
+    return worker("notifications", name, namespace, **env)
 
 
 def housekeeping_worker(name: str):
     """The housekeeping worker: history rollups and pruning."""
-    command = [str(BIN / "celery"), "-A", "celery_app", "worker", "-P", "solo", "-Q", HOUSEKEEPING_QUEUE,
-               "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
-    return running(command, logged(" ready."))
+    return worker("housekeeping", name)
