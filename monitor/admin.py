@@ -6,9 +6,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.redaction import redact_url, unredact_url
 from monitor import checks
-from monitor.checks.snmp import SECRET_FIELDS
+from monitor.check_form import CheckForm
 from monitor.csv_import import import_hosts
 from monitor.models import RUN_CHECK, Check, CheckResult, Host, MaintenanceWindow, Status, Tag
 from monitor.results import derive_hosts
@@ -35,38 +34,6 @@ def kind_fieldsets() -> list[tuple]:
         if rows:
             fieldsets.append((kind.label, {"fields": rows}))
     return fieldsets
-
-
-def secret_input(label: str) -> forms.CharField:
-    """A write-only field: the stored value is never put in the page; left empty, it is kept."""
-    return forms.CharField(label=label, required=False, strip=False, widget=forms.PasswordInput(render_value=False))
-
-
-class CheckForm(forms.ModelForm):
-    """Shows a check URL redacted; saving it back unchanged keeps the stored secret.
-    SNMP credentials are write-only: the form says whether one is set, never what it is."""
-
-    community = secret_input("community")
-    auth_password = secret_input("auth password")
-    priv_password = secret_input("privacy password")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.url:
-            self.initial["url"] = redact_url(self.instance.url)
-        for name in SECRET_FIELDS:
-            stored = bool(self.instance.pk and getattr(self.instance, name))
-            self.fields[name].help_text = "Set; leave empty to keep it." if stored else "Not set."
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in SECRET_FIELDS:
-            if not cleaned.get(name) and self.instance.pk:
-                cleaned[name] = getattr(self.instance, name)
-        return cleaned
-
-    def clean_url(self) -> str:
-        return unredact_url(self.cleaned_data["url"], self.instance.url if self.instance.pk else "")
 
 
 class CheckInline(admin.StackedInline):
@@ -183,7 +150,7 @@ class HostAdmin(admin.ModelAdmin):
 class CheckAdmin(admin.ModelAdmin):
     list_display = ["__str__", "interval_s", "status_label", "latency_label", "loss", "status_changed_at", "last_error"]
     list_filter = ["kind", "status", "enabled", "host__tags"]
-    search_fields = ["host__name", "host__address", "url", "dns_name"]
+    search_fields = ["host__name", "host__address"]
     list_select_related = ["host"]
     readonly_fields = ["status_label", "latency_label", "loss", "status_changed_at", "last_checked_at", "last_error"]
     autocomplete_fields = ["host"]
