@@ -129,3 +129,26 @@ def test_interfaces_need_a_login_or_a_token():
     assert response.status_code == 200
     assert response.json() == []
     assert api(make_token("viewer2")).get(f"/api/hosts/{host.pk}/device/").status_code == 404
+
+
+def test_credentials_are_encrypted_in_the_settings_and_never_shown_back():
+    writer = api(make_token("ops-admin", staff=True, read_only=False))
+    host = Host.objects.create(name="edge-sw", address="127.0.0.1")
+    made = writer.post(
+        "/api/checks/",
+        {"host": host.pk, "kind": "snmp", "snmp_version": "3", "snmp_user": V3_USER, "auth_password": AUTH_PASSWORD,
+         "priv_password": PRIV_PASSWORD, "interval_s": 30, "timeout_s": 2},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.content
+    check_id = made.json()["id"]
+    for name in ("auth_password", "priv_password"):
+        assert stored_setting(check_id, name).startswith("fernet:")
+    assert writer.patch(f"/api/checks/{check_id}/", {"snmp_retries": 2}, content_type="application/json").json()[
+        "snmp_retries"
+    ] == 2
+    check = Check.objects.get(pk=check_id)
+    assert (check.auth_password, check.priv_password, check.snmp_retries) == (AUTH_PASSWORD, PRIV_PASSWORD, 2)
+    shown = writer.get(f"/api/checks/{check_id}/").content.decode() + made.content.decode()
+    assert AUTH_PASSWORD not in shown and PRIV_PASSWORD not in shown
+    assert "fernet:" not in shown
