@@ -68,13 +68,19 @@ class Host(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        paused = self.status == Status.PAUSED
-        if self.enabled == paused:  # enabled and PAUSED, or disabled and not PAUSED
-            self.status = Status.PENDING if self.enabled else Status.PAUSED
-            self.status_changed_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "status", "status_changed_at"}
+        if self.settle_status() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "status_changed_at"}
         super().save(*args, **kwargs)
+
+    def settle_status(self) -> bool:
+        """PAUSED when disabled, PENDING when enabled again; True when the status changed.
+        Called by save(), and by bulk writes that bypass it."""
+        paused = self.status == Status.PAUSED
+        if self.enabled != paused:
+            return False
+        self.status = Status.PENDING if self.enabled else Status.PAUSED
+        self.status_changed_at = timezone.now()
+        return True
 
 
 RUN_CHECK = "monitor.run_check"  # the permission to run a check now (operators)
