@@ -2,8 +2,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, Q, When
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, Q, When
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
