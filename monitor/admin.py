@@ -150,7 +150,7 @@ class HostAdmin(admin.ModelAdmin):
 class CheckAdmin(admin.ModelAdmin):
     list_display = ["__str__", "interval_s", "status_label", "latency_label", "loss", "status_changed_at", "last_error"]
     list_filter = ["kind", "status", "enabled", "host__tags"]
-    search_fields = ["host__name", "host__address"]
+    search_fields = ["host__name", "host__address", "settings__url", "settings__dns_name"]
     list_select_related = ["host"]
     readonly_fields = ["status_label", "latency_label", "loss", "status_changed_at", "last_checked_at", "last_error"]
     autocomplete_fields = ["host"]
