@@ -11,7 +11,7 @@ from monitor.models import Check
 def form_field(setting: Setting) -> forms.Field:
     """The form field of one setting. None is required here: only the chosen kind's settings
     are taken, and the kind's declarations say which of them must be set."""
-    common = {"label": setting.verbose_name.capitalize(), "help_text": setting.help_text, "required": False}
+    common = {"label": setting.verbose_name, "help_text": setting.help_text, "required": False}
     if setting.secret:
         # Write-only: the stored value is never put in the page; left empty, it is kept.
         return forms.CharField(strip=False, widget=forms.PasswordInput(render_value=False), **common)

@@ -34,16 +34,18 @@ class Setting:
 
     @property
     def verbose_name(self) -> str:
-        return self.label or self.name.replace("_", " ")
+        """As a sentence starts: "SNMP version", "Echo requests", "Port"."""
+        text = self.label or self.name.replace("_", " ")
+        return text[:1].upper() + text[1:]
 
     def problem(self, value) -> str:
         """Why `value` does not fit this setting; empty when it does."""
         if value is None or value == "":
-            return f"{self.verbose_name.capitalize()} is required." if self.required else ""
+            return f"{self.verbose_name} is required." if self.required else ""
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
-            return f"{self.verbose_name.capitalize()} must be {_TYPE_WORDS[self.type]}."
+            return f"{self.verbose_name} must be {_TYPE_WORDS[self.type]}."
         if self.type in (int, float) and not self._in_range(value):
             return self.range_message or f"Give a value from {self.minimum:g} to {self.maximum:g}."
         if self.choices and value not in dict(self.choices):
