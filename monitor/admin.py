@@ -1,18 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+import celery_app  # noqa: F401  the CSV imports this web process queues go to this installation's broker
 from monitor import checks
 from monitor.check_form import CheckForm
-from monitor.csv_import import import_hosts
-from monitor.models import RUN_CHECK, Check, CheckResult, Host, MaintenanceWindow, Status, Tag
+from monitor.csv_import import ImportReport, import_hosts
+from monitor.models import RUN_CHECK, Check, CheckResult, Host, HostImport, MaintenanceWindow, Status, Tag
 from monitor.results import derive_hosts
+from monitor.tasks import import_hosts_file
 
 MAX_CSV_BYTES = 5 << 20
+# Larger files are imported by a worker while the page shows progress: a request of
+# minutes would hold a web worker and end in a proxy's timeout.
+IN_REQUEST_ROWS = 1_000
 
 
 def status_badge(status: str, label: str):
@@ -120,13 +126,24 @@ class HostAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_csv)
-        return [path("import/", view, name="monitor_host_import"), *super().get_urls()]
+        progress = self.admin_site.admin_view(self.import_progress)
+        return [
+            path("import/", view, name="monitor_host_import"),
+            path("import/<int:import_id>/", progress, name="monitor_host_import_progress"),
+            *super().get_urls(),
+        ]
 
     def import_csv(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:monitor_host_changelist")
         form = CsvImportForm(request.POST or None, request.FILES or None)
         report = None
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].count("\n") > IN_REQUEST_ROWS:
+            job = HostImport.objects.create(
+                created_by=request.user, text=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+            )
+            transaction.on_commit(lambda: import_hosts_file.delay(job.pk))
+            return redirect("admin:monitor_host_import_progress", job.pk)
         if request.method == "POST" and form.is_valid():
             report = import_hosts(form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
             level = messages.WARNING if report.errors else messages.SUCCESS
@@ -144,6 +161,23 @@ class HostAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:monitor_host_changelist"),
         }
         return render(request, "admin/monitor/host/import.html", context)
+
+    def import_progress(self, request, import_id: int):
+        """A queued import's progress, then its report. Seen by the one who started it (and superusers)."""
+        job = get_object_or_404(HostImport.objects.defer("text"), pk=import_id)
+        if not (request.user.is_superuser or job.created_by_id == request.user.pk):
+            raise Http404
+        done = job.state == HostImport.State.DONE
+        report = ImportReport.from_dict(job.report) if done else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import hosts from CSV",
+            "job": job,
+            "report": report,
+            "changelist_url": reverse("admin:monitor_host_changelist"),
+        }
+        return render(request, "admin/monitor/host/import_progress.html", context)
 
 
 @admin.register(Check)

@@ -55,6 +55,14 @@ class ImportReport:
             f"{len(self.errors)} rows rejected"
         )
 
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "checks_added": self.checks_added,
+                "errors": self.errors}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, saved: dict) -> "ImportReport":
+        return cls(saved["created"], saved["updated"], saved["checks_added"], [tuple(e) for e in saved["errors"]])
+
 
 class RowError(Exception):
     pass
@@ -74,6 +82,8 @@ class HostRow:
 def import_hosts(text: str, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     report = ImportReport()
     rows = read_rows(text, report)
+    if progress:
+        progress(0, len(rows))
     for done, batch in enumerate(_batches(rows), start=1):
         try:
             with transaction.atomic():

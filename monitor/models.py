@@ -1,3 +1,4 @@
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -279,6 +280,28 @@ class MaintenanceWindow(models.Model):
             raise ValidationError("Choose a host or a tag to silence.")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The window must end after it starts."})
+
+
+class HostImport(models.Model):
+    """A CSV import too large to run inside the upload's request: a worker runs it
+    (monitor.tasks.import_hosts) and records its progress and report here."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    dry_run = models.BooleanField(default=False)
+    text = models.TextField(blank=True)  # the file; emptied once imported
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)  # created, updated, checks_added, errors: [[line, message], ...]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
 
 
 class Device(models.Model):
