@@ -158,6 +158,7 @@ class HostAdmin(admin.ModelAdmin):
             "form": form,
             "report": report,
             "check_syntaxes": [kind.csv_syntax for kind in checks.kinds().values()],
+            "in_request_rows": f"{IN_REQUEST_ROWS:,}",
             "changelist_url": reverse("admin:monitor_host_changelist"),
         }
         return render(request, "admin/monitor/host/import.html", context)
