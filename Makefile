@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-ui bench-busy screenshots agent-wheel vendor venv
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -75,6 +75,9 @@ bench-status: venv
 # The dashboard page and its static files as sent, with 2,000 hosts.
 bench-pages: venv
 	source scripts/env.sh && python bench/page_weight.py
+
+bench-csv: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/csv_import.py
 
 # 200 agents and 2,000 hosts updating every second in Chromium: first render, script time, heap (BENCH_WINDOW s).
 bench-ui: venv

@@ -1,5 +1,6 @@
 """The readings alert rules compare: agent metrics from a stats frame, host metrics from checks."""
 
+import functools
 from collections import defaultdict
 
 from core.metrics import ALERT_METRICS
@@ -39,36 +40,22 @@ def port_readings(interfaces: list) -> dict[str, float]:
     return readings
 
 
-def path_readings(hops: list[dict], previous_hops: list[dict] | None) -> dict[str, float]:
-    """A path check's metrics: whether its route changed, and the worst loss at a hop before the target.
-
-    The route is the hops that answered, in order: a hop that stays silent ("*") is not a change.
-    """
-    route = [hop["address"] for hop in hops if hop["address"] != "*"]
-    before = [hop["address"] for hop in previous_hops or [] if hop["address"] != "*"]
-    readings = {"path_changed": 1.0 if previous_hops is not None and route != before else 0.0}
-    readings["path_hop_loss_pct"] = max((hop["loss_pct"] for hop in hops[:-1]), default=0.0)
-    return readings
-
-
-def _previous_hops(result) -> list[dict] | None:
-    details = (
+def _previous_details(result) -> dict | None:
+    return (
         CheckResult.objects.filter(host_check_id=result.host_check_id, started_at__lt=result.started_at)
         .order_by("-started_at")
         .values_list("details", flat=True)
         .first()
     )
-    return details.get("hops") if details else None
 
 
 def device_readings(recorded) -> dict[int, dict[str, float]]:
-    """host id -> the readings of its SNMP device and path checks, for the hosts of a batch with one."""
+    """host id -> the readings each check's kind takes from its result (an SNMP device's
+    reachability, a path's changes), and the port metrics, for the hosts of a saved batch."""
     readings = defaultdict(dict)
     for result in recorded.results:
-        if result.host_check.kind == "snmp":
-            readings[result.host_id]["device_unreachable"] = 0.0 if result.passed else 1.0
-        elif result.host_check.kind == "path" and result.details.get("hops"):
-            readings[result.host_id].update(path_readings(result.details["hops"], _previous_hops(result)))
+        previous = functools.partial(_previous_details, result)
+        readings[result.host_id].update(result.host_check.kind_spec.readings(result, previous))
     ports = defaultdict(list)
     for interface in recorded.interfaces:
         ports[interface.host_id].append(interface)

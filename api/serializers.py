@@ -10,7 +10,8 @@ from rest_framework import serializers
 from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
 from core.redaction import redact_url, unredact_url
-from monitor.checks.snmp import SECRET_FIELDS
+from monitor import checks
+from monitor.checks.settings import Setting
 from monitor.models import Check, CheckResult, Device, Host, Interface, Tag
 from status.models import Notice, StatusPage
 
@@ -88,13 +89,30 @@ class HostSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return host
 
 
+def setting_field(setting: Setting) -> serializers.Field:
+    """A check setting as a flat API field: optional, and write-only when it is a secret."""
+    common = {"required": False, "help_text": setting.help_text or None}
+    if setting.secret:
+        return serializers.CharField(write_only=True, allow_blank=True, style={"input_type": "password"}, **common)
+    if setting.choices:
+        return serializers.ChoiceField(choices=setting.choices, **common)
+    if setting.type is bool:
+        return serializers.BooleanField(**common)
+    if setting.type is str:
+        return serializers.CharField(allow_blank=True, max_length=setting.max_length, **common)
+    field = serializers.IntegerField if setting.type is int else serializers.FloatField
+    return field(allow_null=not setting.required, **common)
+
+
 class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    """A check URL's password and secret parameters are never shown back; sending the
-    redacted URL back unchanged keeps the stored one."""
+    """A check's settings as flat fields (port, url, community, ...), every kind's, as
+    published. A check URL's password and secret parameters are never shown back; sending
+    the redacted URL back unchanged keeps the stored one. SNMP credentials are write-only:
+    leaving one out of an update keeps the stored one."""
 
     class Meta:
         model = Check
-        exclude = ["next_run_at"]
+        exclude = ["next_run_at", "settings"]
         read_only_fields = [
             "status",
             "status_changed_at",
@@ -103,8 +121,11 @@ class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "last_loss_pct",
             "last_error",
         ]
-        # SNMP credentials: write-only. Leaving one out of an update keeps the stored one.
-        extra_kwargs = {name: {"write_only": True, "style": {"input_type": "password"}} for name in SECRET_FIELDS}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.update({name: setting_field(setting) for name, setting in checks.all_settings().items()})
+        return fields
 
     def to_representation(self, check):
         fields = super().to_representation(check)

@@ -153,7 +153,7 @@ class HostSeriesView(SeriesView):
     def sources(self, host_id: int) -> dict[str, str]:
         host = get_object_or_404(Host.objects.prefetch_related("checks"), pk=host_id)
         names = {check_source(check.pk): check.describe() for check in host.checks.all()}
-        ports = {device_source(host.pk): "ports"} if any(c.kind == "snmp" for c in host.checks.all()) else {}
+        ports = {device_source(host.pk): "ports"} if any(c.kind_spec.polls_ports for c in host.checks.all()) else {}
         return {agent_source(host.name): "agent", **names, **ports}
 
 

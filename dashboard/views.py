@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, Q, When
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -13,28 +14,49 @@ from core.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
-from monitor.models import CheckResult, Device, Host, Interface
+from monitor.models import CheckResult, Device, Host, Interface, Status
 
 RECENT_RESULTS = 50
 CHART_WINDOW = timedelta(hours=1)
 CHART_POINTS_PER_CHECK = 720
 
 
-def host_grid() -> list[dict]:
-    """Every monitored host as the dashboard's grid draws it: one query each for hosts, tags and ports."""
-    hosts = Host.objects.prefetch_related("tags").order_by("name")
+# The grid shows at most this many hosts, those most in need of attention first; the
+# rest are found by searching. 20,000 hosts made a 3.8 MB page that took 3.3 s.
+GRID_LIMIT = 500
+WORST_FIRST = Case(
+    *(When(status=status, then=rank) for rank, status in enumerate([Status.DOWN, Status.DEGRADED, Status.PENDING])),
+    default=len(Status),
+)
+
+
+def host_grid(query: str = "") -> tuple[list[dict], int]:
+    """(hosts as the dashboard's grid draws them, how many match): at most GRID_LIMIT, worst
+    first, those whose name or address contains `query`. A query each for hosts, tags and ports."""
+    hosts = Host.objects.all()
+    if query:
+        hosts = hosts.filter(Q(name__icontains=query) | Q(address__icontains=query))
+    total = hosts.count()
+    shown = list(hosts.prefetch_related("tags").order_by(WORST_FIRST, "name")[:GRID_LIMIT])
     ports = defaultdict(list)
-    for interface in Interface.objects.only("host_id", "name", "in_bps", "out_bps", "utilisation_pct"):
+    interfaces = Interface.objects.filter(host_id__in=[host.id for host in shown])
+    for interface in interfaces.only("host_id", "name", "in_bps", "out_bps", "utilisation_pct"):
         ports[interface.host_id].append(interface)
-    return [
+    summaries = [
         host_summary(host, [tag.name for tag in host.tags.all()], busiest_port(ports.get(host.id, [])))
-        for host in hosts
+        for host in shown
     ]
+    return summaries, total
+
+
+def grid_query(request) -> str:
+    return request.GET.get("q", "").strip()[:100]
 
 
 @login_required
 def host_grid_json(request):
-    return JsonResponse({"hosts": host_grid()})
+    hosts, total = host_grid(grid_query(request))
+    return JsonResponse({"hosts": hosts, "total": total})
 
 
 @login_required
@@ -69,14 +91,21 @@ def metric_catalogue() -> dict[str, dict]:
 
 @login_required
 def dashboard(request):
+    query = grid_query(request)
+    hosts, total = host_grid(query)
     config = {
         "sampleInterval": settings.SAMPLE_INTERVAL,
         "offlineAfter": settings.AGENT_OFFLINE_AFTER,
         "chatRoom": DASHBOARD_ROOM,
+        # A partial grid takes live changes only for the hosts it shows, and reloads the same part.
+        "hostQuery": query,
+        "hostsPartial": bool(query) or total > len(hosts),
     }
     context = {
         "config": config,
-        "hosts": host_grid(),
+        "hosts": hosts,
+        "hosts_total": total,
+        "hosts_query": query,
         "metrics": metric_catalogue(),
         "page_module": "js/dashboard.js",
     }

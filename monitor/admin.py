@@ -1,19 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.redaction import redact_url, unredact_url
+import celery_app  # noqa: F401  the CSV imports this web process queues go to this installation's broker
 from monitor import checks
-from monitor.checks.snmp import SECRET_FIELDS
-from monitor.csv_import import import_hosts
-from monitor.models import RUN_CHECK, Check, CheckResult, Host, MaintenanceWindow, Status, Tag
+from monitor.check_form import CheckForm
+from monitor.csv_import import ImportReport, import_hosts
+from monitor.models import RUN_CHECK, Check, CheckResult, Host, HostImport, MaintenanceWindow, Status, Tag
 from monitor.results import derive_hosts
+from monitor.tasks import import_hosts_file
 
 MAX_CSV_BYTES = 5 << 20
+# Larger files are imported by a worker while the page shows progress: a request of
+# minutes would hold a web worker and end in a proxy's timeout.
+IN_REQUEST_ROWS = 1_000
 
 
 def status_badge(status: str, label: str):
@@ -35,38 +40,6 @@ def kind_fieldsets() -> list[tuple]:
         if rows:
             fieldsets.append((kind.label, {"fields": rows}))
     return fieldsets
-
-
-def secret_input(label: str) -> forms.CharField:
-    """A write-only field: the stored value is never put in the page; left empty, it is kept."""
-    return forms.CharField(label=label, required=False, strip=False, widget=forms.PasswordInput(render_value=False))
-
-
-class CheckForm(forms.ModelForm):
-    """Shows a check URL redacted; saving it back unchanged keeps the stored secret.
-    SNMP credentials are write-only: the form says whether one is set, never what it is."""
-
-    community = secret_input("community")
-    auth_password = secret_input("auth password")
-    priv_password = secret_input("privacy password")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.url:
-            self.initial["url"] = redact_url(self.instance.url)
-        for name in SECRET_FIELDS:
-            stored = bool(self.instance.pk and getattr(self.instance, name))
-            self.fields[name].help_text = "Set; leave empty to keep it." if stored else "Not set."
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in SECRET_FIELDS:
-            if not cleaned.get(name) and self.instance.pk:
-                cleaned[name] = getattr(self.instance, name)
-        return cleaned
-
-    def clean_url(self) -> str:
-        return unredact_url(self.cleaned_data["url"], self.instance.url if self.instance.pk else "")
 
 
 class CheckInline(admin.StackedInline):
@@ -153,13 +126,24 @@ class HostAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_csv)
-        return [path("import/", view, name="monitor_host_import"), *super().get_urls()]
+        progress = self.admin_site.admin_view(self.import_progress)
+        return [
+            path("import/", view, name="monitor_host_import"),
+            path("import/<int:import_id>/", progress, name="monitor_host_import_progress"),
+            *super().get_urls(),
+        ]
 
     def import_csv(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:monitor_host_changelist")
         form = CsvImportForm(request.POST or None, request.FILES or None)
         report = None
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].count("\n") > IN_REQUEST_ROWS:
+            job = HostImport.objects.create(
+                created_by=request.user, text=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+            )
+            transaction.on_commit(lambda: import_hosts_file.delay(job.pk))
+            return redirect("admin:monitor_host_import_progress", job.pk)
         if request.method == "POST" and form.is_valid():
             report = import_hosts(form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
             level = messages.WARNING if report.errors else messages.SUCCESS
@@ -174,16 +158,34 @@ class HostAdmin(admin.ModelAdmin):
             "form": form,
             "report": report,
             "check_syntaxes": [kind.csv_syntax for kind in checks.kinds().values()],
+            "in_request_rows": f"{IN_REQUEST_ROWS:,}",
             "changelist_url": reverse("admin:monitor_host_changelist"),
         }
         return render(request, "admin/monitor/host/import.html", context)
+
+    def import_progress(self, request, import_id: int):
+        """A queued import's progress, then its report. Seen by the one who started it (and superusers)."""
+        job = get_object_or_404(HostImport.objects.defer("text"), pk=import_id)
+        if not (request.user.is_superuser or job.created_by_id == request.user.pk):
+            raise Http404
+        done = job.state == HostImport.State.DONE
+        report = ImportReport.from_dict(job.report) if done else None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import hosts from CSV",
+            "job": job,
+            "report": report,
+            "changelist_url": reverse("admin:monitor_host_changelist"),
+        }
+        return render(request, "admin/monitor/host/import_progress.html", context)
 
 
 @admin.register(Check)
 class CheckAdmin(admin.ModelAdmin):
     list_display = ["__str__", "interval_s", "status_label", "latency_label", "loss", "status_changed_at", "last_error"]
     list_filter = ["kind", "status", "enabled", "host__tags"]
-    search_fields = ["host__name", "host__address", "url", "dns_name"]
+    search_fields = ["host__name", "host__address", "settings__url", "settings__dns_name"]
     list_select_related = ["host"]
     readonly_fields = ["status_label", "latency_label", "loss", "status_changed_at", "last_checked_at", "last_error"]
     autocomplete_fields = ["host"]

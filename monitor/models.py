@@ -1,12 +1,13 @@
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.secrets import EncryptedCharField
+from core.secrets import decrypt, encrypt
 from monitor import checks
-from monitor.addresses import validate_address, validate_dns_name, validate_dns_server
+from monitor.addresses import validate_address
 from monitor.checks.base import CheckKind, CheckSpec
 
 
@@ -68,46 +69,53 @@ class Host(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        paused = self.status == Status.PAUSED
-        if self.enabled == paused:  # enabled and PAUSED, or disabled and not PAUSED
-            self.status = Status.PENDING if self.enabled else Status.PAUSED
-            self.status_changed_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "status", "status_changed_at"}
+        if self.settle_status() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "status_changed_at"}
         super().save(*args, **kwargs)
 
-
-class HttpMethod(models.TextChoices):
-    GET = "GET"
-    HEAD = "HEAD"
-    POST = "POST"
-
-
-class SnmpVersion(models.TextChoices):
-    V2C = "2c", "v2c (community)"
-    V3 = "3", "v3 (user, authPriv)"
-
-
-class SnmpAuthProtocol(models.TextChoices):
-    SHA = "SHA"
-    SHA256 = "SHA-256"
-
-
-class SnmpPrivProtocol(models.TextChoices):
-    AES = "AES", "AES-128"
-    AES256 = "AES-256"
-
-
-class DnsRecordType(models.TextChoices):
-    A = "A"
-    AAAA = "AAAA"
-    CNAME = "CNAME"
-    MX = "MX"
-    NS = "NS"
-    TXT = "TXT"
+    def settle_status(self) -> bool:
+        """PAUSED when disabled, PENDING when enabled again; True when the status changed.
+        Called by save(), and by bulk writes that bypass it."""
+        paused = self.status == Status.PAUSED
+        if self.enabled != paused:
+            return False
+        self.status = Status.PENDING if self.enabled else Status.PAUSED
+        self.status_changed_at = timezone.now()
+        return True
 
 
 RUN_CHECK = "monitor.run_check"  # the permission to run a check now (operators)
+
+
+class CheckSettingsField(models.JSONField):
+    """A check's settings as a JSON object; the secret ones (Setting.secret) encrypted at rest."""
+
+    def from_db_value(self, value, expression, connection):
+        values = super().from_db_value(value, expression, connection)
+        if isinstance(values, dict):
+            for name in checks.secret_names() & values.keys():
+                values[name] = decrypt(values[name] or "")
+        return values
+
+    def get_prep_value(self, value):
+        if isinstance(value, dict):
+            value = {name: encrypt(v) if name in checks.secret_names() and v else v for name, v in value.items()}
+        return super().get_prep_value(value)
+
+
+def setting_attribute(name: str) -> property:
+    """`check.<name>` reads and writes one setting: the kind's default when it is not set."""
+
+    def read(check):
+        if name in check.settings:
+            return check.settings[name]
+        declared = check.kind_spec.defaults() if check.kind in checks.kinds() else {}
+        return declared.get(name, checks.all_settings()[name].default)
+
+    def write(check, value) -> None:
+        check.settings = {**check.settings, name: value}  # a copy: copies of the check keep their own
+
+    return property(read, write, doc=f"The check's {name} setting.")
 
 
 class Check(models.Model):
@@ -143,61 +151,9 @@ class Check(models.Model):
         help_text="Ping only: more packet loss than this is DEGRADED (100% loss is DOWN).",
     )
 
-    # ping
-    ping_count = models.PositiveSmallIntegerField(
-        "echo requests",
-        default=5,
-        validators=between(1, 100, "Send at least one echo request.", "Send at most 100 echo requests."),
-    )
-    # path
-    max_hops = models.PositiveSmallIntegerField(
-        "hop limit", default=30, validators=between(1, 64, "Probe at least 1 hop.", "Probe at most 64 hops.")
-    )
-    # tcp; also the port a ping falls back to when ICMP is not allowed
-    port = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        validators=between(1, 65_535, "A port is a number from 1 to 65535."),
-        help_text="TCP: the port to connect to. Ping: the port of the TCP fallback (default 80). SNMP: default 161.",
-    )
-    # http
-    url = models.CharField("URL", max_length=2000, blank=True)
-    http_method = models.CharField("method", max_length=4, choices=HttpMethod, default=HttpMethod.GET)
-    expected_status = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=between(100, 599, "An HTTP status is from 100 to 599."),
-        help_text="Empty: any 2xx or 3xx status is UP.",
-    )
-    keyword = models.CharField(max_length=200, blank=True, help_text="Text the body must contain (first 1 MiB).")
-    follow_redirects = models.BooleanField(default=True)
-    verify_tls = models.BooleanField(
-        "verify TLS certificate", default=True, help_text="Off: self-signed certificates are accepted."
-    )
-    # dns
-    dns_name = models.CharField(
-        "name to resolve",
-        max_length=253,
-        blank=True,
-        validators=[validate_dns_name],
-        help_text="Empty: the host's address.",
-    )
-    dns_record_type = models.CharField("record type", max_length=5, choices=DnsRecordType, default=DnsRecordType.A)
-    dns_server = models.CharField(
-        "DNS server", max_length=60, blank=True, validators=[validate_dns_server],
-        help_text="IP[:port]; empty: the system resolver.",
-    )  # fmt: skip
-    # snmp; the secrets are encrypted at rest and never shown back (core.secrets)
-    snmp_version = models.CharField("SNMP version", max_length=2, choices=SnmpVersion, default=SnmpVersion.V2C)
-    community = EncryptedCharField(blank=True, help_text="SNMPv2c. Write-only: never shown back.")
-    snmp_user = models.CharField("SNMPv3 user", max_length=100, blank=True)
-    auth_protocol = models.CharField(max_length=8, choices=SnmpAuthProtocol, default=SnmpAuthProtocol.SHA256)
-    auth_password = EncryptedCharField(blank=True, help_text="Write-only: never shown back.")
-    priv_protocol = models.CharField("privacy protocol", max_length=8, choices=SnmpPrivProtocol, default="AES")
-    priv_password = EncryptedCharField("privacy password", blank=True, help_text="Write-only: never shown back.")
-    snmp_retries = models.PositiveSmallIntegerField(
-        "retries", default=1, validators=between(0, 5, "Retry an SNMP request at most 5 times.")
-    )
+    # The kind's settings (monitor.checks.<kind>: port, URL, SNMP credentials, ...), checked
+    # against the kind's declarations; each one also reads and writes as an attribute (below).
+    settings = CheckSettingsField(default=dict, blank=True)
 
     # Scheduling: the dispatcher claims a check when this is due and moves it on.
     next_run_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
@@ -217,6 +173,11 @@ class Check(models.Model):
     def __str__(self) -> str:
         return f"{self.host} · {self.describe()}"
 
+    def save(self, *args, **kwargs):
+        if self.kind in checks.kinds():  # exactly the kind's settings: a changed kind leaves none behind
+            self.settings = self.kind_spec.normalized(self.settings)
+        super().save(*args, **kwargs)
+
     @property
     def kind_spec(self) -> CheckKind:
         return checks.kind(self.kind)
@@ -227,7 +188,7 @@ class Check(models.Model):
 
     def spec(self, due: float) -> CheckSpec:
         """The check as its runner takes it, for the slot at `due`."""
-        options = {name: getattr(self, name) for name in self.kind_spec.fields}
+        options = self.kind_spec.normalized(self.settings)
         return CheckSpec(self.id, self.host_id, self.kind, self.host.address, self.timeout_s, due, options)
 
     def clean(self) -> None:
@@ -235,11 +196,17 @@ class Check(models.Model):
         if self.interval_s and self.timeout_s and self.timeout_s >= self.interval_s:
             errors["timeout_s"] = f"The timeout must be shorter than the interval ({self.interval_s} s)."
         if self.kind in checks.kinds():
-            errors.update(self.kind_spec.validate(self))
+            # The kind's own rules read the settings as typed: only once each one fits its declaration.
+            errors.update(self.kind_spec.setting_problems(self.settings) or self.kind_spec.validate(self))
             if not self.kind_spec.measures_loss and self.degraded_loss_pct is not None:
                 errors["degraded_loss_pct"] = "Only ping checks measure packet loss."
         if errors:
             raise ValidationError(errors)
+
+
+# Every kind's settings as attributes, so that Check(kind="tcp", port=22) and check.port work.
+for _name in checks.all_settings():
+    setattr(Check, _name, setting_attribute(_name))
 
 
 class CheckResult(models.Model):
@@ -313,6 +280,28 @@ class MaintenanceWindow(models.Model):
             raise ValidationError("Choose a host or a tag to silence.")
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The window must end after it starts."})
+
+
+class HostImport(models.Model):
+    """A CSV import too large to run inside the upload's request: a worker runs it
+    (monitor.tasks.import_hosts) and records its progress and report here."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+
+    created_by = models.ForeignKey(django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    dry_run = models.BooleanField(default=False)
+    text = models.TextField(blank=True)  # the file; emptied once imported
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)  # created, updated, checks_added, errors: [[line, message], ...]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
 
 
 class Device(models.Model):

@@ -8,7 +8,8 @@ from django.utils import timezone
 from core import heartbeats
 from core.pruning import delete_in_batches
 from monitor import missed
-from monitor.models import Check, CheckResult
+from monitor.csv_import import import_hosts
+from monitor.models import Check, CheckResult, HostImport
 from monitor.runner import check_runner
 from monitor.scheduling import Claim, claim_due_checks
 
@@ -63,3 +64,18 @@ def prune_results() -> int:
     """Delete check results older than CHECK_RESULT_RETENTION_HOURS; returns how many."""
     cutoff = timezone.now() - timedelta(hours=settings.CHECK_RESULT_RETENTION_HOURS)
     return delete_in_batches(CheckResult.objects.filter(started_at__lt=cutoff))
+
+
+@shared_task(name="monitor.import_hosts", ignore_result=True, time_limit=3600)
+def import_hosts_file(import_id: int) -> None:
+    """Run a queued CSV import (monitor.models.HostImport), recording its progress as it goes."""
+    imports = HostImport.objects.filter(pk=import_id)
+    if not imports.filter(state=HostImport.State.QUEUED).update(state=HostImport.State.RUNNING):
+        return  # deleted meanwhile, or already taken
+    job = imports.get()
+
+    def progress(done: int, total: int) -> None:
+        imports.update(rows_done=done, rows_total=total)
+
+    report = import_hosts(job.text, dry_run=job.dry_run, progress=progress)
+    imports.update(state=HostImport.State.DONE, text="", report=report.as_dict())

@@ -8,6 +8,7 @@ import functools
 from importlib import import_module
 
 from monitor.checks.base import CheckKind, CheckSpec, Outcome, run_guarded
+from monitor.checks.settings import Setting
 
 # In the order admin, CSV help and the API list them.
 KIND_MODULES = (
@@ -29,6 +30,22 @@ def kinds() -> dict[str, CheckKind]:
 
 def kind(name: str) -> CheckKind:
     return kinds()[name]
+
+
+@functools.cache
+def all_settings() -> dict[str, Setting]:
+    """name -> declaration, for every setting of every kind (a shared one, like port, once)."""
+    declared: dict[str, Setting] = {}
+    for registered in kinds().values():
+        for setting in registered.settings:
+            declared.setdefault(setting.name, setting)
+    return declared
+
+
+@functools.cache
+def secret_names() -> frozenset[str]:
+    """The settings kept encrypted and never shown back, of any kind."""
+    return frozenset(name for name, setting in all_settings().items() if setting.secret)
 
 
 def choices() -> list[tuple[str, str]]:

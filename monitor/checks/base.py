@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from core import destinations
+from monitor.checks import settings as kind_settings
+from monitor.checks.settings import Setting
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +18,7 @@ logger = logging.getLogger(__name__)
 class CheckSpec:
     """A check as the runners see it: plain data, no ORM, built in the task thread.
 
-    `options` holds the Check fields that the check's kind reads (CheckKind.fields).
+    `options` holds the check's settings (CheckKind.settings).
     """
 
     id: int
@@ -48,16 +50,37 @@ class CheckKind:
     """One kind of check: how it runs, and how people configure it. One subclass per module
     in monitor/checks/, registered in monitor.checks.KIND_MODULES.
 
-    `fields` are the Check fields the kind reads: the runner gets them in
-    `CheckSpec.options`, admin shows them in the kind's fieldset.
+    `settings` are what a check of the kind is configured with, kept in Check.settings:
+    the runner gets them in `CheckSpec.options`, admin shows them in the kind's fieldset,
+    the API publishes them as fields of a check.
     """
 
     name: str  # stored in Check.kind, at most 4 characters
     label: str
-    fields: tuple[str, ...] = ()
+    settings: tuple[Setting, ...] = ()
     admin_rows: tuple = ()  # rows of the kind's admin fieldset (a tuple puts fields side by side)
     csv_syntax: str = ""  # how a CSV row writes it, e.g. tcp:<port>
     measures_loss = False  # only then may a check have a loss threshold
+    polls_ports = False  # its results record a device's ports (history source "ports")
+
+    def defaults(self) -> dict:
+        return kind_settings.defaults(self.settings)
+
+    def normalized(self, values: Mapping) -> dict:
+        """`values` with exactly this kind's settings, defaults where one is missing."""
+        return kind_settings.normalized(self.settings, values)
+
+    def setting_problems(self, values: Mapping) -> dict[str, str]:
+        """setting -> what is wrong with it, by the declarations alone (type, bounds, choices)."""
+        return kind_settings.problems(self.settings, values)
+
+    def readings(self, result, previous_details: Callable[[], dict | None]) -> dict[str, float]:
+        """Metrics alert rules compare, from one saved result of a check of this kind.
+
+        `previous_details()` reads the check's result before this one, for kinds that
+        compare runs.
+        """
+        return {}
 
     async def run(self, spec: CheckSpec) -> Outcome:
         raise NotImplementedError

@@ -7,8 +7,9 @@ import dns.asyncresolver
 import dns.resolver
 
 from core import destinations
-from monitor.addresses import parse_server
+from monitor.addresses import parse_server, validate_dns_name, validate_dns_server
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms
+from monitor.checks.settings import Setting
 
 MAX_ANSWERS = 20
 
@@ -33,7 +34,14 @@ def resolver_for(server: str) -> dns.asyncresolver.Resolver:
 class Dns(CheckKind):
     name = "dns"
     label = "DNS lookup"
-    fields = ("dns_name", "dns_record_type", "dns_server")
+    settings = (
+        Setting("dns_name", str, "", label="name to resolve", max_length=253, validators=(validate_dns_name,),
+                help_text="Empty: the host's address."),
+        Setting("dns_record_type", str, "A", label="record type", required=True,
+                choices=tuple((t, t) for t in ("A", "AAAA", "CNAME", "MX", "NS", "TXT"))),
+        Setting("dns_server", str, "", label="DNS server", max_length=60, validators=(validate_dns_server,),
+                help_text="IP[:port]; empty: the system resolver."),
+    )  # fmt: skip
     admin_rows = (("dns_name", "dns_record_type", "dns_server"),)
     csv_syntax = "dns[:<name>][@<server>]"
 

@@ -15,6 +15,7 @@ from django.core.validators import URLValidator
 from core.redaction import redact_text, redact_url
 from monitor.addresses import validate_destination
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, describe_os_error, elapsed_ms, resolve
+from monitor.checks.settings import Setting
 
 MAX_BODY_BYTES = 1 << 20  # a keyword is looked for in the first MiB only
 MAX_REDIRECTS = 5
@@ -35,7 +36,17 @@ def tls_context(verify: bool) -> ssl.SSLContext:
 class Http(CheckKind):
     name = "http"
     label = "HTTP(S)"
-    fields = ("url", "http_method", "expected_status", "keyword", "follow_redirects", "verify_tls")
+    settings = (
+        Setting("url", str, "", label="URL", max_length=2000),
+        Setting("http_method", str, "GET", label="method", required=True,
+                choices=(("GET", "GET"), ("HEAD", "HEAD"), ("POST", "POST"))),
+        Setting("expected_status", int, None, minimum=100, maximum=599,
+                range_message="An HTTP status is from 100 to 599.", help_text="Empty: any 2xx or 3xx status is UP."),
+        Setting("keyword", str, "", help_text="Text the body must contain (first 1 MiB)."),
+        Setting("follow_redirects", bool, True, required=True),
+        Setting("verify_tls", bool, True, label="verify TLS certificate", required=True,
+                help_text="Off: self-signed certificates are accepted."),
+    )  # fmt: skip
     admin_rows = ("url", ("http_method", "expected_status"), "keyword", ("follow_redirects", "verify_tls"))
     csv_syntax = "http:<url>"
 

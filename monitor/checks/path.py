@@ -14,6 +14,8 @@ from collections import Counter
 
 from monitor.checks import icmp
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, resolve
+from monitor.checks.ping import PING_COUNT
+from monitor.checks.settings import Setting
 
 ROUND_SPACING_S = 0.2
 
@@ -21,7 +23,11 @@ ROUND_SPACING_S = 0.2
 class Path(CheckKind):
     name = "path"
     label = "path (MTR)"
-    fields = ("ping_count", "max_hops")
+    settings = (
+        PING_COUNT,
+        Setting("max_hops", int, 30, label="hop limit", required=True, minimum=1, maximum=64,
+                range_message="Probe from 1 to 64 hops."),
+    )  # fmt: skip
     admin_rows = ("max_hops",)  # with the ping fieldset's echo requests, one per hop and round
     csv_syntax = "path[:<max hops>]"
     measures_loss = True
@@ -43,6 +49,12 @@ class Path(CheckKind):
         answers = await asyncio.gather(*(one_round(i) for i in range(rounds)))
         return summarize(ip, answers)
 
+    def readings(self, result, previous_details) -> dict[str, float]:
+        if not result.details.get("hops"):
+            return {}
+        before = previous_details()
+        return path_readings(result.details["hops"], before.get("hops") if before else None)
+
     def describe(self, check) -> str:
         return f"path x{check.ping_count} ≤{check.max_hops} hops"
 
@@ -54,6 +66,18 @@ class Path(CheckKind):
 
 
 KIND = Path()
+
+
+def path_readings(hops: list[dict], previous_hops: list[dict] | None) -> dict[str, float]:
+    """Whether the route changed since the previous run, and the worst loss at a hop before the target.
+
+    The route is the hops that answered, in order: a hop that stays silent ("*") is not a change.
+    """
+    route = [hop["address"] for hop in hops if hop["address"] != "*"]
+    before = [hop["address"] for hop in previous_hops or [] if hop["address"] != "*"]
+    readings = {"path_changed": 1.0 if previous_hops is not None and route != before else 0.0}
+    readings["path_hop_loss_pct"] = max((hop["loss_pct"] for hop in hops[:-1]), default=0.0)
+    return readings
 
 
 def summarize(ip: str, answers: list[list[tuple]]) -> Outcome:

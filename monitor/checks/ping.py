@@ -12,7 +12,8 @@ import time
 
 from monitor.checks import icmp
 from monitor.checks.base import CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
-from monitor.checks.tcp import connect_time_ms
+from monitor.checks.settings import Setting
+from monitor.checks.tcp import PORT, connect_time_ms
 
 FALLBACK_PORT = 80
 TCP_FALLBACK = "tcp-fallback"
@@ -23,11 +24,17 @@ SPACING_S = 0.2
 # the loop is slow to wake (a 1 s check with 50 ms kept back was cut short on a loaded machine).
 RETURN_MARGIN_S = 0.2
 
+# Shared with path checks, where it is the number of rounds.
+PING_COUNT = Setting(
+    "ping_count", int, 5, label="echo requests", required=True, minimum=1, maximum=100,
+    range_message="Send from 1 to 100 echo requests.",
+)  # fmt: skip
+
 
 class Ping(CheckKind):
     name = "ping"
     label = "ping (ICMP echo)"
-    fields = ("ping_count", "port")  # port: of the TCP fallback
+    settings = (PING_COUNT, PORT)  # port: of the TCP fallback
     admin_rows = ("ping_count",)
     csv_syntax = "ping"
     measures_loss = True

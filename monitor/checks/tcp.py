@@ -5,6 +5,13 @@ import socket
 import time
 
 from monitor.checks.base import CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
+from monitor.checks.settings import Setting
+
+# Shared with the kinds that also reach a port (ping's TCP fallback, SNMP): one API field.
+PORT = Setting(
+    "port", int, None, minimum=1, maximum=65_535, range_message="A port is a number from 1 to 65535.",
+    help_text="TCP: the port to connect to. Ping: the port of the TCP fallback (default 80). SNMP: default 161.",
+)  # fmt: skip
 
 
 async def connect_time_ms(address: str, port: int) -> float:
@@ -23,7 +30,7 @@ async def connect_time_ms(address: str, port: int) -> float:
 class Tcp(CheckKind):
     name = "tcp"
     label = "TCP connect"
-    fields = ("port",)
+    settings = (PORT,)
     admin_rows = ("port",)
     csv_syntax = "tcp:<port>"
 

@@ -23,7 +23,8 @@ let connectedBefore = false;
 
 async function refreshHosts() {
   // States may have changed while the socket was down: fetch them all once.
-  const response = await fetch("/hosts/grid.json", { headers: { Accept: "application/json" } });
+  const query = new URLSearchParams({ q: config.hostQuery });
+  const response = await fetch(`/hosts/grid.json?${query}`, { headers: { Accept: "application/json" } });
   if (response.ok) grid.replaceAll((await response.json()).hosts);
 }
 
@@ -56,7 +57,7 @@ function onFrame(frame) {
   if (frame.type === "error") {
     console.warn("server:", frame.message);
   } else if (frame.type === "hosts") {
-    grid.update(frame.hosts);
+    grid.update(config.hostsPartial ? frame.hosts.filter((host) => grid.hosts.has(host.id)) : frame.hosts);
   } else if (frame.type === "checks_dispatch") {
     showDispatch(frame);
   } else if (frame.type === "database") {

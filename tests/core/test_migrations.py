@@ -17,6 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 from alerts.models import AlertRule, Notification
 from api.models import ApiToken
 from chat.models import ChatMessage
+from monitor.models import Check
 from stats.history import blocks
 from stats.history.query import stored_values
 from stats.models import Agent, HourBlock, MinuteBlock
@@ -106,9 +107,12 @@ def test_a_database_from_before_the_split_keeps_every_row():
     migrate()
 
     # stats 0003 adds each agent's stream position and password digest (empty for agents from before);
-    # monitor 0007 and 0008 add the SNMP and path fields of a check (defaults for checks from before);
+    # monitor 0010 moves a check's kind-specific columns into its settings (read back below);
     # chat 0002 adds each message's client id (none for messages from before).
-    after = snapshot(added_columns={"stats_agent": 2, "monitor_check": 9, "monitor_chatmessage": 1})
+    after = snapshot(added_columns={"stats_agent": 2, "monitor_chatmessage": 1})
+    del before["monitor_check"], after["monitor_check"]
+    check = Check.objects.select_related("host").get()
+    assert (check.host.name, check.kind, check.status, check.settings) == ("web-1", "tcp", "up", {"port": 22})
     # stats 0005 converts history into compressed blocks (every value: tests/stats/test_history_conversion.py).
     history = {"stats_rawchunk", "stats_minuterollup", "stats_hourrollup"}
     assert not history & after.keys()
@@ -125,6 +129,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "status_statuspage", "status_statuspage_hosts", "status_statuspage_tags", "status_notice", "status_uptimehour",
         "accounts_preferences", "stats_rawblock", "stats_minuteblock", "stats_hourblock", "monitor_device",
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
+        "monitor_hostimport",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)

@@ -8,13 +8,12 @@ import pytest
 
 from monitor.checks import execute, kinds, ping
 from monitor.checks.base import CheckSpec, run_guarded
-from monitor.models import Check
 from tests import targets
 
 
 def spec(kind: str, address: str = "127.0.0.1", timeout_s: float = 2.0, **fields) -> CheckSpec:
-    """A spec as the runner gets it: the kind's fields at their model defaults, unless given."""
-    options = {name: Check._meta.get_field(name).get_default() for name in kinds()[kind].fields}
+    """A spec as the runner gets it: the kind's settings at their defaults, unless given."""
+    options = kinds()[kind].defaults()
     return CheckSpec(id=1, host_id=1, kind=kind, address=address, timeout_s=timeout_s, options={**options, **fields})
 
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from alerts.readings import host_readings_of, path_readings
-from monitor.checks.path import summarize
+from alerts.readings import host_readings_of
+from monitor.checks.path import path_readings, summarize
 from monitor.models import Check, CheckResult, Host
 from monitor.results import Recorded
 from tests import targets

@@ -2,6 +2,7 @@
 API response, live frame, log line or /metrics, whether the device answers or refuses them."""
 
 import asyncio
+import json
 import logging
 import time
 
@@ -22,10 +23,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SECRETS = [COMMUNITY, AUTH_PASSWORD, PRIV_PASSWORD, "wrong-priv-0a7e", "wrong-community-d41"]
 
 
-def stored_column(check_id: int, column: str) -> str:
+def stored_setting(check_id: int, name: str) -> str:
+    """A setting as the database holds it, read past the model."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM monitor_check WHERE id = %s", [check_id])
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT settings FROM monitor_check WHERE id = %s", [check_id])
+        raw = cursor.fetchone()[0]
+    return (json.loads(raw) if isinstance(raw, str) else raw)[name]
 
 
 def run(check_ids: list[int]) -> list[str]:
@@ -61,8 +64,8 @@ def test_credentials_never_come_back_out(caplog):
     assert [results[i].status for i in ids] == ["up", "up", "down", "down"], [results[i].error for i in ids]
 
     # Encrypted at rest.
-    for check_id, column in [(ids[0], "community"), (ids[1], "auth_password"), (ids[1], "priv_password")]:
-        raw = stored_column(check_id, column)
+    for check_id, name in [(ids[0], "community"), (ids[1], "auth_password"), (ids[1], "priv_password")]:
+        raw = stored_setting(check_id, name)
         assert raw.startswith("fernet:")
         assert not any(secret in raw for secret in SECRETS)
     assert Check.objects.get(pk=ids[1]).priv_password == PRIV_PASSWORD  # and read back by the worker
@@ -126,3 +129,30 @@ def test_interfaces_need_a_login_or_a_token():
     assert response.status_code == 200
     assert response.json() == []
     assert api(make_token("viewer2")).get(f"/api/hosts/{host.pk}/device/").status_code == 404
+
+
+def test_credentials_are_encrypted_in_the_settings_and_never_shown_back():
+    writer = api(make_token("ops-admin", staff=True, read_only=False))
+    host = Host.objects.create(name="edge-sw", address="127.0.0.1")
+    made = writer.post(
+        "/api/checks/",
+        {"host": host.pk, "kind": "snmp", "snmp_version": "3", "snmp_user": V3_USER, "auth_password": AUTH_PASSWORD,
+         "priv_password": PRIV_PASSWORD, "interval_s": 30, "timeout_s": 2},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.content
+    check_id = made.json()["id"]
+    for name in ("auth_password", "priv_password"):
+        assert stored_setting(check_id, name).startswith("fernet:")
+    assert (
+        writer.patch(f"/api/checks/{check_id}/", {"snmp_retries": 2}, content_type="application/json").json()[
+            "snmp_retries"
+        ]
+        == 2
+    )
+    check = Check.objects.get(pk=check_id)
+    assert (check.auth_password, check.priv_password, check.snmp_retries) == (AUTH_PASSWORD, PRIV_PASSWORD, 2)
+    shown = writer.get(f"/api/checks/{check_id}/").content.decode() + made.content.decode()
+    assert AUTH_PASSWORD not in shown
+    assert PRIV_PASSWORD not in shown
+    assert "fernet:" not in shown

@@ -9,15 +9,16 @@ import time
 import weakref
 
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
+from monitor.checks.settings import Setting
 from monitor.checks.snmp import discovery
 from monitor.checks.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, no_answer
+from monitor.checks.tcp import PORT
 
 DEFAULT_PORT = 161
 # Polls in flight on one event loop: a backlog (the database away for a while) then
 # drains in waves instead of asking hundreds of devices at once and losing their answers.
 POLLS_IN_FLIGHT = 100
 MIN_INTERVAL_S = 10
-SECRET_FIELDS = ("community", "auth_password", "priv_password")  # write-only everywhere
 
 
 _slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -45,8 +46,22 @@ def credentials(options) -> Credentials:
 class Snmp(CheckKind):
     name = "snmp"
     label = "SNMP device"
-    fields = ("port", "snmp_version", "community", "snmp_user", "auth_protocol", "auth_password",
-              "priv_protocol", "priv_password", "snmp_retries")  # fmt: skip
+    # The secrets are encrypted at rest and never shown back (Setting.secret).
+    settings = (
+        PORT,
+        Setting("snmp_version", str, "2c", label="SNMP version", required=True,
+                choices=(("2c", "v2c (community)"), ("3", "v3 (user, authPriv)"))),
+        Setting("community", str, "", secret=True, help_text="SNMPv2c. Write-only: never shown back."),
+        Setting("snmp_user", str, "", label="SNMPv3 user", max_length=100),
+        Setting("auth_protocol", str, "SHA-256", required=True, choices=(("SHA", "SHA"), ("SHA-256", "SHA-256"))),
+        Setting("auth_password", str, "", secret=True, help_text="Write-only: never shown back."),
+        Setting("priv_protocol", str, "AES", label="privacy protocol", required=True,
+                choices=(("AES", "AES-128"), ("AES-256", "AES-256"))),
+        Setting("priv_password", str, "", label="privacy password", secret=True,
+                help_text="Write-only: never shown back."),
+        Setting("snmp_retries", int, 1, label="retries", required=True, minimum=0, maximum=5,
+                range_message="Retry an SNMP request at most 5 times."),
+    )  # fmt: skip
     # The port is the TCP fieldset's, shared (empty: 161).
     admin_rows = (
         ("snmp_version", "snmp_retries"),
@@ -55,6 +70,7 @@ class Snmp(CheckKind):
         ("priv_protocol", "priv_password"),
     )
     csv_syntax = "snmp:<community>[@<port>]"
+    polls_ports = True
 
     async def run(self, spec: CheckSpec) -> Outcome:
         options = spec.options
@@ -85,6 +101,9 @@ class Snmp(CheckKind):
         except CheckFailed:
             discovery.forget(spec.id)  # wrong credentials now may be right ones later: rediscover then
             raise
+
+    def readings(self, result, previous_details) -> dict[str, float]:
+        return {"device_unreachable": 0.0 if result.passed else 1.0}
 
     def describe(self, check) -> str:
         who = f"v3 {check.snmp_user}" if check.snmp_version == "3" else "v2c"
