@@ -24,8 +24,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from chat import rooms
-from core.groups import CHAT_MESSAGE
-from core.protocol import frame
+from core.contracts.groups import CHAT_MESSAGE
+from core.contracts.protocol import frame
 
 logger = logging.getLogger(__name__)
 

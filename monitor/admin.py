@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.redaction import redact_url, unredact_url
+from core.security.redaction import redact_url, unredact_url
 from monitor import checks
 from monitor.checks.snmp import SECRET_FIELDS
 from monitor.csv_import import import_hosts

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.secrets import EncryptedCharField
+from core.security.secrets import EncryptedCharField
 from monitor import checks
 from monitor.addresses import validate_address, validate_dns_name, validate_dns_server
 from monitor.checks.base import CheckKind, CheckSpec
@@ -187,7 +187,7 @@ class Check(models.Model):
         "DNS server", max_length=60, blank=True, validators=[validate_dns_server],
         help_text="IP[:port]; empty: the system resolver.",
     )  # fmt: skip
-    # snmp; the secrets are encrypted at rest and never shown back (core.secrets)
+    # snmp; the secrets are encrypted at rest and never shown back (core.security.secrets)
     snmp_version = models.CharField("SNMP version", max_length=2, choices=SnmpVersion, default=SnmpVersion.V2C)
     community = EncryptedCharField(blank=True, help_text="SNMPv2c. Write-only: never shown back.")
     snmp_user = models.CharField("SNMPv3 user", max_length=100, blank=True)

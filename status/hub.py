@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from core.groups import STATUS_PAGES_GROUP
+from core.contracts.groups import STATUS_PAGES_GROUP
 from core.supervision import supervised
 from status import publishing
 from status.documents import Document

@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from celery_app import CHECKS_QUEUE, HOUSEKEEPING_QUEUE, NOTIFICATIONS_QUEUE, TASKS_QUEUE
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import ClaimedSlot
 from stats import streams
 

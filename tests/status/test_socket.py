@@ -88,7 +88,10 @@ async def test_a_ping_carrying_nan_is_refused_as_not_json(public_page, stop_hub)
     reader = await connected("/ws/status/shop/")
     assert (await reader.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "status"
     await reader.send_to(text_data='{"type": "ping", "at": NaN}')
-    assert await reader.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "error", "message": "this socket is read-only"}
+    assert await reader.receive_json_from(timeout=EVENT_TIMEOUT_S) == {
+        "type": "error",
+        "message": "this socket is read-only",
+    }
     await reader.send_json_to({"type": "ping"})
     assert await reader.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "pong"}
     await reader.disconnect()

@@ -23,8 +23,8 @@ from collections import defaultdict
 import redis
 from django.conf import settings
 
-from core.batches import Batches
-from core.redis_clients import async_redis, sync_redis
+from core.redis_io.batches import Batches
+from core.redis_io.redis_clients import async_redis, sync_redis
 from core.supervision import supervised
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ return 1
 class _Holdings:
     """What the sockets on one event loop hold, and the task renewing it.
 
-    Takes and removals that arrive together go to Redis in one pipeline (core.batches):
+    Takes and removals that arrive together go to Redis in one pipeline (core.redis_io.batches):
     in a storm of handshakes, one round trip each took about 8 % of the web processes' samples.
     """
 
