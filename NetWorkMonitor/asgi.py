@@ -13,9 +13,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from core import eager_writes  # noqa: E402
-from core.socket_auth import with_session_user  # noqa: E402
-from core.socket_origin import SameOriginValidator  # noqa: E402
+from core.sockets import eager_writes  # noqa: E402
+from core.sockets.socket_auth import with_session_user  # noqa: E402
+from core.sockets.socket_origin import SameOriginValidator  # noqa: E402
 from NetWorkMonitor.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(

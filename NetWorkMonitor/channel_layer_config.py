@@ -11,7 +11,7 @@ def channel_layer(
     # The pub/sub layer publishes a group message once per Redis round trip and each daphne
     # process fans it out to its own sockets: the cheap path for one stats frame going to
     # hundreds of dashboards. Subscriptions asked for together are sent together
-    # (core.channel_layer).
+    # (core.redis_io.channel_layer).
     options = {
         # redis-py 8 defaults to a 5 s read timeout, which tears down idle subscriptions
         # (channels_redis issue 422).
@@ -29,4 +29,7 @@ def channel_layer(
         host = {"sentinels": sentinels, "master_name": master, "sentinel_kwargs": sentinel_options, **credentials}
     else:
         host = {"address": url}
-    return {"BACKEND": "core.channel_layer.PubSubChannelLayer", "CONFIG": {"prefix": prefix, "hosts": [host | options]}}
+    return {
+        "BACKEND": "core.redis_io.channel_layer.PubSubChannelLayer",
+        "CONFIG": {"prefix": prefix, "hosts": [host | options]},
+    }

@@ -23,7 +23,7 @@ if not SECRET_KEY:
         "SECRET_KEY is not set. `make run` creates one in .run/secret_key; in production set it in the environment."
     )
 
-# Encrypts device credentials at rest (core.secrets). Changing it makes stored ones unreadable.
+# Encrypts device credentials at rest (core.security.secrets). Changing it makes stored ones unreadable.
 SECRETS_KEY = env_str("SECRETS_KEY") or SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -76,11 +76,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: precompressed copies of their own
-    "core.middleware.CompressUnlessSecret",  # pages and API responses, gzip
+    "core.web.middleware.CompressUnlessSecret",  # pages and API responses, gzip
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",  # cookie or Accept-Language; an account's choice wins below
     "django.middleware.common.CommonMiddleware",
-    "core.middleware.RefuseNulCharacters",
+    "core.web.middleware.RefuseNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "status.domains.StatusDomainMiddleware",  # before anything reads the session: one page for all
@@ -114,7 +114,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0, m
 # Per account and address: a guesser is stopped without letting anyone lock a colleague out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Behind a proxy every client would share its address: the client's own is looked up.
-AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -227,7 +227,7 @@ STATIC_ROOT = BASE_DIR / ".run" / "staticfiles"
 # Cache-Control: immutable, and the compressed copy the browser accepts.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "core.staticfiles.HashedCompressedStorage"},
+    "staticfiles": {"BACKEND": "core.web.staticfiles.HashedCompressedStorage"},
 }
 
 # --- Redis: channel layer, Celery broker, latest-sample cache -------------------------
@@ -350,7 +350,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {
-            "()": "core.redaction.RedactingFormatter",  # no password or token of a check URL in a log
+            "()": "core.security.redaction.RedactingFormatter",  # no password or token of a check URL in a log
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         }
     },

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api import prometheus
-from core import health
+from core.web import health
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -19,4 +19,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler500 = "core.errors.server_error"  # a database that does not answer: 503, saying so
+handler500 = "core.web.errors.server_error"  # a database that does not answer: 503, saying so

@@ -1,7 +1,7 @@
 """Open sockets follow the account: a logout, a deactivation, a deletion, a password change or a
 change of rights closes them.
 
-Each consumer joins its user's group and its session's group (core.consumers). A
+Each consumer joins its user's group and its session's group (core.sockets.consumers). A
 logout closes that session's sockets with CLOSE_UNAUTHENTICATED (the page goes to the
 login form), a session deleted otherwise with CLOSE_RECONNECT; a deactivation or a deletion
 closes all the user's sockets the same way; a password change has every socket of the
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
-from core.groups import (
+from core.contracts.groups import (
     ACCESS_CHANGED,
     CLOSE_RECONNECT,
     CLOSE_UNAUTHENTICATED,
@@ -28,7 +28,7 @@ from core.groups import (
     session_group,
     user_group,
 )
-from core.publisher import publisher
+from core.redis_io.publisher import publisher
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Preferences
 from alerts.models import NotificationTarget
 from api.models import ApiToken
-from core.zones import names
+from core.i18n.zones import names
 
 
 class TargetForm(forms.ModelForm):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from accounts.models import Preferences
-from core.languages import LANGUAGE_CODES
+from core.i18n.languages import LANGUAGE_CODES
 
 
 @require_POST

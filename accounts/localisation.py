@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from accounts.models import Preferences
-from core.languages import LANGUAGE_CODES
-from core.zones import known_zone
+from core.i18n.languages import LANGUAGE_CODES
+from core.i18n.zones import known_zone
 
 BROWSER_ZONE_COOKIE = "tz"
 # Status pages are the same bytes for every reader of a language (cached by proxies): no

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.zones import validate_time_zone
+from core.i18n.zones import validate_time_zone
 
 
 class Preferences(models.Model):

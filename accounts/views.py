@@ -20,7 +20,7 @@ from accounts.models import Preferences
 from alerts import notify
 from alerts.models import NotificationTarget
 from api.models import ApiToken
-from core import ratelimit
+from core.redis_io import ratelimit
 
 logger = logging.getLogger(__name__)
 

@@ -2,10 +2,10 @@ from channels.db import database_sync_to_async
 from django.utils import translation
 
 from alerts import recording
-from core.consumers import AuthenticatedJsonConsumer
-from core.groups import ALERT_FRAME, alerts_user_group
-from core.languages import languages_of
-from core.protocol import frame
+from core.contracts.groups import ALERT_FRAME, alerts_user_group
+from core.contracts.protocol import frame
+from core.i18n.languages import languages_of
+from core.sockets.consumers import AuthenticatedJsonConsumer
 
 
 class AlertConsumer(AuthenticatedJsonConsumer):

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from alerts.models import Alert, AlertRule, AlertState, Scope
 from alerts.recording import record
 from alerts.rules import FIRING, PENDING, RuleIndex, RuleSpec, State, Transition, step
-from core.health import DATABASE_DOWN
-from core.metrics import AGENT_ALERT_METRICS, HOST_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS, HOST_ALERT_METRICS
+from core.web.health import DATABASE_DOWN
 from monitor.models import Host, MaintenanceWindow
 
 logger = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts import rules
-from core.metrics import ALERT_METRIC_BY_NAME, ALERT_METRICS
+from core.contracts.metrics import ALERT_METRIC_BY_NAME, ALERT_METRICS
 from monitor.models import Host, Tag
 
-# What a rule may watch: the alert metrics of the catalogue (core.metrics).
+# What a rule may watch: the alert metrics of the catalogue (core.contracts.metrics).
 METRIC_CHOICES = [(metric.name, metric.label) for metric in ALERT_METRICS]
 
 

@@ -6,8 +6,8 @@ import apprise
 from django.conf import settings
 
 from alerts import target_rules
-from core.connect_guard import guarded
-from core.redaction import redact_text
+from core.security.connect_guard import guarded
+from core.security.redaction import redact_text
 
 # Plugin attributes that hold a timeout in seconds, and the setting that caps each.
 TIMEOUT_CAPS = {

@@ -3,7 +3,7 @@
 import functools
 from collections import defaultdict
 
-from core.metrics import ALERT_METRICS
+from core.contracts.metrics import ALERT_METRICS
 from monitor.models import Check, CheckResult
 
 AGENT_READINGS = [metric for metric in ALERT_METRICS if metric.subject == "agent"]

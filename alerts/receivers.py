@@ -1,4 +1,4 @@
-"""How alerts hear of new readings: receivers of core.signals, connected in AlertsConfig.ready()."""
+"""How alerts hear of new readings: receivers of core.contracts.signals, connected in AlertsConfig.ready()."""
 
 from alerts.evaluator import agent_evaluator, host_evaluator
 from alerts.readings import agent_readings, host_readings_of

@@ -23,10 +23,10 @@ from alerts.models import Alert, AlertEvent, AlertRule, AlertState, Notification
 from alerts.rules import Transition
 from alerts.tasks import send_event_notifications
 from alerts.visibility import rules_of
-from core.groups import ALERT_FRAME, alerts_user_group
-from core.languages import languages_of
-from core.protocol import frame
-from core.publisher import Frame, publisher
+from core.contracts.groups import ALERT_FRAME, alerts_user_group
+from core.contracts.protocol import frame
+from core.i18n.languages import languages_of
+from core.redis_io.publisher import Frame, publisher
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import apprise
 from apprise.utils.parse import parse_qsd
 
-from core import destinations
+from core.security import destinations
 
 LOCAL_SCHEMES = frozenset({"dbus", "kde", "qt", "glib", "gnome", "macosx", "windows", "syslog"})
 COMMON_SCHEMES = frozenset(

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from alerts import notify
 from alerts.messages import event_text
 from alerts.models import AlertEvent, Notification, NotificationAttempt
-from core.languages import languages_of
+from core.i18n.languages import languages_of
 
 NOTIFY_ATTEMPTS = 5
 NOTIFY_BACKOFF_S = [5, 30, 120, 600]  # after attempts 1, 2, 3, 4

@@ -8,7 +8,7 @@ from django.utils import timezone
 from alerts import visibility
 from alerts.messages import event_text
 from alerts.models import AlertEvent, Severity
-from core.groups import alert_room_name
+from core.contracts.groups import alert_room_name
 
 PAGE = 200
 

@@ -1,11 +1,11 @@
 """`?format=csv` and `?format=jsonl` on the growing listings: every matching row, oldest first,
-streamed (core.exports)."""
+streamed (core.web.exports)."""
 
 import json
 
 from rest_framework import renderers
 
-from core.exports import csv_lines, csv_response, jsonl_response
+from core.web.exports import csv_lines, csv_response, jsonl_response
 
 
 class CsvRenderer(renderers.BaseRenderer):

@@ -2,7 +2,7 @@
 
 Agent values come from the latest frame of each agent in Redis, check values from
 each check's latest state in the database. Names, labels and unit scales come from
-the metric catalogue (core.metrics). Rates are exported as gauges, as the agents
+the metric catalogue (core.contracts.metrics). Rates are exported as gauges, as the agents
 compute them; units follow Prometheus conventions (seconds, bytes, ratios).
 """
 
@@ -17,8 +17,17 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 
 from alerts.models import Alert, AlertState
 from api.auth import token_from_header, user_for_token
-from core.metrics import FAMILIES, FRAME_METRICS, METRICS, PORT_FIELDS, PORT_METRICS, Metric, frame_values, is_number
-from core.redis_clients import sync_redis
+from core.contracts.metrics import (
+    FAMILIES,
+    FRAME_METRICS,
+    METRICS,
+    PORT_FIELDS,
+    PORT_METRICS,
+    Metric,
+    frame_values,
+    is_number,
+)
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import Check, Host, Interface, Status
 from stats import rejected
 from stats.latest import latest_key

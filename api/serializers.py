@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from alerts import visibility
 from alerts.models import AlertEvent, AlertRule
-from core.redaction import redact_url, unredact_url
+from core.security.redaction import redact_url, unredact_url
 from monitor import checks
 from monitor.checks.settings import Setting
 from monitor.models import Check, CheckResult, Device, Host, Interface, Tag

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS
-from core.metrics import HISTORY_METRICS
+from core.contracts.metrics import HISTORY_METRICS
 from monitor.models import Host
 from stats.history import query
 from stats.history.metrics import agent_source, check_source, device_source

@@ -21,7 +21,7 @@ from api import serializers
 from api.auth import HasPermission
 from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS, iso
 from api.pagination import EventsNewestFirst, ResultsNewestFirst
-from core.exports import ROWS_PER_BATCH
+from core.web.exports import ROWS_PER_BATCH
 from monitor.models import RUN_CHECK, Check, CheckResult, Device, Host, Interface
 from monitor.results import derive_hosts
 from status.models import Notice, StatusPage

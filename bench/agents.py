@@ -30,7 +30,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from bench.common import run_facts, save_results, summary_ms  # noqa: E402
-from core.redis_clients import sync_redis  # noqa: E402
+from core.redis_io.redis_clients import sync_redis  # noqa: E402
 from NetWorkMonitor.processes import command as process_command  # noqa: E402
 from stats import streams  # noqa: E402
 from stats.history.blocks import decode_values  # noqa: E402

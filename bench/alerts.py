@@ -33,7 +33,7 @@ from django.core.management import call_command  # noqa: E402
 from alerts.evaluator import Evaluator  # noqa: E402
 from alerts.models import AlertRule  # noqa: E402
 from bench.common import free_port, run_facts, save_results, session_cookie, summary_ms  # noqa: E402
-from core.metrics import AGENT_ALERT_METRICS  # noqa: E402
+from core.contracts.metrics import AGENT_ALERT_METRICS  # noqa: E402
 from monitor.models import Host, Tag  # noqa: E402
 from tests import processes  # noqa: E402
 

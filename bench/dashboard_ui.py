@@ -38,8 +38,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.common import dashboard_session, free_port, percentile, run_facts, save_results  # noqa: E402
 from bench.frames import agent_frame  # noqa: E402
-from core.groups import STATS_FRAME, STATS_GROUP  # noqa: E402
-from core.redis_clients import sync_redis  # noqa: E402
+from core.contracts.groups import STATS_FRAME, STATS_GROUP  # noqa: E402
+from core.redis_io.redis_clients import sync_redis  # noqa: E402
 from monitor.models import Host, Status, Tag  # noqa: E402
 from stats.latest import latest_key  # noqa: E402
 from tests import processes  # noqa: E402

@@ -42,7 +42,7 @@ def tell(readers: list, word: str) -> None:
 
 def latest_seq(host: str) -> int:
     """The sequence number of `host`'s newest frame (the one the relay last passed on)."""
-    from core.redis_clients import sync_redis
+    from core.redis_io.redis_clients import sync_redis
     from stats.latest import latest_key
 
     return json.loads(sync_redis().hget(latest_key(), host))["seq"]
@@ -77,8 +77,8 @@ def wait_for_closes(user_id: int, seconds: float = 60) -> float:
     """Until the web processes have handled the close of every socket of `user_id` (its count of
     open sockets in Redis is 0): a level or a storm must not start while the server is still
     busy with the last one's thousands of closes. Returns the seconds waited."""
-    from core.open_sockets import sockets_key
-    from core.redis_clients import sync_redis
+    from core.redis_io.redis_clients import sync_redis
+    from core.sockets.open_sockets import sockets_key
     from tests.servers import wait_for
 
     started = time.monotonic()

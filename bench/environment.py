@@ -29,7 +29,7 @@ def forget_earlier_runs(prefix: str) -> None:
     """Delete what earlier runs left under `prefix`: their agents' latest frames and offline
     marks would otherwise be sent to every dashboard that connects in this one (38 agents'
     after a day of runs, each socket's first frames growing with each run)."""
-    from core.redis_clients import sync_redis
+    from core.redis_io.redis_clients import sync_redis
 
     client = sync_redis()
     for pattern in (f"{prefix}:*", f"{prefix}.*"):  # keys, and Celery's queues

@@ -183,7 +183,7 @@ async def checks_worker_kills(ctx) -> list[dict]:
 async def notification_worker_kills(ctx) -> list[dict]:
     from alerts.evaluator import Evaluator
     from alerts.models import NotificationTarget
-    from core.metrics import AGENT_ALERT_METRICS
+    from core.contracts.metrics import AGENT_ALERT_METRICS
     from tests import processes, targets
     from tests.alerts.test_alerts import fire, make_rule
     from tests.alerts.test_pipeline import webhook_body
@@ -257,7 +257,7 @@ class Context:
     """What a scenario runs under: the web processes, the ingest and an agent, on the private servers."""
 
     def __init__(self, stack: ExitStack, postgres, redis, workdir: Path, operator) -> None:
-        from core.redis_clients import sync_redis
+        from core.redis_io.redis_clients import sync_redis
         from stats import latest
         from tests import processes
         from tests.servers import wait_for

@@ -34,7 +34,7 @@ from django.core.management import call_command  # noqa: E402
 
 from bench.common import dashboard_session, dashboard_sessions, free_port, run_facts, save_results, summary_ms  # noqa: E402
 from bench.dashboards import lost_frames, start_clients, start_window, stop_clients, wait_for_closes  # noqa: E402
-from core.redis_clients import sync_redis  # noqa: E402
+from core.redis_io.redis_clients import sync_redis  # noqa: E402
 from netmon_agent.runtime import Agent, encode  # noqa: E402
 from netmon_agent.sampler import Sampler  # noqa: E402
 from tests import processes  # noqa: E402

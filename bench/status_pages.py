@@ -35,7 +35,7 @@ from django.core.management import call_command  # noqa: E402
 
 from api.models import ApiToken  # noqa: E402
 from bench.common import free_port, percentile, run_facts, save_results, summary_ms  # noqa: E402
-from core import signals  # noqa: E402
+from core.contracts import signals  # noqa: E402
 from monitor.checks.base import CheckSpec, Outcome  # noqa: E402
 from monitor.models import Check, CheckResult, Host, Status  # noqa: E402
 from monitor.results import Finished  # noqa: E402

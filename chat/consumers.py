@@ -10,11 +10,11 @@ from django.utils.translation import gettext_noop
 
 from chat import outbox, presence, rooms
 from chat.models import ChatMessage
-from core import ratelimit
-from core.consumers import AuthenticatedJsonConsumer, encode_json
-from core.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
-from core.languages import languages_of
-from core.protocol import frame
+from core.contracts.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
+from core.contracts.protocol import frame
+from core.i18n.languages import languages_of
+from core.redis_io import ratelimit
+from core.sockets.consumers import AuthenticatedJsonConsumer, encode_json
 
 # Closes a chat socket whose room cannot be used (after an error frame saying why).
 CLOSE_BAD_ROOM = 4400

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from core.groups import chat_room_group
+from core.contracts.groups import chat_room_group
 
 
 class ChatRoom(models.Model):

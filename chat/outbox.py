@@ -16,7 +16,7 @@ import asyncio
 import json
 import logging
 import time
-import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
@@ -24,8 +24,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from chat import rooms
-from core.groups import CHAT_MESSAGE
-from core.protocol import frame
+from core.contracts.groups import CHAT_MESSAGE
+from core.contracts.protocol import frame
+from core.per_loop import per_loop
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +124,8 @@ def client_ids_by(batch: list[Posted], field: str) -> dict:
     return grouped
 
 
-# One outbox per room and event loop (daphne runs one loop; tests run many).
-_outboxes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, RoomOutbox]]" = weakref.WeakKeyDictionary()
+# One outbox per room and event loop (daphne runs one loop; tests run many): room pk -> outbox.
+_outboxes_here: Callable[[], dict[int, RoomOutbox]] = per_loop(dict)
 
 
 def post(
@@ -132,7 +133,7 @@ def post(
 ) -> None:
     """Queue a message for the room's next batch (call from the event loop); `session_hash` is
     the sender's session's, checked when the batch is saved."""
-    rooms = _outboxes.setdefault(asyncio.get_running_loop(), {})
+    rooms = _outboxes_here()
     outbox = rooms.get(room.pk)
     if outbox is None:
         outbox = rooms[room.pk] = RoomOutbox(room.pk, room.name, room.group)

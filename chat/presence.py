@@ -2,12 +2,12 @@
 
 The member is "<channel name> <username>" (channel names hold no spaces). A socket of
 a web process that died stops counting when `manage.py serve` frees its holdings, or
-at the latest within core.leases.LEASE_S.
+at the latest within core.sockets.leases.LEASE_S.
 """
 
 from django.conf import settings
 
-from core import leases
+from core.sockets import leases
 
 
 def presence_key(room_id: int) -> str:

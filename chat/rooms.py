@@ -13,7 +13,7 @@ from django.utils.crypto import constant_time_compare
 from alerts import visibility
 from alerts.models import Alert
 from chat.models import ChatMessage, ChatRoom
-from core.groups import room_subject
+from core.contracts.groups import room_subject
 
 HISTORY = 50
 MAX_ROOM_NAME = 100

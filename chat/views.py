@@ -8,7 +8,7 @@ from alerts import visibility
 from alerts.models import Alert
 from chat import presence, rooms
 from chat.models import ChatRoom
-from core.groups import room_subject
+from core.contracts.groups import room_subject
 from monitor.models import Host
 
 

@@ -1,2 +1,2 @@
-"""Plumbing every app shares: group and message names, the publisher, the consumer base,
-signals between apps, the metric catalogue, Redis clients, health and pruning."""
+"""Plumbing every app shares, grouped by concern: contracts between apps, WebSockets, Redis,
+security, the web layer and languages; supervision, pruning and per-loop objects stay here."""

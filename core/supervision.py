@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 import redis
 from django.conf import settings
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ class DashboardConfig(AppConfig):
     verbose_name = "Dashboard"
 
     def ready(self) -> None:
-        from core import signals
+        from core.contracts import signals
         from dashboard import frames
 
         # Connected before alerts (INSTALLED_APPS order): the pages hear of results before rules are evaluated.

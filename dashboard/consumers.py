@@ -1,8 +1,8 @@
 from channels.db import database_sync_to_async
 
-from core.consumers import AuthenticatedJsonConsumer
-from core.groups import DEVICES_GROUP, STATS_FRAME, host_group
-from core.protocol import frame
+from core.contracts.groups import DEVICES_GROUP, STATS_FRAME, host_group
+from core.contracts.protocol import frame
+from core.sockets.consumers import AuthenticatedJsonConsumer
 from dashboard import stats_hub
 from monitor.models import Host
 

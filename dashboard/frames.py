@@ -1,18 +1,18 @@
 """Live frames about monitored hosts, and the groups they go to.
 
-Published after each saved batch of check results (core.signals.results_recorded):
+Published after each saved batch of check results (core.contracts.signals.results_recorded):
 a `hosts` frame to every dashboard (group `stats`) whenever a batch changes hosts'
 state or latency; a `check_results` frame to the pages watching a host (`host.<id>`);
 after an SNMP poll, a `ports` frame to those and to the network map (`devices`).
-Their fields are written in the protocol catalogue (core.protocol).
+Their fields are written in the protocol catalogue (core.contracts.protocol).
 """
 
 import json
 from collections import defaultdict
 
-from core.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
-from core.protocol import frame
-from core.publisher import Frame, publisher
+from core.contracts.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
+from core.contracts.protocol import frame
+from core.redis_io.publisher import Frame, publisher
 from monitor.models import CheckResult, Host, Interface
 from monitor.results import Recorded
 

@@ -17,9 +17,9 @@ from collections.abc import Awaitable, Callable
 
 from channels.layers import get_channel_layer
 
-from core import redis_link
-from core.groups import STATS_FRAME, STATS_GROUP
+from core.contracts.groups import STATS_FRAME, STATS_GROUP
 from core.per_loop import per_loop
+from core.redis_io import redis_link
 from core.supervision import supervised
 from stats.snapshot import Snapshot
 

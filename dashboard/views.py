@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from chat.rooms import DASHBOARD_ROOM
-from core.groups import host_room_name
-from core.metrics import FRAME_METRICS
+from core.contracts.groups import host_room_name
+from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK

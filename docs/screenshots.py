@@ -38,9 +38,9 @@ from bench.frames import agent_frame  # noqa: E402
 from bench.history import fill  # noqa: E402
 from chat.models import ChatMessage, ChatRoom  # noqa: E402
 from chat.rooms import DASHBOARD_ROOM  # noqa: E402
-from core.groups import STATS_FRAME, STATS_GROUP  # noqa: E402
-from core.metrics import AGENT_ALERT_METRICS  # noqa: E402
-from core.redis_clients import sync_redis  # noqa: E402
+from core.contracts.groups import STATS_FRAME, STATS_GROUP  # noqa: E402
+from core.contracts.metrics import AGENT_ALERT_METRICS  # noqa: E402
+from core.redis_io.redis_clients import sync_redis  # noqa: E402
 from monitor.checks import execute  # noqa: E402
 from monitor.models import Check, Host, Status, Tag  # noqa: E402
 from monitor.results import Finished, save_results  # noqa: E402

@@ -5,7 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from core import destinations
+from core.security import destinations
 
 # RFC 1123 labels: letters, digits and inner hyphens, 1-63 characters each.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)

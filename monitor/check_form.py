@@ -2,7 +2,7 @@
 
 from django import forms
 
-from core.redaction import redact_url, unredact_url
+from core.security.redaction import redact_url, unredact_url
 from monitor import checks
 from monitor.checks.settings import Setting
 from monitor.models import Check

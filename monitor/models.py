@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.secrets import decrypt, encrypt
+from core.security.secrets import decrypt, encrypt
 from monitor import checks
 from monitor.addresses import validate_address
 from monitor.checks.base import CheckKind, CheckSpec

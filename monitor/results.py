@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.db import close_old_connections, transaction
 
-from core import signals
+from core.contracts import signals
 from monitor import missed, ports, state
 from monitor.checks.base import CheckSpec, Outcome
 from monitor.models import Check, CheckResult, Host, ResultStatus

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 
-from core import signals
-from core.publisher import LoopThread
+from core.contracts import signals
+from core.redis_io.publisher import LoopThread
 from monitor.checks import execute
 from monitor.checks.base import CheckSpec
 from monitor.results import Finished, Recorded, save_results
@@ -82,7 +82,7 @@ class CheckRunner:
 
 
 def announce(recorded: Recorded) -> None:
-    """Tell the other apps of a saved batch (core.signals.results_recorded)."""
+    """Tell the other apps of a saved batch (core.contracts.signals.results_recorded)."""
     if recorded.results:  # Redis away, a rule that fails: the results are saved all the same
         signals.send_logged(signals.results_recorded, CheckRunner, recorded=recorded)
 

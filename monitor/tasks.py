@@ -5,8 +5,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from core import heartbeats
 from core.pruning import delete_in_batches
+from core.redis_io import heartbeats
 from monitor import missed
 from monitor.csv_import import import_hosts
 from monitor.models import Check, CheckResult, HostImport

@@ -5,7 +5,7 @@ source "$(dirname "$0")/env.sh"
 export PORT="${PORT:-8000}" HOST="${HOST:-127.0.0.1}"
 python scripts/ensure_redis.py
 python manage.py migrate --noinput
-python manage.py collectstatic --noinput -v 0  # hashed, compressed copies (core/staticfiles.py)
+python manage.py collectstatic --noinput -v 0  # hashed, compressed copies (core/web/staticfiles.py)
 if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
     python manage.py ensure_admin
 fi

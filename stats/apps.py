@@ -6,7 +6,7 @@ class StatsConfig(AppConfig):
     verbose_name = "Host statistics"
 
     def ready(self) -> None:
-        from core import signals
+        from core.contracts import signals
         from stats import receivers
 
         signals.results_saved.connect(receivers.store_check_history, dispatch_uid="stats.check_history")

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import redis
 from django.conf import settings
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from netmon_agent import keys
 from netmon_agent.sentinels import format_address
 from stats import latest, streams

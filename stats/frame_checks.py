@@ -4,7 +4,7 @@ An agent's credentials let it append anything to its own stream, so a frame is d
 to check, not to trust. A frame is refused when
 - its `ts` is more than MAX_AHEAD_S ahead of the server's clock or older than MAX_AGE_S;
 - any number in it is not finite or beyond what history stores (float32);
-- a metric of the catalogue (core.metrics) holds something other than a number or null,
+- a metric of the catalogue (core.contracts.metrics) holds something other than a number or null,
   or a number outside its kind's range: percentages 0..100, everything else (bytes,
   rates, counts, load, flags) at least 0; or names a series label longer than history keeps.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.metrics import FRAME_METRICS, Metric
+from core.contracts.metrics import FRAME_METRICS, Metric
 from stats import streams
 from stats.models import Series
 

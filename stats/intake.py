@@ -22,8 +22,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, DataError, IntegrityError, close_old_connections, transaction
 
-from core import signals
-from core.redis_clients import sync_client
+from core.contracts import signals
+from core.redis_io.redis_clients import sync_client
 from stats import credentials, frame_checks, rejected, streams
 from stats.history.ingest import store
 from stats.history.metrics import agent_source, frame_points

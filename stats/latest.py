@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from core.redis_clients import async_redis, sync_redis
+from core.redis_io.redis_clients import async_redis, sync_redis
 from stats import streams
 
 

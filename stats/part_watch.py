@@ -14,10 +14,10 @@ depends on neither beat nor the database.
 
 import asyncio
 
-from core import heartbeats
-from core.groups import STATS_FRAME, STATS_GROUP
-from core.protocol import frame
-from core.publisher import send_frames
+from core.contracts.groups import STATS_FRAME, STATS_GROUP
+from core.contracts.protocol import frame
+from core.redis_io import heartbeats
+from core.redis_io.publisher import send_frames
 from stats import latest, streams
 
 SILENT_AFTER_S = 5.0  # five missed ticks

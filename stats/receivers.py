@@ -8,7 +8,7 @@ from stats.history.metrics import check_points, check_source, device_source, por
 
 
 def store_check_history(sender, results, interfaces=(), **kwargs) -> None:
-    """Inside the results' transaction (core.signals.results_saved): both commit or neither."""
+    """Inside the results' transaction (core.contracts.signals.results_saved): both commit or neither."""
     store(chain(_samples(results), _port_samples(interfaces)))
 
 

@@ -10,9 +10,9 @@ import logging
 import math
 import time
 
-from core.groups import STATS_FRAME, STATS_GROUP
-from core.publisher import send_frames
-from core.redis_clients import async_redis
+from core.contracts.groups import STATS_FRAME, STATS_GROUP
+from core.redis_io.publisher import send_frames
+from core.redis_io.redis_clients import async_redis
 from stats import frame_checks, latest, streams
 from stats.presence import Changes, Presence
 

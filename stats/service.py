@@ -21,8 +21,9 @@ import redis
 from django.conf import settings
 from django.db import close_old_connections
 
-from core import health, signals
+from core.contracts import signals
 from core.supervision import supervised, supervised_thread
+from core.web import health
 from stats.intake import Intake
 from stats.part_watch import DatabaseWatch, DispatchWatch
 from stats.presence import Presence

@@ -12,7 +12,7 @@ import orjson
 from stats import latest
 from stats.part_watch import PARTS
 
-# The frame types a snapshot keeps; the catalogue (core.protocol) says the same in its `on_connect`.
+# The frame types a snapshot keeps; the catalogue (core.contracts.protocol) says the same in its `on_connect`.
 KEPT_TYPES = frozenset({"stats", "agent_state", *PARTS})
 
 

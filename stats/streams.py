@@ -10,7 +10,7 @@ import math
 
 from django.conf import settings
 
-from core import protocol
+from core.contracts import protocol
 from netmon_agent import keys
 
 # A frame larger than this is refused (a healthy one is a few KB, hundreds of interfaces included).

@@ -6,7 +6,7 @@ class StatusConfig(AppConfig):
     verbose_name = "Status pages and uptime"
 
     def ready(self) -> None:
-        from core import signals
+        from core.contracts import signals
         from status import ledger, publishing
 
         # Inside the results' transaction: the uptime ledger commits with the results.

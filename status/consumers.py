@@ -8,9 +8,9 @@ import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from core.consumers import decode_json
-from core.groups import CLOSE_UNAUTHENTICATED
-from core.protocol import frame
+from core.contracts.groups import CLOSE_UNAUTHENTICATED
+from core.contracts.protocol import frame
+from core.sockets.consumers import decode_json
 from status.documents import Document
 from status.hub import hub
 

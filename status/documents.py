@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 
-from core.protocol import frame
-from core.redaction import redact_text
-from core.zones import zone
+from core.contracts.protocol import frame
+from core.i18n.zones import zone
+from core.security.redaction import redact_text
 from monitor.models import Check, Host, MaintenanceWindow, Status
 from status import ledger, uptime
 from status.models import Notice, StatusPage

@@ -9,14 +9,14 @@ per change per process, instead of one channel-layer message per reader.
 import asyncio
 import logging
 import time
-import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from core.groups import STATUS_PAGES_GROUP
+from core.contracts.groups import STATUS_PAGES_GROUP
+from core.per_loop import per_loop
 from core.supervision import supervised
 from status import publishing
 from status.documents import Document
@@ -146,12 +146,5 @@ class Hub:
                 logger.debug("could not push to a status reader", exc_info=True)
 
 
-_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
-
-
-def hub() -> Hub:
-    """This event loop's hub (one per web process; tests run a loop each)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _hubs:
-        _hubs[loop] = Hub()
-    return _hubs[loop]
+# This event loop's hub (one per web process; tests run a loop each).
+hub: Callable[[], Hub] = per_loop(Hub)

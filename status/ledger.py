@@ -1,6 +1,6 @@
 """Counting check results into the hourly uptime ledger, and reading it back.
 
-Writes run inside the results' transaction (core.signals.results_saved), which sends
+Writes run inside the results' transaction (core.contracts.signals.results_saved), which sends
 only results whose slot had none yet: the ledger and the results commit together, and
 a redelivered batch is not counted twice.
 """

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.zones import validate_time_zone
+from core.i18n.zones import validate_time_zone
 from monitor.models import Check, Host, Tag
 
 LOGO_TYPES = {"image/png", "image/svg+xml", "image/jpeg", "image/webp"}

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from core.groups import STATUS_CHANGED, STATUS_PAGES_GROUP
-from core.publisher import publisher
-from core.redis_clients import sync_redis
+from core.contracts.groups import STATUS_CHANGED, STATUS_PAGES_GROUP
+from core.redis_io.publisher import publisher
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import Host, MaintenanceWindow
 from status import documents
 from status.documents import Document

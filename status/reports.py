@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from core.exports import csv_response
-from core.zones import validate_time_zone, zone
+from core.i18n.zones import validate_time_zone, zone
+from core.web.exports import csv_response
 from monitor.models import Host
 from status import ledger, uptime
 

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from core.languages import LANGUAGE_CODES
+from core.i18n.languages import LANGUAGE_CODES
 from status import badges, publishing
 from status.documents import LEVEL_CODES, WINDOWS
 from status.models import StatusPage

@@ -12,7 +12,7 @@ from django.test import Client
 from playwright.async_api import async_playwright
 
 from accounts import roles
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from NetWorkMonitor.asgi import application
 from stats import streams
 from stats.latest import latest_key
@@ -26,7 +26,7 @@ ORIGIN = b"http://localhost"
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static():
-    """Pages name static files by their content hash (core.staticfiles): collect them
+    """Pages name static files by their content hash (core.web.staticfiles): collect them
     whenever static/ changed since the last collection."""
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     newest = max(path.stat().st_mtime for path in (Path(settings.BASE_DIR) / "static").rglob("*") if path.is_file())

@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from celery_app import CHECKS_QUEUE
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import ClaimedSlot
 from NetWorkMonitor.processes import command as process_command
 from stats import streams

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import core.zones
+import core.i18n.zones
 
 
 class Migration(migrations.Migration):
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="Pages show times in this zone. Empty: the browser's.",
                         max_length=64,
-                        validators=[core.zones.validate_time_zone],
+                        validators=[core.i18n.zones.validate_time_zone],
                     ),
                 ),
                 (

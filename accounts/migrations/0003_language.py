@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import core.zones
+import core.i18n.zones
 
 
 class Migration(migrations.Migration):
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Pages show times in this zone. Empty: the browser's.",
                 max_length=64,
-                validators=[core.zones.validate_time_zone],
+                validators=[core.i18n.zones.validate_time_zone],
                 verbose_name="time zone",
             ),
         ),

@@ -1,4 +1,4 @@
-"""MkDocs hook: reference/metrics.md, generated from the metric catalogue (core/metrics.py).
+"""MkDocs hook: reference/metrics.md, generated from the metric catalogue (core/contracts/metrics.py).
 
 The page is made on every build, so a metric added to the catalogue is documented with no
 other edit, and the page is never a committed file that could drift from the code.
@@ -56,7 +56,7 @@ def render() -> str:
     setup()
     from django.utils import translation
 
-    from core import metrics
+    from core.contracts import metrics
 
     with translation.override("en"):
         families = table(
@@ -65,7 +65,7 @@ def render() -> str:
         return "\n\n".join(
             [
                 "# Metrics",
-                "Every metric the product names, generated from the catalogue in `core/metrics.py`: "
+                "Every metric the product names, generated from the catalogue in `core/contracts/metrics.py`: "
                 "history, alert rules, `/metrics` and the dashboard all read it. A `*` in a frame path "
                 "stands for every key at that level (an interface, a mount, a TCP state), which becomes "
                 "the series label. `times` gives the factor from the stored unit to the Prometheus one.",

@@ -7,7 +7,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-from core import destinations
+from core.security import destinations
 from monitor.checks import settings as kind_settings
 from monitor.checks.settings import Setting
 
@@ -132,7 +132,7 @@ def describe_os_error(exc: OSError) -> str:
 async def resolve(address: str, port: int = 0, family: int = socket.AF_UNSPEC) -> tuple[int, str]:
     """(family, IP) of `address`, which may already be an IP.
 
-    DNS failures and addresses in a denied network (core.destinations) raise CheckFailed.
+    DNS failures and addresses in a denied network (core.security.destinations) raise CheckFailed.
     """
     loop = asyncio.get_running_loop()
     try:

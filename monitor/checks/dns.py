@@ -6,7 +6,7 @@ import time
 import dns.asyncresolver
 import dns.resolver
 
-from core import destinations
+from core.security import destinations
 from monitor.addresses import parse_server, validate_dns_name, validate_dns_server
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms
 from monitor.checks.settings import Setting

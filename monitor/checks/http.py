@@ -12,7 +12,7 @@ from cryptography import x509
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from core.redaction import redact_text, redact_url
+from core.security.redaction import redact_text, redact_url
 from monitor.addresses import validate_destination
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, describe_os_error, elapsed_ms, resolve
 from monitor.checks.settings import Setting
@@ -73,7 +73,7 @@ KIND = Http()
 
 
 class PolicyBackend(httpcore.AsyncNetworkBackend):
-    """Connects only to addresses outside the denied networks (core.destinations).
+    """Connects only to addresses outside the denied networks (core.security.destinations).
 
     The name is resolved here and the connection made to the address that was
     checked, for the first request and every redirect: a name that resolves to a

@@ -17,7 +17,9 @@ import os
 import socket
 import struct
 import time
-import weakref
+from collections.abc import Callable
+
+from core.per_loop import per_loop
 
 ECHO_REQUEST = {socket.AF_INET: 8, socket.AF_INET6: 128}
 ECHO_REPLY = {socket.AF_INET: 0, socket.AF_INET6: 129}
@@ -145,12 +147,12 @@ def _normal(ip: str) -> str:
 
 
 # Per event loop (weakly, so a finished test loop takes its sockets along), per family and kinds.
-_sockets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_sockets_here: Callable[[], dict[tuple[int, tuple[str, ...]], IcmpSocket | None]] = per_loop(dict)
 
 
 def shared_socket(family: int, kinds: tuple[str, ...] = (RAW, DGRAM)) -> IcmpSocket | None:
     """This loop's ICMP socket for `family`: raw if allowed, else a ping socket, else None."""
-    opened = _sockets.setdefault(asyncio.get_running_loop(), {})
+    opened = _sockets_here()
     key = (family, kinds)
     if key not in opened:
         opened[key] = None

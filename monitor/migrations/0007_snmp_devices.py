@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
-import core.secrets
+import core.security.secrets
 
 
 class Migration(migrations.Migration):
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="check",
             name="auth_password",
-            field=core.secrets.EncryptedCharField(blank=True, help_text="Write-only: never shown back."),
+            field=core.security.secrets.EncryptedCharField(blank=True, help_text="Write-only: never shown back."),
         ),
         migrations.AddField(
             model_name="check",
@@ -26,12 +26,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="check",
             name="community",
-            field=core.secrets.EncryptedCharField(blank=True, help_text="SNMPv2c. Write-only: never shown back."),
+            field=core.security.secrets.EncryptedCharField(
+                blank=True, help_text="SNMPv2c. Write-only: never shown back."
+            ),
         ),
         migrations.AddField(
             model_name="check",
             name="priv_password",
-            field=core.secrets.EncryptedCharField(
+            field=core.security.secrets.EncryptedCharField(
                 blank=True, help_text="Write-only: never shown back.", verbose_name="privacy password"
             ),
         ),

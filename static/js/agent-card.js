@@ -7,7 +7,7 @@ import { draw, makePlot } from "./charts.js";
 import { fetchSeries, framesFromSeries } from "./range.js";
 import { gettext, interpolate } from "./i18n.js";
 
-// The metric catalogue: where each stored metric sits in a live frame (core/metrics.py).
+// The metric catalogue: where each stored metric sits in a live frame (core/contracts/metrics.py).
 const METRICS = JSON.parse(document.getElementById("metric-catalogue").textContent);
 const WINDOW = 300; // points kept per open card: five minutes at 1 Hz
 

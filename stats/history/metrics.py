@@ -1,11 +1,11 @@
 """Which values of a stats frame or a check result are kept as history, and under what names.
 
-The names, units and frame positions come from the metric catalogue (core.metrics).
+The names, units and frame positions come from the metric catalogue (core.contracts.metrics).
 """
 
 from collections.abc import Iterator
 
-from core.metrics import FRAME_METRICS, PORT_FIELDS, frame_values
+from core.contracts.metrics import FRAME_METRICS, PORT_FIELDS, frame_values
 
 KEPT = [metric for metric in FRAME_METRICS if metric.history]
 

@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import core.zones
+import core.i18n.zones
 
 
 class Migration(migrations.Migration):
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                         default="UTC",
                         help_text="The days of the uptime bars.",
                         max_length=64,
-                        validators=[core.zones.validate_time_zone],
+                        validators=[core.i18n.zones.validate_time_zone],
                     ),
                 ),
                 (

@@ -9,7 +9,7 @@ from accounts.models import Preferences
 from alerts import tasks
 from alerts.evaluator import Evaluator
 from alerts.models import AlertEvent, Notification, NotificationTarget
-from core.metrics import AGENT_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS
 from tests import targets
 from tests.alerts.test_alerts import alert_socket, fire, make_rule
 from tests.waits import EVENT_TIMEOUT_S

@@ -15,7 +15,7 @@ from alerts import evaluator as evaluator_module
 from alerts import tasks
 from alerts.evaluator import Evaluator
 from alerts.models import Alert, AlertEvent, AlertRule, Notification, NotificationTarget
-from core.metrics import AGENT_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS
 from monitor.models import Host, MaintenanceWindow, Tag
 from tests import targets
 from tests.conftest import socket

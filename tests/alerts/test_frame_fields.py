@@ -3,9 +3,9 @@
 from alerts import recording
 from alerts.evaluator import Evaluator
 from alerts.models import AlertRule
-from core.metrics import AGENT_ALERT_METRICS
-from core.protocol import FRAMES
-from core.protocol.spec import SERVER_TO_CLIENT
+from core.contracts.metrics import AGENT_ALERT_METRICS
+from core.contracts.protocol import FRAMES
+from core.contracts.protocol.spec import SERVER_TO_CLIENT
 
 
 def members(kind: str, name: str) -> set[str]:

@@ -9,7 +9,7 @@ from accounts import roles
 from alerts import tasks
 from alerts.evaluator import Evaluator
 from alerts.models import AlertEvent, Notification, NotificationTarget
-from core.metrics import AGENT_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS
 from tests import processes, targets
 from tests.alerts.test_alerts import fire, make_rule
 from tests.alerts.test_pipeline import webhook_body

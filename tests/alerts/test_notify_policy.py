@@ -16,7 +16,7 @@ from accounts import roles
 from alerts import tasks
 from alerts.evaluator import Evaluator
 from alerts.models import Notification, NotificationTarget
-from core.metrics import AGENT_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS
 from tests import targets
 from tests.alerts.test_alerts import fire, make_rule
 from tests.roles import user_with_role

@@ -9,7 +9,7 @@ from channels.db import database_sync_to_async
 from alerts.evaluator import Evaluator
 from alerts.models import AlertRule, Notification, NotificationTarget
 from celery_app import NOTIFICATIONS_QUEUE, app
-from core.metrics import AGENT_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS
 from tests import processes, targets
 from tests.alerts.test_alerts import fire, make_rule
 from tests.conftest import socket

@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import Check, Host
 from stats.latest import latest_key
 from tests.api.test_api import make_token

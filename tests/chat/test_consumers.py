@@ -11,7 +11,7 @@ from django.db import OperationalError
 
 from chat import rooms
 from chat.models import ChatMessage, ChatRoom
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from tests.conftest import socket
 from tests.waits import EVENT_TIMEOUT_S
 

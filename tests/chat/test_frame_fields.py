@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 from chat.models import ChatMessage
 from chat.rooms import message_fields
-from core.protocol import FRAMES
-from core.protocol.spec import SERVER_TO_CLIENT
+from core.contracts.protocol import FRAMES
+from core.contracts.protocol.spec import SERVER_TO_CLIENT
 
 
 def members(kind: str, name: str) -> set[str]:

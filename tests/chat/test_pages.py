@@ -7,7 +7,7 @@ from django.test import Client
 from alerts.evaluator import Evaluator
 from alerts.models import Alert
 from chat.models import ChatMessage, ChatRoom
-from core.metrics import AGENT_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS
 from monitor.models import Host
 from tests.alerts.test_alerts import fire, make_rule
 

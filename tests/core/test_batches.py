@@ -1,10 +1,10 @@
-"""Calls that arrive while one trip is under way go together in the next (core.batches)."""
+"""Calls that arrive while one trip is under way go together in the next (core.redis_io.batches)."""
 
 import asyncio
 
 import pytest
 
-from core.batches import Batches
+from core.redis_io.batches import Batches
 from tests.waits import EVENT_TIMEOUT_S
 
 

@@ -1,4 +1,4 @@
-"""The pub/sub channel layer (core.channel_layer): subscriptions asked for together go in one command,
+"""The pub/sub channel layer (core.redis_io.channel_layer): subscriptions asked for together go in one command,
 and a connection that died with a restarted Redis is replaced."""
 
 import asyncio
@@ -6,7 +6,7 @@ import asyncio
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from core.channel_layer import PubSubChannelLayer
+from core.redis_io.channel_layer import PubSubChannelLayer
 from tests.servers import private_redis
 from tests.waits import EVENT_TIMEOUT_S
 

@@ -3,10 +3,10 @@
 import asyncio
 import contextlib
 
-from core import leases
-from core.consumers import AuthenticatedJsonConsumer
-from core.open_sockets import sockets_key
-from core.socket_auth import with_session_user
+from core.sockets import leases
+from core.sockets.consumers import AuthenticatedJsonConsumer
+from core.sockets.open_sockets import sockets_key
+from core.sockets.socket_auth import with_session_user
 from tests.conftest import socket
 from tests.waits import EVENT_TIMEOUT_S
 

@@ -1,8 +1,8 @@
-"""The shared address policy (core.destinations): every form of a denied address is refused."""
+"""The shared address policy (core.security.destinations): every form of a denied address is refused."""
 
 import pytest
 
-from core import destinations
+from core.security import destinations
 
 METADATA_FORMS = [
     "169.254.169.254",

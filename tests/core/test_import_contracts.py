@@ -60,14 +60,14 @@ def test_the_project_keeps_every_contract(tmp_path):
         ("monitor.runner", "from dashboard import frames", "Apps are layered"),
         # ...and the two lower apps know nothing of each other.
         ("monitor.results", "from stats.history import ingest", "Apps are layered"),
-        ("core.publisher", "import stats.latest", "Apps are layered"),
+        ("core.redis_io.publisher", "import stats.latest", "Apps are layered"),
         # The agent runs with nothing of the server installed.
         ("netmon_agent.runtime", "import django.conf", "The agent imports nothing of the server"),
         ("netmon_agent.sampler", "from stats import streams", "The agent imports nothing of the server"),
         # The pure arithmetic stays free of the framework.
         ("netmon_agent.rates", "import django.db", "Pure arithmetic"),
         # The docs are built from the protocol catalogue without settings.
-        ("core.protocol.spec", "import django.conf", "The WebSocket protocol catalogue imports no framework"),
+        ("core.contracts.protocol.spec", "import django.conf", "The WebSocket protocol catalogue imports no framework"),
         # No circle inside an app: scheduling is imported by tasks, so it may not import them.
         ("monitor.scheduling", "import monitor.tasks", "No import circles"),
     ],

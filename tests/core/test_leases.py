@@ -5,8 +5,8 @@ import time
 
 from django.conf import settings
 
-from core import leases
-from core.redis_clients import async_redis
+from core.redis_io.redis_clients import async_redis
+from core.sockets import leases
 
 
 def key(name: str) -> str:

@@ -2,7 +2,7 @@
 
 import time
 
-from core.metrics import FRAME_METRICS, HISTORY_METRICS, METRICS, frame_values
+from core.contracts.metrics import FRAME_METRICS, HISTORY_METRICS, METRICS, frame_values
 from netmon_agent.sampler import Sampler
 from stats.history.metrics import frame_points
 from tests.waits import EVENT_TIMEOUT_S

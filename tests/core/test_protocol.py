@@ -1,8 +1,8 @@
-"""Frames are built through the catalogue (core.protocol.frame), which refuses what it does not describe."""
+"""Frames are built through the catalogue (core.contracts.protocol.frame), which refuses what it does not describe."""
 
 import pytest
 
-from core.protocol import FrameError, frame
+from core.contracts.protocol import FrameError, frame
 
 
 def test_it_builds_a_catalogued_frame_with_its_type_first():

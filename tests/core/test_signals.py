@@ -4,7 +4,7 @@ import logging
 
 import django.dispatch
 
-from core.signals import send_logged
+from core.contracts.signals import send_logged
 
 
 def test_a_failing_receiver_is_logged_and_the_next_still_runs(caplog):
@@ -19,7 +19,7 @@ def test_a_failing_receiver_is_logged_and_the_next_still_runs(caplog):
 
     signal.connect(broken, weak=False)
     signal.connect(listening, weak=False)
-    with caplog.at_level(logging.ERROR, logger="core.signals"):
+    with caplog.at_level(logging.ERROR, logger="core.contracts.signals"):
         send_logged(signal, sender=object, value=7)
     assert heard == [7]
     assert "broken failed" in caplog.text

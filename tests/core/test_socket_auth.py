@@ -1,4 +1,4 @@
-"""Who a WebSocket belongs to (core.socket_auth), through the full ASGI stack and on its own."""
+"""Who a WebSocket belongs to (core.sockets.socket_auth), through the full ASGI stack and on its own."""
 
 import asyncio
 from importlib import import_module
@@ -13,8 +13,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from core.groups import CLOSE_UNAUTHENTICATED
-from core.socket_auth import lookups, read_sessions, with_session_user
+from core.contracts.groups import CLOSE_UNAUTHENTICATED
+from core.sockets.socket_auth import lookups, read_sessions, with_session_user
 from tests.conftest import session_cookie, socket
 from tests.waits import EVENT_TIMEOUT_S
 

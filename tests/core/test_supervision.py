@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from core import supervision
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from stats import service
 from stats.intake import Intake
 from stats.presence import Presence

@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 from playwright.async_api import expect
 
 from alerts.evaluator import Evaluator
-from core.metrics import AGENT_ALERT_METRICS
+from core.contracts.metrics import AGENT_ALERT_METRICS
 from tests import processes
 from tests.alerts.test_alerts import fire, make_rule
 from tests.browser import log_in

@@ -9,7 +9,7 @@ import signal
 import pytest
 from playwright.async_api import expect
 
-from core.redis_clients import async_redis
+from core.redis_io.redis_clients import async_redis
 from stats import latest
 from tests import processes
 from tests.browser import log_in

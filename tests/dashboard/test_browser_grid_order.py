@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from playwright.async_api import expect
 
-from core.groups import STATS_FRAME, STATS_GROUP
+from core.contracts.groups import STATS_FRAME, STATS_GROUP
 from dashboard.frames import host_summary
 from monitor.models import Host, Status
 from tests import processes

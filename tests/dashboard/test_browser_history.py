@@ -9,7 +9,7 @@ import pytest
 from channels.db import database_sync_to_async
 from playwright.async_api import expect
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import Check, Host
 from stats.history import ingest, rollup
 from stats.latest import latest_key

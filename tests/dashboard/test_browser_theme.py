@@ -11,8 +11,8 @@ from channels.db import database_sync_to_async
 from playwright.async_api import expect
 
 from alerts.evaluator import Evaluator
-from core.metrics import AGENT_ALERT_METRICS
-from core.redis_clients import sync_redis
+from core.contracts.metrics import AGENT_ALERT_METRICS
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import Host
 from stats.latest import latest_key
 from status.models import StatusPage

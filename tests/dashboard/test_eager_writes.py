@@ -1,4 +1,4 @@
-"""Frames a web process sends at once (core.eager_writes), against a reader that falls behind."""
+"""Frames a web process sends at once (core.sockets.eager_writes), against a reader that falls behind."""
 
 import json
 import time
@@ -9,7 +9,7 @@ from channels.layers import get_channel_layer
 from websockets.asyncio.client import connect
 
 from bench.common import session_cookie
-from core.groups import STATS_FRAME, STATS_GROUP
+from core.contracts.groups import STATS_FRAME, STATS_GROUP
 from tests import processes
 from tests.faults.pages import Page
 from tests.servers import free_port

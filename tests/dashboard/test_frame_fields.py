@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from core.protocol import FRAMES
-from core.protocol.spec import SERVER_TO_CLIENT
+from core.contracts.protocol import FRAMES
+from core.contracts.protocol.spec import SERVER_TO_CLIENT
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from monitor.models import CheckResult, Host, Interface
 

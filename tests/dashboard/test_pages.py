@@ -5,7 +5,7 @@ import re
 import brotli
 import pytest
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 
 
 def test_the_dashboard_needs_a_login(client, alice):  # an account exists: no first-run setup

@@ -7,7 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from core.groups import STATS_GROUP, host_group
+from core.contracts.groups import STATS_GROUP, host_group
 from monitor.models import Host
 from stats import latest
 from tests.conftest import socket, stats_socket

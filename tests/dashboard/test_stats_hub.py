@@ -7,7 +7,7 @@ import json
 import pytest
 from channels.layers import get_channel_layer
 
-from core.groups import STATS_FRAME, STATS_GROUP
+from core.contracts.groups import STATS_FRAME, STATS_GROUP
 from dashboard import stats_hub
 from stats import latest
 from tests.conftest import forget_agents, stats_socket

@@ -19,7 +19,7 @@ def hook(name: str):
 
 
 def test_the_metrics_page_names_every_metric_alert_metric_and_family():
-    from core import metrics
+    from core.contracts import metrics
 
     page = hook("metrics").render()
     for name in [*metrics.METRICS, *(m.name for m in metrics.ALERT_METRICS)]:

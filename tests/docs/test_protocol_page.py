@@ -8,8 +8,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from core.protocol import FRAMES, SOCKETS, markdown
-from core.protocol.spec import ANY_TYPE, CLIENT_TO_SERVER, SERVER_TO_CLIENT, FrameType, field
+from core.contracts.protocol import FRAMES, SOCKETS, markdown
+from core.contracts.protocol.spec import ANY_TYPE, CLIENT_TO_SERVER, SERVER_TO_CLIENT, FrameType, field
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOK = ROOT / "docs" / "hooks" / "protocol.py"

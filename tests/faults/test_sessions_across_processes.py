@@ -9,7 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from bench.common import session_cookie
-from core.groups import CLOSE_UNAUTHENTICATED
+from core.contracts.groups import CLOSE_UNAUTHENTICATED
 from tests import processes
 from tests.faults.pages import Page
 from tests.servers import free_port

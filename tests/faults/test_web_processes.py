@@ -9,8 +9,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from bench.common import session_cookie
-from core import leases
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
+from core.sockets import leases
 from tests import processes
 from tests.faults.pages import Page, holder, web_processes
 from tests.servers import free_port, wait_for

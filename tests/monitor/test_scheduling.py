@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
-from core import signals
+from core.contracts import signals
 from monitor.checks.base import CheckSpec, Outcome
 from monitor.models import Check, CheckResult, Host, Status
 from monitor.results import Finished, save_results

@@ -1,4 +1,4 @@
-"""Where checks may go (core.destinations), and secrets kept out of what people see.
+"""Where checks may go (core.security.destinations), and secrets kept out of what people see.
 
 No packet goes to a denied address in these tests: refused destinations are refused
 before any connection, and the runtime cases deny a loopback address of their own.
@@ -13,8 +13,8 @@ from django.test import Client
 
 from accounts import roles
 from api.models import ApiToken
-from core import destinations
-from core.redaction import MASK, RedactingFormatter, redact_text, redact_url, unredact_url
+from core.security import destinations
+from core.security.redaction import MASK, RedactingFormatter, redact_text, redact_url, unredact_url
 from monitor.checks import execute
 from monitor.models import Check, Host
 from tests import targets

@@ -10,7 +10,7 @@ from alerts.models import Alert, AlertRule
 from api.models import ApiToken
 from chat import rooms
 from chat.models import ChatRoom
-from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
+from core.contracts.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
 from tests.conftest import session_cookie, socket
 from tests.roles import user_with_role
 from tests.waits import EVENT_TIMEOUT_S

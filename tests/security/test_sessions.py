@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test import Client
 
 from chat.models import ChatMessage, ChatRoom
-from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
+from core.contracts.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
 from tests.conftest import session_cookie, socket
 
 PATHS = ("/ws/stats/", "/ws/alerts/", "/ws/echo/", "/ws/chat/ops/")

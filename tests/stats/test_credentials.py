@@ -13,8 +13,8 @@ import redis
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from core.groups import STATS_GROUP, alerts_user_group, chat_room_group, echo_user_group
-from core.redis_clients import sync_redis
+from core.contracts.groups import STATS_GROUP, alerts_user_group, chat_room_group, echo_user_group
+from core.redis_io.redis_clients import sync_redis
 from netmon_agent import envfile, keys
 from stats import credentials, streams
 from stats.models import Agent

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from netmon_agent.runtime import Agent as AgentRuntime
 from stats import intake, streams
 from stats.history.blocks import decode_values

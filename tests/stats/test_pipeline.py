@@ -6,7 +6,7 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from netmon_agent import keys
 from stats import streams
 from stats.history.metrics import agent_source

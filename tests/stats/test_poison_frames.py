@@ -6,7 +6,7 @@ import time
 import pytest
 from django.conf import settings
 
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 from stats import intake, streams
 from stats.models import Agent, RejectedCount, RejectedFrame
 from stats.presence import Presence

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from core.protocol import FRAMES
-from core.protocol.sockets import STATS
-from core.redis_clients import async_redis
+from core.contracts.protocol import FRAMES
+from core.contracts.protocol.sockets import STATS
+from core.redis_io.redis_clients import async_redis
 from stats import latest, streams
 from stats.snapshot import KEPT_TYPES, Snapshot
 

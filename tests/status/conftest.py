@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core import signals
+from core.contracts import signals
 from monitor.checks.base import CheckSpec, Outcome
 from monitor.models import Check, Host
 from monitor.results import Finished, save_results

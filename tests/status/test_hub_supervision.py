@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from core.groups import STATUS_CHANGED, STATUS_PAGES_GROUP
+from core.contracts.groups import STATUS_CHANGED, STATUS_PAGES_GROUP
 from monitor.models import Check
 from status.hub import hub
 from tests.status.conftest import run

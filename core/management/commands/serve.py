@@ -19,7 +19,7 @@ import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core import leases
+from core.sockets import leases
 
 logger = logging.getLogger(__name__)
 

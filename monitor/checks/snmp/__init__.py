@@ -6,8 +6,9 @@ UP when the device answers; the poll's ports ride on the outcome to be recorded
 
 import asyncio
 import time
-import weakref
+from collections.abc import Callable
 
+from core.per_loop import per_loop
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
 from monitor.checks.settings import Setting
 from monitor.checks.snmp import discovery
@@ -21,14 +22,7 @@ POLLS_IN_FLIGHT = 100
 MIN_INTERVAL_S = 10
 
 
-_slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def poll_slot() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    if loop not in _slots:
-        _slots[loop] = asyncio.Semaphore(POLLS_IN_FLIGHT)
-    return _slots[loop]
+poll_slot: Callable[[], asyncio.Semaphore] = per_loop(lambda: asyncio.Semaphore(POLLS_IN_FLIGHT))
 
 
 def credentials(options) -> Credentials:

@@ -9,10 +9,11 @@ most devices are polled with; v3's cryptography stays with pysnmp (monitor.check
 import asyncio
 import itertools
 import socket
-import weakref
+from collections.abc import Callable
 
 from fastsnmp import snmp_parser
 
+from core.per_loop import per_loop
 from monitor.checks.base import CheckFailed
 from monitor.checks.snmp.values import END
 
@@ -43,12 +44,13 @@ class _Socket(asyncio.DatagramProtocol):
         entry[1].set_result((status, index, varbinds))
 
 
-_sockets: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# This loop's sockets, by family.
+_sockets_here: Callable[[], dict[int, _Socket]] = per_loop(dict)
 
 
 async def _socket(family: int) -> _Socket:
     loop = asyncio.get_running_loop()
-    opened = _sockets.setdefault(loop, {})
+    opened = _sockets_here()
     if family not in opened:
         local = ("::", 0) if family == socket.AF_INET6 else ("0.0.0.0", 0)
         transport, protocol = await loop.create_datagram_endpoint(_Socket, local_addr=local, family=family)

@@ -4,14 +4,14 @@ One SnmpEngine per event loop (the checks worker has one loop). Values come back
 plain Python values (monitor.checks.snmp.values), errors as CheckFailed.
 """
 
-import asyncio
 import socket
-import weakref
+from collections.abc import Callable
 
 from pyasn1.type import univ
 from pysnmp.hlapi.v3arch import asyncio as snmp
 from pysnmp.proto import rfc1905
 
+from core.per_loop import per_loop
 from monitor.checks.base import CheckFailed
 from monitor.checks.snmp.values import END
 
@@ -19,14 +19,7 @@ AUTH_PROTOCOLS = {"SHA": snmp.usmHMACSHAAuthProtocol, "SHA-256": snmp.usmHMAC192
 PRIV_PROTOCOLS = {"AES": snmp.usmAesCfb128Protocol, "AES-256": snmp.usmAesCfb256Protocol}
 NO_SUCH = (rfc1905.NoSuchObject, rfc1905.NoSuchInstance)
 
-_engines: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, snmp.SnmpEngine]" = weakref.WeakKeyDictionary()
-
-
-def engine() -> snmp.SnmpEngine:
-    loop = asyncio.get_running_loop()
-    if loop not in _engines:
-        _engines[loop] = snmp.SnmpEngine()
-    return _engines[loop]
+engine: Callable[[], snmp.SnmpEngine] = per_loop(snmp.SnmpEngine)
 
 
 class V3Exchange:

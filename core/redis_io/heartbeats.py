@@ -10,7 +10,7 @@ import time
 
 from django.conf import settings
 
-from core.redis_clients import async_redis, sync_redis
+from core.redis_io.redis_clients import async_redis, sync_redis
 
 DISPATCHER = "dispatcher"
 

@@ -19,7 +19,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from core.per_loop import per_loop
-from core.redis_clients import async_client
+from core.redis_io.redis_clients import async_client
 
 logger = logging.getLogger(__name__)
 

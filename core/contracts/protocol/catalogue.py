@@ -1,14 +1,14 @@
 """Every frame type on every socket, each way: the protocol the code and the docs answer to.
 
-Senders build their frames through `core.protocol.frame`, which checks them against this
-catalogue; the protocol page of the docs is rendered from it (`core.protocol.markdown`).
+Senders build their frames through `core.contracts.protocol.frame`, which checks them against this
+catalogue; the protocol page of the docs is rendered from it (`core.contracts.protocol.markdown`).
 A new frame type is one entry here, then its sender and its handler.
 """
 
-from core.protocol.sockets import ALERTS, CHAT, ECHO, SESSION_SOCKETS, STATS, STATUS
-from core.protocol.spec import ANY_TYPE, CLIENT_TO_SERVER, SERVER_TO_CLIENT, FrameType
-from core.protocol.spec import field as f
-from core.protocol.spec import optional as opt
+from core.contracts.protocol.sockets import ALERTS, CHAT, ECHO, SESSION_SOCKETS, STATS, STATUS
+from core.contracts.protocol.spec import ANY_TYPE, CLIENT_TO_SERVER, SERVER_TO_CLIENT, FrameType
+from core.contracts.protocol.spec import field as f
+from core.contracts.protocol.spec import optional as opt
 
 UNIX_S = "number"  # unix seconds, with fractions
 
@@ -85,12 +85,14 @@ def _client(name, sockets, handler, meaning, *fields):
 
 _DECLARED = [
     # --- every socket -------------------------------------------------------------------
-    _client("ping", (*SESSION_SOCKETS, STATUS), ("core.consumers", "status.consumers"), "Is the socket alive?"),
-    _server("pong", (*SESSION_SOCKETS, STATUS), ("core.consumers", "status.consumers"), "The answer to a ping."),
+    _client("ping", (*SESSION_SOCKETS, STATUS), ("core.sockets.consumers", "status.consumers"), "Is the socket alive?"),
+    _server(
+        "pong", (*SESSION_SOCKETS, STATUS), ("core.sockets.consumers", "status.consumers"), "The answer to a ping."
+    ),
     _server(
         "error",
         (*SESSION_SOCKETS, STATUS),
-        ("core.consumers", "chat.outbox", "status.consumers"),
+        ("core.sockets.consumers", "chat.outbox", "status.consumers"),
         "A frame was refused (malformed, too large, too deep, unknown type, bad field, not allowed, too many), "
         "or chat messages could not be saved. The socket stays open unless a close follows.",
         f("message", "string", "what was wrong, for people"),
@@ -99,7 +101,7 @@ _DECLARED = [
     _server(
         "link",
         SESSION_SOCKETS,
-        ("core.consumers",),
+        ("core.sockets.consumers",),
         "The web process lost Redis (live: false), or has it again (live: true). Before `live: true` the socket "
         "is sent what it is sent on connect again; the page fills the gap from the history API.",
         f("live", "boolean", "whether live frames flow"),

@@ -27,8 +27,8 @@ from django.contrib.sessions.backends import db
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from core.batches import Batches
 from core.per_loop import per_loop
+from core.redis_io.batches import Batches
 
 
 def signed_in(session) -> tuple[object, str] | None:

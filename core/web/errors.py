@@ -7,7 +7,7 @@ from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
 
-from core.health import DATABASE_DOWN
+from core.web.health import DATABASE_DOWN
 
 RETRY_AFTER_S = 30
 

@@ -1,13 +1,13 @@
 """The catalogue as a Markdown page: one section per socket, its frame types each way."""
 
-from core.protocol.catalogue import FRAMES
-from core.protocol.sockets import SOCKETS
-from core.protocol.spec import ANY_TYPE, CLIENT_TO_SERVER, SERVER_TO_CLIENT, Field, FrameType, Socket
+from core.contracts.protocol.catalogue import FRAMES
+from core.contracts.protocol.sockets import SOCKETS
+from core.contracts.protocol.spec import ANY_TYPE, CLIENT_TO_SERVER, SERVER_TO_CLIENT, Field, FrameType, Socket
 
 INTRO = """\
 # WebSocket protocol
 
-Generated from the frame catalogue in `core/protocol/`: every socket, and every frame
+Generated from the frame catalogue in `core/contracts/protocol/`: every socket, and every frame
 type each way. Every frame is one JSON object with a string `"type"`. A frame a socket
 cannot use is answered with an `error` frame and the socket stays usable, unless a close
 code below follows.

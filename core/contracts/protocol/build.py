@@ -1,7 +1,7 @@
 """Frames are built here, checked against the catalogue."""
 
-from core.protocol.catalogue import FRAMES
-from core.protocol.spec import SERVER_TO_CLIENT
+from core.contracts.protocol.catalogue import FRAMES
+from core.contracts.protocol.spec import SERVER_TO_CLIENT
 
 
 class FrameError(ValueError):

@@ -17,7 +17,7 @@ import asyncio
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close
 
-from core.batches import Batches
+from core.redis_io.batches import Batches
 
 
 class BatchedShardConnection(RedisSingleShardConnection):

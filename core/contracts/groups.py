@@ -4,7 +4,7 @@ Group names are built from ids, never from text people typed (channels allows
 ASCII letters, digits, `-`, `_` and `.` only, under 100 characters).
 
 Each message type carries a frame encoded once by its sender in "text"; consumers
-pass it to the socket as it is (see core.consumers).
+pass it to the socket as it is (see core.sockets.consumers).
 """
 
 import hashlib

@@ -4,9 +4,8 @@ Each is a client of REDIS_URL's server, or, with REDIS_SENTINELS set, of the mas
 sentinels name: a connection made after a failover goes to the new master.
 """
 
-import asyncio
 import functools
-import weakref
+from collections.abc import Callable
 
 import redis
 import redis.asyncio
@@ -14,10 +13,7 @@ import redis.asyncio.sentinel
 import redis.sentinel
 from django.conf import settings
 
-# Async clients are bound to the event loop that created their connections.
-_async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis]" = (
-    weakref.WeakKeyDictionary()
-)
+from core.per_loop import per_loop
 
 
 def sync_client(**options) -> redis.Redis:
@@ -37,22 +33,20 @@ def async_client(**options) -> redis.asyncio.Redis:
     return redis.asyncio.Redis.from_url(settings.REDIS_URL, **options)
 
 
-def async_redis() -> redis.asyncio.Redis:
-    """The running loop's client, created on first use."""
-    loop = asyncio.get_running_loop()
-    client = _async_clients.get(loop)
-    if client is None:
-        if settings.REDIS_SENTINELS:  # redis-py has no blocking pool for a sentinel's master
-            client = async_client(socket_timeout=5, socket_connect_timeout=5)
-        else:
-            # A blocking pool waits for a free connection; the default pool raises
-            # "Too many connections" when hundreds of dashboards connect at once.
-            pool = redis.asyncio.BlockingConnectionPool.from_url(
-                settings.REDIS_URL, max_connections=20, timeout=10, socket_timeout=5, socket_connect_timeout=5
-            )
-            client = redis.asyncio.Redis(connection_pool=pool)
-        _async_clients[loop] = client
-    return client
+def _shared_async_client() -> redis.asyncio.Redis:
+    if settings.REDIS_SENTINELS:  # redis-py has no blocking pool for a sentinel's master
+        return async_client(socket_timeout=5, socket_connect_timeout=5)
+    # A blocking pool waits for a free connection; the default pool raises
+    # "Too many connections" when hundreds of dashboards connect at once.
+    pool = redis.asyncio.BlockingConnectionPool.from_url(
+        settings.REDIS_URL, max_connections=20, timeout=10, socket_timeout=5, socket_connect_timeout=5
+    )
+    return redis.asyncio.Redis(connection_pool=pool)
+
+
+# The running loop's client, created on first use: async clients are bound to the event
+# loop that created their connections.
+async_redis: Callable[[], redis.asyncio.Redis] = per_loop(_shared_async_client)
 
 
 @functools.cache

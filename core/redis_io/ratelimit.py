@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 
-from core.redis_clients import async_redis, sync_redis
+from core.redis_io.redis_clients import async_redis, sync_redis
 
 
 def _use(bucket: str, subject_id: int, window_s: float, pipe) -> tuple[str, str]:

@@ -17,14 +17,14 @@ import logging
 import os
 import socket
 import time
-import weakref
 from collections import defaultdict
 
 import redis
 from django.conf import settings
 
-from core.batches import Batches
-from core.redis_clients import async_redis, sync_redis
+from core.per_loop import per_loop
+from core.redis_io.batches import Batches
+from core.redis_io.redis_clients import async_redis, sync_redis
 from core.supervision import supervised
 
 logger = logging.getLogger(__name__)
@@ -65,28 +65,28 @@ return 1
 class _Holdings:
     """What the sockets on one event loop hold, and the task renewing it.
 
-    Takes and removals that arrive together go to Redis in one pipeline (core.batches):
+    Takes and removals that arrive together go to Redis in one pipeline (core.redis_io.batches):
     in a storm of handshakes, one round trip each took about 8 % of the web processes' samples.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self) -> None:
         self.held: set[tuple[str, str]] = set()  # (key, member)
-        self.renewer = loop.create_task(supervised("lease-renewer", lambda: _renew_forever(self.held)))
+        self.renewer = self.start_renewer()
         self.takes: Batches[tuple[str, str, int], bool] = Batches(_take_all)
         self.removals: Batches[tuple[str, str], None] = Batches(_remove_all)
 
+    def start_renewer(self) -> asyncio.Task:
+        return asyncio.get_running_loop().create_task(supervised("lease-renewer", lambda: _renew_forever(self.held)))
+
 
 # Per event loop: a server has one; the tests run many, and what a finished one held goes with it.
-_holdings: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Holdings]" = weakref.WeakKeyDictionary()
+_holdings = per_loop(_Holdings)
 
 
 def _holdings_here() -> _Holdings:
-    loop = asyncio.get_running_loop()
-    holdings = _holdings.get(loop)
-    if holdings is None:
-        holdings = _holdings[loop] = _Holdings(loop)
-    elif holdings.renewer.done():  # cancelled (supervised, it ends no other way)
-        holdings.renewer = loop.create_task(supervised("lease-renewer", lambda: _renew_forever(holdings.held)))
+    holdings = _holdings()
+    if holdings.renewer.done():  # cancelled (supervised, it ends no other way)
+        holdings.renewer = holdings.start_renewer()
     return holdings
 
 

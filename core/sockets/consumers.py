@@ -10,9 +10,10 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from core import open_sockets, redis_link, socket_auth
-from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED, session_group, user_group
-from core.protocol import frame
+from core.contracts.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED, session_group, user_group
+from core.contracts.protocol import frame
+from core.redis_io import redis_link
+from core.sockets import open_sockets, socket_auth
 
 # Closes a socket over the per-user limit (mirrors HTTP 429).
 CLOSE_TOO_MANY = 4429
@@ -149,7 +150,7 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
 
     async def link_changed(self, live: bool) -> None:
-        """This process lost Redis, or has it again (core.redis_link): the page says so, then catches up."""
+        """This process lost Redis, or has it again (core.redis_io.redis_link): the page says so, then catches up."""
         if live:
             await self.join()
             await self.welcome()  # what changed meanwhile; the page drops what it already shows

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import supervision
-from core.redis_clients import sync_redis
+from core.redis_io.redis_clients import sync_redis
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@
 `markdown()` renders the catalogue as the docs' protocol page.
 """
 
-from core.protocol.build import FrameError, frame
-from core.protocol.catalogue import FRAMES
-from core.protocol.markdown import markdown
-from core.protocol.sockets import SOCKETS
+from core.contracts.protocol.build import FrameError, frame
+from core.contracts.protocol.catalogue import FRAMES
+from core.contracts.protocol.markdown import markdown
+from core.contracts.protocol.sockets import SOCKETS
 
 __all__ = ["FRAMES", "SOCKETS", "FrameError", "frame", "markdown"]

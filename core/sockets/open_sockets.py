@@ -6,7 +6,7 @@ import logging
 import redis
 from django.conf import settings
 
-from core import leases
+from core.sockets import leases
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """The WebSocket endpoints: who may open each, what it is for, and how it may be closed."""
 
-from core.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
-from core.protocol.spec import Socket
+from core.contracts.groups import CLOSE_RECONNECT, CLOSE_UNAUTHENTICATED
+from core.contracts.protocol.spec import Socket
 
 STATS, ALERTS, ECHO, CHAT, STATUS = "/ws/stats/", "/ws/alerts/", "/ws/echo/", "/ws/chat/<room>/", "/ws/status/<slug>/"
-# Every socket that needs a login (core.consumers.AuthenticatedJsonConsumer) has these.
+# Every socket that needs a login (core.sockets.consumers.AuthenticatedJsonConsumer) has these.
 SESSION_SOCKETS = (STATS, ALERTS, ECHO, CHAT)
 LOGGED_IN = "Logged-in users with a session, from an allowed Origin; at most `WS_MAX_SOCKETS_PER_USER` sockets each."
 LOGIN_CLOSES = (

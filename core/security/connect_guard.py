@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from core import destinations
+from core.security import destinations
 
 WATCHED_EVENTS = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg"})
 
