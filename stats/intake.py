@@ -15,7 +15,7 @@ import math
 import socket
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 import redis
@@ -24,7 +24,7 @@ from django.db import DatabaseError, DataError, IntegrityError, close_old_connec
 
 from core.contracts import signals
 from core.redis_io.redis_clients import sync_client
-from stats import credentials, frame_checks, rejected, streams
+from stats import credentials, frame_checks, rejected, stream_caps, streams
 from stats.history.ingest import store
 from stats.history.metrics import agent_source, frame_points
 from stats.models import Agent
@@ -140,6 +140,8 @@ class Intake:
         self.held: Batch = defaultdict(list)  # read, not yet written: acknowledged after the commit
         self.held_since: float | None = None
         self.set_aside: list[rejected.SetAside] = []  # refused entries of those held
+        self.dropped: Counter[str] = Counter()  # agent -> entries trimmed over its stream's cap, not yet counted
+        self._capped_at = -math.inf
 
     @property
     def held_count(self) -> int:
@@ -208,6 +210,9 @@ class Intake:
 
     def flush(self) -> int:
         """Write what is held, then acknowledge and trim it; on any failure keep it for the next try."""
+        if self.dropped:
+            rejected.add_counts(self.dropped, stream_caps.REASON)
+            self.dropped.clear()
         if not self.held:
             return 0
         write_or_set_aside(self.held, self.set_aside)
@@ -225,6 +230,9 @@ class Intake:
         """Write if due, else read what arrives until it is due."""
         self.restore_if_lost()
         names = self.agent_streams()
+        if time.monotonic() - self._capped_at >= stream_caps.CHECK_EVERY_S:  # Redis only: runs in an outage too
+            self.dropped.update(stream_caps.trim_over_cap(self.redis, names))
+            self._capped_at = time.monotonic()
         if not self.recovered:
             self.recover(names)
             self.recovered = True

@@ -49,6 +49,16 @@ def save(entries: list[SetAside], agents: dict[str, Agent]) -> None:
         of_agent.exclude(pk__in=kept).delete()
 
 
+def add_counts(dropped: dict[str, int], reason: str) -> None:
+    """Count entries dropped without being kept (agent name -> how many), e.g. trimmed over a stream's cap."""
+    agents = {name: Agent.objects.get_or_create(name=name)[0] for name in dropped}  # rare: one query each is fine
+    RejectedCount.objects.bulk_create(
+        [RejectedCount(agent=agent, reason=reason) for agent in agents.values()], ignore_conflicts=True
+    )
+    for name, agent in agents.items():
+        RejectedCount.objects.filter(agent=agent, reason=reason).update(count=F("count") + dropped[name])
+
+
 def counts() -> dict[tuple[str, str], int]:
     """(agent name, reason) -> entries set aside."""
     rows = RejectedCount.objects.values_list("agent__name", "reason", "count")

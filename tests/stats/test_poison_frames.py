@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from core.redis_io.redis_clients import sync_redis
-from stats import intake, streams
+from stats import intake, stream_caps, streams
 from stats.models import Agent, RejectedCount, RejectedFrame
 from stats.presence import Presence
 from stats.relay import Relay
@@ -157,3 +157,18 @@ def test_the_rejected_counts_are_exported_to_prometheus(db):
     found = samples(text)
     for reason in ("ts_ahead", "out_of_range"):
         assert found["netmon_agent_rejected_entries_total", (("agent", name), ("reason", reason))] == 1
+
+
+def test_a_stream_an_agent_never_trims_is_held_to_its_cap_and_what_is_dropped_counted(db):
+    # An agent may only append, but one that leaves out MAXLEN could fill Redis during a database outage.
+    flooder = processes.agent_name("flooder")
+    processes.register(flooder)
+    key, start = streams.frames_key(flooder), int(time.time()) - 60
+    with sync_redis().pipeline(transaction=False) as pipe:
+        for index in range(stream_caps.STREAM_CAP + 500):
+            pipe.xadd(key, {"frame": healthy(start, index % 100)})
+        pipe.execute()
+    ingest = intake.Intake(consumer="cap-test", flush_every=0)
+    run_until(ingest, lambda: stream_caps.REASON in rejected_counts(flooder), "the dropped entries counted")
+    assert rejected_counts(flooder)[stream_caps.REASON] == 500
+    assert sync_redis().xlen(key) <= stream_caps.STREAM_CAP
