@@ -31,7 +31,7 @@ def host_readings(status: str, latencies: list[float], losses: list[float], cert
 
 
 def port_readings(interfaces: list) -> dict[str, float]:
-    """A device's port metrics from its ports as one poll left them (monitor.models.Interface)."""
+    """A device's port metrics from its ports as one poll left them (monitor.devices.models.Interface)."""
     readings = {"ports_down": float(sum(1 for i in interfaces if i.admin_up and i.oper_status != "up"))}
     if utilisations := [i.utilisation_pct for i in interfaces if i.utilisation_pct is not None]:
         readings["port_utilisation_pct"] = max(utilisations)

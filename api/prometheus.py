@@ -28,7 +28,8 @@ from core.contracts.metrics import (
     is_number,
 )
 from core.redis_io.redis_clients import sync_redis
-from monitor.models import Check, Host, Interface, Status
+from monitor.devices.models import Interface
+from monitor.models import Check, Host, Status
 from stats import rejected
 from stats.latest import latest_key
 

@@ -12,7 +12,8 @@ from alerts.models import AlertEvent, AlertRule
 from core.security.redaction import redact_url, unredact_url
 from monitor import checks
 from monitor.checks.settings import Setting
-from monitor.models import Check, CheckResult, Device, Host, Interface, Tag
+from monitor.devices.models import Device, Interface
+from monitor.models import Check, CheckResult, Host, Tag
 from status.models import Notice, StatusPage
 
 

@@ -22,7 +22,8 @@ from api.auth import HasPermission
 from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS, iso
 from api.pagination import EventsNewestFirst, ResultsNewestFirst
 from core.web.exports import ROWS_PER_BATCH
-from monitor.models import RUN_CHECK, Check, CheckResult, Device, Host, Interface
+from monitor.devices.models import Device, Interface
+from monitor.models import RUN_CHECK, Check, CheckResult, Host
 from monitor.results import derive_hosts
 from status.models import Notice, StatusPage
 

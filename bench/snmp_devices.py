@@ -38,7 +38,8 @@ from django.core.management import call_command  # noqa: E402
 
 from bench import snmp_farm  # noqa: E402
 from bench.common import free_port, run_facts, save_results, summary_ms  # noqa: E402
-from monitor.models import Check, CheckResult, Host, Interface  # noqa: E402
+from monitor.devices.models import Interface  # noqa: E402
+from monitor.models import Check, CheckResult, Host  # noqa: E402
 from monitor.scheduling import phase  # noqa: E402
 from stats.models import RollupCursor  # noqa: E402
 from tests import processes  # noqa: E402

@@ -13,7 +13,8 @@ from collections import defaultdict
 from core.contracts.groups import DEVICES_GROUP, STATS_FRAME, STATS_GROUP, host_group
 from core.contracts.protocol import frame
 from core.redis_io.publisher import Frame, publisher
-from monitor.models import CheckResult, Host, Interface
+from monitor.devices.models import Interface
+from monitor.models import CheckResult, Host
 from monitor.results import Recorded
 
 

@@ -6,7 +6,8 @@ short). A neighbour that matches none is drawn as an unmonitored node. A link se
 from both ends is one edge, with the port at each end.
 """
 
-from monitor.models import Device, Host, Interface, Neighbour
+from monitor.devices.models import Device, Interface, Neighbour
+from monitor.models import Host
 
 
 def _keys(name: str) -> set[str]:

@@ -14,7 +14,8 @@ from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
-from monitor.models import CheckResult, Device, Host, Interface, Status
+from monitor.devices.models import Device, Interface
+from monitor.models import CheckResult, Host, Status
 
 RECENT_RESULTS = 50
 CHART_WINDOW = timedelta(hours=1)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from django.db import close_old_connections, transaction
 
 from core.contracts import signals
-from monitor import missed, ports, state
+from monitor import missed, state
 from monitor.checks.base import CheckSpec, Outcome
+from monitor.devices import ports
 from monitor.models import Check, CheckResult, Host, ResultStatus
 
 CHECK_FIELDS = ["status", "status_changed_at", "last_checked_at", "last_latency_ms", "last_loss_pct", "last_error"]
@@ -29,7 +30,7 @@ class Recorded:
     results: list[CheckResult]
     hosts: list[Host]
     tags: dict[int, list[str]]
-    interfaces: list = field(default_factory=list)  # the SNMP ports the batch polled (monitor.models.Interface)
+    interfaces: list = field(default_factory=list)  # the SNMP ports the batch polled (monitor.devices.models.Interface)
 
 
 def save_results(finished: list[Finished]) -> Recorded:

@@ -114,7 +114,7 @@ CHECK_METRICS = [
     Metric("check.latency_ms", "ms", "check latency", export=Export("check_latency_seconds", scale=0.001)),
     Metric("check.loss_pct", "%", "packet loss of a ping check", export=Export("check_packet_loss_ratio", scale=0.01)),
 ]
-# Device ports polled by SNMP checks (monitor.ports), per port name.
+# Device ports polled by SNMP checks (monitor.devices.ports), per port name.
 PORT_METRICS = [
     Metric("port.up", "", "1 when the port is up", per="port", export=Export("port_up")),
     Metric("port.in_bps", "bit/s", "received, per port", per="port", export=Export("port_receive_bits_per_second")),
@@ -124,7 +124,7 @@ PORT_METRICS = [
     Metric("port.errors_ps", "1/s", "errors, per port", per="port", export=Export("port_errors_per_second")),
     Metric("port.discards_ps", "1/s", "discards, per port", per="port", export=Export("port_discards_per_second")),
 ]  # fmt: skip
-PORT_FIELDS = {  # metric -> monitor.models.Interface field
+PORT_FIELDS = {  # metric -> monitor.devices.models.Interface field
     "port.in_bps": "in_bps",
     "port.out_bps": "out_bps",
     "port.utilisation_pct": "utilisation_pct",

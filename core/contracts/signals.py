@@ -18,7 +18,7 @@ agent_presence(sender, offline: list[str], back: list[str], ts: float)
 results_saved(sender, results: list[CheckResult], interfaces: list[Interface])
     A batch of check results is being saved (monitor.results), inside its transaction:
     a receiver's writes commit or roll back with the results.
-    `interfaces`: the SNMP ports the batch polled, with their new rates (monitor.ports).
+    `interfaces`: the SNMP ports the batch polled, with their new rates (monitor.devices.ports).
 
 results_recorded(sender, recorded: monitor.results.Recorded)
     A batch of check results was saved and committed, with the host states it changed

@@ -26,7 +26,7 @@ def device_source(host_id: int) -> str:
 
 
 def port_points(interface) -> Iterator[Point]:
-    """The kept values of one polled port (monitor.models.Interface), labelled by its name."""
+    """The kept values of one polled port (monitor.devices.models.Interface), labelled by its name."""
     yield "port.up", interface.name, 1.0 if interface.oper_status == "up" else 0.0
     for metric, field in PORT_FIELDS.items():
         value = getattr(interface, field)

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from core.contracts.protocol import FRAMES
 from core.contracts.protocol.spec import SERVER_TO_CLIENT
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
-from monitor.models import CheckResult, Host, Interface
+from monitor.devices.models import Interface
+from monitor.models import CheckResult, Host
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from monitor.checks import execute
-from monitor.checks.snmp import discovery
-from monitor.models import Check, Device, Host, Interface, Neighbour, Status
-from monitor.ports import port_rates
+from monitor.devices.models import Device, Interface, Neighbour
+from monitor.devices.ports import port_rates
+from monitor.devices.snmp import discovery
+from monitor.models import Check, Host, Status
 from monitor.results import Finished, save_results
 from tests.monitor.snmp_agents import (
     AUTH_PASSWORD,

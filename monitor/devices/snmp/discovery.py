@@ -9,9 +9,9 @@ only what moves: sysUpTime, port states and counters, in as few GETBULKs as fit.
 import time
 from dataclasses import dataclass, field
 
-from monitor.checks.snmp import mib, neighbours
-from monitor.checks.snmp.client import Session
-from monitor.checks.snmp.neighbours import Neighbour, text
+from monitor.devices.snmp import mib, neighbours
+from monitor.devices.snmp.client import Session
+from monitor.devices.snmp.neighbours import Neighbour, text
 
 REDISCOVER_EVERY_S = 3600
 NEIGHBOURS_EVERY_S = 300  # links change more often than ports

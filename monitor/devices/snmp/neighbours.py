@@ -3,8 +3,8 @@ end of which port. The network map draws its links from them."""
 
 from dataclasses import dataclass
 
-from monitor.checks.snmp import mib
-from monitor.checks.snmp.client import Session
+from monitor.devices.snmp import mib
+from monitor.devices.snmp.client import Session
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,21 @@
 """SNMP check: a network device's state and every port's traffic (IF-MIB), v2c or v3 authPriv.
 
 UP when the device answers; the poll's ports ride on the outcome to be recorded
-(monitor.ports), not in the result's details, which stay small.
+(monitor.devices.ports), not in the result's details, which stay small. The protocol
+side, discovery and polling live in monitor.devices.snmp.
 """
 
 import asyncio
 import time
-import weakref
+from collections.abc import Callable
 
+from core.per_loop import per_loop
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
 from monitor.checks.settings import Setting
-from monitor.checks.snmp import discovery
-from monitor.checks.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, no_answer
 from monitor.checks.tcp import PORT
+from monitor.devices.snmp import discovery
+from monitor.devices.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, no_answer
+from monitor.devices.snmp.errors import SnmpFailed
 
 DEFAULT_PORT = 161
 # Polls in flight on one event loop: a backlog (the database away for a while) then
@@ -21,14 +24,7 @@ POLLS_IN_FLIGHT = 100
 MIN_INTERVAL_S = 10
 
 
-_slots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def poll_slot() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    if loop not in _slots:
-        _slots[loop] = asyncio.Semaphore(POLLS_IN_FLIGHT)
-    return _slots[loop]
+poll_slot: Callable[[], asyncio.Semaphore] = per_loop(lambda: asyncio.Semaphore(POLLS_IN_FLIGHT))
 
 
 def credentials(options) -> Credentials:
@@ -98,9 +94,9 @@ class Snmp(CheckKind):
         except TimeoutError:
             discovery.forget(spec.id)
             raise CheckFailed(f"{no_answer(version)} (within {spec.timeout_s:g} s)") from None
-        except CheckFailed:
+        except SnmpFailed as failure:
             discovery.forget(spec.id)  # wrong credentials now may be right ones later: rediscover then
-            raise
+            raise CheckFailed(str(failure)) from None
 
     def readings(self, result, previous_details) -> dict[str, float]:
         return {"device_unreachable": 0.0 if result.passed else 1.0}

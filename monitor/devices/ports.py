@@ -8,9 +8,9 @@ counters start again from zero: that poll gives states but no rates.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from monitor.checks.snmp.discovery import DevicePoll, PortReading
-from monitor.checks.snmp.mib import ERROR_COUNTERS
-from monitor.models import Device, Interface, Neighbour
+from monitor.devices.models import Device, Interface, Neighbour
+from monitor.devices.snmp.discovery import DevicePoll, PortReading
+from monitor.devices.snmp.mib import ERROR_COUNTERS
 from netmon_agent.rates import counter_delta
 
 INTERFACE_FIELDS = [

@@ -1,7 +1,7 @@
 """SNMPv3 (USM authPriv) requests on pysnmp's asyncio API.
 
 One SnmpEngine per event loop (the checks worker has one loop). Values come back as
-plain Python values (monitor.checks.snmp.values), errors as CheckFailed.
+plain Python values (monitor.devices.snmp.values), errors as SnmpFailed.
 """
 
 import socket
@@ -12,8 +12,8 @@ from pysnmp.hlapi.v3arch import asyncio as snmp
 from pysnmp.proto import rfc1905
 
 from core.per_loop import per_loop
-from monitor.checks.base import CheckFailed
-from monitor.checks.snmp.values import END
+from monitor.devices.snmp.errors import SnmpFailed
+from monitor.devices.snmp.values import END
 
 AUTH_PROTOCOLS = {"SHA": snmp.usmHMACSHAAuthProtocol, "SHA-256": snmp.usmHMAC192SHA256AuthProtocol}
 PRIV_PROTOCOLS = {"AES": snmp.usmAesCfb128Protocol, "AES-256": snmp.usmAesCfb256Protocol}
@@ -52,14 +52,14 @@ class V3Exchange:
 def _varbinds(answer) -> list[tuple[str, object]]:
     error, status, _, varbinds = answer
     if error:
-        raise CheckFailed(describe_error(str(error)))
+        raise SnmpFailed(describe_error(str(error)))
     if status:
-        raise CheckFailed(f"the device answered {status.prettyPrint()}")
+        raise SnmpFailed(f"the device answered {status.prettyPrint()}")
     return [(str(oid), _plain(value)) for oid, value in varbinds]
 
 
 def _plain(value):
-    """int, bytes, an OID as text, None (no such object) or END (monitor.checks.snmp.values)."""
+    """int, bytes, an OID as text, None (no such object) or END (monitor.devices.snmp.values)."""
     if isinstance(value, rfc1905.EndOfMibView):
         return END
     if isinstance(value, NO_SUCH):

@@ -1,0 +1,75 @@
+"""Network devices as SNMP polls leave them: the device, its ports and its neighbours.
+
+The tables stay the monitor app's (app label "monitor"); monitor.models registers these
+classes with Django.
+"""
+
+from django.db import models
+
+
+class Device(models.Model):
+    """What an SNMP check found a host to be. Rewritten at each discovery."""
+
+    host = models.OneToOneField("monitor.Host", on_delete=models.CASCADE, related_name="device")
+    sys_name = models.CharField(max_length=255, blank=True)
+    sys_descr = models.TextField(blank=True)
+    sys_object_id = models.CharField(max_length=255, blank=True)
+    vendor = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=255, blank=True)
+    uptime_ticks = models.BigIntegerField(default=0)  # sysUpTime at the latest poll, hundredths of a second
+    discovered_at = models.DateTimeField()
+    restarted_at = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.sys_name or str(self.host)
+
+
+class Interface(models.Model):
+    """One port of a device, as its latest SNMP poll left it. Rates are per second over the last two polls."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="interfaces")
+    index = models.PositiveIntegerField()  # ifIndex
+    name = models.CharField(max_length=100)
+    alias = models.CharField(max_length=200, blank=True)
+    if_type = models.PositiveIntegerField(default=0)  # IANAifType
+    speed_bps = models.BigIntegerField(null=True)
+    admin_up = models.BooleanField(default=True)
+    oper_status = models.CharField(max_length=20, default="unknown")
+    oper_changed_at = models.DateTimeField(null=True)
+    in_bps = models.FloatField(null=True)
+    out_bps = models.FloatField(null=True)
+    in_pps = models.FloatField(null=True)  # unicast + multicast + broadcast
+    out_pps = models.FloatField(null=True)
+    errors_per_s = models.FloatField(null=True)  # in + out
+    discards_per_s = models.FloatField(null=True)
+    utilisation_pct = models.FloatField(null=True)  # the busier direction, of speed
+    polled_at = models.DateTimeField()
+    # The raw counters of the latest poll and their width (32 or 64 bits), for the next rates.
+    counters = models.JSONField(default=dict)
+    counter_bits = models.PositiveSmallIntegerField(default=64)
+
+    class Meta:
+        ordering = ["host", "index"]
+        constraints = [models.UniqueConstraint(fields=["host", "index"], name="one_interface_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.name}"
+
+
+class Neighbour(models.Model):
+    """A device seen at the other end of one of a device's ports (LLDP or CDP), as last read."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="neighbours")
+    protocol = models.CharField(max_length=4)  # lldp, cdp
+    local_port = models.CharField(max_length=100)
+    remote_name = models.CharField(max_length=255)
+    remote_port = models.CharField(max_length=100, blank=True)
+    remote_platform = models.CharField(max_length=100, blank=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["host", "local_port", "remote_name"]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.local_port} -> {self.remote_name} {self.remote_port}"
