@@ -72,7 +72,10 @@ def host_detail(request, host_id: int):
     recent = CheckResult.objects.filter(host=host)[:RECENT_RESULTS]
     config = {
         "host": host.id,
-        "checks": [{"id": c.id, "kind": c.kind, "label": c.describe(), "enabled": c.enabled} for c in checks],
+        "checks": [
+            {"id": c.id, "label": c.describe(), "enabled": c.enabled, "charts_loss": c.kind_spec.charts_loss}
+            for c in checks
+        ],
         "history": history,
         "recent": [result_fields(r) for r in reversed(recent)],
         "tcpFallback": TCP_FALLBACK,

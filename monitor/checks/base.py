@@ -62,6 +62,8 @@ class CheckKind:
     csv_syntax: str = ""  # how a CSV row writes it, e.g. tcp:<port>
     measures_loss = False  # only then may a check have a loss threshold
     polls_ports = False  # its results record a device's ports (history source "ports")
+    charts_loss = False  # the host page draws its results' loss beside their latency
+    traces_hops = False  # the host page shows its results' hops
 
     def defaults(self) -> dict:
         return kind_settings.defaults(self.settings)

@@ -31,6 +31,7 @@ class Path(CheckKind):
     admin_rows = ("max_hops",)  # with the ping fieldset's echo requests, one per hop and round
     csv_syntax = "path[:<max hops>]"
     measures_loss = True
+    traces_hops = True
 
     async def run(self, spec: CheckSpec) -> Outcome:
         family, ip = await resolve(spec.address)

@@ -38,6 +38,7 @@ class Ping(CheckKind):
     admin_rows = ("ping_count",)
     csv_syntax = "ping"
     measures_loss = True
+    charts_loss = True
 
     async def run(self, spec: CheckSpec) -> Outcome:
         return await ping(spec)

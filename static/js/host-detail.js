@@ -12,7 +12,7 @@ const WINDOW_S = 3600;
 const MAX_ROWS = 50;
 
 const checkIds = config.checks.map((check) => check.id);
-const pingIds = config.checks.filter((check) => check.kind === "ping").map((check) => check.id);
+const pingIds = config.checks.filter((check) => check.charts_loss).map((check) => check.id);
 const labels = Object.fromEntries(config.checks.map((check) => [check.id, check.label]));
 const paused = new Set(config.checks.filter((check) => !check.enabled).map((check) => check.id));
 
@@ -29,7 +29,7 @@ const latencyChart = makePlot(document.getElementById("latency-chart"), {
   onZoom,
 });
 const lossChart = makePlot(document.getElementById("loss-chart"), {
-  series: config.checks.filter((check) => check.kind === "ping").map((check) => check.label),
+  series: config.checks.filter((check) => check.charts_loss).map((check) => check.label),
   format: (v) => format.percent(v),
   range: [0, 100],
   spanGaps: true,

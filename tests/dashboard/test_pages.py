@@ -6,6 +6,7 @@ import brotli
 import pytest
 
 from core.redis_io.redis_clients import sync_redis
+from monitor.models import Check, Host
 
 
 def test_the_dashboard_needs_a_login(client, alice):  # an account exists: no first-run setup
@@ -75,3 +76,17 @@ def test_pages_and_api_responses_are_compressed(client, alice):
         assert response.status_code == 200
         assert response["Content-Encoding"] == "gzip", path
         assert gzip.decompress(response.content)
+
+
+def test_the_host_page_charts_loss_and_shows_hops_only_for_the_kinds_that_have_them(client, alice):
+    host = Host.objects.create(name="edge", address="127.0.0.1")
+    ping, tcp, path = (Check.objects.create(host=host, kind=kind, port=22) for kind in ("ping", "tcp", "path"))
+    client.force_login(alice)
+    page = client.get(f"/hosts/{host.id}/").content.decode()
+    config = json.loads(re.search(r'<script id="host-config" type="application/json">(.*?)</script>', page).group(1))
+    assert {check["id"]: check["charts_loss"] for check in config["checks"]} == {
+        ping.id: True,
+        tcp.id: False,
+        path.id: False,
+    }
+    assert re.findall(r'data-path-check="(\d+)"', page) == [str(path.id)]
