@@ -133,10 +133,8 @@ def cpu_percent(command: list[str], seconds: float, warmup: float = 5, **env) ->
 def peers() -> dict:
     name = processes.agent_name("cpu")
     sync_redis().sadd(streams.registry_key(), name)
-    agent = process_command(
-        "agent", "--name", name, "--prefix", settings.REDIS_PREFIX, "--redis-url", settings.REDIS_URL
-    )
-    results = {"agent": cpu_percent(agent, CPU_SECONDS)}
+    agent = process_command("agent", "--name", name, "--prefix", settings.REDIS_PREFIX)
+    results = {"agent": cpu_percent(agent, CPU_SECONDS, REDIS_URL=settings.REDIS_URL)}
     glances = os.environ.get("GLANCES") or shutil.which("glances")
     if glances:
         shown = "cpu.total,mem.percent,load,network,diskio,fs"

@@ -126,10 +126,14 @@ def register(name: str) -> None:
 
 
 def agent(name: str, redis_url: str | None = None, interval: float = 1.0, namespace: str | None = None, **env: str):
-    """A real agent process (`python -m netmon_agent`), streaming this machine's frames."""
-    command = process_command("agent", "--name", name, "--prefix", settings.REDIS_PREFIX,
-                              "--interval", str(interval), "--redis-url", redis_url or settings.REDIS_URL)  # fmt: skip
-    return running(command, logged("sampling every"), namespace=namespace, **env)
+    """A real agent process (`python -m netmon_agent`), streaming this machine's frames.
+
+    Its URL, which holds its password, goes in its environment: never on a command line.
+    """
+    command = process_command("agent", "--name", name, "--prefix", settings.REDIS_PREFIX, "--interval", str(interval))
+    return running(
+        command, logged("sampling every"), namespace=namespace, **{"REDIS_URL": redis_url or settings.REDIS_URL, **env}
+    )
 
 
 def ingest(namespace: str | None = None, **env: str):

@@ -231,9 +231,10 @@ def add_url_of(client: redis.Redis) -> str:
 
 
 def run_agent(url: str, name: str, *options: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "netmon_agent", "--redis-url", url, "--name", name,
+    command = [sys.executable, "-m", "netmon_agent", "--name", name,
                "--prefix", settings.REDIS_PREFIX, "--interval", "0.2", "--tcp-states-every", "0", *options]  # fmt: skip
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    environment = {**os.environ, "REDIS_URL": url}  # the password never on a command line
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
 
 
 def stop(process: subprocess.Popen) -> str:
