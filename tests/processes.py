@@ -132,7 +132,7 @@ def agent(name: str, redis_url: str | None = None, interval: float = 1.0, namesp
     """
     command = process_command("agent", "--name", name, "--prefix", settings.REDIS_PREFIX, "--interval", str(interval))
     return running(
-        command, logged("sampling every"), namespace=namespace, **{"REDIS_URL": redis_url or settings.REDIS_URL, **env}
+        command, logged("sampling every"), namespace=namespace, **{**env, "REDIS_URL": redis_url or settings.REDIS_URL}
     )
 
 

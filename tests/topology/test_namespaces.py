@@ -211,10 +211,8 @@ def test_each_part_on_a_machine_of_its_own_and_the_dashboard_shows_samples_and_c
         stack.enter_context(processes.beat(tmp_path, namespace=names["beat"], **env))
         stack.enter_context(processes.tasks_worker(processes.agent_name("dispatcher"), names["tasks"], **env))
         stack.enter_context(processes.checks_worker(processes.agent_name("checks"), names["checks"], **env))
-        # The agent knows only its own Redis user: no database, no broker (docs/deploy/agents.md).
-        stack.enter_context(
-            processes.agent(agent, redis_url=agent_url, namespace=names["agent"], DATABASE_URL="", REDIS_URL="")
-        )
+        # The agent knows only its own Redis user (its REDIS_URL): no database, no broker (docs/deploy/agents.md).
+        stack.enter_context(processes.agent(agent, redis_url=agent_url, namespace=names["agent"], DATABASE_URL=""))
 
         url, origin = f"ws://{address('web')}:{WEB_PORT}/ws/stats/", f"http://{address('web')}:{WEB_PORT}"
         browser = [sys.executable, "-c", textwrap.dedent(BROWSER), url, cookie, origin, agent, host_id]
