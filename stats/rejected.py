@@ -37,11 +37,8 @@ def save(entries: list[SetAside], agents: dict[str, Agent]) -> None:
         for entry in entries
     )  # fmt: skip
     counts = Counter((entry.agent, entry.refusal.reason) for entry in entries)
-    RejectedCount.objects.bulk_create(
-        [RejectedCount(agent=agents[name], reason=reason) for name, reason in counts], ignore_conflicts=True
-    )
+    _count({(agents[name], reason): count for (name, reason), count in counts.items()})
     for (name, reason), count in counts.items():
-        RejectedCount.objects.filter(agent=agents[name], reason=reason).update(count=F("count") + count)
         logger.warning("set aside %d entries of agent %r: %s", count, name, reason)
     for name in {entry.agent for entry in entries}:
         of_agent = RejectedFrame.objects.filter(agent=agents[name])
@@ -52,11 +49,16 @@ def save(entries: list[SetAside], agents: dict[str, Agent]) -> None:
 def add_counts(dropped: dict[str, int], reason: str) -> None:
     """Count entries dropped without being kept (agent name -> how many), e.g. trimmed over a stream's cap."""
     agents = {name: Agent.objects.get_or_create(name=name)[0] for name in dropped}  # rare: one query each is fine
+    _count({(agents[name], reason): count for name, count in dropped.items()})
+
+
+def _count(counts: dict[tuple[Agent, str], int]) -> None:
+    """Add to each (agent, reason)'s count, making the rows that are not there yet."""
     RejectedCount.objects.bulk_create(
-        [RejectedCount(agent=agent, reason=reason) for agent in agents.values()], ignore_conflicts=True
+        [RejectedCount(agent=agent, reason=reason) for agent, reason in counts], ignore_conflicts=True
     )
-    for name, agent in agents.items():
-        RejectedCount.objects.filter(agent=agent, reason=reason).update(count=F("count") + dropped[name])
+    for (agent, reason), count in counts.items():
+        RejectedCount.objects.filter(agent=agent, reason=reason).update(count=F("count") + count)
 
 
 def counts() -> dict[tuple[str, str], int]:
