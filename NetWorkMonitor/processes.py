@@ -25,11 +25,12 @@ class Worker:
     concurrency: int | None = None  # None: the pool's own (solo runs one task at a time)
 
 
-# The services: the web processes' port and the ingest, then the agent of this host.
+# The services: the web processes' port and the ingest, the agent of this host, the events receiver.
 SERVICES = {
     "web": ["manage.py", "serve"],  # HOST, PORT and WEB_CONCURRENCY come from the environment
     "ingest": ["manage.py", "ingest"],
     "agent": ["-m", "netmon_agent"],  # credentials from REDIS_URL or --env-file, never argv
+    "events": ["manage.py", "receive_events"],  # SNMP traps and syslog; TRAP_PORT, SYSLOG_PORT
 }
 
 # Each queue has workers of its own (celery_app.py says why); the names are those of the

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chat",
     "alerts",
     "status",
+    "events",
     "monitor",
     "stats",
     "core",
@@ -344,6 +345,20 @@ NOTIFY_READ_TIMEOUT_S = env_float("NOTIFY_READ_TIMEOUT_S", 10.0, minimum=0.1)
 # "Send a test" from the profile page: its time bound, and how many a user may send per minute.
 NOTIFY_TEST_S = env_float("NOTIFY_TEST_S", 10.0, minimum=1)
 NOTIFY_TESTS_PER_MINUTE = env_int("NOTIFY_TESTS_PER_MINUTE", 3, minimum=1)
+
+# Network events (events app): the receiver's ports, high by default so it needs no privilege
+# (docs/features/events.md shows how to take 162 and 514), and what one source may send.
+EVENTS_HOST = env_str("EVENTS_HOST", "127.0.0.1")
+TRAP_PORT = env_int("TRAP_PORT", 1162, minimum=1)
+SYSLOG_PORT = env_int("SYSLOG_PORT", 1514, minimum=1)
+TRAP_COMMUNITIES = env_list("TRAP_COMMUNITIES", ["public"])
+EVENTS_RATE_PER_SOURCE = env_float("EVENTS_RATE_PER_SOURCE", 1000.0, minimum=1)
+EVENTS_BURST_PER_SOURCE = env_int("EVENTS_BURST_PER_SOURCE", 2000, minimum=1)
+EVENTS_TCP_FRAME_TIMEOUT_S = env_float("EVENTS_TCP_FRAME_TIMEOUT_S", 30.0, minimum=0.1)
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30, minimum=1)
+EVENTS_MAX_ROWS = env_int("EVENTS_MAX_ROWS", 5_000_000, minimum=1000)
+# Vendor MIBs administrators upload, compiled to Python modules the receiver loads.
+VENDOR_MIB_DIR = env_str("VENDOR_MIB_DIR", str(BASE_DIR / ".run" / "mibs"))
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,4 @@ class DashboardConfig(AppConfig):
 
         # Connected before alerts (INSTALLED_APPS order): the pages hear of results before rules are evaluated.
         signals.results_recorded.connect(frames.publish_results, dispatch_uid="dashboard.publish_results")
+        signals.events_recorded.connect(frames.publish_ports, dispatch_uid="dashboard.publish_ports")

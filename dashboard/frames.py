@@ -97,13 +97,27 @@ def frames(recorded: Recorded) -> list[Frame]:
     for host_id, results in per_host.items():
         results_frame = frame("check_results", host=host_id, status=statuses.get(host_id), results=results)
         out.append((host_group(host_id), STATS_FRAME, json.dumps(results_frame)))
-    for host_id, interfaces in ports.items():
-        text = json.dumps(frame("ports", host=host_id, ports=[port_fields(i) for i in interfaces]))
-        out += [(host_group(host_id), STATS_FRAME, text), (DEVICES_GROUP, STATS_FRAME, text)]
-    return out
+    return out + port_frames(recorded.interfaces)
 
 
 def publish_results(sender, recorded: Recorded, **kwargs) -> None:
     """To the dashboards, after each saved batch. When Redis is away the results are saved;
     the pages catch up with the next batch, or from /hosts/grid.json when they reconnect."""
     publisher().publish(frames(recorded))
+
+
+def port_frames(interfaces: list[Interface]) -> list[Frame]:
+    ports = defaultdict(list)
+    for interface in interfaces:
+        ports[interface.host_id].append(interface)
+    out = []
+    for host_id, changed in ports.items():
+        text = json.dumps(frame("ports", host=host_id, ports=[port_fields(i) for i in changed]))
+        out += [(host_group(host_id), STATS_FRAME, text), (DEVICES_GROUP, STATS_FRAME, text)]
+    return out
+
+
+def publish_ports(sender, interfaces: list[Interface], **kwargs) -> None:
+    """Ports a linkDown or linkUp changed (events receiver), before the next poll."""
+    if interfaces:
+        publisher().publish(port_frames(interfaces))

@@ -24,6 +24,12 @@ results_recorded(sender, recorded: monitor.results.Recorded)
     A batch of check results was saved and committed, with the host states it changed
     (monitor.runner, in the checks worker's writer thread). Receivers publish live
     frames and evaluate alert rules.
+
+events_recorded(sender, events: list[events.models.Event], interfaces: list[Interface])
+    A batch of network events (SNMP traps, syslog) was stored (events.writer, in the events
+    receiver's writer thread, after the commit). `interfaces`: the ports whose state a
+    linkDown or linkUp in the batch changed. Receivers push those ports live and evaluate
+    event alert rules.
 """
 
 import logging
@@ -36,6 +42,7 @@ frame_sampled = django.dispatch.Signal()
 agent_presence = django.dispatch.Signal()
 results_saved = django.dispatch.Signal()
 results_recorded = django.dispatch.Signal()
+events_recorded = django.dispatch.Signal()
 
 
 def send_logged(signal: django.dispatch.Signal, sender, **kwargs) -> None:

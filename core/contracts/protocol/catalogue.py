@@ -173,9 +173,30 @@ _DECLARED = [
         "ports",
         (STATS,),
         ("dashboard.frames",),
-        "A device's ports after each SNMP poll: to the sockets watching it and those watching devices.",
+        "A device's ports after each SNMP poll, and the port a linkDown or linkUp trap changed at once: "
+        "to the sockets watching it and those watching devices.",
         f("host", "integer", "the device's host id"),
         f("ports", "array of objects", "one per port", *_port),
+    ),
+    _server(
+        "events",
+        (STATS,),
+        ("events.live",),
+        "The watched device's network events (SNMP traps, syslog) as the receiver takes them, "
+        "at most one frame per device every 50 ms.",
+        f("host", "integer", "the device's host id"),
+        f(
+            "events",
+            "array of objects",
+            "oldest first",
+            f("ts", UNIX_S, "when the receiver took it"),
+            f("kind", "string", "trap or syslog"),
+            f("severity", "integer", "0 (emergency) to 7 (debug), as in syslog"),
+            f("facility", "integer | null", "syslog's facility"),
+            f("source", "string", "the address it came from"),
+            f("name", "string", "a trap's name (MIB::name, or its OID), a syslog message's APP-NAME"),
+            f("text", "string", "the message, or a trap's varbinds by name"),
+        ),
     ),
     _client(
         "watch",

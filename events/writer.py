@@ -1,0 +1,121 @@
+"""The receiver's database thread: events stored in batches, port states and reboots applied,
+unknown sources counted, then `events_recorded` sent (core.contracts.signals).
+
+It also reloads what the loop reads from the database (the source directory, the
+SNMPv3 trap users) every sources.RELOAD_S.
+"""
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime
+
+from django.db import close_old_connections, transaction
+from django.db.models import F
+
+from core.contracts import signals
+from events import sources
+from events.intake import Intake
+from events.models import Event, TrapUser, UnknownSource
+from events.received import Received
+from monitor.devices.models import Device, Interface
+
+logger = logging.getLogger(__name__)
+
+BATCH = 5000  # events in one transaction at most
+WAIT_S = 0.1  # a batch is written at most this long after its first event arrived
+
+
+def moment(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def row(event: Received) -> Event:
+    return Event(device_id=event.device, source=event.source, kind=event.kind, severity=event.severity,
+                 facility=event.facility, app=event.app, trap_oid=event.trap_oid[:255],
+                 trap_name=event.trap_name[:128], varbinds=event.varbinds, text=event.text,
+                 received_at=moment(event.ts))  # fmt: skip
+
+
+def count_unknown(batch: list[Received]) -> None:
+    counts = Counter(event.source for event in batch if event.device is None)
+    latest = {event.source: event.ts for event in batch if event.device is None}
+    for address, count in counts.items():
+        seen = moment(latest[address])
+        if not UnknownSource.objects.filter(address=address).update(count=F("count") + count, last_seen=seen):
+            UnknownSource.objects.create(address=address, count=count, first_seen=seen, last_seen=seen)
+
+
+def apply_links(batch: list[Received]) -> list[Interface]:
+    """linkDown / linkUp set the port's state at once, before the next poll: the ports that changed."""
+    changed = []
+    for event in batch:
+        if event.device is None or event.link is None:
+            continue
+        index, up = event.link
+        status = "up" if up else "down"
+        port = Interface.objects.filter(host_id=event.device, index=index).first()
+        if port is None or port.oper_status == status:
+            continue
+        port.oper_status, port.oper_changed_at = status, moment(event.ts)
+        port.save(update_fields=["oper_status", "oper_changed_at"])
+        changed.append(port)
+    return changed
+
+
+def mark_reboots(batch: list[Received]) -> None:
+    for event in batch:
+        if event.device is not None and event.reboot:
+            Device.objects.filter(host_id=event.device).update(restarted_at=moment(event.ts))
+
+
+def write(batch: list[Received]) -> list[Event]:
+    close_old_connections()
+    with transaction.atomic():
+        rows = Event.objects.bulk_create([row(event) for event in batch])
+        count_unknown(batch)
+        interfaces = apply_links(batch)
+        mark_reboots(batch)
+    signals.send_logged(signals.events_recorded, Event, events=rows, interfaces=interfaces)
+    return rows
+
+
+def trap_users() -> set[tuple]:
+    fields = ("user", "engine_id", "auth_protocol", "auth_password", "priv_protocol", "priv_password")
+    return {tuple(getattr(u, f) for f in fields) for u in TrapUser.objects.all()}
+
+
+class Writer:
+    def __init__(self, intake: Intake, on_users) -> None:
+        """`on_users(users)`: called from this thread with the trap users, each reload."""
+        self.intake, self.on_users = intake, on_users
+        self.reloaded = 0.0
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            if time.monotonic() - self.reloaded >= sources.RELOAD_S:
+                self.reload()
+            batch = self.next_batch()
+            if batch:
+                write(batch)
+
+    def reload(self) -> None:
+        close_old_connections()
+        self.intake.directory = sources.load()  # one assignment: the loop sees the old or the new
+        self.on_users(trap_users())
+        self.reloaded = time.monotonic()
+
+    def next_batch(self) -> list[Received]:
+        try:
+            batch = [self.intake.to_write.get(timeout=WAIT_S)]
+        except queue.Empty:
+            return []
+        deadline = time.monotonic() + WAIT_S
+        while len(batch) < BATCH and (left := deadline - time.monotonic()) > 0:
+            try:
+                batch.append(self.intake.to_write.get(timeout=left))
+            except queue.Empty:
+                break
+        return batch
