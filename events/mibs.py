@@ -1,5 +1,6 @@
-"""OIDs by name (IF-MIB::linkDown), from the MIBs pysnmp ships, those compiled into events/mibs/
-and the vendor MIBs administrators uploaded (compiled into VENDOR_MIB_DIR).
+"""OIDs by name (IF-MIB::linkDown), from the MIBs pysnmp ships, the IETF and IANA MIBs that
+pysnmp-mibs ships compiled (IF-MIB, ENTITY-MIB, BGP4-MIB, OSPF-TRAP-MIB, ...), and the
+vendor MIBs administrators uploaded, compiled with pysmi into VENDOR_MIB_DIR.
 
 Lookups are cached: a storm of one trap kind costs one MIB walk.
 """
@@ -8,12 +9,13 @@ import functools
 import logging
 from pathlib import Path
 
+import pysnmp_mibs
 from django.conf import settings
 from pysnmp.smi import builder, view
 
 logger = logging.getLogger(__name__)
 
-SHIPPED = Path(__file__).resolve().parent / "mibs"
+SHIPPED = Path(pysnmp_mibs.__file__).resolve().parent
 # Whole modules loaded at start; others are loaded when a lookup misses (uploads).
 STANDARD = ("SNMPv2-MIB", "IF-MIB", "ENTITY-MIB", "ENTITY-STATE-MIB", "BGP4-MIB", "OSPF-TRAP-MIB")
 

@@ -15,6 +15,12 @@ bash scripts/ensure_chromium.sh
 # Real SNMP agents for the device tests: Debian's snmpd, and snmpsim serving recorded devices.
 command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || python scripts/debian_packages.py snmpd "the SNMP tests need Debian's snmpd"
 command -v snmpsimd >/dev/null || python scripts/debian_packages.py snmpsim "the SNMP tests need Debian's snmpsim"
+# Real senders and neighbours of the events receiver: net-snmp's snmptrap/snmpinform, snmptrapd
+# and rsyslogd (the benchmark's references, and rsyslog forwarding), util-linux logger.
+command -v snmptrap >/dev/null || python scripts/debian_packages.py snmp "the events tests send traps with net-snmp's snmptrap"
+command -v snmptrapd >/dev/null || [ -x /usr/sbin/snmptrapd ] || python scripts/debian_packages.py snmptrapd "the events benchmark compares with snmptrapd"
+command -v rsyslogd >/dev/null || [ -x /usr/sbin/rsyslogd ] || python scripts/debian_packages.py rsyslog "the events tests forward syslog through rsyslogd"
+command -v logger >/dev/null || python scripts/debian_packages.py bsdutils "the events tests send syslog with util-linux logger"
 # The topology test puts a firewall (nftables) between the parts' network namespaces.
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.

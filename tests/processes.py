@@ -196,3 +196,9 @@ def notifications_worker(name: str, namespace: str | None = None, **env: str):
 def housekeeping_worker(name: str):
     """The housekeeping worker: history rollups and pruning."""
     return worker("housekeeping", name)
+
+
+def events_receiver(trap_port: int, syslog_port: int, **env: str):
+    """The network events receiver (traps and syslog) on loopback ports of the test's choosing."""
+    ports = {"TRAP_PORT": str(trap_port), "SYSLOG_PORT": str(syslog_port), "EVENTS_HOST": "127.0.0.1"}
+    return running(process_command("events"), logged("receiving traps"), **{**ports, **env})
