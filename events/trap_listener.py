@@ -36,7 +36,9 @@ class _Notifications:
         try:
             version = ber.message_version(datagram)
             if version == "3":
-                self.v3.receive(source, lambda: super(_Notifications, self).datagram_received(datagram, address))
+                # pysnmp's own datagram_received defers to the next loop turn; called at once
+                # here, so that what its engine refused is known (events.trap_v3).
+                self.v3.receive(source, lambda: self._callback_function(self, address, datagram))
                 return
             notification = ber.decode(datagram)
         except ber.BadInput as error:

@@ -22,14 +22,16 @@ logger = logging.getLogger(__name__)
 
 AUTH = {"SHA": config.USM_AUTH_HMAC96_SHA, "SHA-256": config.USM_AUTH_HMAC192_SHA256}
 PRIV = {"AES": config.USM_PRIV_CFB128_AES, "AES-256": config.USM_PRIV_CFB256_AES}
-# USM statistics -> the reason a datagram was refused
+UNKNOWN_USER = "unknown SNMPv3 user"
+# USM statistics -> the reason a datagram was refused. None: a step of an INFORM's engine
+# discovery or time synchronisation (answered with a Report), which is no fault.
 REFUSALS = {
-    "usmStatsUnknownUserNames": "unknown SNMPv3 user",
+    "usmStatsUnknownUserNames": UNKNOWN_USER,
     "usmStatsWrongDigests": "wrong SNMPv3 authentication",
     "usmStatsDecryptionErrors": "SNMPv3 decryption failed",
-    "usmStatsUnknownEngineIDs": "unknown SNMPv3 engine ID",
-    "usmStatsNotInTimeWindows": "SNMPv3 message outside the time window",
     "usmStatsUnsupportedSecLevels": "unsupported SNMPv3 security level",
+    "usmStatsUnknownEngineIDs": None,
+    "usmStatsNotInTimeWindows": None,
 }
 # (user, engine ID hex or "" for informs, auth protocol, auth password, priv protocol, priv password)
 User = tuple[str, str, str, str, str, str]
@@ -50,6 +52,7 @@ class V3Receiver:
         self.intake = intake
         self.engine = engine.SnmpEngine()
         self.users: set[User] = set()
+        self._delivered = False  # whether the datagram in hand reached _notified
         self._counters = self.engine.get_mib_builder().import_symbols("__SNMP-USER-BASED-SM-MIB", *REFUSALS)
         ntfrcv.NotificationReceiver(self.engine, self._notified)
 
@@ -59,20 +62,26 @@ class V3Receiver:
     def receive(self, source: str, dispatch) -> None:
         """Hand one datagram to pysnmp (`dispatch()`), counting a refusal by its reason."""
         before = [int(counter.syntax) for counter in self._counters]
+        self._delivered = False
         try:
             dispatch()
         except Exception as error:  # pysnmp raises on some malformed input instead of counting it
             self.intake.bad(source, f"malformed SNMPv3: {type(error).__name__}")
             return
-        for reason, counter, was in zip(REFUSALS.values(), self._counters, before, strict=True):
-            if int(counter.syntax) != was:
+        moved = [reason for reason, counter, was in zip(REFUSALS.values(), self._counters, before, strict=True)
+                 if int(counter.syntax) != was]  # fmt: skip
+        for reason in moved:
+            if reason is not None:
                 self.intake.bad(source, reason)
+        if not moved and not self._delivered:  # pysnmp counts nothing for a user of no engine it knows
+            self.intake.bad(source, UNKNOWN_USER)
 
     def _notified(self, snmp_engine, state, _context_engine, _context, varbinds, _ctx) -> None:
         _domain, address = snmp_engine.message_dispatcher.get_transport_info(state)
         pairs = [(str(oid), plain(value)) for oid, value in varbinds]
         trap_oid = next((value for oid, value in pairs if oid == SNMP_TRAP_OID), None)
         source = normal_address(address[0])
+        self._delivered = True
         if not isinstance(trap_oid, str):
             self.intake.bad(source, "no snmpTrapOID")
             return
