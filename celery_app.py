@@ -40,7 +40,13 @@ NOTIFICATION_TASKS = [
     "alerts.send_notification",
     "alerts.resend_pending_notifications",
 ]
-HOUSEKEEPING_TASKS = ["stats.roll_up_history", "stats.prune_history", "monitor.prune_results", "status.prune_uptime"]
+HOUSEKEEPING_TASKS = [
+    "stats.roll_up_history",
+    "stats.prune_history",
+    "monitor.prune_results",
+    "status.prune_uptime",
+    "events.prune_events",
+]
 
 app.conf.task_default_queue = TASKS_QUEUE
 app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Queue(HOUSEKEEPING_QUEUE), Queue(NOTIFICATIONS_QUEUE))
@@ -70,5 +76,6 @@ app.conf.beat_schedule = {
     # Uptime figures and the day bars move on even when no state changes.
     "refresh-status-pages": every("status.refresh_pages", 60, expires=60),
     "prune-uptime": every("status.prune_uptime", 3600),
+    "prune-events": every("events.prune_events", 600),
 }
 app.autodiscover_tasks()

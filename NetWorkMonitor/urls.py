@@ -8,6 +8,7 @@ from core.web import health
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("alerts.urls")),
+    path("", include("events.urls")),
     path("", include("chat.urls")),
     path("", include("accounts.urls")),
     path("", include("status.urls")),

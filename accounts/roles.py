@@ -29,6 +29,7 @@ VIEWED = {
     "chat": ["chatroom", "chatmessage"],
     "stats": ["agent"],
     "status": ["statuspage", "notice"],
+    "events": ["event", "unknownsource"],
 }
 OPERATOR_ACTIONS = [
     ("alerts", "acknowledge_alert"),
@@ -41,7 +42,7 @@ OPERATOR_ACTIONS = [
     ("status", "delete_notice"),
 ]
 # Apps an admin configures: every permission of their models.
-CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status"]
+CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "events"]
 
 
 def permissions_of(role: str, all_codenames: dict[str, list[str]]) -> set[tuple[str, str]]:

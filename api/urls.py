@@ -4,6 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from api.events import EventViewSet
 from api.series import AgentSeriesView, HostSeriesView
 
 router = DefaultRouter(trailing_slash=True)
@@ -14,6 +15,7 @@ router.register("results", views.CheckResultViewSet, basename="result")
 router.register("alert-events", views.AlertEventViewSet, basename="alertevent")
 router.register("status-pages", views.StatusPageViewSet, basename="statuspage")
 router.register("status-notices", views.NoticeViewSet, basename="notice")
+router.register("events", EventViewSet, basename="event")
 
 urlpatterns = [
     path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),

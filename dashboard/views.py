@@ -18,6 +18,7 @@ from monitor.devices.models import Device, Interface
 from monitor.models import CheckResult, Host, Status
 
 RECENT_RESULTS = 50
+RECENT_EVENTS = 50  # network events seeding the device page's live tail
 CHART_WINDOW = timedelta(hours=1)
 CHART_POINTS_PER_CHECK = 720
 
@@ -83,6 +84,7 @@ def host_detail(request, host_id: int):
     device = Device.objects.filter(host=host).first()
     if device is not None:
         config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
+    config["events"] = [e.live_fields() for e in reversed(host.events.order_by("-received_at", "-id")[:RECENT_EVENTS])]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)

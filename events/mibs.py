@@ -7,6 +7,7 @@ Lookups are cached: a storm of one trap kind costs one MIB walk.
 
 import functools
 import logging
+import warnings
 from pathlib import Path
 
 import pysnmp_mibs
@@ -31,22 +32,28 @@ class Names:
         self._builder.add_mib_sources(*sources)
         for module in STANDARD:
             self.load(module)
+        self._load_vendor_modules()
         self._view = view.MibViewController(self._builder)
         self.name = functools.lru_cache(maxsize=65_536)(self._name)
 
     def load(self, module: str) -> bool:
         try:
-            self._builder.load_modules(module)
+            with warnings.catch_warnings():  # compiled modules call pysnmp's older camelCase names
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._builder.load_modules(module)
         except Exception as error:  # a missing or broken module leaves its OIDs as numbers
             logger.warning("MIB %s not loaded: %s", module, error)
             return False
         return True
 
     def load_vendor(self) -> None:
-        """Every compiled vendor MIB (after an upload)."""
+        """Every compiled vendor MIB, again (after an upload)."""
+        self._load_vendor_modules()
+        self.name.cache_clear()
+
+    def _load_vendor_modules(self) -> None:
         for path in sorted(vendor_dir().glob("*.py")):
             self.load(path.stem)
-        self.name.cache_clear()
 
     def _name(self, oid: str) -> str:
         """ "MIB::symbol" with the index after it ("IF-MIB::ifIndex.2"), or the OID when no MIB knows it."""

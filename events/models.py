@@ -51,6 +51,12 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.source} {self.trap_name or self.app}: {self.text[:60]}"
 
+    def live_fields(self) -> dict:
+        """As the "events" frame carries it (events.received.Received.live_fields)."""
+        return {"ts": self.received_at.timestamp(), "kind": self.kind, "severity": self.severity,
+                "facility": self.facility, "source": self.source,
+                "name": self.trap_name or self.trap_oid or self.app, "text": self.text}  # fmt: skip
+
 
 class UnknownSource(models.Model):
     """An address that sent events but is no device: listed with a count, to be added as one."""

@@ -75,11 +75,15 @@ def run() -> None:
         ready.wait()
         holder["loop"].call_soon_threadsafe(holder["v3"].set_users, users)
 
+    def on_mibs() -> None:  # the MIB view is read on the loop: changed there
+        ready.wait()
+        holder["loop"].call_soon_threadsafe(names().load_vendor)
+
     async def main() -> None:
         holder["loop"], holder["v3"] = asyncio.get_running_loop(), V3Receiver(intake)
         await serve(intake, holder["v3"], ready)
 
-    writer = supervised_thread(WRITER, lambda: Writer(intake, on_users).run(stop), stop, shared=True)
+    writer = supervised_thread(WRITER, lambda: Writer(intake, on_users, on_mibs).run(stop), stop, shared=True)
     try:
         asyncio.run(main())
     finally:

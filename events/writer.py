@@ -18,7 +18,7 @@ from django.db.models import F
 from core.contracts import signals
 from events import sources
 from events.intake import Intake
-from events.models import Event, TrapUser, UnknownSource
+from events.models import Event, TrapUser, UnknownSource, VendorMib
 from events.received import Received
 from monitor.devices.models import Device, Interface
 
@@ -87,11 +87,17 @@ def trap_users() -> set[tuple]:
     return {tuple(getattr(u, f) for f in fields) for u in TrapUser.objects.all()}
 
 
+def vendor_mibs() -> tuple:
+    """What identifies the compiled vendor MIBs: a change means the receiver loads them again."""
+    return tuple(VendorMib.objects.filter(compiled=True).order_by("name").values_list("name", "uploaded_at"))
+
+
 class Writer:
-    def __init__(self, intake: Intake, on_users) -> None:
-        """`on_users(users)`: called from this thread with the trap users, each reload."""
-        self.intake, self.on_users = intake, on_users
-        self.reloaded = 0.0
+    def __init__(self, intake: Intake, on_users, on_mibs) -> None:
+        """`on_users(users)`: called from this thread with the trap users, each reload;
+        `on_mibs()`: when the compiled vendor MIBs changed."""
+        self.intake, self.on_users, self.on_mibs = intake, on_users, on_mibs
+        self.reloaded, self.mibs = 0.0, ()
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -105,6 +111,9 @@ class Writer:
         close_old_connections()
         self.intake.directory = sources.load()  # one assignment: the loop sees the old or the new
         self.on_users(trap_users())
+        if (mibs := vendor_mibs()) != self.mibs:
+            self.mibs = mibs
+            self.on_mibs()
         self.reloaded = time.monotonic()
 
     def next_batch(self) -> list[Received]:

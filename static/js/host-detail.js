@@ -6,6 +6,7 @@ import * as format from "./format.js";
 import { RangePicker, fetchSeries } from "./range.js";
 import { gettext, interpolate } from "./i18n.js";
 import { devicePorts } from "./device-ports.js";
+import { deviceEvents } from "./device-events.js";
 
 const config = JSON.parse(document.getElementById("host-config").textContent);
 const WINDOW_S = 3600;
@@ -21,6 +22,9 @@ const onZoom = (from, to) => picker.zoom(from, to);
 const seriesUrl = `/api/hosts/${config.host}/series`;
 // A network device (a host with an SNMP check): its ports, live.
 const ports = config.ports ? devicePorts(config, seriesUrl, onZoom) : null;
+// Its SNMP traps and syslog messages, live.
+const eventsTable = document.getElementById("device-events");
+const events = eventsTable ? deviceEvents(eventsTable, config.events ?? []) : null;
 const latencyChart = makePlot(document.getElementById("latency-chart"), {
   series: config.checks.map((check) => check.label),
   format: format.milliseconds,
@@ -217,6 +221,7 @@ const socket = new LiveSocket("/ws/stats/", {
   onFrame(frame) {
     if (frame.type === "error") console.warn("server:", frame.message);
     if (frame.type === "ports" && frame.host === config.host) ports?.onPorts(frame.ports);
+    if (frame.type === "events" && frame.host === config.host) events?.onEvents(frame.events);
     if (frame.type !== "check_results" || frame.host !== config.host) return;
     if (frame.status) {
       status.dataset.status = frame.status;

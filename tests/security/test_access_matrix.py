@@ -113,6 +113,7 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "network_map": [(get("/map/"), page())],
     "network_map_json": [(get("/map.json"), page())],
     "alerts": [(get("/alerts/"), page())],
+    "events": [(get("/events/?q=down&severity=4"), page())],
     "chat": [(get("/chat/"), page())],
     "chat_room": [(get("/chat/ops/"), page())],
     "profile": [(get("/accounts/profile/"), page())],
@@ -185,6 +186,8 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "result-list": [(get("/api/results/"), API_READ)],
     "result-detail": [(get("/api/results/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)})],
     "alertevent-list": [(get("/api/alert-events/"), API_READ)],
+    "event-list": [(get("/api/events/?q=link&kind=trap"), API_READ)],
+    "event-detail": [(get("/api/events/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)})],
     "alertevent-detail": [(get("/api/alert-events/999999/"), {**API_READ, **dict.fromkeys(CALLERS[1:], 404)})],
     "statuspage-list": [
         (get("/api/status-pages/"), API_READ),
