@@ -1,11 +1,21 @@
 from django import forms
 from django.contrib import admin
 
-from alerts.models import AlertEvent, AlertRule, Notification, NotificationAttempt, NotificationTarget
+from alerts.models import AlertEvent, AlertRule, EventCondition, Notification, NotificationAttempt, NotificationTarget
+
+
+class EventConditionInline(admin.StackedInline):
+    """For the metric "network events": which events the rule counts (threshold: how many within the window)."""
+
+    model = EventCondition
+    extra = 0
+    max_num = 1
+    verbose_name = "network event condition (metric “network events”)"
 
 
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
+    inlines = [EventConditionInline]
     list_display = ["name", "enabled", "scope", "metric", "comparison", "threshold", "for_seconds", "severity"]
     list_filter = ["enabled", "severity", "metric", "scope"]
     search_fields = ["name"]

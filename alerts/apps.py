@@ -12,3 +12,4 @@ class AlertsConfig(AppConfig):
         signals.frame_sampled.connect(receivers.evaluate_frame, dispatch_uid="alerts.evaluate_frame")
         signals.agent_presence.connect(receivers.evaluate_presence, dispatch_uid="alerts.evaluate_presence")
         signals.results_recorded.connect(receivers.evaluate_results, dispatch_uid="alerts.evaluate_results")
+        signals.events_recorded.connect(receivers.evaluate_events, dispatch_uid="alerts.evaluate_events")

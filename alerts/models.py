@@ -1,6 +1,8 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,16 @@ class Scope(models.TextChoices):
     ALL = "all", _("all hosts")
     HOST = "host", _("one host")
     TAG = "tag", _("hosts with a tag")
+
+
+SYSLOG_SEVERITIES = ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"]
+
+
+def validate_pattern(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValidationError(f"Not a regular expression: {error}") from None
 
 
 class AlertRule(models.Model):
@@ -93,6 +105,34 @@ class AlertRule(models.Model):
             errors["threshold"] = "A percentage threshold is from 0 to 100."
         if errors:
             raise ValidationError(errors)
+
+
+class EventCondition(models.Model):
+    """What a rule on the metric "network_events" counts (alerts.event_rules): the events of devices
+    in its scope that match all of these; the rule fires when `threshold` of them fall within
+    `window_s`, and an event named `clearing_trap_name` resolves it."""
+
+    rule = models.OneToOneField(AlertRule, on_delete=models.CASCADE, related_name="event_condition")
+    max_severity = models.PositiveSmallIntegerField(
+        "severity", null=True, blank=True, choices=[(n, label) for n, label in enumerate(SYSLOG_SEVERITIES)],
+        help_text="This severity or graver. Empty: any.",
+    )  # fmt: skip
+    trap_name = models.CharField(max_length=128, blank=True, help_text="Part of the trap's name, e.g. linkDown.")
+    text_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_pattern],
+        help_text="A regular expression searched in the text.",
+    )
+    window_s = models.PositiveIntegerField(
+        "window (s)", default=60, validators=[MinValueValidator(1), MaxValueValidator(86_400)]
+    )
+    clearing_trap_name = models.CharField(
+        max_length=128, blank=True, help_text="An event with this in its trap name resolves the alert, e.g. linkUp."
+    )
+
+    def __str__(self) -> str:
+        return f"events of {self.rule}"
 
 
 class AlertState(models.TextChoices):

@@ -21,3 +21,10 @@ def evaluate_results(sender, recorded, **kwargs) -> None:
     """Host rules, after each saved batch of check results (in the checks worker's writer thread)."""
     if recorded.hosts:
         host_evaluator().evaluate_and_record(host_readings_of(recorded))
+
+
+def evaluate_events(sender, events: list, **kwargs) -> None:
+    """Rules on network events, after each stored batch (in the events receiver's writer thread)."""
+    from alerts.event_evaluator import event_evaluator
+
+    event_evaluator().evaluate_and_record(events)

@@ -181,7 +181,7 @@ class AlertMetric:
 
     name: str  # as stored in rules and published in the API
     label: str
-    subject: str  # "agent" or "host"
+    subject: str  # "agent", "host" or "events" (a device's network events)
     of: tuple[str, ...] = ()
     reduce: str = "max"
     scale: float = 1.0
@@ -245,6 +245,9 @@ ALERT_METRICS = [
                 "host"),
     AlertMetric("path_hop_loss_pct", _("path hop loss %, worst hop before the target (host, path)"), "host",
                 percent=True),
+    # Counted by the events receiver (alerts.event_evaluator) from the rule's event conditions.
+    AlertMetric("network_events", _("network events matching the rule's conditions within its window (device)"),
+                "events"),
 ]  # fmt: skip
 ALERT_METRIC_BY_NAME = {metric.name: metric for metric in ALERT_METRICS}
 AGENT_ALERT_METRICS = frozenset(m.name for m in ALERT_METRICS if m.subject == "agent")

@@ -1,0 +1,126 @@
+"""Alert rules on network events, evaluated where the events arrive: the events receiver's
+writer thread, after each stored batch (events_recorded).
+
+A rule's subject is the device ("host:<id>"), or the device's port for a trap that names
+one ("host:<id>:port:<ifIndex>"), so that linkUp on a port clears linkDown on the same
+port only. Windows are kept in memory; firing alerts are reloaded from the database.
+"""
+
+import functools
+import logging
+import math
+import re
+import threading
+import time
+from collections import defaultdict
+
+from alerts.event_rules import EventFacts, EventRuleSpec, Window, step
+from alerts.models import Alert, AlertRule, AlertState, Scope
+from alerts.recording import record
+from alerts.rules import Transition
+from core.web.health import DATABASE_DOWN
+from events.models import Event
+from monitor.models import Host
+
+logger = logging.getLogger(__name__)
+
+METRIC = "network_events"
+RELOAD_EVERY_S = 5.0
+MAX_WINDOWS = 100_000  # (rule, subject) windows kept; the oldest forgotten past it
+
+
+def spec(rule: AlertRule) -> EventRuleSpec:
+    condition = getattr(rule, "event_condition", None)
+    if condition is None:
+        return EventRuleSpec(rule.id, max(1, math.ceil(rule.threshold)), 60.0)
+    pattern = re.compile(condition.text_pattern) if condition.text_pattern else None
+    return EventRuleSpec(
+        rule.id, max(1, math.ceil(rule.threshold)), float(condition.window_s), condition.max_severity,
+        condition.trap_name, pattern, condition.clearing_trap_name,
+    )  # fmt: skip
+
+
+class EventEvaluator:
+    def __init__(self) -> None:
+        self.loaded_at = -math.inf
+        self.rules: dict[int, EventRuleSpec] = {}
+        self.scopes: dict[int, tuple[str, int | None, int | None]] = {}
+        self.host_tags: dict[int, set[int]] = {}
+        self.names: dict[int, str] = {}
+        self.windows: dict[tuple[int, str], Window] = {}
+        self.lock = threading.Lock()
+
+    def load(self, now: float) -> None:
+        rules = AlertRule.objects.filter(enabled=True, metric=METRIC).select_related("event_condition")
+        self.rules = {rule.id: spec(rule) for rule in rules}
+        self.scopes = {rule.id: (rule.scope, rule.host_id, rule.tag_id) for rule in rules}
+        self.host_tags = defaultdict(set)
+        for host_id, tag_id in Host.tags.through.objects.values_list("host_id", "tag_id"):
+            self.host_tags[host_id].add(tag_id)
+        self.names = dict(Host.objects.values_list("id", "name"))
+        firing = set(
+            Alert.objects.filter(rule_id__in=self.rules, state=AlertState.FIRING).values_list("rule_id", "subject")
+        )
+        self.windows = {key: w for key, w in self.windows.items() if key[0] in self.rules}
+        for key, window in self.windows.items():
+            window.firing = key in firing
+        for key in firing - self.windows.keys():
+            self.windows[key] = Window(firing=True)
+        self.loaded_at = now
+
+    def in_scope(self, rule_id: int, host_id: int) -> bool:
+        scope, rule_host, rule_tag = self.scopes[rule_id]
+        return scope == Scope.ALL or (scope == Scope.HOST and rule_host == host_id) or (
+            scope == Scope.TAG and rule_tag in self.host_tags.get(host_id, ()))  # fmt: skip
+
+    def evaluate(self, events: list[Event]) -> list[Transition]:
+        transitions = []
+        for event in events:
+            if event.device_id is None:
+                continue
+            subject, label = self.subject_of(event)
+            facts = EventFacts(event.received_at.timestamp(), event.severity, event.trap_name, event.text)
+            for rule_id, rule in self.rules.items():
+                if not self.in_scope(rule_id, event.device_id):
+                    continue
+                window = self.windows.get((rule_id, subject))
+                if window is None:
+                    if len(self.windows) >= MAX_WINDOWS:
+                        self.windows.pop(next(iter(self.windows)))
+                    window = self.windows[(rule_id, subject)] = Window()
+                if kind := step(rule, window, facts):
+                    transitions.append(Transition(rule_id, subject, label, kind, float(len(window.times)), facts.ts))
+        return transitions
+
+    def subject_of(self, event: Event) -> tuple[str, str]:
+        name = self.names.get(event.device_id, f"host {event.device_id}")
+        port = port_of(event)
+        if port is None:
+            return f"host:{event.device_id}", name
+        return f"host:{event.device_id}:port:{port}", f"{name} port {port}"
+
+    def evaluate_and_record(self, events: list[Event]) -> None:
+        now = time.time()
+        with self.lock:
+            if now - self.loaded_at >= RELOAD_EVERY_S:
+                try:
+                    self.load(now)
+                except DATABASE_DOWN as error:
+                    logger.warning("event rules not reloaded (%s)", error)
+            if self.rules and (transitions := self.evaluate(events)):
+                record(transitions)
+
+
+def port_of(event: Event) -> int | None:
+    """The ifIndex a trap names (a varbind IF-MIB::ifIndex.<n>, or another IF-MIB column's index)."""
+    for name, _value in event.varbinds:
+        if name.startswith("IF-MIB::if") and "." in name:
+            index = name.rsplit(".", 1)[1]
+            if index.isdigit():
+                return int(index)
+    return None
+
+
+@functools.cache
+def event_evaluator() -> EventEvaluator:
+    return EventEvaluator()
