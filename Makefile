@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy screenshots agent-wheel vendor venv
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -75,6 +75,11 @@ bench-status: venv
 # The dashboard page and its static files as sent, with 2,000 hosts.
 bench-pages: venv
 	source scripts/env.sh && python bench/page_weight.py
+
+# The events receiver: syslog and traps per core beside rsyslogd and snmptrapd, datagram to browser,
+# a 100,000-message storm from one device against another's latency (BENCH_COUNT, BENCH_STORM).
+bench-events: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && nice -n 5 python bench/events.py
 
 bench-csv: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/csv_import.py

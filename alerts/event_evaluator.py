@@ -19,7 +19,7 @@ from alerts.models import Alert, AlertRule, AlertState, Scope
 from alerts.recording import record
 from alerts.rules import Transition
 from core.web.health import DATABASE_DOWN
-from events.models import Event
+from events.received import Received
 from monitor.models import Host
 
 logger = logging.getLogger(__name__)
@@ -73,15 +73,15 @@ class EventEvaluator:
         return scope == Scope.ALL or (scope == Scope.HOST and rule_host == host_id) or (
             scope == Scope.TAG and rule_tag in self.host_tags.get(host_id, ()))  # fmt: skip
 
-    def evaluate(self, events: list[Event]) -> list[Transition]:
+    def evaluate(self, events: list[Received]) -> list[Transition]:
         transitions = []
         for event in events:
-            if event.device_id is None:
+            if event.device is None:
                 continue
             subject, label = self.subject_of(event)
-            facts = EventFacts(event.received_at.timestamp(), event.severity, event.trap_name, event.text)
+            facts = EventFacts(event.ts, event.severity, event.trap_name, event.text)
             for rule_id, rule in self.rules.items():
-                if not self.in_scope(rule_id, event.device_id):
+                if not self.in_scope(rule_id, event.device):
                     continue
                 window = self.windows.get((rule_id, subject))
                 if window is None:
@@ -92,14 +92,14 @@ class EventEvaluator:
                     transitions.append(Transition(rule_id, subject, label, kind, float(len(window.times)), facts.ts))
         return transitions
 
-    def subject_of(self, event: Event) -> tuple[str, str]:
-        name = self.names.get(event.device_id, f"host {event.device_id}")
+    def subject_of(self, event: Received) -> tuple[str, str]:
+        name = self.names.get(event.device, f"host {event.device}")
         port = port_of(event)
         if port is None:
-            return f"host:{event.device_id}", name
-        return f"host:{event.device_id}:port:{port}", f"{name} port {port}"
+            return f"host:{event.device}", name
+        return f"host:{event.device}:port:{port}", f"{name} port {port}"
 
-    def evaluate_and_record(self, events: list[Event]) -> None:
+    def evaluate_and_record(self, events: list[Received]) -> None:
         now = time.time()
         with self.lock:
             if now - self.loaded_at >= RELOAD_EVERY_S:
@@ -111,7 +111,7 @@ class EventEvaluator:
                 record(transitions)
 
 
-def port_of(event: Event) -> int | None:
+def port_of(event: Received) -> int | None:
     """The ifIndex a trap names (a varbind IF-MIB::ifIndex.<n>, or another IF-MIB column's index)."""
     for name, _value in event.varbinds:
         if name.startswith("IF-MIB::if") and "." in name:

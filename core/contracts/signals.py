@@ -25,9 +25,10 @@ results_recorded(sender, recorded: monitor.results.Recorded)
     (monitor.runner, in the checks worker's writer thread). Receivers publish live
     frames and evaluate alert rules.
 
-events_recorded(sender, events: list[events.models.Event], interfaces: list[Interface])
+events_recorded(sender, events: list[events.received.Received], interfaces: list[Interface])
     A batch of network events (SNMP traps, syslog) was stored (events.writer, in the events
-    receiver's writer thread, after the commit). `interfaces`: the ports whose state a
+    receiver's writer thread, after the commit), each as plain data with its device's host id.
+    `interfaces`: the ports whose state a
     linkDown or linkUp in the batch changed. Receivers push those ports live and evaluate
     event alert rules.
 """
