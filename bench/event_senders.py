@@ -33,13 +33,17 @@ def sender(bind: str | None) -> socket.socket:
     return sock
 
 
-def flood(kind: str, host: str, port: int, count: int, bind: str | None = None) -> None:
+def flood(kind: str, host: str, port: int, count: int, bind: str | None = None, rate: float = 0) -> None:
+    """`count` datagrams; at `rate` a second in bursts of a millisecond's worth, or as fast as
+    this core sends them (rate 0)."""
     data, sock, target = V2C_TRAP if kind == "trap" else SYSLOG, sender(bind), (host, port)
-    for _ in range(count):
-        try:
+    burst = max(1, int(rate / 1000)) if rate else count
+    started = time.monotonic()
+    for sent in range(0, count, burst):
+        if rate:
+            time.sleep(max(0.0, started + sent / rate - time.monotonic()))
+        for _ in range(min(burst, count - sent)):
             sock.sendto(data, target)
-        except BlockingIOError:
-            time.sleep(0.0005)
 
 
 def paced(host: str, port: int, rate: float, seconds: float, tag: str, bind: str | None = None) -> None:
@@ -61,6 +65,6 @@ def rsyslog_config(folder: Path, port: int) -> tuple[Path, Path]:
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
     if mode == "flood":
-        flood(args[0], args[1], int(args[2]), int(args[3]), *args[4:5])
+        flood(args[0], args[1], int(args[2]), int(args[3]), *args[4:5], *map(float, args[5:6]))
     else:
         paced(args[0], int(args[1]), float(args[2]), float(args[3]), args[4], *args[5:6])

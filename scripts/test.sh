@@ -21,6 +21,8 @@ command -v snmptrap >/dev/null || python scripts/debian_packages.py snmp "the ev
 command -v snmptrapd >/dev/null || [ -x /usr/sbin/snmptrapd ] || python scripts/debian_packages.py snmptrapd "the events benchmark compares with snmptrapd"
 command -v rsyslogd >/dev/null || [ -x /usr/sbin/rsyslogd ] || python scripts/debian_packages.py rsyslog "the events tests forward syslog through rsyslogd"
 command -v logger >/dev/null || python scripts/debian_packages.py bsdutils "the events tests send syslog with util-linux logger"
+# The base SMI modules (SNMPv2-SMI, -TC, -CONF) pysmi reads when it compiles an uploaded vendor MIB.
+ls -d /usr/lib/erlang/lib/snmp-*/mibs >/dev/null 2>&1 || python scripts/debian_packages.py erlang-snmp "the vendor MIB test compiles against the SMI modules erlang-snmp ships"
 # The topology test puts a firewall (nftables) between the parts' network namespaces.
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
