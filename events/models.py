@@ -39,7 +39,8 @@ class Event(models.Model):
     facility = models.PositiveSmallIntegerField(null=True, blank=True)  # syslog only
     app = models.CharField(max_length=64, blank=True)  # syslog APP-NAME / TAG
     trap_oid = models.CharField(max_length=255, blank=True)
-    trap_name = models.CharField(max_length=128, blank=True, db_index=True)  # e.g. IF-MIB::linkDown
+    # e.g. IF-MIB::linkDown; no index: it is searched by a part of it, which no B-tree helps
+    trap_name = models.CharField(max_length=128, blank=True)
     varbinds = models.JSONField(default=list, blank=True)  # [[name or OID, value as text], ...]
     text = models.TextField(blank=True)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)

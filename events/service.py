@@ -44,7 +44,7 @@ async def listen(intake: Intake, v3: V3Receiver) -> asyncio.Server:
     traps = open_transport(intake, v3, host, bound_udp(host, settings.TRAP_PORT))
     v3.attach(traps, udp6.DOMAIN_NAME if ":" in host else udp.DOMAIN_NAME)
     await traps._lport  # the endpoint pysnmp created on the socket
-    await loop.create_datagram_endpoint(lambda: SyslogDatagrams(intake), sock=bound_udp(host, settings.SYSLOG_PORT))
+    SyslogDatagrams(intake, bound_udp(host, settings.SYSLOG_PORT)).start(loop)
     server = await asyncio.start_server(SyslogStreams(intake).handle, host, settings.SYSLOG_PORT)
     logger.info("receiving traps on udp %s:%s, syslog on udp and tcp %s:%s",
                 host, settings.TRAP_PORT, host, settings.SYSLOG_PORT)  # fmt: skip

@@ -1,6 +1,7 @@
 """Syslog over UDP (one message a datagram) and TCP (RFC 6587 framing), into the intake."""
 
 import asyncio
+import socket
 import time
 
 from django.conf import settings
@@ -29,14 +30,31 @@ def take_message(intake: Intake, source: str, data: bytes) -> None:
                          facility=message.facility, app=app[:64], text=message.text))  # fmt: skip
 
 
-class SyslogDatagrams(asyncio.DatagramProtocol):
-    def __init__(self, intake: Intake) -> None:
-        self.intake = intake
+class SyslogDatagrams:
+    """Reads the UDP socket dry at each wake-up, up to DRAIN datagrams: an asyncio datagram
+    endpoint wakes the loop once per datagram, which cost a tenth of the receiver's time."""
 
-    def datagram_received(self, data: bytes, address) -> None:
-        source = normal_address(address[0])
-        if self.intake.admit(source):
-            take_message(self.intake, source, data)
+    DRAIN = 512
+    MAX_DATAGRAM = 65_535
+
+    def __init__(self, intake: Intake, sock: socket.socket) -> None:
+        self.intake, self.sock = intake, sock
+        sock.setblocking(False)
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        loop.add_reader(self.sock.fileno(), self.drain)
+
+    def drain(self) -> None:
+        for _ in range(self.DRAIN):
+            try:
+                data, address = self.sock.recvfrom(self.MAX_DATAGRAM)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:  # e.g. an ICMP error queued on the socket: the next read goes on
+                continue
+            source = normal_address(address[0])
+            if self.intake.admit(source):
+                take_message(self.intake, source, data)
 
 
 class SyslogStreams:

@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from channels.db import database_sync_to_async
+from django.test import Client
 
 from events.models import Event, TrapUser, UnknownSource
 from monitor.devices.models import Device, Interface
@@ -88,6 +89,15 @@ async def test_every_sender_reaches_the_device_page_and_the_database(alice, port
     stored = await database_sync_to_async(lambda: list(Event.objects.filter(device=host)))()
     assert len(stored) == 9
     assert {e.kind for e in stored} == {"trap", "syslog"}
+    listed = await database_sync_to_async(api_events)(alice, host.id)
+    assert len(listed) == 9
+    assert {"IF-MIB::linkUp", "SNMPv2-MIB::coldStart"} <= {e["trap_name"] for e in listed}
+
+
+def api_events(user, host_id: int) -> list[dict]:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client.get(f"/api/events/?device={host_id}").json()["results"]
 
 
 async def test_a_link_down_trap_turns_the_port_down_before_any_poll(alice, ports):
