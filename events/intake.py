@@ -17,7 +17,7 @@ from events.drops import BACKLOG_FULL, RATE_LIMITED, Drops
 from events.received import Received
 from events.sources import Directory
 
-BACKLOG = 200_000  # events waiting for the writer; past it new ones are dropped and counted
+BACKLOG = 50_000  # events waiting for the writer (tens of MB at most); past it new ones are dropped, counted
 LIVE_PER_DEVICE = 200  # events of one device per live flush; a storm's excess is only stored
 
 
