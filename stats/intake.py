@@ -25,8 +25,8 @@ from django.db import DatabaseError, DataError, IntegrityError, close_old_connec
 from core.contracts import signals
 from core.redis_io.redis_clients import sync_client
 from stats import credentials, frame_checks, rejected, stream_caps, streams
-from stats.history.ingest import store
 from stats.history.metrics import agent_source, frame_points
+from stats.history.stores import write as store
 from stats.models import Agent
 from stats.relay import REFRESH_AGENTS_S
 from stats.shards.shard import Shard
