@@ -27,6 +27,7 @@ MINUTES = int(sys.argv[2]) if len(sys.argv) > 2 else 60
 prepare("port-rollup", fresh_postgres("rollup") if DATABASE == "postgres" else None)
 
 import numpy as np  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
@@ -82,7 +83,8 @@ def main() -> None:
         if minute:
             write_minute(rng, first, minute)
         started = time.perf_counter()
-        written = rollup.roll_up(first + (minute + 1) * 60 + 90)
+        # As beat's run after the minute: its values flushed (SAMPLE_PERSIST_EVERY) and the rollup's margin.
+        written = rollup.roll_up(first + (minute + 1) * 60 + settings.SAMPLE_PERSIST_EVERY + 21)
         seconds[minute + 1] = round(time.perf_counter() - started, 2)
         print(f"minute {minute + 1}: rollup {seconds[minute + 1]} s, {written}", flush=True)
     results = {

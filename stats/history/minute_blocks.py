@@ -43,6 +43,10 @@ def rows(buckets: dict[int, blocks.Summaries], window_start: int) -> list[tuple[
 def _hours(found: blocks.Summaries):
     if not len(found):
         return
+    first_hour = int(found.ts[0] - found.ts[0] % HOUR)
+    if found.ts[-1] < first_hour + HOUR:  # the usual run: one minute, so one hour
+        yield first_hour, found
+        return
     hours = found.ts - found.ts % HOUR
     cuts = np.flatnonzero(np.diff(hours)) + 1
     for indexes in np.split(np.arange(len(found)), cuts):
