@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup
 
 run: venv
 	scripts/run.sh
@@ -103,6 +103,10 @@ screenshots: venv
 # on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
 bench-history: venv
 	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/history.py sqlite && python bench/history.py postgres
+
+# The minute rollup of 1,000 switches' 288,000 port series through a day's last hour (BENCH_DEVICES).
+bench-rollup: venv
+	source scripts/env.sh && python bench/port_rollup.py sqlite 60
 
 # Compression candidates for history blocks on the same recording: bytes per value, speed.
 bench-codecs: venv

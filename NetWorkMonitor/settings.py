@@ -295,6 +295,11 @@ AGENT_REDIS_URL = env_url("AGENT_REDIS_URL", REDIS_URL, schemes=("redis", "redis
 # The ingest writes agents' frames in batches: one transaction per this many seconds.
 SAMPLE_PERSIST_EVERY = env_float("SAMPLE_PERSIST_EVERY", 1.0, minimum=0)
 # How long each history tier is kept, in days: per-second values, 1-minute and 1-hour rollups.
+# Empty: history in the database (the embedded block store); else the base URL of a
+# Prometheus-compatible store (VictoriaMetrics: http://127.0.0.1:8428), stats.history.stores.
+HISTORY_URL = env_str("HISTORY_URL", "") or ""
+if HISTORY_URL:
+    HISTORY_URL = env_url("HISTORY_URL", "", schemes=("http", "https"))
 HISTORY_RAW_DAYS = env_int("HISTORY_RAW_DAYS", 7, minimum=1)
 HISTORY_MINUTE_DAYS = env_int("HISTORY_MINUTE_DAYS", 90, minimum=1)
 HISTORY_HOUR_DAYS = env_int("HISTORY_HOUR_DAYS", 730, minimum=1)

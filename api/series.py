@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS
 from core.contracts.metrics import HISTORY_METRICS
 from monitor.models import Host
-from stats.history import query
+from stats.history import query, stores
 from stats.history.metrics import agent_source, check_source, device_source
+from stats.history.prometheus import StoreError
 from stats.models import Agent
 
 DEFAULT_POINTS = 1000
@@ -120,6 +121,11 @@ class SeriesJSONRenderer(renderers.JSONRenderer):
         return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
+class HistoryUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "The history store is unavailable."
+
+
 class SeriesView(APIView):
     """`?format=csv` or `?format=jsonl`: the same buckets as rows (time, source, metric, label, min, avg, max)."""
 
@@ -135,9 +141,11 @@ class SeriesView(APIView):
         sources = self.sources(**kwargs)
         metrics, start, end, points = parse_range(request.query_params, time.time())
         try:
-            body = query.read(list(sources), metrics, start, end, points, time.time(), max_values=MAX_VALUES)
+            body = stores.read(list(sources), metrics, start, end, points, time.time(), max_values=MAX_VALUES)
         except query.TooMuch as exc:
             raise exceptions.ValidationError({"points": str(exc)}) from None
+        except StoreError as exc:
+            raise HistoryUnavailable(str(exc)) from None
         body["sources"] = sources
         body["units"] = {metric: HISTORY_METRICS[metric].unit for metric in metrics}
         if download := DOWNLOADS.get(request.accepted_renderer.format):

@@ -1,11 +1,12 @@
 """Benchmark of agents at scale (`make bench-agents`). Not part of the test suite.
 
-1. 500 simulated agents (BENCH_AGENTS) stream at 1 Hz into one ingest process for
-   BENCH_SECONDS: each is the real agent code (netmon_agent.runtime.Agent, XADD and
+1. 500 simulated agents (BENCH_AGENTS) stream at 1 Hz into one ingest process, then
+   into as many as BENCH_INGESTS lists (e.g. "1,2,3", side by side; they share the agents),
+   for BENCH_SECONDS: each is the real agent code (netmon_agent.runtime.Agent, XADD and
    lease renewal per frame) replaying a real frame of this machine with its own clock,
    many agents per process. Measured: history lag (frame time to its agent's row
    showing it written, polled every 100 ms) p50/p99, frames lost (sent minus written
-   once the ingest caught up), and the ingest process's CPU.
+   once the ingest caught up), and the ingest processes' CPU together.
 2. The real agent alone at 1 Hz for BENCH_CPU_SECONDS: its CPU as % of one core, and
    beside it Glances and Netdata sampling every second, when they are installed.
 """
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +42,7 @@ from tests import processes  # noqa: E402
 AGENTS = int(os.environ.get("BENCH_AGENTS", "500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 CPU_SECONDS = float(os.environ.get("BENCH_CPU_SECONDS", "60"))
+INGESTS = [int(n) for n in os.environ.get("BENCH_INGESTS", "1").split(",")]
 SENDER_PROCESSES = 4
 WARMUP_S = 10
 
@@ -51,22 +54,22 @@ def start_senders(names: list[str]) -> list[subprocess.Popen]:
     return [subprocess.Popen([*command, *share], cwd=ROOT, stdout=subprocess.PIPE, text=True) for share in shares]
 
 
-def frames_written() -> int:
-    """Values of cpu.percent in history: one per frame written."""
-    ids = Series.objects.filter(metric="mem.percent", source__startswith="agent:sim-").values_list("id", flat=True)
+def frames_written(prefix: str) -> int:
+    """Values of mem.percent in history: one per frame written."""
+    ids = Series.objects.filter(metric="mem.percent", source__startswith=f"agent:{prefix}").values_list("id", flat=True)
     return sum(
         len(decode_values(start, data))
         for start, data in RawBlock.objects.filter(series_id__in=list(ids)).values_list("start", "data")
     )
 
 
-def watch_lag(until: float, measure_from: float) -> list[float]:
+def watch_lag(prefix: str, until: float, measure_from: float) -> list[float]:
     """History lag: when each new last_seen shows up, how long after the frame's own time."""
     seen: dict[str, float] = {}
     lags = []
     while time.time() < until:
         now = time.time()
-        for name, last in Agent.objects.filter(name__startswith="sim-").values_list("name", "last_seen"):
+        for name, last in Agent.objects.filter(name__startswith=prefix).values_list("name", "last_seen"):
             if last is None:
                 continue
             ts = last.timestamp()
@@ -78,23 +81,29 @@ def watch_lag(until: float, measure_from: float) -> list[float]:
     return lags
 
 
-def scale() -> dict:
-    names = [f"sim-{i:04d}" for i in range(AGENTS)]
+def cpu_seconds(members: list[psutil.Process]) -> float:
+    return sum(times.user + times.system for times in (member.cpu_times() for member in members))
+
+
+def scale(ingests: int) -> dict:
+    prefix = f"sim{ingests}-"  # each level its own agents: none of an earlier level's backlog
+    names = [f"{prefix}{i:04d}" for i in range(AGENTS)]
     sync_redis().sadd(streams.registry_key(), *names)
-    with processes.ingest() as ingest:
-        ingest_process = psutil.Process(ingest.pid)
+    with ExitStack() as running:
+        members = [psutil.Process(running.enter_context(processes.ingest()).pid) for _ in range(ingests)]
         senders = start_senders(names)
         started = time.time()
         time.sleep(WARMUP_S)
-        cpu_before = ingest_process.cpu_times()
-        lags = watch_lag(started + WARMUP_S + SECONDS, measure_from=started + WARMUP_S)
-        cpu_after = ingest_process.cpu_times()
+        cpu_before = cpu_seconds(members)
+        lags = watch_lag(prefix, started + WARMUP_S + SECONDS, measure_from=started + WARMUP_S)
+        busy = cpu_seconds(members) - cpu_before
         sent = sum(int(sender.communicate(timeout=60)[0].split()[-1]) for sender in senders)
         deadline = time.time() + 60
-        while (written := frames_written()) < sent and time.time() < deadline:
+        while (written := frames_written(prefix)) < sent and time.time() < deadline:
             time.sleep(0.5)
-    busy = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+    sync_redis().srem(streams.registry_key(), *names)
     return {
+        "ingests": ingests,
         "agents": AGENTS,
         "seconds": SECONDS,
         "frames_sent": sent,
@@ -102,6 +111,8 @@ def scale() -> dict:
         "frames_lost": sent - written,
         "history_lag_ms": summary_ms(lags),
         "ingest_cpu_percent_of_one_core": round(100 * busy / SECONDS, 1),
+        # What the measured CPU implies: agents one ingest core takes at 1 Hz.
+        "agents_per_ingest_core": round(AGENTS / (busy / SECONDS)) if busy else None,
     }
 
 
@@ -153,9 +164,14 @@ def peers() -> dict:
 def main() -> None:
     call_command("migrate", verbosity=0)
     results = run_facts()
-    print(f"{AGENTS} agents at 1 Hz into one ingest for {SECONDS:.0f} s ...", flush=True)
-    results["scale"] = scale()
-    print(json.dumps(results["scale"]), flush=True)
+    results["scale"] = []
+    for ingests in INGESTS:
+        print(f"{AGENTS} agents at 1 Hz into {ingests} ingest process(es) for {SECONDS:.0f} s ...", flush=True)
+        results["scale"].append(scale(ingests))
+        print(json.dumps(results["scale"][-1]), flush=True)
+    if os.environ.get("BENCH_CPU_SECONDS") == "0":  # the peers' CPU left out
+        save_results("agents", results)
+        return
     print(f"CPU at 1 Hz, {CPU_SECONDS:.0f} s each ...", flush=True)
     results["cpu_percent_of_one_core"] = peers()
     print(json.dumps(results["cpu_percent_of_one_core"]), flush=True)

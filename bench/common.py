@@ -67,10 +67,18 @@ def cpu_model() -> str:
     return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "unknown")
 
 
+# The latest run of each benchmark, beside the docs page that quotes it (docs/benchmarks/).
+FIGURES = Path(__file__).resolve().parent.parent / "docs" / "benchmarks" / "figures"
+
+
 def save_results(name: str, results: dict) -> None:
-    """Write results to bench/results/<name>-<UTC time>.json and say where."""
+    """Write results to bench/results/<name>-<UTC time>.json, and as the latest figures to
+    docs/benchmarks/figures/<name>.json, where the benchmark's page reads them; say where."""
     folder = Path(__file__).resolve().parent / "results"
     folder.mkdir(exist_ok=True)
+    text = json.dumps(results, indent=1)
     out = folder / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    out.write_text(json.dumps(results, indent=1))
-    print(f"written to bench/results/{out.name}")
+    out.write_text(text)
+    FIGURES.mkdir(exist_ok=True)
+    (FIGURES / f"{name}.json").write_text(text + "\n")
+    print(f"written to bench/results/{out.name} and docs/benchmarks/figures/{name}.json")

@@ -119,9 +119,11 @@ class Publisher:
 
 
 def drawn(page) -> None:
+    # A function, not a string: the page's CSP forbids evaluating strings.
     page.wait_for_function(
-        f"document.querySelectorAll('#hosts .tile').length >= {HOSTS} && "
-        f"document.querySelectorAll('.agent-tile').length >= {AGENTS}",
+        "([hosts, agents]) => document.querySelectorAll('#hosts .tile').length >= hosts && "
+        "document.querySelectorAll('.agent-tile').length >= agents",
+        arg=[HOSTS, AGENTS],
         timeout=30_000,
     )
 

@@ -25,10 +25,11 @@ from django.db import DatabaseError, DataError, IntegrityError, close_old_connec
 from core.contracts import signals
 from core.redis_io.redis_clients import sync_client
 from stats import credentials, frame_checks, rejected, stream_caps, streams
-from stats.history.ingest import store
 from stats.history.metrics import agent_source, frame_points
+from stats.history.stores import write as store
 from stats.models import Agent
 from stats.relay import REFRESH_AGENTS_S
+from stats.shards.shard import Shard
 
 logger = logging.getLogger(__name__)
 
@@ -40,20 +41,30 @@ RESTORE_EVERY_S = 10.0  # agents' users made again if Redis lost them without re
 SERVER_CHECK_S = 0.5  # how often Redis's run id is read: a restart is noticed within this
 # At most a second apart: after a Redis restart, agents are let in again within seconds.
 RETRY_FIRST_S, RETRY_MAX_S = 0.2, 1.0
+STALE_RETRIES = 3  # a write that raced a previous owner's last one is tried again, positions read anew
 
 # agent name -> [(entry id, frame or None when the entry is not a stats frame)]
 Batch = dict[str, list[tuple[str, dict | None]]]
 
 
-def write(batch: Batch, set_aside: list[rejected.SetAside] = ()) -> list[dict]:
+class StalePosition(Exception):
+    """Another process wrote an agent's stream between this write's read and its update: write again."""
+
+
+def write(
+    batch: Batch, set_aside: list[rejected.SetAside] = (), fences: dict[str, int] | None = None,
+    fenced_out: set[str] | None = None,
+) -> list[dict]:  # fmt: skip
     """Save the frames of `batch` not saved before, with each agent's position; returns those frames.
 
     The entries of `set_aside` that are in `batch` and not saved before are kept as rejected.
+    With `fences` (agent -> lease token, stats.shards), an agent whose stream another process
+    took since (its database row holds a newer token) is left out and added to `fenced_out`.
     """
     saved: list[dict] = []
     with transaction.atomic():
         agents = {agent.name: agent for agent in Agent.objects.filter(name__in=batch)}
-        updates, fresh_ids = [], set()
+        fresh_ids = set()
         for name, entries in batch.items():
             agent = agents.get(name) or Agent.objects.get_or_create(name=name)[0]
             agents[name] = agent
@@ -61,22 +72,36 @@ def write(batch: Batch, set_aside: list[rejected.SetAside] = ()) -> list[dict]:
             fresh = [(entry_id, frame) for entry_id, frame in entries if streams.entry_position(entry_id) > done]
             if not fresh:
                 continue
-            fresh_ids.update((name, entry_id) for entry_id, _ in fresh)
             frames = [frame for _, frame in fresh if frame is not None]
+            if not _advance(agent, fresh[-1][0], frames[-1]["ts"] if frames else None, fences):
+                fenced_out.add(name)
+                continue
+            fresh_ids.update((name, entry_id) for entry_id, _ in fresh)
             saved += frames
-            updates.append((agent.pk, fresh[-1][0], frames[-1]["ts"] if frames else None))
         store(
             (agent_source(frame["host"]), metric, label, frame["ts"], value)
             for frame in saved
             for metric, label, value in frame_points(frame)
         )
         rejected.save([entry for entry in set_aside if (entry.agent, entry.entry_id) in fresh_ids], agents)
-        for pk, position, last_ts in updates:
-            changes = {"stream_position": position}
-            if last_ts is not None:
-                changes["last_seen"] = datetime.fromtimestamp(last_ts, UTC)
-            Agent.objects.filter(pk=pk).update(**changes)
     return saved
+
+
+def _advance(agent: Agent, position: str, last_ts: float | None, fences: dict[str, int] | None) -> bool:
+    """Move the agent's stream position (in the write's transaction); False when its lease is another's."""
+    changes = {"stream_position": position}
+    if last_ts is not None:
+        changes["last_seen"] = datetime.fromtimestamp(last_ts, UTC)
+    if fences is None:  # one process reads every stream (tests, tools)
+        Agent.objects.filter(pk=agent.pk).update(**changes)
+        return True
+    token = fences.get(agent.name, 0)
+    rows = Agent.objects.filter(pk=agent.pk, ingest_fence__lte=token, stream_position=agent.stream_position)
+    if rows.update(**changes, ingest_fence=token):
+        return True
+    if Agent.objects.filter(pk=agent.pk, ingest_fence__gt=token).exists():
+        return False  # a newer owner: its writes stand, this one's are dropped
+    raise StalePosition(agent.name)
 
 
 def halves(batch: Batch) -> tuple[Batch, Batch] | None:
@@ -92,16 +117,19 @@ def halves(batch: Batch) -> tuple[Batch, Batch] | None:
     return {name: entries[:middle]}, {name: entries[middle:]}
 
 
-def write_or_set_aside(batch: Batch, set_aside: list[rejected.SetAside]) -> None:
+def write_or_set_aside(
+    batch: Batch, set_aside: list[rejected.SetAside], fences: dict[str, int] | None = None,
+    fenced_out: set[str] | None = None,
+) -> None:  # fmt: skip
     """write(), but an entry it fails on for any reason but a database or Redis outage is set aside,
     found by halving the batch, so that the entries around it are written."""
     try:
-        write(batch, set_aside)
+        write(batch, set_aside, fences, fenced_out)
         return
     except (DataError, IntegrityError) as error:  # the database refused a value: this batch's, not an outage
         failure = error
-    except (DatabaseError, redis.RedisError):
-        raise  # an outage (or a database to fix): everything waits for the next try
+    except (DatabaseError, redis.RedisError, StalePosition):
+        raise  # an outage (or a database to fix, or a race to retry): everything waits for the next try
     except Exception as error:
         failure = error
     parts = halves(batch)
@@ -109,10 +137,10 @@ def write_or_set_aside(batch: Batch, set_aside: list[rejected.SetAside]) -> None
         [(name, [(entry_id, frame)])] = batch.items()
         logger.error("could not write entry %s of agent %r; set aside", entry_id, name, exc_info=failure)
         refusal = frame_checks.Refusal("unwritable", f"{type(failure).__name__}: {failure}")
-        write({name: [(entry_id, None)]}, [rejected.SetAside(name, entry_id, refusal, repr(frame))])
+        write({name: [(entry_id, None)]}, [rejected.SetAside(name, entry_id, refusal, repr(frame))], fences, fenced_out)
         return
     for part in parts:
-        write_or_set_aside(part, set_aside)
+        write_or_set_aside(part, set_aside, fences, fenced_out)
 
 
 def entry_text(fields: dict) -> str:
@@ -124,9 +152,13 @@ def entry_text(fields: dict) -> str:
 class Intake:
     """Reads frames as they arrive (alert rules see each at once), writes them every flush_every seconds."""
 
-    def __init__(self, consumer: str | None = None, flush_every: float | None = None) -> None:
-        # A fixed name per host: restarted, it finds the entries it read but never acknowledged.
-        self.consumer = consumer or f"ingest@{socket.gethostname()}"
+    def __init__(
+        self, consumer: str | None = None, flush_every: float | None = None, shard: Shard | None = None
+    ) -> None:
+        # Alone, a fixed name per host: restarted, it finds the entries it read but never acknowledged.
+        # One of several (a shard), its own name: it claims what a stream's previous owner left.
+        self.shard = shard
+        self.consumer = consumer or (f"ingest@{shard.me}" if shard else f"ingest@{socket.gethostname()}")
         self.flush_every = settings.SAMPLE_PERSIST_EVERY if flush_every is None else flush_every
         self.redis = sync_client(socket_timeout=BLOCK_MS / 1000 + 5, socket_connect_timeout=5)
         self.grouped: set[str] = set()
@@ -148,21 +180,60 @@ class Intake:
         return sum(len(entries) for entries in self.held.values())
 
     def agent_streams(self) -> dict[str, str]:
-        """stream key -> agent name, for every registered agent, each with its consumer group."""
-        if time.monotonic() - self._listed_at >= REFRESH_AGENTS_S:
+        """stream key -> agent name, for every registered agent (or this shard's), each with its consumer group."""
+        if self.shard is not None:
+            self.follow_shard()
+        elif time.monotonic() - self._listed_at >= REFRESH_AGENTS_S:
             members = streams.registered(self.redis.smembers(streams.registry_key()))
             self._names = {streams.frames_key(name): name for name in members}
             self._listed_at = time.monotonic()
         names = self._names
         for key in names.keys() - self.grouped:
-            try:
-                # From the stream's first entry: frames sent before ingest first ran are kept too.
-                self.redis.xgroup_create(key, GROUP, id="0", mkstream=True)
-            except redis.ResponseError as error:
-                if "BUSYGROUP" not in str(error):
-                    raise
-            self.grouped.add(key)
+            self._ensure_group(key)
         return names
+
+    def follow_shard(self) -> None:
+        """Forget the streams lost, write away the ones leaving, claim what the new ones' previous owner left."""
+        reading, leaving, lost = self.shard.intake_view()
+        for name in lost:
+            self.held.pop(name, None)  # not acknowledged: the stream's new owner reads it again
+        if lost:
+            self.set_aside = [entry for entry in self.set_aside if entry.agent not in lost]
+        if leaving:
+            self._names = {key: name for key, name in self._names.items() if name not in leaving}
+            if any(name in self.held for name in leaving):
+                self.flush()
+            self.shard.intake_released(leaving)
+        new = reading - set(self._names.values())
+        for name in sorted(new):
+            key = streams.frames_key(name)
+            self._ensure_group(key)
+            self.claim(key, name)
+            self._names[key] = name
+        if len(self._names) != len(reading):
+            self._names = {key: name for key, name in self._names.items() if name in reading}
+
+    def _ensure_group(self, key: str) -> None:
+        if key in self.grouped:
+            return
+        try:
+            # From the stream's first entry: frames sent before ingest first ran are kept too.
+            self.redis.xgroup_create(key, GROUP, id="0", mkstream=True)
+        except redis.ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+        self.grouped.add(key)
+
+    def claim(self, key: str, name: str) -> None:
+        """Take over, in order, the entries read from `key` but never acknowledged, whoever read them."""
+        start = "0-0"
+        while True:
+            reply = self.redis.xautoclaim(key, GROUP, self.consumer, min_idle_time=0, start_id=start, count=BATCH)
+            start, entries = streams.as_text(reply[0]), reply[1]
+            if entries:
+                self.take(name, entries)
+            if start == "0-0":
+                return
 
     def recover(self, names: dict[str, str]) -> None:
         """Take back what this consumer read before it stopped but never acknowledged."""
@@ -215,9 +286,19 @@ class Intake:
             self.dropped.clear()
         if not self.held:
             return 0
-        write_or_set_aside(self.held, self.set_aside)
+        fences = None if self.shard is None else self.shard.fences()
+        fenced_out: set[str] = set()
+        for attempt in range(STALE_RETRIES):
+            try:
+                write_or_set_aside(self.held, self.set_aside, fences, fenced_out)
+                break
+            except StalePosition as race:
+                if attempt == STALE_RETRIES - 1:
+                    raise DatabaseError(f"agent {race} written by another process meanwhile") from race
         with self.redis.pipeline(transaction=False) as pipe:
             for name, entries in self.held.items():
+                if name in fenced_out:
+                    continue  # another process owns it now, and reads these entries again
                 key, ids = streams.frames_key(name), [entry_id for entry_id, _ in entries]
                 pipe.xack(key, GROUP, *ids)
                 pipe.xtrim(key, minid=ids[-1], approximate=False)  # what is older is in history now
@@ -233,7 +314,7 @@ class Intake:
         if time.monotonic() - self._capped_at >= stream_caps.CHECK_EVERY_S:  # Redis only: runs in an outage too
             self.dropped.update(stream_caps.trim_over_cap(self.redis, names))
             self._capped_at = time.monotonic()
-        if not self.recovered:
+        if not self.recovered and self.shard is None:
             self.recover(names)
             self.recovered = True
         waited = 0.0 if self.held_since is None else time.monotonic() - self.held_since

@@ -10,6 +10,9 @@ class Agent(models.Model):
     # The id of the last stream entry written to history, in the same transaction as the
     # values: an entry read again after a crash is recognised and not written twice.
     stream_position = models.CharField(max_length=40, blank=True, default="", editable=False)
+    # The lease token of the ingest process that last wrote it (stats.shards): a process that
+    # lost the stream to another while frozen finds a newer token here, and its write is dropped.
+    ingest_fence = models.BigIntegerField(default=0, editable=False)
     # SHA-256 of its Redis password (the password itself is shown once and kept nowhere),
     # so that its Redis user can be made again after Redis restarted without it.
     password_digest = models.CharField(max_length=64, blank=True, default="", editable=False)

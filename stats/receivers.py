@@ -3,8 +3,9 @@
 from collections.abc import Iterator
 from itertools import chain
 
-from stats.history.ingest import Sample, store
+from stats.history.ingest import Sample
 from stats.history.metrics import check_points, check_source, device_source, port_points
+from stats.history.stores import write as store
 
 
 def store_check_history(sender, results, interfaces=(), **kwargs) -> None:

@@ -10,23 +10,35 @@ import logging
 import math
 import time
 
+from django.conf import settings
+
 from core.contracts.groups import STATS_FRAME, STATS_GROUP
 from core.redis_io.publisher import send_frames
 from core.redis_io.redis_clients import async_redis
 from stats import frame_checks, latest, streams
 from stats.presence import Changes, Presence
+from stats.shards.shard import Shard
 
 logger = logging.getLogger(__name__)
 
 REFRESH_AGENTS_S = 2.0  # an agent added with `manage.py agents add` is relayed within this
 BLOCK_MS = 1000
 LIVE_WINDOW_S = 5.0  # what a newly found stream has from before, still relayed live
+# A stream taken over from another ingest goes on from where that one stopped, if no older
+# than this: the lease of one that died ends within seconds (stats.shards.leases).
+TAKEOVER_WINDOW_S = 60.0
 BATCH = 200  # entries per stream per read: a backlog after an outage goes out in slices
 
 
+def relayed_key() -> str:
+    """Hash of agent name -> id of the last entry relayed: where the stream's next owner goes on from."""
+    return f"{settings.REDIS_PREFIX}:ingest:relayed"
+
+
 class Relay:
-    def __init__(self, presence: Presence) -> None:
+    def __init__(self, presence: Presence, shard: Shard | None = None) -> None:
         self.presence = presence
+        self.shard = shard
         self.positions: dict[str, str] = {}  # stream key -> id of the last entry relayed
         self.names: dict[str, str] = {}  # stream key -> agent name
         self._refreshed_at = -math.inf
@@ -34,14 +46,25 @@ class Relay:
 
     async def refresh(self) -> None:
         redis = async_redis()
-        names = streams.registered(await redis.smembers(streams.registry_key()))
+        if self.shard is None:
+            names = streams.registered(await redis.smembers(streams.registry_key()))
+        else:
+            names = self.shard.relay_view()
         known = set(self.names.values())
-        for name in names - known:
+        added = sorted(names - known)
+        went_on_from = await redis.hmget(relayed_key(), added) if added and self.shard else [None] * len(added)
+        # Entry ids are Redis's clock in ms: start a few seconds back, so that an agent's
+        # first frames are not lost to the refresh interval; older ones are history.
+        now = time.time()
+        live_from, takeover_from = (f"{int((now - window) * 1000)}-0" for window in (LIVE_WINDOW_S, TAKEOVER_WINDOW_S))
+        for name, previous in zip(added, went_on_from, strict=True):
             key = streams.frames_key(name)
-            # Entry ids are Redis's clock in ms: start a few seconds back, so that an agent's
-            # first frames are not lost to the refresh interval; older ones are history.
-            self.positions[key] = f"{int((time.time() - LIVE_WINDOW_S) * 1000)}-0"
+            # Taken over from another process: on from where it stopped, unless that is history already.
+            start = max(streams.as_text(previous), takeover_from, key=streams.entry_position) if previous else live_from
+            self.positions[key] = start
             self.names[key] = name
+            if self.shard is not None:
+                self.presence.seen(name, time.time())  # its full grace from when it is ours
         for name in known - names:
             key = streams.frames_key(name)
             self.positions.pop(key, None)
@@ -50,7 +73,7 @@ class Relay:
 
     async def relay_once(self) -> int:
         """Pass on what arrived (waiting up to BLOCK_MS for it); returns how many frames."""
-        if time.monotonic() - self._refreshed_at >= REFRESH_AGENTS_S:
+        if self.shard is not None or time.monotonic() - self._refreshed_at >= REFRESH_AGENTS_S:
             await self.refresh()
         if not self.positions:
             await asyncio.sleep(BLOCK_MS / 1000)
@@ -75,6 +98,8 @@ class Relay:
             self.presence.seen(name, time.time())
         if frames:
             await asyncio.gather(send_frames(frames), latest.remember_all(newest))
+        if read_to:
+            await async_redis().hset(relayed_key(), mapping={self.names[key]: at for key, at in read_to.items()})
         # Only what was sent is passed: after a failed send (Redis restarting) the same
         # entries are read and sent again; a page drops a frame it already has.
         self.positions.update(read_to)

@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import math
 import signal
 import threading
 import time
@@ -24,17 +25,22 @@ from django.db import close_old_connections
 from core.contracts import signals
 from core.supervision import supervised, supervised_thread
 from core.web import health
+from stats import streams
 from stats.intake import Intake
 from stats.part_watch import DatabaseWatch, DispatchWatch
 from stats.presence import Presence
-from stats.relay import Relay, announce
+from stats.relay import REFRESH_AGENTS_S, Relay, announce
+from stats.shards import members
+from stats.shards.coordinator import Coordinator
+from stats.shards.leases import LEASE_MS
+from stats.shards.shard import Shard
 
 logger = logging.getLogger(__name__)
 
 # Retries stay at most a second apart: dashboards are live again within seconds of Redis answering.
 RETRY_FIRST_S, RETRY_MAX_S = 0.2, 1.0
 # The ingest's parts as /healthz names them while one is down (core.supervision).
-RELAY, WATCH, INTAKE = "ingest-relay", "ingest-watch", "ingest-intake"
+RELAY, WATCH, INTAKE, SHARD = "ingest-relay", "ingest-watch", "ingest-intake", "ingest-shard"
 PING_TIMEOUT_S = 2.0  # a database slower than this to answer SELECT 1 is shown as unavailable
 
 
@@ -75,33 +81,40 @@ async def database_answers(database: concurrent.futures.Executor) -> bool:
 
 
 async def keep_watching(
-    relay: Relay, presence: Presence, intake: Intake, database: concurrent.futures.Executor
+    relay: Relay, presence: Presence, intake: Intake, database: concurrent.futures.Executor, shard: Shard
 ) -> None:
+    """Each process watches its own agents; the one holding the installation's lease, the shared parts."""
     loop = asyncio.get_running_loop()
     dispatch, database_watch = DispatchWatch(), DatabaseWatch()
     while True:
         await asyncio.sleep(1.0)
         now = time.time()
         changes = presence.check(set(relay.names.values()), now)
-        answers = await database_answers(database)
+        leader = shard.leader
+        answers = await database_answers(database) if leader else True
         try:
             await announce(changes, presence, now)
-            await dispatch.look(now)
-            await database_watch.look(now, answers, intake.database_failing_since)
+            if leader:
+                await dispatch.look(now)
+                await database_watch.look(now, answers, intake.database_failing_since)
+            else:  # told again by whoever takes the duty after this process
+                dispatch, database_watch = DispatchWatch(), DatabaseWatch()
         except (redis.RedisError, OSError):
             logger.exception("could not announce agent states")
         if presence.offline or changes.came_back:
             await loop.run_in_executor(database, tell_alerts, sorted(presence.offline), changes.came_back, now)
 
 
-async def serve_live(intake: Intake) -> None:
+async def serve_live(intake: Intake, coordinator: Coordinator) -> None:
+    shard = coordinator.shard
     presence = Presence(settings.AGENT_OFFLINE_AFTER, started=time.time())
-    relay = Relay(presence)
+    relay = Relay(presence, shard)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="presence-db") as database:
         tasks = [
+            asyncio.create_task(supervised(SHARD, coordinator.run, shared=True)),
             asyncio.create_task(supervised(RELAY, lambda: keep_relaying(relay), shared=True)),
             asyncio.create_task(
-                supervised(WATCH, lambda: keep_watching(relay, presence, intake, database), shared=True)
+                supervised(WATCH, lambda: keep_watching(relay, presence, intake, database, shard), shared=True)
             ),
         ]
         loop = asyncio.get_running_loop()
@@ -111,12 +124,32 @@ async def serve_live(intake: Intake) -> None:
             await asyncio.gather(*tasks)
 
 
+class AgentStreams:
+    """The registered agents, read again every REFRESH_AGENTS_S: the streams the shards share."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.read_at = -math.inf
+
+    async def __call__(self, redis) -> set[str]:
+        if time.monotonic() - self.read_at >= REFRESH_AGENTS_S:
+            self.names = streams.registered(await redis.smembers(streams.registry_key()))
+            self.read_at = time.monotonic()
+        return self.names
+
+
 def run() -> None:
-    stop, intake = threading.Event(), Intake()
+    shard = Shard(members.new_member_name())
+    coordinator = Coordinator(shard, AgentStreams())
+    stop, intake = threading.Event(), Intake(shard=shard)
     writer = supervised_thread(INTAKE, lambda: intake.run(stop), stop, shared=True)
-    logger.info("ingest running: relaying and writing the frames of every registered agent")
+    logger.info("ingest running as %s: relaying and writing the frames of its share of the agents", shard.me)
     try:
-        asyncio.run(serve_live(intake))
+        asyncio.run(serve_live(intake, coordinator))
     finally:
         stop.set()
         writer.join(30)  # lets the batch in hand commit and be acknowledged
+        try:
+            coordinator.leave()  # the others take its agents now, not when its leases end
+        except redis.RedisError:
+            logger.warning("could not give up this process's leases; they end within %d s", LEASE_MS // 1000)

@@ -15,6 +15,15 @@ agent_presence(sender, offline: list[str], back: list[str], ts: float)
     one comes back (stats.service, ingest process). `offline`: every agent now offline;
     `back`: agents whose frames returned since the previous signal.
 
+streams_released(sender, names: list[str])
+    This ingest process gave up the agents' streams `names` (stats.shards: another
+    process owns them now, or this one stops), after writing what it held of them and
+    before another takes them. Receivers hand over what they keep per agent (alerts: its
+    rules' states) through Redis.
+
+streams_taken(sender, names: list[str])
+    This ingest process now owns the agents' streams `names`, before it reads them.
+
 results_saved(sender, results: list[CheckResult], interfaces: list[Interface])
     A batch of check results is being saved (monitor.results), inside its transaction:
     a receiver's writes commit or roll back with the results.
@@ -41,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 frame_sampled = django.dispatch.Signal()
 agent_presence = django.dispatch.Signal()
+streams_released = django.dispatch.Signal()
+streams_taken = django.dispatch.Signal()
 results_saved = django.dispatch.Signal()
 results_recorded = django.dispatch.Signal()
 events_recorded = django.dispatch.Signal()

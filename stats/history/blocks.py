@@ -156,3 +156,19 @@ def concatenate(parts: list[Summaries]) -> Summaries:
     if len(parts) == 1:
         return parts[0]
     return Summaries(*(np.concatenate(columns) for columns in zip(*(p.columns() for p in parts), strict=True)))
+
+
+def merge_stored_summaries(stored: list[tuple[int, bytes]]) -> Summaries:
+    """One series' rollup blocks, (start, data), as one Summaries; where two hold a bucket, the
+    later-starting block's counts (a minute rolled up again is written as a block of its own)."""
+    parts = [decode_summaries(start, data) for start, data in sorted(stored, key=lambda block: block[0])]
+    parts = [part for part in parts if len(part)] or parts[:1]
+    if all(a.ts[-1] < b.ts[0] for a, b in pairwise(parts)):
+        return concatenate(parts)  # one after another, as they nearly always are: one copy, not one per block
+    merged = parts[0]
+    for part in parts[1:]:
+        if len(merged) and len(part) and merged.ts[-1] < part.ts[0]:
+            merged = concatenate([merged, part])  # one after another, as they nearly always are
+        else:
+            merged = merge_summaries(merged, part) if len(part) else merged
+    return merged

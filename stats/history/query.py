@@ -64,8 +64,12 @@ def _read_tier(tier: str, ids: list[int], low: int, high: float, parts: dict) ->
     """Add the tier's values or buckets in [low, high) to `parts`, per series."""
     found = sql.blocks(MODELS[tier], blocks.span_start(low, tier), high, ids)
     if tier != "raw":
+        rolled: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
         for series, start, data in found:
-            parts[series].append(_within(blocks.decode_summaries(start, data), low, high))
+            rolled[series].append((start, data))
+        for series, stored in rolled.items():
+            # The minute tier's small blocks (stats.history.minute_blocks): a later one's bucket counts.
+            parts[series].append(_within(blocks.merge_stored_summaries(stored), low, high))
         return
     raw: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
     for series, start, data in found:

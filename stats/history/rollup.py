@@ -6,12 +6,13 @@ hour (one per series and flush) are merged into one block per series and hour.
 
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import chain
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 
-from stats.history import blocks, sql
+from stats.history import blocks, minute_blocks, sql
 from stats.history.buckets import as_summaries, bucket_start, reduce
 from stats.history.ingest import mark_stale
 from stats.models import Block, HourBlock, MinuteBlock, RawBlock, RollupCursor
@@ -65,10 +66,17 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
             compact(window_start, window_end)
         buckets = read(window_start, window_end)
         series = sorted(buckets)
+        redone = window_start < cursor.done_until  # late data: blocks written after window_start are replaced
         for begin in range(0, len(series), STORE_BATCH):
-            rows, count = _merged(model, tier, {s: buckets[s] for s in series[begin : begin + STORE_BATCH]})
+            some = {s: buckets[s] for s in series[begin : begin + STORE_BATCH]}
+            if tier == "minute":
+                rows, count = minute_blocks.rows(some, window_start), sum(map(len, some.values()))
+            else:
+                rows, count = _merged(model, tier, some)
             # Storing replaces buckets: a run stopped midway is redone from the cursor, harmlessly.
             with transaction.atomic():
+                if tier == "minute" and redone:
+                    sql.delete_after(model, list(some), window_start, window_end)
                 sql.upsert(model, rows)
             written += count
         RollupCursor.objects.filter(pk=cursor.pk, done_until__lt=window_end).update(done_until=window_end)
@@ -76,6 +84,7 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
     if tier == "minute":
         if end > start:
             mark_stale("hour", start)  # hours holding minutes just redone
+            minute_blocks.merge_some(end)
         compact(end, until)  # the rest so far: a query of the last minutes reads few blocks
     return written
 
@@ -140,8 +149,17 @@ def _raw_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
 
 
 def _minute_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
-    parts: dict[int, list[blocks.Summaries]] = defaultdict(list)
-    for series, block_start, data in sql.blocks(MinuteBlock, blocks.span_start(start, "minute"), end):
-        parts[series].append(blocks.decode_summaries(block_start, data))
+    day = blocks.span_start(start, "minute")
+    if end - start <= minute_blocks.HOUR:
+        # One hour (as every hour but a backlog): its own blocks, and the day's block, which an
+        # earlier day's merged minutes start at; not the rest of the day.
+        found = chain(sql.blocks(MinuteBlock, day, day + 1), sql.blocks(MinuteBlock, max(start, day + 1), end))
+    else:
+        found = sql.blocks(MinuteBlock, day, end)
+    parts: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
+    for series, block_start, data in found:
+        parts[series].append((block_start, data))
     count = (end - start) // 3600
-    return {series: reduce(blocks.concatenate(found), start, 3600, count) for series, found in parts.items()}
+    return {
+        series: reduce(blocks.merge_stored_summaries(stored), start, 3600, count) for series, stored in parts.items()
+    }

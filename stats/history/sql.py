@@ -47,6 +47,24 @@ def blocks(model: type[Block], low: int, high: float, ids: list[int] | None = No
         yield from rows(f"{select} series_id IN ({marks}) AND start >= %s AND start < %s", [*batch, low, high])
 
 
+def blocks_of_range(model: type[Block], first_id: int, end_id: int, low: int) -> Iterator[tuple[int, int, bytes]]:
+    """(series_id, start, data) of the blocks of series ids in [first_id, end_id) starting at or after `low`:
+    one range scan of the primary key."""
+    select = f"SELECT series_id, start, data FROM {quoted(model._meta.db_table)}"
+    yield from rows(f"{select} WHERE series_id >= %s AND series_id < %s AND start >= %s", [first_id, end_id, low])
+
+
+def delete_after(model: type[Block], ids: list[int], low: int, high: int) -> None:
+    """Delete the blocks of `ids` starting in (low, high): what a window rolled up again replaces."""
+    table = quoted(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for begin in range(0, len(ids), IDS_BATCH):
+            batch = padded(ids[begin : begin + IDS_BATCH])
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"DELETE FROM {table} WHERE series_id IN ({marks}) AND start > %s AND start < %s",
+                           [*batch, low, high])  # fmt: skip
+
+
 def padded(ids: list[int]) -> list[int]:
     """`ids` (not empty) made up to a power of two by repeating the last: an IN list matches the same rows."""
     return ids + ids[-1:] * ((1 << (len(ids) - 1).bit_length()) - len(ids))

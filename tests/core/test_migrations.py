@@ -106,10 +106,11 @@ def test_a_database_from_before_the_split_keeps_every_row():
 
     migrate()
 
-    # stats 0003 adds each agent's stream position and password digest (empty for agents from before);
+    # stats 0003 adds each agent's stream position and password digest (empty for agents from before),
+    # stats 0008 its ingest lease's fencing token (0);
     # monitor 0010 moves a check's kind-specific columns into its settings (read back below);
     # chat 0002 adds each message's client id (none for messages from before).
-    after = snapshot(added_columns={"stats_agent": 2, "monitor_chatmessage": 1})
+    after = snapshot(added_columns={"stats_agent": 3, "monitor_chatmessage": 1})
     del before["monitor_check"], after["monitor_check"]
     check = Check.objects.select_related("host").get()
     assert (check.host.name, check.kind, check.status, check.settings) == ("web-1", "tcp", "up", {"port": 22})

@@ -145,3 +145,19 @@ def test_merged_summaries_replace_buckets_redone_and_stay_in_order():
     assert rows(merge_summaries(old, new)) == [
         (0, 1.0, 1.0, 1.0, 60), (60, 9.0, 9.0, 9.0, 1), (120, 1.0, 1.0, 1.0, 60), (180, 9.0, 9.0, 9.0, 1),
     ]  # fmt: skip
+
+
+def test_of_two_minute_blocks_holding_a_bucket_the_later_starting_one_counts():
+    from stats.history import blocks as history_blocks
+
+    def block(start: int, minutes: list[int], value: float) -> tuple[int, bytes]:
+        ts = np.array([start + 60 * m for m in minutes], np.int64)
+        ones = np.ones(len(ts))
+        found = history_blocks.Summaries(ts, (ones * value).astype(np.float32), ones * value,
+                                         (ones * value).astype(np.float32), ones.astype(np.int64))  # fmt: skip
+        return start, history_blocks.encode_summaries(start, found)
+
+    hour = 1_800_000_000
+    merged = history_blocks.merge_stored_summaries([block(hour + 120, [0, 1], 2.0), block(hour, [0, 1, 2, 3], 1.0)])
+    assert merged.ts.tolist() == [hour + 60 * m for m in range(4)]
+    assert merged.avg.tolist() == [1.0, 1.0, 2.0, 2.0]  # rolled up again later: the newer buckets

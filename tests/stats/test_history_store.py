@@ -3,14 +3,16 @@
 import random
 import re
 import sqlite3
+from collections import Counter
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from stats import intake
-from stats.history import blocks, ingest, query, retention, rollup, sql
+from stats.history import blocks, ingest, minute_blocks, query, retention, rollup, sql
 from stats.history.buckets import as_summaries, reduce
 from stats.history.metrics import frame_points
 from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor, Series
@@ -51,8 +53,9 @@ def test_rollups_in_the_database_equal_the_rollup_of_the_values(db):
     given = samples(NOW - 2 * 3600, 2 * 3600) + samples(NOW - 2 * 3600, 2 * 3600, seed=2, metric="mem.percent")
     assert ingest.store(given) == len(given)
     assert rollup.roll_up(NOW + 120) == {"minute": 2 * 120, "hour": 2 * 2}
-    # One block per series and day (minutes) and per series and 30 days (hours).
-    assert MinuteBlock.objects.count() == HourBlock.objects.count() == 2
+    # Minutes: a block per series and hour (stats.history.minute_blocks); hours: per series and 30 days.
+    assert MinuteBlock.objects.count() == 2 * 2
+    assert HourBlock.objects.count() == 2
 
     saved_minutes, saved_hours = rollups(MinuteBlock), rollups(HourBlock)
     for series, values in stored_raw(given).items():
@@ -87,7 +90,8 @@ def test_more_series_than_one_statement_may_name_are_rolled_up(db, request):
     assert rollup.roll_up(NOW)["minute"] == count
     ingest.store(("device:1", "port.in_bps", f"p{i}", NOW - 30, float(i)) for i in range(count))
     assert rollup.roll_up(NOW + 60)["minute"] == count
-    assert MinuteBlock.objects.count() == count  # the second minute merged into each series' day block
+    # Each minute written as a small block; a 30th of the series' blocks merged (stats.history.minute_blocks).
+    assert count < MinuteBlock.objects.count() < 2 * count
     ids = dict(Series.objects.values_list("label", "pk"))
     assert rollups(MinuteBlock)[ids["p32999"], NOW - 60] == (32999.0, 32999.0, 32999.0, 1)
 
@@ -297,3 +301,24 @@ def test_the_open_hour_is_merged_once_it_has_enough_blocks_and_when_it_ends(db, 
     [merged] = RawBlock.objects.all()
     assert (merged.start, len(blocks.decode_values(merged.start, merged.data))) == (hour, 60)
     assert sorted(count for *_, count in rollups(MinuteBlock).values()) == [1] * 60
+
+
+def test_each_minute_run_writes_small_blocks_that_are_merged_in_turn_into_the_same_buckets(db):
+    hour = NOW - NOW % 3600 - 3 * 3600
+    series_count, minutes = 60, 45
+    given = [("device:9", "port.in_bps", f"p{i}", hour + m * 60 + 5, float(i + m)) for i in range(series_count)
+             for m in range(minutes)]  # fmt: skip
+    for minute in range(minutes):
+        ingest.store(given[minute::minutes])
+        rollup.roll_up(hour + (minute + 1) * 60 + settings.SAMPLE_PERSIST_EVERY + 21)
+    blocks_per_series = Counter(MinuteBlock.objects.values_list("series_id", flat=True))
+    assert max(blocks_per_series.values()) <= minute_blocks.MERGE_GROUPS + 1  # merged in turn, never all at once
+    assert min(blocks_per_series.values()) < minutes
+    ids = dict(Series.objects.values_list("label", "pk"))
+    for label in ("p0", "p59"):
+        stored = [(start, data) for _, start, data in MinuteBlock.objects.filter(series=ids[label]).values_list(
+            "series_id", "start", "data")]  # fmt: skip
+        merged = blocks.merge_stored_summaries(stored)
+        base = int(label[1:])
+        assert merged.ts.tolist() == [hour + m * 60 for m in range(minutes)]
+        assert merged.avg.tolist() == [float(base + m) for m in range(minutes)]

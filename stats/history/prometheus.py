@@ -1,0 +1,123 @@
+"""History kept in a Prometheus-compatible store (VictoriaMetrics, or anything with its import and
+query APIs): values written with VictoriaMetrics' JSON-lines import, read with the Prometheus
+query API, bucketed by the store itself (min/avg/max_over_time).
+
+Each series is `netmon_<metric with _ for .>{source, metric, label}`: the original metric
+name is kept as a label, as dots are not allowed in Prometheus names. A value written twice
+(a batch retried after a failed commit) is the same sample at the same millisecond: run the
+store with deduplication (`-dedup.minScrapeInterval=1ms` for VictoriaMetrics) to keep one.
+"""
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+import httpx
+import numpy as np
+from django.db import DatabaseError
+
+from stats.history import tiers
+from stats.history.buckets import plan
+
+IMPORT_PATH = "/api/v1/import"
+QUERY_RANGE_PATH = "/api/v1/query_range"
+TIMEOUT_S = 10.0
+AGGREGATES = {"min": "min_over_time", "avg": "avg_over_time", "max": "max_over_time"}
+
+
+class StoreError(DatabaseError):
+    """The store refused or did not answer. A DatabaseError, as history is the database's part
+    here: writers keep their batch and retry (the ingest, the checks worker), pages answer 503."""
+
+
+def metric_name(metric: str) -> str:
+    return "netmon_" + re.sub(r"[^A-Za-z0-9_]", "_", metric)
+
+
+def series_labels(source: str, metric: str, label: str) -> dict[str, str]:
+    return {"__name__": metric_name(metric), "source": source, "metric": metric, "label": label}
+
+
+def import_lines(samples: Iterable[tuple[str, str, str, float, float]]) -> tuple[str, int]:
+    """The samples as VictoriaMetrics import lines (one per series); and how many samples were given."""
+    by_series: dict[tuple[str, str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+    count = 0
+    for source, metric, label, ts, value in samples:
+        count += 1
+        if value != value or math.isinf(value):  # NaN: a gap, not a value
+            continue
+        values, stamps = by_series[source, metric, label]
+        values.append(value)
+        stamps.append(round(ts * 1000))
+    lines = [
+        json.dumps({"metric": series_labels(*key), "values": values, "timestamps": stamps})
+        for key, (values, stamps) in by_series.items()
+    ]
+    return "\n".join(lines), count
+
+
+def any_of(values: Iterable[str]) -> str:
+    """A quoted regular expression matching exactly one of `values` (a string literal of PromQL)."""
+    pattern = "|".join(re.escape(value) for value in values)
+    return '"' + pattern.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class PrometheusHistory:
+    """The history interface (stats.history.stores) over a store's HTTP APIs."""
+
+    def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.client = client or httpx.Client(timeout=TIMEOUT_S)
+
+    def write(self, samples: Iterable[tuple[str, str, str, float, float]]) -> int:
+        body, count = import_lines(samples)
+        if body:
+            self._call("POST", IMPORT_PATH, content=body.encode())
+        return count
+
+    def read(self, sources: list[str], metrics: list[str], start: float, end: float, points: int, now: float,
+             max_values: int | None = None) -> dict:  # fmt: skip
+        """As stats.history.query.read: the same buckets, each bucket [t, t + step) computed by the store."""
+        query_plan = plan(start, end, points, now, tiers.configured())
+        first, width, count = query_plan.first, query_plan.width, query_plan.count
+        found: dict[tuple[str, str, str], dict[str, np.ndarray]] = {}
+        if sources and metrics:
+            for column, function in AGGREGATES.items():
+                for labels, stamps, values in self._range(function, sources, metrics, first, width, count):
+                    key = labels.get("source", ""), labels.get("metric", ""), labels.get("label", "")
+                    dense = found.setdefault(key, {n: np.full(count, np.nan, np.float32) for n in AGGREGATES})
+                    dense[column][stamps] = values
+        if max_values is not None and len(found) * count > max_values:
+            from stats.history.query import TooMuch
+
+            raise TooMuch(f"{len(found)} series x {count} points is more than {max_values:,} values: ask for fewer")
+        return {
+            "from": start, "to": end, "tier": "store", "step": width,
+            "t": first + np.arange(count, dtype=np.int64) * width,
+            "series": [{"source": s, "metric": m, "label": la} | found[s, m, la] for s, m, la in sorted(found)],
+        }  # fmt: skip
+
+    def _range(self, function: str, sources, metrics, first: int, width: int, count: int):
+        """(labels, bucket indexes, values) per series: `function` over each bucket [t, t + width)."""
+        selector = f"{{__name__=~{any_of(map(metric_name, metrics))},source=~{any_of(sources)}}}"
+        # Evaluated at a bucket's end, over the width before it, 1 ms back: [t, t + width) for whole seconds.
+        query = f"{function}({selector}[{width}s] offset 1ms)"
+        params = {"query": query, "start": first + width, "end": first + count * width, "step": f"{width}s"}
+        reply = self._call("GET", QUERY_RANGE_PATH, params=params).json()
+        for result in reply["data"]["result"]:
+            stamps = np.array([round(float(t)) for t, _ in result["values"]], np.int64)
+            values = np.array([float(v) for _, v in result["values"]], np.float32)
+            indexes = (stamps - width - first) // width
+            inside = (indexes >= 0) & (indexes < count)
+            yield result["metric"], indexes[inside], values[inside]
+
+    def _call(self, method: str, path: str, **kwargs) -> httpx.Response:
+        try:
+            response = self.client.request(method, self.base_url + path, **kwargs)
+        except httpx.HTTPError as error:
+            raise StoreError(f"history store at {self.base_url}: {error}") from error
+        if response.status_code >= 300:
+            raise StoreError(f"history store at {self.base_url}: {response.status_code} {response.text[:600]}")
+        return response

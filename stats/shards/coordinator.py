@@ -1,0 +1,79 @@
+"""Every half second: stay a member, keep the leases, let go of what moved away, take what came.
+
+Also holds the installation's lease: the process that has it does the once-per-installation
+duties (telling the dashboards about the check dispatcher and the database,
+stats.part_watch); when it dies another takes them within LEASE_MS.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from core.contracts import signals
+from core.redis_io.redis_clients import async_redis, sync_redis
+from stats.shards import leases, members
+from stats.shards.assignment import assigned
+from stats.shards.shard import Shard
+
+logger = logging.getLogger(__name__)
+
+STEP_S = 0.5
+INSTALLATION = "@installation"  # not a valid stream name: never an agent's lease
+
+
+class Coordinator:
+    def __init__(self, shard: Shard, list_streams: Callable[[object], Awaitable[set[str]]]) -> None:
+        self.shard = shard
+        self.list_streams = list_streams
+        self.duty_token: int | None = None
+
+    async def step(self) -> None:
+        redis, me = async_redis(), self.shard.me
+        live = await members.renew(redis, me)
+        lost = await leases.renew(redis, self.shard.held(), me)
+        if lost:
+            logger.warning("lost %d leases (this process was too slow); the next owners read them", len(lost))
+            self.shard.drop_lost(lost)
+        wanted = assigned(await self.list_streams(redis), live, me)
+        held = set(self.shard.held())
+        self.shard.release(held - wanted)
+        if done := self.shard.released():
+            signals.send_logged(signals.streams_released, Shard, names=sorted(done))
+            await leases.release(redis, done, me)
+        if taken := await self.take(redis, wanted - held):
+            signals.send_logged(signals.streams_taken, Shard, names=sorted(taken))
+            self.shard.add(taken)
+        await self.keep_duties(redis)
+
+    async def take(self, redis, streams: set[str]) -> dict[str, int]:
+        if not streams:
+            return {}
+        order = sorted(streams)
+        async with redis.pipeline(transaction=False) as pipe:
+            for stream in order:
+                keys = leases.lease_key(stream), leases.fence_key(stream)
+                pipe.eval(leases.TAKE, 2, *keys, self.shard.me, leases.LEASE_MS)
+            tokens = await pipe.execute()
+        return {stream: int(token) for stream, token in zip(order, tokens, strict=True) if int(token)}
+
+    async def keep_duties(self, redis) -> None:
+        me = self.shard.me
+        if self.duty_token is not None and await leases.renew(redis, {INSTALLATION: self.duty_token}, me):
+            self.duty_token = None
+        if self.duty_token is None:
+            self.duty_token = await leases.take(redis, INSTALLATION, me)
+        self.shard.leader = self.duty_token is not None
+
+    async def run(self) -> None:
+        while True:
+            await self.step()
+            await asyncio.sleep(STEP_S)
+
+    def leave(self) -> None:
+        """On a clean stop, once the intake wrote what it held: everything given up at once."""
+        redis, me, held = sync_redis(), self.shard.me, self.shard.held()
+        signals.send_logged(signals.streams_released, Shard, names=sorted(held))
+        leases.release(redis, held, me)
+        if self.duty_token is not None:
+            leases.release(redis, {INSTALLATION: self.duty_token}, me)
+        members.leave(redis, me)
