@@ -30,6 +30,7 @@ SERVICES = {
     "web": ["manage.py", "serve"],  # HOST, PORT and WEB_CONCURRENCY come from the environment
     "ingest": ["manage.py", "ingest"],
     "agent": ["-m", "netmon_agent"],  # credentials from REDIS_URL or --env-file, never argv
+    "flows": ["manage.py", "collect_flows"],  # NetFlow/IPFIX and sFlow on NETFLOW_PORT and SFLOW_PORT
 }
 
 # Each queue has workers of its own (celery_app.py says why); the names are those of the
