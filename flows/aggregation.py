@@ -68,11 +68,17 @@ def _keys(part: np.ndarray, dimension: str):
         return part["dst"], lambda r: address_text(r["dst"])
     if dimension == PAIRS:
         pairs = np.empty((len(part), 32), dtype=np.uint8)
-        pairs[:, :16] = part["src"].view(np.uint8).reshape(-1, 16)
-        pairs[:, 16:] = part["dst"].view(np.uint8).reshape(-1, 16)
+        pairs[:, :16] = np.ascontiguousarray(part["src"]).view(np.uint8).reshape(-1, 16)
+        pairs[:, 16:] = np.ascontiguousarray(part["dst"]).view(np.uint8).reshape(-1, 16)
         return pairs.view("V32").reshape(-1), lambda r: f"{address_text(r['src'])} > {address_text(r['dst'])}"
     if dimension == PROTOCOLS:
         return part["proto"], lambda r: protocol_name(int(r["proto"]))
-    service = np.minimum(part["sport"], part["dport"])  # the lower port is the service's, most often
+    service = service_port(part["sport"], part["dport"])
     keys = part["proto"].astype(np.uint32) << 16 | service
-    return keys, lambda r: port_name(int(r["proto"]), int(min(r["sport"], r["dport"])))
+    return keys, lambda r: port_name(int(r["proto"]), int(service_port(r["sport"], r["dport"])))
+
+
+def service_port(sport, dport):
+    """The service's port of a flow: the lower of its two, most often; the one given when the other is 0."""
+    both = np.minimum(sport, dport)
+    return np.where(sport == 0, dport, np.where(dport == 0, sport, both))
