@@ -1,12 +1,14 @@
 """The collector's UDP side: each datagram decoded at once, its records put in the minute buffer."""
 
 import asyncio
+import socket
 import time
 
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
 
 NETFLOW, SFLOW = "netflow", "sflow"
+RECEIVE_BUFFER = 16 << 20
 
 
 class FlowProtocol(asyncio.DatagramProtocol):
@@ -29,7 +31,11 @@ class FlowProtocol(asyncio.DatagramProtocol):
 
 async def listen(kind: str, host: str, port: int, decoder: FlowDecoder, buffer: MinuteBuffer):
     loop = asyncio.get_running_loop()
-    transport, _ = await loop.create_datagram_endpoint(
-        lambda: FlowProtocol(kind, decoder, buffer), local_addr=(host, port), reuse_port=False
-    )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    # Exporters send in bursts (a flow cache expiring at once): a large buffer rides them out
+    # (the kernel caps it at net.core.rmem_max).
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+    sock.bind((host, port))
+    transport, _ = await loop.create_datagram_endpoint(lambda: FlowProtocol(kind, decoder, buffer), sock=sock)
     return transport

@@ -15,6 +15,7 @@ from flows.decoding.records import RECORD, Malformed, Tally, empty
 FLOW_SAMPLE, COUNTER_SAMPLE, FLOW_SAMPLE_EXPANDED, COUNTER_SAMPLE_EXPANDED = 1, 2, 3, 4
 RAW_HEADER, GENERIC_INTERFACE = 1, 1
 MAX_SAMPLES = 4096  # far more than a datagram of 64 KiB can hold
+INTERNAL = 0x3FFFFFFF
 GENERIC_COUNTERS = struct.Struct(">IIQIIQIIIIIIQIIIIII")
 
 
@@ -85,7 +86,7 @@ def _flow_sample(body: Datagram, expanded: bool, tally: Tally) -> list[tuple]:
         )
     else:
         _seq, _source, rate, _pool, _drops, in_if, out_if, records = body.take(32, ">" + "I" * 8)
-        in_if, out_if = in_if & 0x3FFFFFFF, out_if & 0x3FFFFFFF  # top bits: format (discarded, multiple)
+        in_if, out_if = port_index(in_if), port_index(out_if)
     if rate == 0:
         tally.dropped("sampling_rate_zero")
         return []
@@ -100,9 +101,17 @@ def _flow_sample(body: Datagram, expanded: bool, tally: Tally) -> list[tuple]:
         if flow is None:
             tally.dropped("not_ip")
             continue
-        src, dst, proto, sport, dport = flow
-        rows.append((src, dst, sport, dport, proto, in_if, out_if, frame_length * rate, rate))
+        src, dst, proto, sport, dport, ip_length = flow
+        rows.append((src, dst, sport, dport, proto, in_if, out_if, (ip_length or frame_length) * rate, rate))
     return rows
+
+
+def port_index(value: int) -> int:
+    """An interface field of a compact flow sample: its top 2 bits are a format (discarded, several
+    ports), and 0x3FFFFFFF means the agent itself or no port known. 0 stands for "not known"."""
+    if value >> 30:
+        return 0
+    return 0 if value == INTERNAL else value
 
 
 def _counter_sample(body: Datagram, expanded: bool, exporter: str) -> list[InterfaceCounters]:
@@ -116,5 +125,9 @@ def _counter_sample(body: Datagram, expanded: bool, exporter: str) -> list[Inter
         record = body.chunk(length)
         if record_format == GENERIC_INTERFACE and length >= GENERIC_COUNTERS.size:
             v = GENERIC_COUNTERS.unpack_from(record)
-            out.append(InterfaceCounters(exporter, v[0], v[2], v[5], v[12], v[6] + v[7] + v[8], v[13] + v[14] + v[15]))
+            out.append(
+                InterfaceCounters(
+                    exporter, port_index(v[0]), v[2], v[5], v[12], v[6] + v[7] + v[8], v[13] + v[14] + v[15]
+                )
+            )
     return out

@@ -83,9 +83,12 @@ def variable(value: bytes) -> bytes:
 # --- sFlow v5 ------------------------------------------------------------------------------
 
 
-def ethernet_ipv4(src: str, dst: str, proto: int, sport: int, dport: int, vlan: int | None = None) -> bytes:
+def ethernet_ipv4(
+    src: str, dst: str, proto: int, sport: int, dport: int, vlan: int | None = None, ip_length: int = 40
+) -> bytes:
+    """The first bytes of a frame (an sFlow header record): its IP header says the packet is `ip_length` bytes."""
     tag = struct.pack(">HH", 0x8100, vlan) if vlan is not None else b""
-    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, proto, 0, v4(src), v4(dst))
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, ip_length, 0, 0, 64, proto, 0, v4(src), v4(dst))
     transport = struct.pack(">HH", sport, dport) + bytes(16) if proto in (6, 17) else bytes([8, 0]) + bytes(6)
     return bytes(6) + bytes(6) + tag + struct.pack(">H", 0x0800) + ip + transport
 

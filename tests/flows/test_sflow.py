@@ -7,11 +7,11 @@ from tests.flows import packets as p
 
 def test_it_decodes_a_tagged_ethernet_tcp_header_and_scales_by_the_rate():
     decoder = FlowDecoder()
-    header = p.ethernet_ipv4("198.18.0.1", "198.18.0.2", 6, 40000, 22, vlan=42)
+    header = p.ethernet_ipv4("198.18.0.1", "198.18.0.2", 6, 40000, 22, vlan=42, ip_length=1500)
     records = decoder.sflow(p.sflow([p.sflow_flow_sample(header, 1514, rate=256, in_if=3, out_if=4)]), "e", 0)
     assert [address_text(records["src"][0]), address_text(records["dst"][0])] == ["198.18.0.1", "198.18.0.2"]
     assert (records["sport"][0], records["dport"][0], records["proto"][0]) == (40000, 22, 6)
-    assert (records["bytes"][0], records["packets"][0]) == (1514 * 256, 256)
+    assert (records["bytes"][0], records["packets"][0]) == (1500 * 256, 256)  # IP bytes, as NetFlow counts
     assert (records["in_if"][0], records["out_if"][0]) == (3, 4)
 
 
@@ -52,3 +52,9 @@ def test_a_truncated_datagram_is_counted_and_dropped():
     datagram = p.sflow([p.sflow_flow_sample(p.ethernet_ipv4("198.18.0.1", "198.18.0.2", 6, 1, 2), 100, rate=1)])
     assert len(decoder.sflow(datagram[:-30], "e", 0)) == 0
     assert decoder.tally["dropped_malformed"] == 1
+
+
+def test_an_unknown_port_of_a_compact_sample_is_port_zero():
+    header = p.ethernet_ipv4("198.18.0.1", "198.18.0.2", 6, 1, 2)
+    records = FlowDecoder().sflow(p.sflow([p.sflow_flow_sample(header, 100, 1, 0x3FFFFFFF, 0x3FFFFFFF)]), "e", 0)
+    assert (records["in_if"][0], records["out_if"][0]) == (0, 0)

@@ -1,12 +1,13 @@
-"""softflowd exports NetFlow v5, v9 and IPFIX of a veth's traffic; the top talkers reach the port page's socket.
+"""Real exporters of a veth's traffic: softflowd (NetFlow v5, v9, IPFIX) and pmacctd's sfprobe (sFlow v5).
 
-A known number of bytes goes from this namespace's end of the veth to the other; the pair's
-bytes in the live top talkers must be within 1 % of them.
+A known number of bytes goes from this namespace's end of the veth to the other; the
+pair's bytes in the live top talkers on the port page's socket must be within 1 % of them.
 """
 
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -22,7 +23,7 @@ from tests.waits import EVENT_TIMEOUT_S
 pytestmark = [
     pytest.mark.pipeline,
     pytest.mark.skipif(not lab.can_make_namespaces(), reason="needs root and `ip netns` to make a veth namespace"),
-    pytest.mark.skipif(bool(lab.missing("softflowd")), reason="needs Debian's softflowd"),
+    pytest.mark.skipif(bool(lab.missing("softflowd", "pmacctd")), reason="needs Debian's softflowd and pmacct"),
 ]
 IF_INDEX = 7
 DATAGRAMS, PAYLOAD = 2000, 1000
@@ -42,9 +43,19 @@ def softflowd(version: str, interface: str, port: int, folder: str):
     return processes.running(command, lambda _output: True)
 
 
-def pair_bytes(frame: dict, pair: str) -> int:
+def sfprobe(interface: str, port: int, folder: str):
+    """pmacctd sampling every packet of `interface` into sFlow v5 (its ports are not known to it: ifIndex 0)."""
+    config = Path(folder) / "pmacctd.conf"
+    config.write_text(
+        f"daemonize: false\npcap_interface: {interface}\nplugins: sfprobe\nsfprobe_receiver: 127.0.0.1:{port}\n"
+        "sfprobe_agentip: 127.0.0.1\nsampling_rate: 1\nplugin_pipe_size: 10240000\nplugin_buffer_size: 10240\n"
+    )
+    return processes.running(["pmacctd", "-f", str(config)], processes.logged("Sampling at"))
+
+
+def pair_bytes(frame: dict, pair: str, if_index: int = IF_INDEX) -> int:
     return sum(
-        bytes_ for port in frame["ports"] if (port["index"], port["direction"]) == (IF_INDEX, "in")
+        bytes_ for port in frame["ports"] if (port["index"], port["direction"]) == (if_index, "in")
         for key, bytes_ in port["pairs"] if key == pair
     )  # fmt: skip
 
@@ -59,25 +70,34 @@ async def talkers_until(communicator, done) -> dict:
             return frame
 
 
-@pytest.mark.parametrize("version", ["5", "9", "10"])
-async def test_softflowd_exports_reach_the_port_page_with_the_top_pair_within_one_percent(alice, version):
+EXPORTERS = {
+    "netflow-v5": lambda link, ports, folder: softflowd("5", link.host_if, ports[0], folder),
+    "netflow-v9": lambda link, ports, folder: softflowd("9", link.host_if, ports[0], folder),
+    "ipfix": lambda link, ports, folder: softflowd("10", link.host_if, ports[0], folder),
+    "sflow": lambda link, ports, folder: sfprobe(link.host_if, ports[1], folder),
+}
+
+
+@pytest.mark.parametrize("exporter", list(EXPORTERS))
+async def test_exported_flows_reach_the_port_page_with_the_top_pair_within_one_percent(alice, exporter):
     host = await exporting_device()
-    netflow_port, sflow_port = lab.free_udp_port(), lab.free_udp_port()
-    with lab.veth() as link, lab.collector(netflow_port, sflow_port), tempfile.TemporaryDirectory() as folder:
+    if_index = 0 if exporter == "sflow" else IF_INDEX
+    ports = lab.free_udp_port(), lab.free_udp_port()
+    with lab.veth() as link, lab.collector(*ports), tempfile.TemporaryDirectory() as folder:
         communicator = await stats_socket(alice)
         await communicator.send_json_to({"type": "watch", "host": host.id})
         assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "watching", "host": host.id}
-        with softflowd(version, link.host_if, netflow_port, folder):
+        with EXPORTERS[exporter](link, ports, folder):
             probe = f"{link.host_ip} > {link.probe_ip}"
             with lab.probing(link.probe_ip):  # the exporter's capture and the whole chain are up once a probe shows
-                await talkers_until(communicator, lambda f: pair_bytes(f, probe) > 0)
+                await talkers_until(communicator, lambda f: pair_bytes(f, probe, if_index) > 0)
                 sent = lab.send_udp(link.inner_ip, DATAGRAMS, PAYLOAD)
                 pair = f"{link.host_ip} > {link.inner_ip}"
-                frame = await talkers_until(communicator, lambda f: pair_bytes(f, pair) >= 0.99 * sent)
+                frame = await talkers_until(communicator, lambda f: pair_bytes(f, pair, if_index) >= 0.99 * sent)
         await communicator.disconnect()
-    assert pair_bytes(frame, pair) == pytest.approx(sent, rel=0.01)
-    [port] = [p for p in frame["ports"] if (p["index"], p["direction"]) == (IF_INDEX, "in")]
-    assert port["name"] == "ge-0/0/7"
+    assert pair_bytes(frame, pair, if_index) == pytest.approx(sent, rel=0.01)
+    [port] = [p for p in frame["ports"] if (p["index"], p["direction"]) == (if_index, "in")]
+    assert port["name"] == ("ge-0/0/7" if if_index else "ifIndex 0")
     assert port["pairs"][0][0] == pair  # the top pair
     assert sum(b for _key, b in port["pairs"]) == port["bytes"] == sum(b for _key, b in port["sources"])
 
