@@ -4,7 +4,6 @@ import json
 import time
 
 import numpy as np
-from django.db import close_old_connections
 
 from core.contracts.groups import STATS_FRAME, host_group
 from core.contracts.protocol import frame
@@ -19,7 +18,6 @@ TABLES = dict(zip(DIMENSIONS, ("sources", "destinations", "pairs", "protocols", 
 
 def frames(recent: dict[str, np.ndarray], exporters: ExporterMap) -> list[tuple[str, str, str]]:
     """In a thread that may use the database: (group, message type, text) for each device with flows."""
-    close_old_connections()
     out = []
     for exporter, records in recent.items():
         host_id = exporters.host_id(exporter)

@@ -14,6 +14,7 @@ import signal
 import time
 
 from django.conf import settings
+from django.db import close_old_connections
 
 from core.redis_io.publisher import send_frames
 from core.supervision import supervised
@@ -28,13 +29,18 @@ WRITER, LIVE = "flows-writer", "flows-live"
 TALLY_LOG_EVERY_S = 60.0
 
 
+def fresh(function, *arguments):
+    close_old_connections()  # drops a connection the database broke, and one grown old
+    return function(*arguments)
+
+
 class Collector:
     def __init__(self) -> None:
         self.decoder, self.buffer, self.exporters = FlowDecoder(), MinuteBuffer(), ExporterMap()
         self.database = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="flows-db")
 
     async def in_database(self, function, *arguments):
-        return await asyncio.get_running_loop().run_in_executor(self.database, function, *arguments)
+        return await asyncio.get_running_loop().run_in_executor(self.database, fresh, function, *arguments)
 
     async def keep_writing(self) -> None:
         logged = time.monotonic()

@@ -4,7 +4,7 @@ import time
 from collections.abc import Iterable
 
 import numpy as np
-from django.db import close_old_connections, transaction
+from django.db import transaction
 
 from flows.aggregation import top_rows
 from flows.decoding.sflow import InterfaceCounters
@@ -14,7 +14,6 @@ from flows.models import PortCounters, Talker, Tier
 
 def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: ExporterMap, top_n: int) -> int:
     """In a thread that may use the database; returns the rows written."""
-    close_old_connections()
     rows = []
     for minute, exporter, records in closed:
         host_id = exporters.host_id(exporter)
@@ -31,7 +30,6 @@ def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: Expo
 
 def write_counters(counters: list[InterfaceCounters]) -> None:
     """Keep the latest counter sample of each port an sFlow exporter reported."""
-    close_old_connections()
     latest = {(c.exporter, c.if_index): c for c in counters}
     now = time.time()
     with transaction.atomic():

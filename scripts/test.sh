@@ -15,10 +15,10 @@ bash scripts/ensure_chromium.sh
 # Real SNMP agents for the device tests: Debian's snmpd, and snmpsim serving recorded devices.
 command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || python scripts/debian_packages.py snmpd "the SNMP tests need Debian's snmpd"
 command -v snmpsimd >/dev/null || python scripts/debian_packages.py snmpsim "the SNMP tests need Debian's snmpsim"
-# The topology test puts a firewall (nftables) between the parts' network namespaces.
 # Real flow exporters for the flow tests: softflowd (NetFlow, IPFIX) and pmacct's pmacctd (sFlow).
 command -v softflowd >/dev/null || [ -x /usr/sbin/softflowd ] || python scripts/debian_packages.py softflowd "the flow tests need Debian's softflowd"
 command -v pmacctd >/dev/null || [ -x /usr/sbin/pmacctd ] || python scripts/debian_packages.py pmacct "the flow tests need Debian's pmacct"
+# The topology test puts a firewall (nftables) between the parts' network namespaces.
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
 command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the translation tests need GNU gettext"
