@@ -2,7 +2,8 @@
 
 Records are bucketed by the minute they arrived in (the collector's clock: exporters'
 clocks and flow timestamps cannot be trusted to agree). Memory is bounded: past
-`max_records` in a minute, records are counted and dropped.
+`max_records` in a minute, records are counted and dropped. What arrived since the last
+live tick is also kept apart, for the live top talkers.
 """
 
 from collections import defaultdict
@@ -10,23 +11,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flows.decoding.records import Tally, empty
+from flows.decoding.records import Tally
 
 MINUTE = 60
 
 
 @dataclass
-class Batch:
-    arrived: float
-    records: np.ndarray
-
-
-@dataclass
 class MinuteBuffer:
     max_records: int = 4_000_000
-    minutes: dict[int, dict[str, list[Batch]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    minutes: dict[int, dict[str, list[np.ndarray]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
     counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    handed_out: set[int] = field(default_factory=set)
+    fresh: dict[str, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))  # since `take_fresh`
 
     def add(self, exporter: str, records: np.ndarray, now: float, tally: Tally) -> None:
         minute = int(now) // MINUTE * MINUTE
@@ -34,28 +31,21 @@ class MinuteBuffer:
             tally.dropped("over_capacity", len(records))
             return
         self.counts[minute] += len(records)
-        self.minutes[minute][exporter].append(Batch(now, records))
+        self.minutes[minute][exporter].append(records)
+        self.fresh[exporter].append(records)
 
-    def closed(self, now: float) -> list[tuple[int, str, np.ndarray]]:
-        """(minute, exporter, records) of every minute that ended since the last call, once each.
+    def take_fresh(self) -> dict[str, np.ndarray]:
+        """Per exporter, the records added since the last call (the live top talkers' next slice)."""
+        taken, self.fresh = self.fresh, defaultdict(list)
+        return {exporter: np.concatenate(parts) for exporter, parts in taken.items()}
 
-        The minute before the current one stays in memory for `recent` (the live last minute).
-        """
-        current = int(now) // MINUTE * MINUTE
+    def closed(self, now: float, everything: bool = False) -> list[tuple[int, str, np.ndarray]]:
+        """(minute, exporter, records) of every minute that has ended, taken out of the buffer;
+        with `everything`, the current minute's too (the collector is stopping)."""
+        current = int(now) // MINUTE * MINUTE + (MINUTE if everything else 0)
         out = []
-        for minute in sorted(m for m in self.minutes if m < current and m not in self.handed_out):
-            self.handed_out.add(minute)
-            for exporter, batches in self.minutes[minute].items():
-                out.append((minute, exporter, np.concatenate([b.records for b in batches])))
-        for minute in [m for m in self.minutes if m < current - MINUTE]:
-            del self.minutes[minute], self.counts[minute]
-            self.handed_out.discard(minute)
+        for minute in sorted(m for m in self.minutes if m < current):
+            for exporter, parts in self.minutes.pop(minute).items():
+                out.append((minute, exporter, np.concatenate(parts)))
+            del self.counts[minute]
         return out
-
-    def recent(self, now: float, window_s: float = MINUTE) -> dict[str, np.ndarray]:
-        """Per exporter, the records that arrived in the last `window_s` seconds."""
-        out: dict[str, list[np.ndarray]] = defaultdict(list)
-        for exporters in self.minutes.values():
-            for exporter, batches in exporters.items():
-                out[exporter] += [b.records for b in batches if now - b.arrived <= window_s]
-        return {exporter: np.concatenate(parts) if parts else empty() for exporter, parts in out.items()}

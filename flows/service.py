@@ -9,6 +9,7 @@ thread so the receivers never wait. Each loop runs supervised (core.supervision)
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import logging
 import signal
 import time
@@ -58,11 +59,13 @@ class Collector:
                 logger.info("flows: %s", dict(self.decoder.tally))
 
     async def keep_telling(self) -> None:
+        window = live.LiveWindow()
         while True:
             await asyncio.sleep(settings.FLOWS_LIVE_EVERY_S)
-            recent = self.buffer.recent(time.time(), live.WINDOW_S)
-            if recent:
-                await send_frames(await self.in_database(live.frames, recent, self.exporters))
+            fresh = self.buffer.take_fresh()
+            frames = await self.in_database(window.frames, fresh, self.exporters, time.time())
+            if frames:
+                await send_frames(frames)
 
     async def serve(self) -> None:
         host = settings.FLOWS_BIND
@@ -86,6 +89,14 @@ class Collector:
         finally:
             for transport in transports:
                 transport.close()
+            await self.write_the_rest()
+
+    async def write_the_rest(self) -> None:
+        """On a stop: what is buffered goes to the database (the minute so far included), then the counts."""
+        closed = self.buffer.closed(time.time(), everything=True)
+        if closed:
+            await self.in_database(writer.write_minutes, closed, self.exporters, settings.FLOWS_TOP_N)
+        logger.info("flows collector stopped: %s", json.dumps(dict(self.decoder.tally), sort_keys=True))
 
 
 def run() -> None:
