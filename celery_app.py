@@ -41,6 +41,7 @@ NOTIFICATION_TASKS = [
     "alerts.resend_pending_notifications",
 ]
 HOUSEKEEPING_TASKS = ["stats.roll_up_history", "stats.prune_history", "monitor.prune_results", "status.prune_uptime"]
+HOUSEKEEPING_TASKS += ["flows.roll_up", "flows.prune"]
 
 app.conf.task_default_queue = TASKS_QUEUE
 app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Queue(HOUSEKEEPING_QUEUE), Queue(NOTIFICATIONS_QUEUE))
@@ -70,5 +71,8 @@ app.conf.beat_schedule = {
     # Uptime figures and the day bars move on even when no state changes.
     "refresh-status-pages": every("status.refresh_pages", 60, expires=60),
     "prune-uptime": every("status.prune_uptime", 3600),
+    # Flow tables: each ended hour summed once; a queued second run would find nothing.
+    "roll-up-flows": every("flows.roll_up", 300, expires=300),
+    "prune-flows": every("flows.prune", 3600),
 }
 app.autodiscover_tasks()

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from accounts import roles
-from flows import writer
+from flows import tiers, writer
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
 from flows.exporters import ExporterMap
@@ -102,3 +102,18 @@ def test_the_csv_export_has_every_table_row(stored, device):
 
 def test_anonymous_callers_are_refused(stored):
     assert Client().get("/api/flows/").status_code in (401, 403)
+
+
+def test_an_ended_hour_is_rolled_up_once_and_each_tier_is_pruned(stored, device):
+    assert tiers.roll_up(MINUTE + 3 * 3600) > 0
+    assert tiers.roll_up(MINUTE + 3 * 3600) == 0  # once
+    hour = MINUTE // 3600 * 3600
+    rows = Talker.objects.filter(tier="hour", start=hour, host=device, if_index=3, direction="in", dimension="src")
+    assert {r.key: r.bytes for r in rows} == {"198.18.0.1": 18000, "198.18.0.2": 8000}
+    long_range = viewer().get("/api/flows/", {"from": hour, "to": hour + 7 * 3600, "direction": "in"}).json()
+    assert long_range["tier"] == "hour"
+    assert keys(long_range, "src") == {"198.18.0.1": 18000, "198.18.0.2": 8000, "198.51.100.7": 2000}
+    deleted = tiers.prune(MINUTE + 49 * 3600)
+    assert deleted["minute"] > 0
+    assert deleted["hour"] == 0
+    assert not Talker.objects.filter(tier="minute").exists()
