@@ -134,3 +134,8 @@ def series(filters: Filters) -> list[list[int]]:
         if matches(filters, dimension, key):
             by_bucket[start] += size
     return [[start, by_bucket[start]] for start in sorted(by_bucket)]
+
+
+def exporting_hosts():
+    """The ids of the devices that have sent flows (the Flows page's choice of device)."""
+    return Talker.objects.exclude(host=None).values_list("host_id", flat=True).distinct()

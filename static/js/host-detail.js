@@ -6,6 +6,7 @@ import * as format from "./format.js";
 import { RangePicker, fetchSeries } from "./range.js";
 import { gettext, interpolate } from "./i18n.js";
 import { devicePorts } from "./device-ports.js";
+import { flowTalkers } from "./flow-talkers.js";
 
 const config = JSON.parse(document.getElementById("host-config").textContent);
 const WINDOW_S = 3600;
@@ -21,6 +22,8 @@ const onZoom = (from, to) => picker.zoom(from, to);
 const seriesUrl = `/api/hosts/${config.host}/series`;
 // A network device (a host with an SNMP check): its ports, live.
 const ports = config.ports ? devicePorts(config, seriesUrl, onZoom) : null;
+// A device that exports flows: its top talkers of the last minute, live.
+const talkers = flowTalkers(document.getElementById("talkers"));
 const latencyChart = makePlot(document.getElementById("latency-chart"), {
   series: config.checks.map((check) => check.label),
   format: format.milliseconds,
@@ -217,6 +220,7 @@ const socket = new LiveSocket("/ws/stats/", {
   onFrame(frame) {
     if (frame.type === "error") console.warn("server:", frame.message);
     if (frame.type === "ports" && frame.host === config.host) ports?.onPorts(frame.ports);
+    if (frame.type === "flow_talkers" && frame.host === config.host) talkers.onTalkers(frame);
     if (frame.type !== "check_results" || frame.host !== config.host) return;
     if (frame.status) {
       status.dataset.status = frame.status;

@@ -117,3 +117,18 @@ def test_an_ended_hour_is_rolled_up_once_and_each_tier_is_pruned(stored, device)
     assert deleted["minute"] > 0
     assert deleted["hour"] == 0
     assert not Talker.objects.filter(tier="minute").exists()
+
+
+def test_the_flows_page_draws_the_tables_and_the_line(stored, device):
+    page = viewer().get("/flows/", {"device": device.pk, "from": MINUTE, "to": MINUTE + 120, "direction": "in"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "198.18.0.1 &gt; 198.18.5.5" in text
+    assert "<polyline points=" in text
+    assert 'href="/api/flows/?' in text
+
+
+def test_the_flows_page_says_what_was_wrong_with_a_filter(stored):
+    page = viewer().get("/flows/", {"address": "nowhere"})
+    assert page.status_code == 200
+    assert "prefix" in page.content.decode()

@@ -112,6 +112,7 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "host_grid_json": [(get("/hosts/grid.json"), page())],
     "network_map": [(get("/map/"), page())],
     "network_map_json": [(get("/map.json"), page())],
+    "flows_page": [(get("/flows/"), page())],
     "alerts": [(get("/alerts/"), page())],
     "chat": [(get("/chat/"), page())],
     "chat_room": [(get("/chat/ops/"), page())],
