@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS
-from flows import query
+from flows import query, truth
 
 COLUMNS = ["table", "key", "bytes", "packets", "flows"]
 MAX_TOP = 100
@@ -55,5 +55,8 @@ class FlowsView(APIView):
         tables = query.top(filters, n)
         if download := DOWNLOADS.get(request.accepted_renderer.format):
             return download(f"flows.{request.accepted_renderer.format}", COLUMNS, table_rows(tables))
-        return Response({"from": filters.start, "to": filters.end, "tier": filters.tier, "tables": tables,
-                         "series": query.series(filters)})  # fmt: skip
+        body = {"from": filters.start, "to": filters.end, "tier": filters.tier, "tables": tables,
+                "series": query.series(filters)}  # fmt: skip
+        if filters.host is not None:  # the check of truth: flows beside SNMP, per port
+            body["ports"] = truth.compare(filters.host, time.time())
+        return Response(body)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from flows import query
+from flows import query, truth
 from flows.services import PROTOCOLS
 from monitor.models import Host
 
@@ -21,7 +21,7 @@ def flows_page(request):
     params = request.GET.copy()
     span = _span(params.get("span"))
     params.setdefault("from", str(int(time.time()) - span))
-    error, tables, series = "", [], []
+    error, tables, series, context_truth = "", [], [], []
     try:
         filters = query.parse(params, time.time())
     except query.BadFilter as bad:
@@ -30,6 +30,8 @@ def flows_page(request):
         found = query.top(filters, TOP_N)
         tables = [(label, _with_shares(found[name])) for name, label in TABLES]
         series = query.series(filters)
+        if filters.host is not None:
+            context_truth = truth.compare(filters.host, time.time())
     context = {
         "filters": request.GET,
         "spans": SPANS,
@@ -39,6 +41,7 @@ def flows_page(request):
         "error": error,
         "tables": tables,
         "points": _points(series),
+        "truth": context_truth,
         "csv": f"/api/flows/?{_without(params, 'span').urlencode()}&format=csv",
     }
     return render(request, "flows.html", context)

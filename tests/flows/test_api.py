@@ -7,13 +7,15 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from accounts import roles
-from flows import tiers, writer
+from flows import tiers, truth, writer
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
 from flows.exporters import ExporterMap
 from flows.models import Talker
+from monitor.devices.models import Interface
 from monitor.models import Host
 from tests.flows import packets as p
 from tests.roles import user_with_role
@@ -132,3 +134,17 @@ def test_the_flows_page_says_what_was_wrong_with_a_filter(stored):
     page = viewer().get("/flows/", {"address": "nowhere"})
     assert page.status_code == 200
     assert "prefix" in page.content.decode()
+
+
+def test_flows_are_set_beside_the_snmp_rates_per_port(stored, device):
+    Interface.objects.create(
+        host=device, index=3, name="xe-0/0/3", in_bps=2000.0, out_bps=0.0, polled_at=timezone.now()
+    )
+    body = flows(device=device.pk, to=MINUTE + 180)
+    now = MINUTE + 180
+    rows = {(r["name"], r["direction"]): r for r in truth.compare(device.pk, now)}
+    # 13,000 bytes in each of the two minutes on port 3, over 5 minutes: 693.3 bit/s against SNMP's 2,000.
+    assert rows[("xe-0/0/3", "in")]["flow_bps"] == pytest.approx(8 * 26000 / 300)
+    assert rows[("xe-0/0/3", "in")]["difference_pct"] == pytest.approx(-65.3, abs=0.1)
+    assert ("ifIndex 2", "out") in rows
+    assert "ports" in body
