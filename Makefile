@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows
 
 run: venv
 	scripts/run.sh
@@ -34,6 +34,10 @@ bench-checks: venv
 # (BENCH_DEVICES, BENCH_FAST_DEVICES, BENCH_WINDOW to change).
 bench-devices: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/snmp_devices.py
+
+# The flow collector and nfdump's nfcapd on the same replayed NetFlow v5 and IPFIX (BENCH_FLOW_RECORDS).
+bench-flows: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/flows.py
 
 # The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
 agent-wheel: venv

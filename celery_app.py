@@ -46,6 +46,8 @@ HOUSEKEEPING_TASKS = [
     "monitor.prune_results",
     "status.prune_uptime",
     "events.prune_events",
+    "flows.roll_up",
+    "flows.prune",
 ]
 
 app.conf.task_default_queue = TASKS_QUEUE
@@ -77,5 +79,8 @@ app.conf.beat_schedule = {
     "refresh-status-pages": every("status.refresh_pages", 60, expires=60),
     "prune-uptime": every("status.prune_uptime", 3600),
     "prune-events": every("events.prune_events", 600),
+    # Flow tables: each ended hour summed once; a queued second run would find nothing.
+    "roll-up-flows": every("flows.roll_up", 300, expires=300),
+    "prune-flows": every("flows.prune", 3600),
 }
 app.autodiscover_tasks()

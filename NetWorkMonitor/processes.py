@@ -31,6 +31,7 @@ SERVICES = {
     "ingest": ["manage.py", "ingest"],
     "agent": ["-m", "netmon_agent"],  # credentials from REDIS_URL or --env-file, never argv
     "events": ["manage.py", "receive_events"],  # SNMP traps and syslog; TRAP_PORT, SYSLOG_PORT
+    "flows": ["manage.py", "collect_flows"],  # NetFlow/IPFIX and sFlow on NETFLOW_PORT and SFLOW_PORT
 }
 
 # Each queue has workers of its own (celery_app.py says why); the names are those of the

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "alerts",
     "status",
     "events",
+    "flows",
     "monitor",
     "stats",
     "core",
@@ -322,6 +323,19 @@ CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, m
 CHECK_MISSED_AFTER_S = env_float("CHECK_MISSED_AFTER_S", 30.0, minimum=1)
 # The hourly uptime ledger behind status pages and reports (a row per check per hour).
 UPTIME_RETENTION_DAYS = env_int("UPTIME_RETENTION_DAYS", 400, minimum=91)
+
+# --- Flows (manage.py collect_flows) ----------------------------------------------------
+# Where the collector listens: NetFlow v5/v9 and IPFIX on one UDP port, sFlow v5 on another.
+FLOWS_BIND = env_str("FLOWS_BIND", "127.0.0.1")
+NETFLOW_PORT = env_int("NETFLOW_PORT", 2055, minimum=0)
+SFLOW_PORT = env_int("SFLOW_PORT", 6343, minimum=0)
+# Rows kept per interface, direction and minute in each top-N table (plus one "other").
+FLOWS_TOP_N = env_int("FLOWS_TOP_N", 10, minimum=1)
+# How often the live top talkers (the last minute) go to the pages watching a device.
+FLOWS_LIVE_EVERY_S = env_float("FLOWS_LIVE_EVERY_S", 3.0, minimum=0.5)
+# How long each flow tier is kept: per-minute and per-hour top-N rows.
+FLOWS_MINUTE_HOURS = env_int("FLOWS_MINUTE_HOURS", 48, minimum=1)
+FLOWS_HOUR_DAYS = env_int("FLOWS_HOUR_DAYS", 90, minimum=1)
 
 # --- Web processes ---------------------------------------------------------------------
 # daphne processes `manage.py serve` runs on the one port (make run, docker compose).

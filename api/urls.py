@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from api.events import EventViewSet
+from api.flows import FlowsView
 from api.series import AgentSeriesView, HostSeriesView
 
 router = DefaultRouter(trailing_slash=True)
@@ -20,6 +21,7 @@ router.register("events", EventViewSet, basename="event")
 urlpatterns = [
     path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),
     path("agents/<str:name>/series", AgentSeriesView.as_view(), name="agent_series"),
+    path("flows/", FlowsView.as_view(), name="flows_api"),
     # The schema maps every endpoint and filter: for signed-in users and tokens only.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
     *router.urls,

@@ -25,6 +25,9 @@ command -v rsyslogd >/dev/null || [ -x /usr/sbin/rsyslogd ] || python scripts/de
 command -v logger >/dev/null || python scripts/debian_packages.py bsdutils "the events tests send syslog with util-linux logger"
 # The base SMI modules (SNMPv2-SMI, -TC, -CONF) pysmi reads when it compiles an uploaded vendor MIB.
 ls -d /usr/lib/erlang/lib/snmp-*/mibs >/dev/null 2>&1 || python scripts/debian_packages.py erlang-snmp "the vendor MIB test compiles against the SMI modules erlang-snmp ships"
+# Real flow exporters for the flow tests: softflowd (NetFlow, IPFIX) and pmacct's pmacctd (sFlow).
+command -v softflowd >/dev/null || [ -x /usr/sbin/softflowd ] || python scripts/debian_packages.py softflowd "the flow tests need Debian's softflowd"
+command -v pmacctd >/dev/null || [ -x /usr/sbin/pmacctd ] || python scripts/debian_packages.py pmacct "the flow tests need Debian's pmacct"
 # The topology test puts a firewall (nftables) between the parts' network namespaces.
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.

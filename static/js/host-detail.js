@@ -7,6 +7,7 @@ import { RangePicker, fetchSeries } from "./range.js";
 import { gettext, interpolate } from "./i18n.js";
 import { devicePorts } from "./device-ports.js";
 import { deviceEvents } from "./device-events.js";
+import { flowTalkers } from "./flow-talkers.js";
 
 const config = JSON.parse(document.getElementById("host-config").textContent);
 const WINDOW_S = 3600;
@@ -25,6 +26,8 @@ const ports = config.ports ? devicePorts(config, seriesUrl, onZoom) : null;
 // Its SNMP traps and syslog messages, live.
 const eventsTable = document.getElementById("device-events");
 const events = eventsTable ? deviceEvents(eventsTable, config.events ?? []) : null;
+// A device that exports flows: its top talkers of the last minute, live.
+const talkers = flowTalkers(document.getElementById("talkers"));
 const latencyChart = makePlot(document.getElementById("latency-chart"), {
   series: config.checks.map((check) => check.label),
   format: format.milliseconds,
@@ -222,6 +225,7 @@ const socket = new LiveSocket("/ws/stats/", {
     if (frame.type === "error") console.warn("server:", frame.message);
     if (frame.type === "ports" && frame.host === config.host) ports?.onPorts(frame.ports);
     if (frame.type === "events" && frame.host === config.host) events?.onEvents(frame.events);
+    if (frame.type === "flow_talkers" && frame.host === config.host) talkers.onTalkers(frame);
     if (frame.type !== "check_results" || frame.host !== config.host) return;
     if (frame.status) {
       status.dataset.status = frame.status;

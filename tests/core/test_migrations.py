@@ -130,7 +130,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "status_statuspage", "status_statuspage_hosts", "status_statuspage_tags", "status_notice", "status_uptimehour",
         "accounts_preferences", "stats_rawblock", "stats_minuteblock", "stats_hourblock", "monitor_device",
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
-        "monitor_hostimport",
+        "monitor_hostimport", "flows_talker", "flows_portcounters",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)

@@ -112,6 +112,7 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "host_grid_json": [(get("/hosts/grid.json"), page())],
     "network_map": [(get("/map/"), page())],
     "network_map_json": [(get("/map.json"), page())],
+    "flows_page": [(get("/flows/"), page())],
     "alerts": [(get("/alerts/"), page())],
     "events": [(get("/events/?q=down&severity=4"), page())],
     "chat": [(get("/chat/"), page())],
@@ -154,6 +155,7 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
         (lambda w, c: ("DELETE", f"/api/hosts/{w.spare_host()}/", {}), api_write(204)),
     ],
     "host-interfaces": [(get(lambda w: f"/api/hosts/{w.host.pk}/interfaces/"), API_READ)],
+    "flows_api": [(get("/api/flows/"), API_READ), (get("/api/flows/?format=csv"), API_READ)],
     # The world's host has no SNMP device: found by nobody, refused to the anonymous.
     "host-device": [
         (get(lambda w: f"/api/hosts/{w.host.pk}/device/"), {c: 404 if s == 200 else s for c, s in API_READ.items()})

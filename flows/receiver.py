@@ -1,0 +1,41 @@
+"""The collector's UDP side: each datagram decoded at once, its records put in the minute buffer."""
+
+import asyncio
+import socket
+import time
+
+from flows.buffers import MinuteBuffer
+from flows.decoding.decoder import FlowDecoder
+
+NETFLOW, SFLOW = "netflow", "sflow"
+RECEIVE_BUFFER = 16 << 20
+
+
+class FlowProtocol(asyncio.DatagramProtocol):
+    """One socket (NetFlow/IPFIX or sFlow); the decoder and buffer are shared by both."""
+
+    def __init__(self, kind: str, decoder: FlowDecoder, buffer: MinuteBuffer) -> None:
+        self.decode = decoder.netflow if kind == NETFLOW else decoder.sflow
+        self.decoder, self.buffer = decoder, buffer
+
+    def datagram_received(self, data: bytes, address: tuple) -> None:
+        now = time.time()
+        exporter = address[0].removeprefix("::ffff:")
+        records = self.decode(data, exporter, now)
+        if len(records):
+            self.buffer.add(exporter, records, now, self.decoder.tally)
+
+    def error_received(self, exc: Exception) -> None:
+        self.decoder.tally.dropped("socket_error")
+
+
+async def listen(kind: str, host: str, port: int, decoder: FlowDecoder, buffer: MinuteBuffer):
+    loop = asyncio.get_running_loop()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    # Exporters send in bursts (a flow cache expiring at once): a large buffer rides them out
+    # (the kernel caps it at net.core.rmem_max).
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+    sock.bind((host, port))
+    transport, _ = await loop.create_datagram_endpoint(lambda: FlowProtocol(kind, decoder, buffer), sock=sock)
+    return transport

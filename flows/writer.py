@@ -1,0 +1,42 @@
+"""Closed minutes into the database: top-N rows per interface and direction, and sFlow's port counters."""
+
+import time
+from collections.abc import Iterable
+
+import numpy as np
+from django.db import transaction
+
+from flows.aggregation import top_rows
+from flows.decoding.sflow import InterfaceCounters
+from flows.exporters import ExporterMap
+from flows.models import PortCounters, Talker, Tier
+
+
+def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: ExporterMap, top_n: int) -> int:
+    """In a thread that may use the database; returns the rows written."""
+    rows = []
+    for minute, exporter, records in closed:
+        host_id = exporters.host_id(exporter)
+        rows += [
+            Talker(tier=Tier.MINUTE, start=minute, exporter=exporter, host_id=host_id, if_index=row.if_index,
+                   direction=row.direction, dimension=row.dimension, key=row.key[:100], bytes=row.bytes,
+                   packets=row.packets, flows=row.flows)
+            for row in top_rows(records, top_n)
+        ]  # fmt: skip
+    with transaction.atomic():
+        Talker.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def write_counters(counters: list[InterfaceCounters]) -> None:
+    """Keep the latest counter sample of each port an sFlow exporter reported."""
+    latest = {(c.exporter, c.if_index): c for c in counters}
+    now = time.time()
+    with transaction.atomic():
+        for (exporter, if_index), c in latest.items():
+            PortCounters.objects.update_or_create(
+                exporter=exporter,
+                if_index=if_index,
+                defaults={"speed_bps": c.speed_bps, "in_octets": c.in_octets, "out_octets": c.out_octets,
+                          "in_packets": c.in_packets, "out_packets": c.out_packets, "ts": now},
+            )  # fmt: skip
