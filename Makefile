@@ -3,13 +3,20 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy screenshots agent-wheel vendor venv
+.PHONY: run test lint docs lab lab-down bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
 
 test: venv
 	scripts/test.sh
+
+# The lab network (root): routers running FRR, switches, hosts, each in a network namespace (docs/features/lab.md).
+lab:
+	scripts/lab_packages.sh && python3 scripts/lab.py up
+
+lab-down:
+	python3 scripts/lab.py down
 
 bench: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py

@@ -17,6 +17,8 @@ command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || python scripts/debian_p
 command -v snmpsimd >/dev/null || python scripts/debian_packages.py snmpsim "the SNMP tests need Debian's snmpsim"
 # The topology test puts a firewall (nftables) between the parts' network namespaces.
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
+# The lab network's daemons (tests/lab/): FRR and its SNMP modules, lldpd.
+[ "$(id -u)" != 0 ] || bash scripts/lab_packages.sh
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
 command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the translation tests need GNU gettext"
 ruff check .
