@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs lab lab-down bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy screenshots agent-wheel vendor venv
+.PHONY: run test lint docs lab lab-down bench bench-devices bench-discovery bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy screenshots agent-wheel vendor venv
 
 run: venv
 	scripts/run.sh
@@ -41,6 +41,10 @@ bench-checks: venv
 # (BENCH_DEVICES, BENCH_FAST_DEVICES, BENCH_WINDOW to change).
 bench-devices: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/snmp_devices.py
+
+# Dependencies for 10,000 nodes and a root-cause decision for 1,000 DOWN results (BENCH_NODES, BENCH_DOWN to change).
+bench-discovery: venv
+	source scripts/env.sh && python bench/dependencies.py
 
 # The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
 agent-wheel: venv

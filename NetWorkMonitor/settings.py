@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chat",
     "alerts",
     "status",
+    "discovery",
     "monitor",
     "stats",
     "core",

@@ -28,7 +28,7 @@ def in_namespace(node: Node, command: list[str], **env: str) -> list[str]:
 def snmpd_config(node: Node) -> str:
     # Routers answer on every address they hold (one chassis seen through several addresses);
     # routers speak v3 only and switches v2c only, so discovery has to try both in turn.
-    listen = "udp:161" if node.kind == "router" else f"udp:{node.address}:161"
+    listen = "udp:161,udp6:161" if node.kind == "router" else f"udp:{node.address}:161"
     access = (
         f'createUser {V3_USER} SHA-256 "{AUTH_PASSWORD}" AES "{PRIV_PASSWORD}"\nrouser {V3_USER} priv\n'
         if node.kind == "router"
