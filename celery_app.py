@@ -70,5 +70,7 @@ app.conf.beat_schedule = {
     # Uptime figures and the day bars move on even when no state changes.
     "refresh-status-pages": every("status.refresh_pages", 60, expires=60),
     "prune-uptime": every("status.prune_uptime", 3600),
+    # Each plan says how often it runs; this only looks for the ones that are due.
+    "rediscover": every("discovery.rediscover", 60, expires=60),
 }
 app.autodiscover_tasks()

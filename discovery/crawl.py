@@ -16,6 +16,7 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
+from discovery import sweep as sweeping
 from monitor.devices.snmp import mib, neighbours, routing, tables
 from monitor.devices.snmp.client import Credentials, Session
 from monitor.devices.snmp.errors import SnmpFailed
@@ -83,9 +84,10 @@ class Crawler:
         self.tried: set[str] = set()
         self.tasks: set[asyncio.Task] = set()
 
-    async def run(self, seeds: Iterable[str]) -> Crawl:
+    async def run(self, seeds: Iterable[str], sweep: Iterable[str] = (), sweep_rate: float = 20) -> Crawl:
         for seed in seeds:
             self.visit(seed, seed=True)
+        await sweeping.paced(sweeping.addresses(sweep), sweep_rate, self.visit)
         while self.tasks:
             done, _ = await asyncio.wait(self.tasks)
             self.tasks -= done
@@ -156,6 +158,8 @@ class Crawler:
 
 
 async def crawl(seeds: Iterable[str], credential_sets: Iterable[Credentials], scope: Iterable[str],
-                open_session: Opener | None = None, concurrency: int = 32) -> Crawl:  # fmt: skip
-    crawler = Crawler(credential_sets, scope, open_session or opener(timeout_s=1.0, retries=1), concurrency)
-    return await crawler.run(seeds)
+                sweep: Iterable[str] = (), sweep_rate: float = 20, open_session: Opener | None = None,
+                concurrency: int = 32) -> Crawl:  # fmt: skip
+    """Crawl from `seeds`, and from every address of the `sweep` prefixes (which must lie in `scope`)."""
+    crawler = Crawler(credential_sets, scope, open_session or opener(timeout_s=1.0, retries=0), concurrency)
+    return await crawler.run(seeds, sweep, sweep_rate)
