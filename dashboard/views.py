@@ -14,7 +14,7 @@ from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
-from monitor.devices.models import Device, Interface
+from monitor.devices.models import Device, Interface, RoutingSession
 from monitor.models import CheckResult, Host, Status
 
 RECENT_RESULTS = 50
@@ -84,6 +84,7 @@ def host_detail(request, host_id: int):
     if device is not None:
         config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
+    context["routing_sessions"] = list(RoutingSession.objects.filter(host=host)) if device else []
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 

@@ -73,3 +73,29 @@ class Neighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} {self.local_port} -> {self.remote_name} {self.remote_port}"
+
+
+class RoutingSession(models.Model):
+    """A BGP peer or OSPF neighbour of a device, as its latest poll left it."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="routing_sessions")
+    protocol = models.CharField(max_length=4)  # bgp, ospf
+    peer = models.CharField(max_length=45)  # the peer's address
+    state = models.CharField(max_length=16)  # established, active, idle … / full, init, twoWay …
+    up = models.BooleanField(default=False)  # BGP established, OSPF full
+    admin_down = models.BooleanField(default=False)  # BGP: shut down on this side
+    remote_as = models.BigIntegerField(null=True)
+    router_id = models.CharField(max_length=45, blank=True)
+    prefixes = models.PositiveIntegerField(null=True)  # BGP: paths received
+    established_s = models.PositiveIntegerField(null=True)  # BGP: seconds in Established, or since it left it
+    changed_at = models.DateTimeField()  # when the state last changed
+    polled_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["host", "protocol", "peer"]
+        constraints = [
+            models.UniqueConstraint(fields=["host", "protocol", "peer"], name="one_routing_session_per_peer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.protocol} {self.peer}: {self.state}"
