@@ -39,11 +39,14 @@ def test_a_bgp_neighbour_shut_down_fires_within_two_polls_and_clears(lab, bgp_re
 
     poll([check], evaluator)
     sessions = {(s.protocol, s.peer): s for s in RoutingSession.objects.filter(host=host)}
-    assert sessions[("bgp", PEER)].state == "established" and sessions[("bgp", PEER)].remote_as == 64602
+    assert sessions[("bgp", PEER)].state == "established"
+    assert sessions[("bgp", PEER)].remote_as == 64602
     assert sessions[("ospf", PEER)].state == "full"
     assert not Alert.objects.filter(state="firing").exists()
     page = admin_client.get(f"/hosts/{host.pk}/").content.decode()
-    assert "Routing sessions" in page and PEER in page and "established" in page
+    assert "Routing sessions" in page
+    assert PEER in page
+    assert "established" in page
 
     vtysh(lab, "r1", "configure terminal", "router bgp 64601", f"neighbor {PEER} shutdown")
     for _ in range(2):
