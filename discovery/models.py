@@ -79,3 +79,15 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({', '.join(self.addresses)})"
+
+
+class ParentPin(models.Model):
+    """An administrator's word on what a host depends on, over what was derived. No parent: the server itself."""
+
+    host = models.OneToOneField("monitor.Host", on_delete=models.CASCADE, related_name="parent_pin")
+    parent = models.ForeignKey("monitor.Host", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               help_text="Empty: the host hangs straight off the monitoring server.")  # fmt: skip
+    note = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.host} depends on {self.parent or 'the server'}"

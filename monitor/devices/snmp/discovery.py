@@ -9,7 +9,7 @@ only what moves: sysUpTime, port states and counters, in as few GETBULKs as fit.
 import time
 from dataclasses import dataclass, field
 
-from monitor.devices.snmp import mib, neighbours, routing
+from monitor.devices.snmp import mib, neighbours, routing, tables
 from monitor.devices.snmp.client import Session
 from monitor.devices.snmp.neighbours import Neighbour, text
 from monitor.devices.snmp.routing import RoutingSession
@@ -58,6 +58,9 @@ class DevicePoll:
     rediscovered: str = ""  # why discovery ran, if it did
     neighbours: list[Neighbour] | None = None  # set when this poll read them
     sessions: list[RoutingSession] | None = None  # BGP peers and OSPF neighbours, on devices that route
+    # Address and forwarding tables, read with the neighbours (None when this poll did not).
+    addresses: list[tables.AddressEntry] | None = None
+    forwarding: list[tables.ForwardingEntry] | None = None
 
 
 @dataclass
@@ -102,7 +105,16 @@ async def poll(check_id: int, session: Session) -> DevicePoll:
     found = await _neighbours_due(session, known)
     sessions = await _sessions(session, known)
     known.routes = bool(sessions)
-    return DevicePoll(uptime, list(readings.values()), known.system, restarted, why, found, sessions)
+    return await _with_tables(session, DevicePoll(uptime, list(readings.values()), known.system, restarted, why,
+                                                  found, sessions))  # fmt: skip
+
+
+async def _with_tables(session: Session, polled: DevicePoll) -> DevicePoll:
+    """The ARP and forwarding tables, read when the neighbours are (they move as slowly)."""
+    if polled.neighbours is not None:
+        polled.addresses = await tables.addresses(session)
+        polled.forwarding = await tables.forwarding(session)
+    return polled
 
 
 async def _sessions(session: Session, known: Discovery) -> list[RoutingSession] | None:
