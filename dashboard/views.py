@@ -14,6 +14,7 @@ from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
+from monitor.devices import search
 from monitor.devices.models import Device, Interface, RoutingSession
 from monitor.models import CheckResult, Host, Status
 
@@ -121,6 +122,13 @@ def dashboard(request):
 def network_map(request):
     context = {"graph": topology(), "page_module": "js/network-map.js"}
     return render(request, "network_map.html", context)
+
+
+@login_required
+def where(request):
+    """Where a MAC or IP address was seen: switch ports, VLANs, the neighbour on the port, ARP tables."""
+    query = request.GET.get("q", "")[:100]
+    return render(request, "where.html", {"query": query, "sightings": search.where(query) if query else []})
 
 
 @login_required

@@ -39,7 +39,7 @@ def statuses() -> dict[str, str]:
     return dict(Host.objects.values_list("name", "status"))
 
 
-def test_a_cut_link_gives_one_root_cause_alert_and_holds_the_hosts_behind_it(lab, link_restored):
+def test_a_cut_link_gives_one_root_cause_alert_and_holds_the_hosts_behind_it(lab, link_restored, admin_client):
     for host in HOSTS:  # each host talks once: its MAC is in sw1's forwarding table and r1's ARP table
         in_namespace(lab, host, "python3", "-c", "import socket; socket.socket(2, 2).sendto(b'x', ('198.19.141.1', 9))")
     checks = [snmp_check(Host.objects.create(name="r1", address="198.19.140.2"), router_credentials(lab)),
@@ -69,6 +69,12 @@ def test_a_cut_link_gives_one_root_cause_alert_and_holds_the_hosts_behind_it(lab
     assert {alerts[h].events.get().via for h in HOSTS} == {"sw1"}
     assert Notification.objects.count() == 1
     assert Notification.objects.get().event.alert == alerts["sw1"]
+    held = admin_client.get(f"/api/hosts/{ids['h1']}/dependencies/").json()
+    assert held["parents"] == [{"id": ids["sw1"], "name": "sw1"}]
+    assert held["unreachable_via"] == {"id": ids["sw1"], "name": "sw1"}
+    assert admin_client.get(f"/api/hosts/{ids['sw1']}/dependencies/").json()["root_cause_of"] == 2
+    nodes = {node["label"]: node for node in admin_client.get("/map.json").json()["nodes"]}
+    assert nodes["sw1"]["root_cause"]  # the map marks the cause (the hosts are not on it: no LLDP)
 
     in_namespace(lab, "r1", "ip", "link", "set", "to-sw1", "up")
     until(lambda: set(poll(checks, evaluator) and statuses().values()) == {"up"}, "the hosts behind sw1 to answer")
