@@ -42,9 +42,10 @@ bench-checks: venv
 bench-devices: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/snmp_devices.py
 
-# Dependencies for 10,000 nodes and a root-cause decision for 1,000 DOWN results (BENCH_NODES, BENCH_DOWN to change).
+# Discovery of 1,000 simulated devices from one seed; dependencies for 10,000 nodes and a root-cause
+# decision for 1,000 DOWN results (BENCH_DEVICES, BENCH_NODES, BENCH_DOWN to change).
 bench-discovery: venv
-	source scripts/env.sh && python bench/dependencies.py
+	source scripts/env.sh && python bench/discovery.py && python bench/dependencies.py
 
 # The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
 agent-wheel: venv

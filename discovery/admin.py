@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from discovery import recording
 from discovery.crawl import Found
-from discovery.models import Candidate, CredentialSet, Plan
+from discovery.models import Candidate, CredentialSet, ParentPin, Plan
 
 SECRETS = ["community", "auth_password", "priv_password"]
 
@@ -69,3 +69,11 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ParentPin)
+class ParentPinAdmin(admin.ModelAdmin):
+    """An administrator's word on a host's parent, over the derived ones (taken up within seconds)."""
+
+    list_display = ["host", "parent", "note"]
+    autocomplete_fields = ["host", "parent"]

@@ -62,12 +62,12 @@ def in_scope(address: str, scope: list) -> bool:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return False
-    return not (ip.is_link_local or ip.is_loopback) and any(ip in network for network in scope)
+    return not ip.is_link_local and any(ip in network for network in scope)
 
 
-def opener(timeout_s: float, retries: int) -> Opener:
+def opener(timeout_s: float, retries: int, port: int = 161) -> Opener:
     async def open_session(credentials: Credentials, family: int, address: str) -> Session:
-        return await Session.open(credentials, family, address, 161, timeout_s, retries)
+        return await Session.open(credentials, family, address, port, timeout_s, retries)
 
     return open_session
 
