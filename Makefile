@@ -3,13 +3,20 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery
 
 run: venv
 	scripts/run.sh
 
 test: venv
 	scripts/test.sh
+
+# The lab network (root): routers running FRR, switches, hosts, each in a network namespace (docs/features/lab.md).
+lab:
+	scripts/lab_packages.sh && python3 scripts/lab.py up
+
+lab-down:
+	python3 scripts/lab.py down
 
 bench: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py
@@ -38,6 +45,10 @@ bench-devices: venv
 # The flow collector and nfdump's nfcapd on the same replayed NetFlow v5 and IPFIX (BENCH_FLOW_RECORDS).
 bench-flows: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/flows.py
+# Discovery of 1,000 simulated devices from one seed; dependencies for 10,000 nodes and a root-cause
+# decision for 1,000 DOWN results (BENCH_DEVICES, BENCH_NODES, BENCH_DOWN to change).
+bench-discovery: venv
+	source scripts/env.sh && python bench/discovery.py && python bench/dependencies.py
 
 # The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
 agent-wheel: venv

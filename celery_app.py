@@ -82,5 +82,7 @@ app.conf.beat_schedule = {
     # Flow tables: each ended hour summed once; a queued second run would find nothing.
     "roll-up-flows": every("flows.roll_up", 300, expires=300),
     "prune-flows": every("flows.prune", 3600),
+    # Each plan says how often it runs; this only looks for the ones that are due.
+    "rediscover": every("discovery.rediscover", 60, expires=60),
 }
 app.autodiscover_tasks()

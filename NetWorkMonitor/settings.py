@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "status",
     "events",
     "flows",
+    "discovery",
     "monitor",
     "stats",
     "core",

@@ -42,7 +42,7 @@ OPERATOR_ACTIONS = [
     ("status", "delete_notice"),
 ]
 # Apps an admin configures: every permission of their models.
-CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "events"]
+CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "events", "discovery"]
 
 
 def permissions_of(role: str, all_codenames: dict[str, list[str]]) -> set[tuple[str, str]]:

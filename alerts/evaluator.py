@@ -74,8 +74,9 @@ class Evaluator:
         for by_metric in self.states.values():
             for metric, states in by_metric.items():
                 by_metric[metric] = {rid: s for rid, s in states.items() if rid in self.rules and s.state != FIRING}
+        # A held alert is firing as far as its rule goes: only who is told differs (alerts.suppression).
         for rule_id, subject, since, value in Alert.objects.filter(
-            rule_id__in=self.rules, state=AlertState.FIRING
+            rule_id__in=self.rules, state__in=[AlertState.FIRING, AlertState.HELD]
         ).values_list("rule_id", "subject", "since", "value"):
             self.states[subject][self.rules[rule_id].metric][rule_id] = State(FIRING, since.timestamp(), value)
         self.loaded_at = now

@@ -29,10 +29,23 @@ def acknowledgement_text(rule, subject_label: str, username: str) -> str:
     return (_("%(rule)s on %(subject)s acknowledged by %(user)s") % values)[:500]
 
 
+def held_text(rule, subject_label: str, via: str) -> str:
+    return (_("%(rule)s on %(subject)s held: unreachable via %(via)s") % {
+        "rule": rule.name, "subject": subject_label, "via": via})[:500]  # fmt: skip
+
+
+def behind_text(text: str, behind: int) -> str:
+    """A root cause's firing text, with how many hosts are held behind it."""
+    return (text + " " + _("(root cause: %(count)s unreachable behind it)") % {"count": behind})[:500]
+
+
 def event_text(event) -> str:
     """`event` (with alert__rule and by loaded) in the active language."""
     alert = event.alert
     if event.kind == "acknowledged":
         username = event.by.get_username() if event.by else "?"
         return acknowledgement_text(alert.rule, alert.subject_label, username)
-    return transition_text(alert.rule, alert.subject_label, event.kind, event.value)
+    if event.kind == "held":
+        return held_text(alert.rule, alert.subject_label, event.via)
+    text = transition_text(alert.rule, alert.subject_label, event.kind, event.value)
+    return behind_text(text, event.behind) if event.behind else text

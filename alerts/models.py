@@ -142,6 +142,8 @@ class AlertState(models.TextChoices):
     PENDING = rules.PENDING, _("Pending")
     FIRING = rules.FIRING, _("Firing")
     RESOLVED = rules.RESOLVED, _("Resolved")
+    # Firing, but its host is cut off behind a DOWN parent (alerts.suppression): nobody is notified.
+    HELD = "held", _("Held")
 
 
 class Alert(models.Model):
@@ -173,6 +175,7 @@ class AlertEvent(models.Model):
         FIRING = "firing", _("Firing")
         RESOLVED = "resolved", _("Resolved")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        HELD = "held", _("Held")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind)
@@ -180,6 +183,10 @@ class AlertEvent(models.Model):
     message = models.CharField(max_length=500)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Root cause (alerts.suppression): the DOWN parent a held alert's host is unreachable via,
+    # and on a cause's firing event how many hosts are held behind it.
+    via = models.CharField(max_length=255, blank=True)
+    behind = models.PositiveIntegerField(default=0)
 
     class Meta:
         db_table = "monitor_alertevent"

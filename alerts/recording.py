@@ -18,9 +18,10 @@ from django.db.models import Prefetch, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from alerts.messages import acknowledgement_text, event_text, transition_text
+from alerts.messages import acknowledgement_text, behind_text, event_text, held_text, transition_text
 from alerts.models import Alert, AlertEvent, AlertRule, AlertState, Notification, NotificationTarget
-from alerts.rules import Transition
+from alerts.rules import FIRING, RESOLVED, Transition
+from alerts.suppression import Suppression, host_of
 from alerts.tasks import send_event_notifications
 from alerts.visibility import rules_of
 from core.contracts.groups import ALERT_FRAME, alerts_user_group
@@ -69,30 +70,67 @@ def record(transitions: list[Transition]) -> list[int]:
     close_old_connections()
     rules = AlertRule.objects.in_bulk({t.rule_id for t in transitions})
     announcements = []
+    suppression = Suppression()
     with transaction.atomic():
         for t in transitions:
             rule = rules.get(t.rule_id)
             if rule is None:
                 continue  # deleted since it was loaded
-            moment = datetime.fromtimestamp(t.at, UTC)
-            alert, _ = Alert.objects.update_or_create(
-                rule=rule,
-                subject=t.subject,
-                defaults={"subject_label": t.label, "state": t.kind, "value": t.value, "since": moment,
-                          "acknowledged_by": None, "acknowledged_at": None},
-            )  # fmt: skip
-            with translation.override(settings.LANGUAGE_CODE):
-                message = transition_text(rule, t.label, t.kind, t.value)
-            # Stamped with the transition's time: one recorded late (the database was away) keeps its moment.
-            event = AlertEvent.objects.create(
-                alert=alert, kind=t.kind, value=t.value, message=message, created_at=moment
-            )
-            users = recipients(rule)
-            targets = NotificationTarget.objects.filter(user_id__in=users, enabled=True)
-            Notification.objects.bulk_create(Notification(event=event, target=target) for target in targets)
-            announcements.append(announcement(users, t.kind, alert, event))
+            if told := _record_transition(rule, t, suppression):
+                announcements.append(told)
+        announcements += release(suppression)
     transaction.on_commit(lambda: announce(announcements))
     return [event_id for _, event_id, _ in announcements]
+
+
+def _record_transition(rule: AlertRule, t: Transition, suppression: Suppression) -> Announcement | None:
+    """Save one transition; the announcement to make, or None for a held alert (nobody is told)."""
+    moment = datetime.fromtimestamp(t.at, UTC)
+    host_alert = host_of(t.subject) is not None
+    via = suppression.via(t.subject) if host_alert and t.kind == FIRING else ""
+    was_held = host_alert and t.kind == RESOLVED and _held(rule, t.subject)
+    alert, _ = Alert.objects.update_or_create(
+        rule=rule,
+        subject=t.subject,
+        defaults={"subject_label": t.label, "state": AlertState.HELD if via else t.kind, "value": t.value,
+                  "since": moment, "acknowledged_by": None, "acknowledged_at": None},
+    )  # fmt: skip
+    behind = suppression.behind(t.subject) if host_alert and t.kind == FIRING and not via else 0
+    with translation.override(settings.LANGUAGE_CODE):
+        message = held_text(rule, t.label, via) if via else transition_text(rule, t.label, t.kind, t.value)
+        message = behind_text(message, behind) if behind else message
+    # Stamped with the transition's time: one recorded late (the database was away) keeps its moment.
+    event = AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.HELD if via else t.kind, value=t.value,
+                                      message=message, created_at=moment, via=via, behind=behind)  # fmt: skip
+    if via or was_held:
+        return None  # held, or the end of a hold: nobody was told it began
+    return _notify(rule, alert, event, t.kind)
+
+
+def _held(rule: AlertRule, subject: str) -> bool:
+    return Alert.objects.filter(rule=rule, subject=subject, state=AlertState.HELD).exists()
+
+
+def _notify(rule: AlertRule, alert: Alert, event: AlertEvent, kind: str) -> Announcement:
+    users = recipients(rule)
+    targets = NotificationTarget.objects.filter(user_id__in=users, enabled=True)
+    Notification.objects.bulk_create(Notification(event=event, target=target) for target in targets)
+    return announcement(users, kind, alert, event)
+
+
+def release(suppression: Suppression) -> list[Announcement]:
+    """Held alerts whose parent is back: fired now if their host is still DOWN (its own fault, then)."""
+    released = []
+    for alert in Alert.objects.filter(state=AlertState.HELD).select_related("rule"):
+        if suppression.via(alert.subject) or not suppression.down(alert.subject):
+            continue  # still behind a DOWN parent, or back up: its next result resolves it
+        alert.state, alert.since = AlertState.FIRING, datetime.now(UTC)
+        alert.save(update_fields=["state", "since"])
+        with translation.override(settings.LANGUAGE_CODE):
+            message = transition_text(alert.rule, alert.subject_label, FIRING, alert.value)
+        event = AlertEvent.objects.create(alert=alert, kind=FIRING, value=alert.value, message=message)
+        released.append(_notify(alert.rule, alert, event, FIRING))
+    return released
 
 
 def frames_for(announcements: list[Announcement]) -> list[Frame]:

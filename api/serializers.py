@@ -222,6 +222,8 @@ class AlertEventSerializer(serializers.ModelSerializer):
             "message",
             "by",
             "created_at",
+            "via",
+            "behind",
         ]
 
 

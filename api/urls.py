@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import network, views
 from api.events import EventViewSet
 from api.flows import FlowsView
 from api.series import AgentSeriesView, HostSeriesView
@@ -22,6 +22,8 @@ urlpatterns = [
     path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),
     path("agents/<str:name>/series", AgentSeriesView.as_view(), name="agent_series"),
     path("flows/", FlowsView.as_view(), name="flows_api"),
+    path("hosts/<int:host_id>/dependencies/", network.HostDependenciesView.as_view(), name="host_dependencies"),
+    path("where/", network.WhereView.as_view(), name="where"),
     # The schema maps every endpoint and filter: for signed-in users and tokens only.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
     *router.urls,

@@ -6,6 +6,7 @@ short). A neighbour that matches none is drawn as an unmonitored node. A link se
 from both ends is one edge, with the port at each end.
 """
 
+from discovery import decisions
 from monitor.devices.models import Device, Interface, Neighbour
 from monitor.models import Host
 
@@ -49,7 +50,19 @@ def topology() -> dict:
         if target.startswith("h") and target not in edge["ports"]:
             edge["ports"][target] = n.remote_port  # until that end reports its own name for the port
     _add_port_state(edges.values())
+    _mark_causes(nodes, hosts)
     return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+def _mark_causes(nodes: dict, hosts: dict) -> None:
+    """The DOWN hosts that are root causes, and those only unreachable behind one (discovery.root_cause)."""
+    decision = decisions.current()
+    for host_id, behind in decision.causes.items():
+        if (node := nodes.get(f"h{host_id}")) is not None:
+            node["root_cause"], node["behind"] = True, behind
+    for host_id, cause in decision.held.items():
+        if (node := nodes.get(f"h{host_id}")) is not None and cause in hosts:
+            node["unreachable_via"] = hosts[cause].name
 
 
 def _add_port_state(edges) -> None:

@@ -14,7 +14,8 @@ from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
-from monitor.devices.models import Device, Interface
+from monitor.devices import search
+from monitor.devices.models import Device, Interface, RoutingSession
 from monitor.models import CheckResult, Host, Status
 
 RECENT_RESULTS = 50
@@ -86,6 +87,7 @@ def host_detail(request, host_id: int):
         config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
     config["events"] = [e.live_fields() for e in reversed(host.events.order_by("-received_at", "-id")[:RECENT_EVENTS])]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
+    context["routing_sessions"] = list(RoutingSession.objects.filter(host=host)) if device else []
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 
@@ -122,6 +124,13 @@ def dashboard(request):
 def network_map(request):
     context = {"graph": topology(), "page_module": "js/network-map.js"}
     return render(request, "network_map.html", context)
+
+
+@login_required
+def where(request):
+    """Where a MAC or IP address was seen: switch ports, VLANs, the neighbour on the port, ARP tables."""
+    query = request.GET.get("q", "")[:100]
+    return render(request, "where.html", {"query": query, "sightings": search.where(query) if query else []})
 
 
 @login_required

@@ -306,4 +306,11 @@ class HostImport(models.Model):
 
 # Django loads an app's models from <app>.models: the device models live in their own
 # package (monitor.devices) and are registered from here, as monitor.models.Device etc.
-from monitor.devices.models import Device, Interface, Neighbour  # noqa: F401, E402
+from monitor.devices.models import (  # noqa: F401, E402
+    AddressEntry,
+    Device,
+    ForwardingEntry,
+    Interface,
+    Neighbour,
+    RoutingSession,
+)  # fmt: skip

@@ -30,6 +30,8 @@ command -v softflowd >/dev/null || [ -x /usr/sbin/softflowd ] || python scripts/
 command -v pmacctd >/dev/null || [ -x /usr/sbin/pmacctd ] || python scripts/debian_packages.py pmacct "the flow tests need Debian's pmacct"
 # The topology test puts a firewall (nftables) between the parts' network namespaces.
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
+# The lab network's daemons (tests/lab/): FRR and its SNMP modules, lldpd.
+[ "$(id -u)" != 0 ] || bash scripts/lab_packages.sh
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
 command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the translation tests need GNU gettext"
 ruff check .

@@ -241,6 +241,8 @@ ALERT_METRICS = [
     AlertMetric("ports_down", _("ports down: enabled ports not up (host, snmp)"), "host"),
     AlertMetric("port_utilisation_pct", _("port utilisation %, busiest port (host, snmp)"), "host", percent=True),
     AlertMetric("port_errors_ps", _("port errors/s, all ports (host, snmp)"), "host"),
+    AlertMetric("sessions_down", _("routing sessions down: BGP peers not established, OSPF neighbours not full "
+                                   "(host, snmp)"), "host"),
     AlertMetric("path_changed", _("path changed: 1 when the hops differ from the previous run, else 0 (host, path)"),
                 "host"),
     AlertMetric("path_hop_loss_pct", _("path hop loss %, worst hop before the target (host, path)"), "host",

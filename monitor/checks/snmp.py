@@ -80,6 +80,8 @@ class Snmp(CheckKind):
             device = await self._poll(spec, session, credentials_.version)
         up = sum(1 for reading in device.ports if reading.oper_status == "up")
         details = {"port": port, "ports": len(device.ports), "ports_up": up, "uptime_s": device.uptime_ticks // 100}
+        if device.sessions is not None:
+            details["sessions_down"] = sum(1 for s in device.sessions if not s.up)
         if device.restarted:
             details["restarted"] = True
         return Outcome(latency_ms=elapsed_ms(started), details=details, device=device)
@@ -99,7 +101,10 @@ class Snmp(CheckKind):
             raise CheckFailed(str(failure)) from None
 
     def readings(self, result, previous_details) -> dict[str, float]:
-        return {"device_unreachable": 0.0 if result.passed else 1.0}
+        readings = {"device_unreachable": 0.0 if result.passed else 1.0}
+        if "sessions_down" in result.details:
+            readings["sessions_down"] = float(result.details["sessions_down"])
+        return readings
 
     def describe(self, check) -> str:
         who = f"v3 {check.snmp_user}" if check.snmp_version == "3" else "v2c"

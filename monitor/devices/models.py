@@ -73,3 +73,68 @@ class Neighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} {self.local_port} -> {self.remote_name} {self.remote_port}"
+
+
+class RoutingSession(models.Model):
+    """A BGP peer or OSPF neighbour of a device, as its latest poll left it."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="routing_sessions")
+    protocol = models.CharField(max_length=4)  # bgp, ospf
+    peer = models.CharField(max_length=45)  # the peer's address
+    state = models.CharField(max_length=16)  # established, active, idle … / full, init, twoWay …
+    up = models.BooleanField(default=False)  # BGP established, OSPF full
+    admin_down = models.BooleanField(default=False)  # BGP: shut down on this side
+    remote_as = models.BigIntegerField(null=True)
+    router_id = models.CharField(max_length=45, blank=True)
+    prefixes = models.PositiveIntegerField(null=True)  # BGP: paths received
+    established_s = models.PositiveIntegerField(null=True)  # BGP: seconds in Established, or since it left it
+    changed_at = models.DateTimeField()  # when the state last changed
+    polled_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["host", "protocol", "peer"]
+        constraints = [
+            models.UniqueConstraint(fields=["host", "protocol", "peer"], name="one_routing_session_per_peer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.protocol} {self.peer}: {self.state}"
+
+
+class ForwardingEntry(models.Model):
+    """A MAC address a switch forwards to one of its ports (BRIDGE-MIB, Q-BRIDGE-MIB). Rows are
+    kept after the MAC moves or ages out: last_seen_at says when it was last there."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="forwarding_entries")
+    mac = models.CharField(max_length=17, db_index=True)  # aa:bb:cc:dd:ee:ff
+    vlan = models.PositiveIntegerField(default=0)  # 0: the table gives none (BRIDGE-MIB)
+    if_index = models.PositiveIntegerField(null=True)
+    port = models.CharField(max_length=100, blank=True)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [models.UniqueConstraint(fields=["host", "mac", "vlan", "port"], name="one_forwarding_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.mac} on {self.host} {self.port} (VLAN {self.vlan})"
+
+
+class AddressEntry(models.Model):
+    """An IP address and the MAC behind it, as a device's ARP or IPv6 neighbour table holds it (IP-MIB)."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="address_entries")
+    ip = models.CharField(max_length=45, db_index=True)
+    mac = models.CharField(max_length=17, db_index=True)
+    if_index = models.PositiveIntegerField(null=True)
+    port = models.CharField(max_length=100, blank=True)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [models.UniqueConstraint(fields=["host", "ip", "mac"], name="one_address_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.ip} is {self.mac} at {self.host}"

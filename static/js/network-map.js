@@ -76,6 +76,9 @@ if (container) {
         "font-size": 11, "text-valign": "bottom", "text-margin-y": 4, width: 26, height: 26 } },
       { selector: 'node[kind = "device"]', style: { shape: "round-rectangle", width: 34 } },
       { selector: 'node[kind = "unmonitored"]', style: { "border-width": 1, "border-style": "dashed", "border-color": css("--muted") } },
+      // The root cause of what is DOWN stands out; what is only cut off behind it is dimmed.
+      { selector: "node[?root_cause]", style: { "border-width": 4, "border-color": css("--text") } },
+      { selector: "node[unreachable_via]", style: { opacity: 0.4 } },
       { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)", "line-style": "data(dashed)", "curve-style": "bezier" } },
     ],
     layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 8000 },

@@ -156,6 +156,9 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     ],
     "host-interfaces": [(get(lambda w: f"/api/hosts/{w.host.pk}/interfaces/"), API_READ)],
     "flows_api": [(get("/api/flows/"), API_READ), (get("/api/flows/?format=csv"), API_READ)],
+    "host_dependencies": [(get(lambda w: f"/api/hosts/{w.host.pk}/dependencies/"), API_READ)],
+    "where": [(get("/api/where/?q=aa:bb:cc:dd:ee:ff"), API_READ)],
+    "where_page": [(get("/where/?q=198.51.100.7"), page())],
     # The world's host has no SNMP device: found by nobody, refused to the anonymous.
     "host-device": [
         (get(lambda w: f"/api/hosts/{w.host.pk}/device/"), {c: 404 if s == 200 else s for c, s in API_READ.items()})

@@ -9,9 +9,10 @@ only what moves: sysUpTime, port states and counters, in as few GETBULKs as fit.
 import time
 from dataclasses import dataclass, field
 
-from monitor.devices.snmp import mib, neighbours
+from monitor.devices.snmp import mib, neighbours, routing, tables
 from monitor.devices.snmp.client import Session
 from monitor.devices.snmp.neighbours import Neighbour, text
+from monitor.devices.snmp.routing import RoutingSession
 
 REDISCOVER_EVERY_S = 3600
 NEIGHBOURS_EVERY_S = 300  # links change more often than ports
@@ -56,6 +57,10 @@ class DevicePoll:
     restarted: bool = False  # sysUpTime went back since this process's previous poll
     rediscovered: str = ""  # why discovery ran, if it did
     neighbours: list[Neighbour] | None = None  # set when this poll read them
+    sessions: list[RoutingSession] | None = None  # BGP peers and OSPF neighbours, on devices that route
+    # Address and forwarding tables, read with the neighbours (None when this poll did not).
+    addresses: list[tables.AddressEntry] | None = None
+    forwarding: list[tables.ForwardingEntry] | None = None
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Discovery:
     uptime_ticks: int
     at: float = field(default_factory=time.monotonic)
     neighbours_at: float = 0.0
+    routes: bool = True  # whether it has routing sessions: read at discovery, then at every poll while it has
 
 
 _discovered: dict[int, Discovery] = {}  # check id -> what this process knows of its device
@@ -88,13 +94,32 @@ async def poll(check_id: int, session: Session) -> DevicePoll:
             why = "its ports changed"
         else:
             known.uptime_ticks = uptime
-            return DevicePoll(uptime, list(readings.values()), neighbours=await _neighbours_due(session, known))
+            found = await _neighbours_due(session, known)
+            return DevicePoll(
+                uptime, list(readings.values()), neighbours=found, sessions=await _sessions(session, known)
+            )
     known = _discovered[check_id] = await discover(session)
     uptime, readings = await _read_ports(session, known)
     known.uptime_ticks = uptime
     restarted = why == "the device restarted"
     found = await _neighbours_due(session, known)
-    return DevicePoll(uptime, list(readings.values()), known.system, restarted, why, found)
+    sessions = await _sessions(session, known)
+    known.routes = bool(sessions)
+    return await _with_tables(session, DevicePoll(uptime, list(readings.values()), known.system, restarted, why,
+                                                  found, sessions))  # fmt: skip
+
+
+async def _with_tables(session: Session, polled: DevicePoll) -> DevicePoll:
+    """The ARP and forwarding tables, read when the neighbours are (they move as slowly)."""
+    if polled.neighbours is not None:
+        polled.addresses = await tables.addresses(session)
+        polled.forwarding = await tables.forwarding(session)
+    return polled
+
+
+async def _sessions(session: Session, known: Discovery) -> list[RoutingSession] | None:
+    """Routing sessions at every poll (a session that drops is an alert) of a device that has any."""
+    return await routing.read(session) if known.routes else None
 
 
 async def _neighbours_due(session: Session, known: Discovery) -> list[Neighbour] | None:

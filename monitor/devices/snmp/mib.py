@@ -90,3 +90,36 @@ def vendor(sys_object_id: str) -> str:
         return ""
     number = sys_object_id[len(ENTERPRISES) :].split(".", 1)[0]
     return VENDORS.get(int(number), f"enterprise {number}") if number.isdigit() else ""
+
+
+# Routing sessions. BGP4-MIB bgpPeerTable: rows indexed by the peer's address (4 numbers).
+BGP_PEER = {
+    "state": "1.3.6.1.2.1.15.3.1.2",  # bgpPeerState
+    "admin_status": "1.3.6.1.2.1.15.3.1.3",  # 1 stop, 2 start
+    "remote_as": "1.3.6.1.2.1.15.3.1.9",
+    "established_s": "1.3.6.1.2.1.15.3.1.16",  # bgpPeerFsmEstablishedTime: seconds in (or since leaving) Established
+}
+BGP_PATH_PEER = "1.3.6.1.2.1.15.6.1.1"  # bgp4PathAttrPeer, indexed by (prefix 4, length 1, peer 4): paths per peer
+BGP_STATES = {1: "idle", 2: "connect", 3: "active", 4: "opensent", 5: "openconfirm", 6: "established"}
+# OSPF-MIB ospfNbrTable: rows indexed by (the neighbour's address 4, addressLessIndex 1).
+OSPF_NEIGHBOUR = {"router_id": "1.3.6.1.2.1.14.10.1.3", "state": "1.3.6.1.2.1.14.10.1.6"}
+OSPF_STATES = {
+    1: "down", 2: "attempt", 3: "init", 4: "twoWay", 5: "exchangeStart", 6: "exchange", 7: "loading", 8: "full",
+}  # fmt: skip
+
+# Identity beyond the system group: the chassis id LLDP advertises, and ENTITY-MIB's serial numbers.
+LLDP_LOCAL_CHASSIS_ID = "1.0.8802.1.1.2.1.3.2.0"
+ENT_PHYSICAL_SERIAL = "1.3.6.1.2.1.47.1.1.1.1.11"
+# The addresses a device's LLDP neighbours manage themselves on: lldpRemManAddrIfSubtype, indexed by
+# (timeMark, localPortNum, remIndex, addrSubtype, addrLen, address...).
+LLDP_REMOTE_MANAGEMENT = "1.0.8802.1.1.2.1.4.2.1.3"
+# Address tables. IP-MIB ipNetToPhysicalPhysAddress: (ifIndex, addrType, addrLen, address...);
+# the older ipNetToMediaPhysAddress: (ifIndex, a, b, c, d).
+IP_NET_TO_PHYSICAL = "1.3.6.1.2.1.4.35.1.4"
+IP_NET_TO_MEDIA = "1.3.6.1.2.1.4.22.1.2"
+# Forwarding tables. BRIDGE-MIB: bridge port -> ifIndex, and MAC -> bridge port;
+# Q-BRIDGE-MIB: (VLAN, MAC) -> bridge port, and VLAN names.
+DOT1D_BASE_PORT_IF_INDEX = "1.3.6.1.2.1.17.1.4.1.2"
+DOT1D_TP_FDB_PORT = "1.3.6.1.2.1.17.4.3.1.2"
+DOT1Q_TP_FDB_PORT = "1.3.6.1.2.1.17.7.1.2.2.1.2"
+DOT1Q_VLAN_STATIC_NAME = "1.3.6.1.2.1.17.7.1.4.3.1.1"
