@@ -30,6 +30,8 @@ SERVICES = {
     "web": ["manage.py", "serve"],  # HOST, PORT and WEB_CONCURRENCY come from the environment
     "ingest": ["manage.py", "ingest"],
     "agent": ["-m", "netmon_agent"],  # credentials from REDIS_URL or --env-file, never argv
+    # Publishes the probes' assignments and writes their results; notices dead probes.
+    "probes": ["manage.py", "probes", "serve"],
 }
 
 # Each queue has workers of its own (celery_app.py says why); the names are those of the

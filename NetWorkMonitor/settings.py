@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chat",
     "alerts",
     "status",
+    "probes",
     "monitor",
     "stats",
     "core",

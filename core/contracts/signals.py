@@ -15,6 +15,11 @@ agent_presence(sender, offline: list[str], back: list[str], ts: float)
     one comes back (stats.service, ingest process). `offline`: every agent now offline;
     `back`: agents whose frames returned since the previous signal.
 
+probe_presence(sender, offline: list[str], back: list[str], ts: float)
+    Probes went offline (their lease lapsed) or came back (probes.presence, in the probes
+    process), sent after the commit that marked them; the checks of their sites are then
+    UNKNOWN, not DOWN, until they return.
+
 results_saved(sender, results: list[CheckResult], interfaces: list[Interface])
     A batch of check results is being saved (monitor.results), inside its transaction:
     a receiver's writes commit or roll back with the results.
@@ -34,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 frame_sampled = django.dispatch.Signal()
 agent_presence = django.dispatch.Signal()
+probe_presence = django.dispatch.Signal()
 results_saved = django.dispatch.Signal()
 results_recorded = django.dispatch.Signal()
 
