@@ -117,7 +117,7 @@ def restore(everyone: bool = False) -> list[str]:
     client = sync_redis()
     users = {user.decode() if isinstance(user, bytes) else user for user in client.acl_users()}
     restored = []
-    for name, digest in Probe.objects.values_list("name", "password_digest"):
+    for name, digest in Probe.objects.exclude(password_digest="").values_list("name", "password_digest"):
         lost = keys.redis_user(settings.REDIS_PREFIX, name) not in users
         if lost or everyone:
             create_user(client, name, digest)
