@@ -11,4 +11,5 @@ class AlertsConfig(AppConfig):
 
         signals.frame_sampled.connect(receivers.evaluate_frame, dispatch_uid="alerts.evaluate_frame")
         signals.agent_presence.connect(receivers.evaluate_presence, dispatch_uid="alerts.evaluate_presence")
+        signals.probe_presence.connect(receivers.evaluate_probe_presence, dispatch_uid="alerts.probe_presence")
         signals.results_recorded.connect(receivers.evaluate_results, dispatch_uid="alerts.evaluate_results")

@@ -16,6 +16,7 @@ from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices.models import Device, Interface
 from monitor.models import CheckResult, Host, Status
+from probes.models import SiteCheckState
 
 RECENT_RESULTS = 50
 CHART_WINDOW = timedelta(hours=1)
@@ -84,6 +85,8 @@ def host_detail(request, host_id: int):
     if device is not None:
         config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
+    # A check run from several sites: each site's latest state and latency (probes.voting).
+    context["site_states"] = SiteCheckState.objects.filter(host_check__host=host).select_related("site", "host_check")
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 

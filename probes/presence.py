@@ -23,11 +23,17 @@ def leases_held(client, names: list[str]) -> dict[str, bool]:
 
 
 def watch(client, now: float) -> Recorded | None:
-    """Mark probes online or offline as their leases say; the checks of changed sites are voted again."""
+    """Mark probes online or offline as their leases say; the checks of changed sites are voted again.
+
+    Tells the apps above of every offline probe (each call: rules may wait `for` seconds).
+    """
     probes = list(Probe.objects.only("pk", "name", "site_id", "online"))
     held = leases_held(client, [p.name for p in probes])
     changed = [p for p in probes if held[p.name] != p.online]
     if not changed:
+        offline = [p.name for p in probes if not p.online]
+        if offline:
+            signals.send_logged(signals.probe_presence, Probe, offline=offline, back=[], ts=now)
         return None
     with transaction.atomic():
         for probe in changed:
@@ -37,7 +43,7 @@ def watch(client, now: float) -> Recorded | None:
         check_ids = Check.objects.filter(sites__in=sites).values_list("pk", flat=True).distinct()
         checks = voting.vote(check_ids)
         hosts = derive_hosts({c.host_id for c in checks})
-    offline = [p.name for p in changed if not p.online]
+    offline = [p.name for p in probes if not p.online]  # the changed ones were marked above
     back = [p.name for p in changed if p.online]
     signals.send_logged(signals.probe_presence, Probe, offline=offline, back=back, ts=now)
     return Recorded([], hosts, {})

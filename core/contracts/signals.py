@@ -16,9 +16,9 @@ agent_presence(sender, offline: list[str], back: list[str], ts: float)
     `back`: agents whose frames returned since the previous signal.
 
 probe_presence(sender, offline: list[str], back: list[str], ts: float)
-    Probes went offline (their lease lapsed) or came back (probes.presence, in the probes
-    process), sent after the commit that marked them; the checks of their sites are then
-    UNKNOWN, not DOWN, until they return.
+    Once a second from the probes process (probes.presence): `offline`, every probe whose
+    lease lapsed (the checks of its site are UNKNOWN, not DOWN, until it returns); `back`,
+    probes that came back since the previous signal.
 
 results_saved(sender, results: list[CheckResult], interfaces: list[Interface])
     A batch of check results is being saved (monitor.results), inside its transaction:
