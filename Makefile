@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes
 
 run: venv
 	scripts/run.sh
@@ -82,6 +82,10 @@ bench-alerts: venv
 # 500 simulated agents into one ingest (history lag, loss), and the agent's CPU beside Glances and Netdata.
 bench-agents: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/agents.py
+
+# One probe: 2,000 TCP checks every 30 s (lag, CPU), then an hour of buffered results caught up
+bench-probes: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/probes.py
 
 # 10,000 readers of one status page, and a year of uptime as CSV.
 bench-status: venv

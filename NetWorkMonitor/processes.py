@@ -32,6 +32,8 @@ SERVICES = {
     "agent": ["-m", "netmon_agent"],  # credentials from REDIS_URL or --env-file, never argv
     "events": ["manage.py", "receive_events"],  # SNMP traps and syslog; TRAP_PORT, SYSLOG_PORT
     "flows": ["manage.py", "collect_flows"],  # NetFlow/IPFIX and sFlow on NETFLOW_PORT and SFLOW_PORT
+    # Publishes the probes' assignments and writes their results; notices dead probes.
+    "probes": ["manage.py", "probes", "serve"],
 }
 
 # Each queue has workers of its own (celery_app.py says why); the names are those of the

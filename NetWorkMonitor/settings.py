@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "events",
     "flows",
     "discovery",
+    "probes",
     "monitor",
     "stats",
     "core",

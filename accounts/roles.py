@@ -24,10 +24,11 @@ LABELS = {VIEWER: _("viewer"), OPERATOR: _("operator"), ADMIN: _("admin")}
 
 # app label -> models a viewer may view (their admin pages, read-only).
 VIEWED = {
-    "monitor": ["tag", "host", "check", "checkresult", "maintenancewindow"],
+    "monitor": ["tag", "site", "host", "check", "checkresult", "maintenancewindow"],
     "alerts": ["alertrule", "alert", "alertevent"],
     "chat": ["chatroom", "chatmessage"],
     "stats": ["agent"],
+    "probes": ["probe"],
     "status": ["statuspage", "notice"],
     "events": ["event", "unknownsource"],
 }
@@ -42,7 +43,7 @@ OPERATOR_ACTIONS = [
     ("status", "delete_notice"),
 ]
 # Apps an admin configures: every permission of their models.
-CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "events", "discovery"]
+CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "events", "discovery", "probes"]
 
 
 def permissions_of(role: str, all_codenames: dict[str, list[str]]) -> set[tuple[str, str]]:

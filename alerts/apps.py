@@ -13,5 +13,6 @@ class AlertsConfig(AppConfig):
         signals.agent_presence.connect(receivers.evaluate_presence, dispatch_uid="alerts.evaluate_presence")
         signals.streams_released.connect(handover.hand_over, dispatch_uid="alerts.hand_over")
         signals.streams_taken.connect(handover.take_over, dispatch_uid="alerts.take_over")
+        signals.probe_presence.connect(receivers.evaluate_probe_presence, dispatch_uid="alerts.probe_presence")
         signals.results_recorded.connect(receivers.evaluate_results, dispatch_uid="alerts.evaluate_results")
         signals.events_recorded.connect(receivers.evaluate_events, dispatch_uid="alerts.evaluate_events")

@@ -17,6 +17,13 @@ def evaluate_presence(sender, offline: list[str], back: list[str], ts: float, **
     agent_evaluator().evaluate_and_record(readings, ts)
 
 
+def evaluate_probe_presence(sender, offline: list[str], back: list[str], ts: float, **kwargs) -> None:
+    """The probe_offline rules: 1 for every probe whose lease lapsed, each second; 0 for one that came back."""
+    readings = {f"probe:{name}": (name, {"probe_offline": 1.0}) for name in offline}
+    readings |= {f"probe:{name}": (name, {"probe_offline": 0.0}) for name in back}
+    agent_evaluator().evaluate_and_record(readings, ts)
+
+
 def evaluate_results(sender, recorded, **kwargs) -> None:
     """Host rules, after each saved batch of check results (in the checks worker's writer thread)."""
     if recorded.hosts:

@@ -13,7 +13,7 @@ from core.security.redaction import redact_url, unredact_url
 from monitor import checks
 from monitor.checks.settings import Setting
 from monitor.devices.models import Device, Interface
-from monitor.models import Check, CheckResult, Host, Tag
+from monitor.models import Check, CheckResult, Host, Site, Tag
 from status.models import Notice, StatusPage
 
 
@@ -55,8 +55,15 @@ class TagNamesField(serializers.ListField):
         return [tag.name for tag in tags.all()]
 
 
+class SiteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = ["id", "name", "notes"]
+
+
 class HostSerializer(ModelCleanMixin, serializers.ModelSerializer):
     tags = TagNamesField(required=False)
+    site = NameField(slug_field="name", queryset=Site.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Host
@@ -66,6 +73,7 @@ class HostSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "address",
             "enabled",
             "tags",
+            "site",
             "notes",
             "status",
             "status_changed_at",
@@ -109,7 +117,10 @@ class CheckSerializer(ModelCleanMixin, serializers.ModelSerializer):
     """A check's settings as flat fields (port, url, community, ...), every kind's, as
     published. A check URL's password and secret parameters are never shown back; sending
     the redacted URL back unchanged keeps the stored one. SNMP credentials are write-only:
-    leaving one out of an update keeps the stored one."""
+    leaving one out of an update keeps the stored one. `sites`: the names of the sites
+    whose probes run it (none: the centre's workers)."""
+
+    sites = NameField(slug_field="name", queryset=Site.objects.all(), many=True, required=False)
 
     class Meta:
         model = Check

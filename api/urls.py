@@ -11,6 +11,7 @@ from api.series import AgentSeriesView, HostSeriesView
 router = DefaultRouter(trailing_slash=True)
 router.register("hosts", views.HostViewSet, basename="host")
 router.register("checks", views.CheckViewSet, basename="check")
+router.register("sites", views.SiteViewSet, basename="site")
 router.register("alert-rules", views.AlertRuleViewSet, basename="alertrule")
 router.register("results", views.CheckResultViewSet, basename="result")
 router.register("alert-events", views.AlertEventViewSet, basename="alertevent")

@@ -23,7 +23,7 @@ from api.downloads import DOWNLOAD_RENDERERS, DOWNLOADS, iso
 from api.pagination import EventsNewestFirst, ResultsNewestFirst
 from core.web.exports import ROWS_PER_BATCH
 from monitor.devices.models import Device, Interface
-from monitor.models import RUN_CHECK, Check, CheckResult, Host
+from monitor.models import RUN_CHECK, Check, CheckResult, Host, Site
 from monitor.results import derive_hosts
 from status.models import Notice, StatusPage
 
@@ -103,12 +103,19 @@ class HostViewSet(viewsets.ModelViewSet):
         return Response(serializers.DeviceSerializer(device).data)
 
 
+class SiteViewSet(viewsets.ModelViewSet):
+    """The places checks run from: each site's probe runs the checks that name it."""
+
+    serializer_class = serializers.SiteSerializer
+    queryset = Site.objects.order_by("name")
+
+
 @extend_schema_view(list=extend_schema(parameters=[_param("host", OpenApiTypes.INT)]))
 class CheckViewSet(viewsets.ModelViewSet):
     serializer_class = serializers.CheckSerializer
 
     def get_queryset(self):
-        checks = Check.objects.select_related("host").order_by("id")
+        checks = Check.objects.select_related("host").prefetch_related("sites").order_by("id")
         return _filtered(checks, self.request.query_params, {"host": "host_id"})
 
     def perform_create(self, serializer):

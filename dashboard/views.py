@@ -17,6 +17,7 @@ from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices import search
 from monitor.devices.models import Device, Interface, RoutingSession
 from monitor.models import CheckResult, Host, Status
+from probes.models import SiteCheckState
 
 RECENT_RESULTS = 50
 RECENT_EVENTS = 50  # network events seeding the device page's live tail
@@ -88,6 +89,8 @@ def host_detail(request, host_id: int):
     config["events"] = [e.live_fields() for e in reversed(host.events.order_by("-received_at", "-id")[:RECENT_EVENTS])]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
     context["routing_sessions"] = list(RoutingSession.objects.filter(host=host)) if device else []
+    # A check run from several sites: each site's latest state and latency (probes.voting).
+    context["site_states"] = SiteCheckState.objects.filter(host_check__host=host).select_related("site", "host_check")
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 

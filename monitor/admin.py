@@ -11,7 +11,7 @@ import celery_app  # noqa: F401  the CSV imports this web process queues go to t
 from monitor import checks
 from monitor.check_form import CheckForm
 from monitor.csv_import import ImportReport, import_hosts
-from monitor.models import RUN_CHECK, Check, CheckResult, Host, HostImport, MaintenanceWindow, Status, Tag
+from monitor.models import RUN_CHECK, Check, CheckResult, Host, HostImport, MaintenanceWindow, Site, Status, Tag
 from monitor.results import derive_hosts
 from monitor.tasks import import_hosts_file
 
@@ -50,6 +50,7 @@ class CheckInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": [("kind", "enabled"), ("interval_s", "timeout_s")]}),
         ("Thresholds", {"fields": [("degraded_latency_ms", "degraded_loss_pct")]}),
+        ("Sites", {"fields": [("sites", "quorum")]}),
         *kind_fieldsets(),
     ]
 
@@ -71,11 +72,11 @@ class CsvImportForm(forms.Form):
 @admin.register(Host)
 class HostAdmin(admin.ModelAdmin):
     list_display = ["name", "address", "status_label", "latency_label", "status_changed_at", "enabled", "tag_list"]
-    list_filter = ["status", "enabled", "tags"]
+    list_filter = ["status", "enabled", "site", "tags"]
     search_fields = ["name", "address", "notes"]
     readonly_fields = ["status_label", "latency_label", "status_changed_at", "last_checked_at"]
     fieldsets = [
-        (None, {"fields": ["name", "address", "enabled", "tags", "notes"]}),
+        (None, {"fields": ["name", "address", "enabled", "site", "tags", "notes"]}),
         ("State", {"fields": [("status_label", "latency_label"), ("status_changed_at", "last_checked_at")]}),
     ]
     filter_horizontal = ["tags"]
@@ -269,6 +270,12 @@ class CheckResultAdmin(admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "notes"]
+    search_fields = ["name", "notes"]
 
 
 @admin.register(MaintenanceWindow)

@@ -36,7 +36,8 @@ class CheckForm(forms.ModelForm):
 
     class Meta:
         model = Check
-        fields = ["host", "kind", "enabled", "interval_s", "timeout_s", "degraded_latency_ms", "degraded_loss_pct"]
+        fields = ["host", "kind", "enabled", "interval_s", "timeout_s", "degraded_latency_ms", "degraded_loss_pct",
+                  "sites", "quorum"]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,8 @@ class Status(models.TextChoices):
     DOWN = "down", _("DOWN")
     PAUSED = "paused", _("PAUSED")
     PENDING = "pending", _("PENDING")  # enabled, no result yet
+    # Run from sites whose probes are all offline: nothing is known of the target.
+    UNKNOWN = "unknown", _("UNKNOWN")
 
 
 class ResultStatus(models.TextChoices):
@@ -45,6 +47,19 @@ class Tag(models.Model):
         return self.name
 
 
+class Site(models.Model):
+    """A place checks run from: the centre's workers, or a probe at a branch office."""
+
+    name = models.SlugField(max_length=63, unique=True, help_text="Letters, digits, hyphens and underscores.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Host(models.Model):
     """A machine or service that workers check from the outside."""
 
@@ -54,6 +69,9 @@ class Host(models.Model):
     )
     enabled = models.BooleanField(default=True, help_text="Disabled hosts are PAUSED: none of their checks run.")
     tags = models.ManyToManyField(Tag, blank=True, related_name="hosts")
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosts", help_text="Where the host is."
+    )
     notes = models.TextField(blank=True)
 
     # Derived from the latest result of each enabled check (monitor.state).
@@ -151,6 +169,19 @@ class Check(models.Model):
         help_text="Ping only: more packet loss than this is DEGRADED (100% loss is DOWN).",
     )
 
+    # Empty: the centre's checks workers run it. Else the probe of each site runs it, and
+    # it is DOWN only when at least `quorum` of them find it down (default: a majority).
+    sites = models.ManyToManyField(
+        Site, blank=True, related_name="checks", help_text="Run by these sites' probes instead of the centre."
+    )
+    quorum = models.PositiveSmallIntegerField(
+        "down when sites agree",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "At least one site must find it down.")],
+        help_text="How many sites must find it DOWN for it to be DOWN. Empty: more than half of them.",
+    )
+
     # The kind's settings (monitor.checks.<kind>: port, URL, SNMP credentials, ...), checked
     # against the kind's declarations; each one also reads and writes as an attribute (below).
     settings = CheckSettingsField(default=dict, blank=True)
@@ -215,7 +246,9 @@ class CheckResult(models.Model):
     # Not "check": a field of that name would hide Model.check(), Django's system checks.
     host_check = models.ForeignKey(Check, on_delete=models.CASCADE, related_name="results")
     host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="results")
-    # The slot the dispatcher claimed; unique per check, so a run is never recorded twice.
+    # The site whose probe ran it; empty for the centre's workers.
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="results")
+    # The slot the dispatcher (or the site's probe) ran; unique per check and site, so a run is never recorded twice.
     scheduled_at = models.DateTimeField()
     started_at = models.DateTimeField(db_index=True)
     status = models.CharField(max_length=10, choices=ResultStatus)
@@ -229,7 +262,16 @@ class CheckResult(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        constraints = [models.UniqueConstraint(fields=["host_check", "scheduled_at"], name="one_result_per_slot")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host_check", "scheduled_at"], condition=models.Q(site=None), name="one_result_per_slot"
+            ),
+            models.UniqueConstraint(
+                fields=["host_check", "site", "scheduled_at"],
+                condition=models.Q(site__isnull=False),
+                name="one_result_per_site_slot",
+            ),
+        ]
         indexes = [models.Index(fields=["host", "-started_at"])]
 
     def __str__(self) -> str:

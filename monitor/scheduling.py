@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from monitor.models import Check, ClaimedSlot
-
-GOLDEN_RATIO_FRACTION = 0.6180339887498949
+from netmon_probe.slots import phase
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,6 @@ class Claim:
     check_id: int
     due: float  # unix seconds
     interval_s: int
-
-
-def phase(check_id: int, interval_s: float) -> float:
-    """Where in each interval a check's slots fall: ids spread evenly (golden-ratio sequence)."""
-    return (check_id * GOLDEN_RATIO_FRACTION) % 1.0 * interval_s
 
 
 def next_due(due: float, now: float, interval_s: float, phase_s: float) -> float:
@@ -59,6 +54,7 @@ def claim_due_checks(
         due = list(
             Check.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(enabled=True, host__enabled=True, next_run_at__lte=now + timedelta(seconds=horizon_s))
+            .filter(~Exists(Check.sites.through.objects.filter(check_id=OuterRef("pk"))))  # sites' probes run those
             .order_by("next_run_at")
             .only("id", "interval_s", "timeout_s", "next_run_at")[:limit]
         )

@@ -141,6 +141,11 @@ def ingest(namespace: str | None = None, **env: str):
     return running(process_command("ingest"), logged("ingest running"), namespace=namespace, **env)
 
 
+def probes_service(namespace: str | None = None, **env: str):
+    """The probes process: publishes assignments, writes the probes' results, watches their leases."""
+    return running(process_command("probes"), logged("probes: publishing"), namespace=namespace, **env)
+
+
 def beat(schedule_dir: Path, namespace: str | None = None, **env: str):
     command = process_command("beat", schedule=str(schedule_dir / "beat-schedule"))
     return running(command, logged(". maxinterval"), namespace=namespace, **env)

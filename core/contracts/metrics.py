@@ -231,6 +231,8 @@ ALERT_METRICS = [
     ),
     # Not read from frames (a silent agent sends none): the ingest's presence watch reports it.
     AlertMetric("agent_offline", _("agent offline: 1 when silent for AGENT_OFFLINE_AFTER s, else 0 (agent)"), "agent"),
+    # The probes process reports it from the probes' leases (probes.presence).
+    AlertMetric("probe_offline", _("probe offline: 1 when its lease lapsed, else 0 (probe)"), "agent"),
     AlertMetric("check_latency_ms", _("check latency ms, slowest check (host)"), "host"),
     AlertMetric("loss_pct", _("packet loss % (host, ping)"), "host", percent=True),
     AlertMetric("host_down", _("host DOWN: 1 when DOWN, else 0 (host)"), "host"),

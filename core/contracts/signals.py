@@ -24,6 +24,11 @@ streams_released(sender, names: list[str])
 streams_taken(sender, names: list[str])
     This ingest process now owns the agents' streams `names`, before it reads them.
 
+probe_presence(sender, offline: list[str], back: list[str], ts: float)
+    Once a second from the probes process (probes.presence): `offline`, every probe whose
+    lease lapsed (the checks of its site are UNKNOWN, not DOWN, until it returns); `back`,
+    probes that came back since the previous signal.
+
 results_saved(sender, results: list[CheckResult], interfaces: list[Interface])
     A batch of check results is being saved (monitor.results), inside its transaction:
     a receiver's writes commit or roll back with the results.
@@ -52,6 +57,7 @@ frame_sampled = django.dispatch.Signal()
 agent_presence = django.dispatch.Signal()
 streams_released = django.dispatch.Signal()
 streams_taken = django.dispatch.Signal()
+probe_presence = django.dispatch.Signal()
 results_saved = django.dispatch.Signal()
 results_recorded = django.dispatch.Signal()
 events_recorded = django.dispatch.Signal()

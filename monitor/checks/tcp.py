@@ -1,11 +1,9 @@
 """TCP connect check: can a connection to host:port be opened, and how fast."""
 
-import asyncio
-import socket
-import time
-
-from monitor.checks.base import CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
+from core.security import destinations
+from monitor.checks.base import CheckKind, CheckSpec, Outcome
 from monitor.checks.settings import Setting
+from netmon_probe.checks import tcp
 
 # Shared with the kinds that also reach a port (ping's TCP fallback, SNMP): one API field.
 PORT = Setting(
@@ -16,15 +14,7 @@ PORT = Setting(
 
 async def connect_time_ms(address: str, port: int) -> float:
     """Milliseconds to complete a TCP handshake with address:port; raises OSError on failure."""
-    family, ip = await resolve(address, port)
-    loop = asyncio.get_running_loop()
-    # A bare socket, not open_connection(): no transport or stream objects for a
-    # connection that is closed as soon as it opens.
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setblocking(False)
-        started = time.perf_counter()
-        await loop.sock_connect(sock, (ip, port))
-        return elapsed_ms(started)
+    return await tcp.connect_time_ms(address, port, destinations.refusal)
 
 
 class Tcp(CheckKind):
@@ -35,8 +25,7 @@ class Tcp(CheckKind):
     csv_syntax = "tcp:<port>"
 
     async def run(self, spec: CheckSpec) -> Outcome:
-        port = spec.options["port"]
-        return Outcome(latency_ms=await connect_time_ms(spec.address, port), details={"port": port})
+        return await tcp.run(spec, destinations.refusal)
 
     def describe(self, check) -> str:
         return f"tcp :{check.port}"

@@ -49,6 +49,7 @@ export function milliseconds(value) {
 // A host's or check's state in words (shown beside its colour).
 const STATE_LABELS = {
   up: gettext("UP"), degraded: gettext("DEGRADED"), down: gettext("DOWN"), paused: gettext("PAUSED"), pending: gettext("PENDING"),
+  unknown: gettext("UNKNOWN"),
 };
 
 export function stateLabel(state) {

@@ -22,9 +22,12 @@ PACKAGES = [
     "status",
     "events",
     "flows",
+    "discovery",
+    "probes",
     "monitor",
     "stats",
     "core",
+    "netmon_probe",
     "netmon_agent",
 ]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -68,6 +71,9 @@ def test_the_project_keeps_every_contract(tmp_path):
         # The agent runs with nothing of the server installed.
         ("netmon_agent.runtime", "import django.conf", "The agent imports nothing of the server"),
         ("netmon_agent.sampler", "from stats import streams", "The agent imports nothing of the server"),
+        # The probe too, and its check runners, which the centre's checks workers share.
+        ("netmon_probe.checks.tcp", "import django.conf", "The probe imports nothing of the server"),
+        ("netmon_probe.runtime", "from probes import voting", "The probe imports nothing of the server"),
         # The pure arithmetic stays free of the framework.
         ("netmon_agent.rates", "import django.db", "Pure arithmetic"),
         # The docs are built from the protocol catalogue without settings.

@@ -26,7 +26,7 @@ def test_the_registry_lists_every_kind_once_and_the_model_offers_them():
 # What every check has, whatever its kind; the rest is the kind's settings (Check.settings).
 CHECK_COLUMNS = {"id", "host", "kind", "enabled", "interval_s", "timeout_s", "degraded_latency_ms",
                  "degraded_loss_pct", "settings", "next_run_at", "status", "status_changed_at",
-                 "last_checked_at", "last_latency_ms", "last_loss_pct", "last_error"}  # fmt: skip
+                 "last_checked_at", "last_latency_ms", "last_loss_pct", "last_error", "quorum"}  # fmt: skip
 
 
 def test_a_check_has_no_column_that_only_some_kinds_use():

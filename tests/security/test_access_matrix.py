@@ -174,6 +174,13 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
         (get(lambda w: f"/api/checks/{w.check.pk}/"), API_READ),
         (lambda w, c: ("PATCH", f"/api/checks/{w.check.pk}/", {"interval_s": 30}), api_write(200)),
     ],
+    "site-list": [
+        (get("/api/sites/"), API_READ),
+        (lambda w, c: ("POST", "/api/sites/", {"name": f"site-{c}".replace(" ", "-")}), api_write(201)),
+    ],
+    "site-detail": [
+        (get("/api/sites/999999/"), {**API_READ, **{c: 404 for c, s in API_READ.items() if s == 200}}),
+    ],
     "check-run": [
         (
             lambda w, c: ("POST", f"/api/checks/{w.check.pk}/run/", {}),

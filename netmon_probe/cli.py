@@ -1,0 +1,96 @@
+"""`netmon-probe`: run the probe in the foreground (systemd, a container, or a terminal).
+
+Its URL, name and key come from the environment or an environment file (--env-file),
+never from the command line, which every local user can read.
+"""
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Mapping
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from netmon_agent import envfile
+from netmon_probe import keys
+from netmon_probe.buffer import Buffer
+from netmon_probe.runtime import CredentialsRefused, NameTaken, Probe
+
+logger = logging.getLogger("netmon_probe")
+
+EXIT_NAME_TAKEN = 2
+EXIT_REFUSED = 3
+# An hour of 2,000 checks every 30 s is 240,000 results; kept on disk, about 300 bytes each.
+DEFAULT_BUFFER_MAX = 500_000
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="netmon-probe",
+        description="Run this site's NetWorkMonitor checks. REDIS_URL, PROBE_NAME and PROBE_KEY come from the "
+        "environment or --env-file (as `manage.py probes add NAME` prints them), never from the command line.",
+    )
+    p.add_argument("--env-file", metavar="PATH", help="KEY=VALUE lines read before the environment")
+    return p
+
+
+def settings(argv: list[str]) -> Mapping[str, str]:
+    path = parser().parse_args(argv).env_file
+    if path is None:
+        return os.environ
+    try:
+        return {**os.environ, **envfile.read(path)}
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"netmon-probe: --env-file: {error}") from None
+
+
+def redis_client(url: str) -> redis.Redis:
+    # No retries inside a call: a flush that fails keeps its results on disk for the next one.
+    return redis.Redis.from_url(
+        url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30, retry=Retry(NoBackoff(), 0)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    env = settings(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    missing = [name for name in ("REDIS_URL", "PROBE_NAME", "PROBE_KEY") if not env.get(name)]
+    if missing:
+        logger.error("missing %s: set them or pass --env-file (`manage.py probes add NAME` prints them)", missing)
+        return EXIT_REFUSED
+    try:
+        name = keys.check_name(env["PROBE_NAME"])
+        buffer_max = int(env.get("PROBE_BUFFER_MAX", DEFAULT_BUFFER_MAX))
+    except ValueError as error:
+        logger.error("%s", error)
+        return EXIT_REFUSED
+    buffer = Buffer(env.get("PROBE_BUFFER", f"netmon-probe-{name}.sqlite"), buffer_max)
+    probe = Probe(
+        redis_client(env["REDIS_URL"]), name, env["PROBE_KEY"], buffer, env.get("REDIS_PREFIX", keys.DEFAULT_PREFIX),
+        refused_grace_s=float(env.get("PROBE_REFUSED_GRACE", "30")),
+    )  # fmt: skip
+    logger.info("probe %r starting; %d results kept from before", name, buffer.count)
+    try:
+        asyncio.run(serve(probe))
+    except NameTaken as error:
+        logger.error("%s", error)
+        return EXIT_NAME_TAKEN
+    except CredentialsRefused as error:
+        logger.error("%s", error)
+        return EXIT_REFUSED
+    finally:
+        buffer.close()
+    return 0
+
+
+async def serve(probe: Probe) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await probe.run(stop)

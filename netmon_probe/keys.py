@@ -1,0 +1,40 @@
+"""The names a probe and the centre agree on: its Redis user and its three keys.
+
+Probe NAME has "<prefix>:probe:NAME:results" (a stream it appends to and cannot read),
+"<prefix>:probe:NAME:lease" (held while it runs) and "<prefix>:probe:NAME:assignments"
+(its checks, sealed with its own key, which it reads and cannot write). Names follow the
+agents' rule: no ":" nor glob characters, so no name's keys are another probe's.
+"""
+
+from netmon_agent.keys import DEFAULT_PREFIX, NAME, NAME_RULE, glob_escape  # noqa: F401 -- one rule for names
+
+# What waits in Redis while the centre's database is away: two hours of 2,000 checks
+# every 30 s. While Redis itself is unreachable, results wait on the probe's disk instead.
+STREAM_MAXLEN = 500_000
+# A stream entry's fields: the result as JSON text, and the probe's clock as it sent it
+# (the entry's id is Redis's clock: the difference is the probe's clock skew).
+ENTRY_FIELD = "entry"
+SENT_FIELD = "sent"
+
+
+def check_name(name: str) -> str:
+    if not NAME.fullmatch(name):
+        raise ValueError(f"invalid probe name {name!r}: {NAME_RULE}")
+    return name
+
+
+def redis_user(prefix: str, name: str) -> str:
+    return f"{prefix}-probe-{check_name(name)}"
+
+
+def results_key(prefix: str, name: str) -> str:
+    return f"{prefix}:probe:{check_name(name)}:results"
+
+
+def lease_key(prefix: str, name: str) -> str:
+    """Held by the running probe of that name: a second one is refused, and the centre sees it alive."""
+    return f"{prefix}:probe:{check_name(name)}:lease"
+
+
+def assignments_key(prefix: str, name: str) -> str:
+    return f"{prefix}:probe:{check_name(name)}:assignments"

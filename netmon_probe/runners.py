@@ -1,0 +1,17 @@
+"""The check kinds a probe runs, by name, each under the policy of its assignments."""
+
+import functools
+
+from netmon_probe.checks import core, tcp
+from netmon_probe.checks.core import CheckSpec, Outcome
+from netmon_probe.checks.policy import Destinations
+
+KINDS = {"tcp": tcp.run}
+
+
+async def run(spec: CheckSpec, destinations: Destinations) -> Outcome:
+    """One run within its timeout; never raises. A kind this probe cannot run is a DOWN with the reason."""
+    runner = KINDS.get(spec.kind)
+    if runner is None:
+        return Outcome(error=f"this probe cannot run {spec.kind} checks (it runs {', '.join(sorted(KINDS))})")
+    return await core.run_guarded(functools.partial(runner, refusal=destinations.refusal), spec)

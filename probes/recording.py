@@ -1,0 +1,104 @@
+"""A probe's results into the check results, exactly once: saved with the probe's stream position.
+
+Entries at or before the saved position were written before (a restarted intake reads
+them again) and are skipped; a (check, site, slot) saved twice is kept once by the
+results' constraint. Only checks assigned to the probe's site are taken.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from monitor import state
+from monitor.models import Check, CheckResult, Host
+from monitor.results import Recorded, derive_hosts
+from probes import voting
+from probes.entries import SiteRun
+from probes.models import Probe, SiteCheckState
+from stats.streams import entry_position
+
+logger = logging.getLogger(__name__)
+
+
+def at(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> Recorded:
+    """Save a probe's entries (stream id, parsed entry) in one transaction, with its position."""
+    with transaction.atomic():
+        probe = Probe.objects.select_for_update().filter(name=name).first()
+        if probe is None:
+            return Recorded([], [], {})  # revoked meanwhile
+        done = entry_position(probe.stream_position)
+        fresh = [(entry_id, entry) for entry_id, entry in entries if entry_position(entry_id) > done]
+        if not fresh:
+            return Recorded([], [], {})
+        runs = [entry for _, entry in fresh if entry is not None]
+        clocks = [(entry_id, entry.sent) for entry_id, entry in fresh if entry is not None and entry.sent is not None]
+        results = _results(probe, runs)
+        _remember_states(probe.site_id, results)
+        checks = voting.vote({r.host_check_id for r in results})
+        hosts = derive_hosts({c.host_id for c in checks})
+        probe.stream_position = fresh[-1][0]
+        if runs:
+            probe.last_seen = at(max(run.started for run in runs))
+        if clocks:
+            entry_id, sent = clocks[-1]  # the entry's id is Redis's clock as it took the entry
+            probe.clock_skew_s = round(sent - entry_position(entry_id)[0] / 1000, 3)
+        probe.save(update_fields=["stream_position", "last_seen", "clock_skew_s"])
+    tags = defaultdict(list)
+    for host_id, tag in Host.tags.through.objects.filter(host_id__in={h.pk for h in hosts}).values_list(
+        "host_id", "tag__name"
+    ):
+        tags[host_id].append(tag)
+    return Recorded(results, hosts, tags)
+
+
+def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
+    checks = {c.pk: c for c in Check.objects.filter(pk__in={r.check_id for r in runs}, sites=probe.site_id)}
+    results = []
+    for run in runs:
+        check = checks.get(run.check_id)
+        if check is None:
+            continue  # not (or no longer) this site's: refused
+        status = state.result_status(run.outcome, check.degraded_latency_ms, check.degraded_loss_pct)
+        reason = run.outcome.error or state.degraded_reason(
+            run.outcome, check.degraded_latency_ms, check.degraded_loss_pct
+        )
+        results.append(
+            CheckResult(
+                host_check=check,
+                host_id=check.host_id,
+                site_id=probe.site_id,
+                scheduled_at=at(run.slot),
+                started_at=at(run.started),
+                status=status,
+                latency_ms=run.outcome.latency_ms,
+                loss_pct=run.outcome.loss_pct,
+                jitter_ms=run.outcome.jitter_ms,
+                error=reason[:500],
+                details=run.outcome.details,
+            )
+        )
+    CheckResult.objects.bulk_create(results, ignore_conflicts=True)
+    return results
+
+
+def _remember_states(site_id: int, results: list[CheckResult]) -> None:
+    """Each check's newest result from this site becomes the site's state for it."""
+    newest: dict[int, CheckResult] = {}
+    for result in results:
+        if result.host_check_id not in newest or result.scheduled_at > newest[result.host_check_id].scheduled_at:
+            newest[result.host_check_id] = result
+    known = {s.host_check_id: s for s in SiteCheckState.objects.filter(site_id=site_id, host_check_id__in=newest)}
+    for check_id, result in newest.items():
+        fields = {"status": result.status, "slot": result.scheduled_at, "latency_ms": result.latency_ms,
+                  "error": result.error}  # fmt: skip
+        current = known.get(check_id)
+        if current is None:
+            SiteCheckState.objects.create(host_check_id=check_id, site_id=site_id, **fields)
+        elif current.slot < result.scheduled_at:
+            SiteCheckState.objects.filter(pk=current.pk).update(**fields)

@@ -1,0 +1,40 @@
+"""Probes for the tests: a row with its sealing key, and a probe process of the source tree."""
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+from monitor.models import Site
+from netmon_probe import sealing
+from probes.models import Probe
+from tests import processes
+
+
+def make_probe(site: Site, name: str | None = None) -> tuple[Probe, str]:
+    """A probe row without a Redis user of its own: the shared Redis's users are not the tests' to change.
+
+    Its process connects as the test run's own user; what its own user may do is tested on a
+    private Redis (test_credentials.py).
+    """
+    probe = Probe(name=name or f"probe-{uuid.uuid4().hex[:8]}", site=site, password_digest="")
+    probe.key = key = sealing.new_key()
+    probe.save()
+    return probe, key
+
+
+def probe_environment(probe: Probe, key: str, redis_url: str | None = None) -> dict[str, str]:
+    """What `manage.py probes add` puts in its environment file."""
+    return {"REDIS_URL": redis_url or settings.REDIS_URL, "PROBE_NAME": probe.name, "PROBE_KEY": key,
+            "REDIS_PREFIX": settings.REDIS_PREFIX}  # fmt: skip
+
+
+def probe_process(probe: Probe, key: str, workdir: Path, namespace: str | None = None, redis_url: str | None = None):
+    """`python -m netmon_probe` from this tree, with nothing but its environment file's lines (and PATH)."""
+    command = ["env", "-i", f"PATH={os.environ['PATH']}", "PYTHONUNBUFFERED=1", f"PYTHONPATH={processes.ROOT}",
+               f"PROBE_BUFFER={workdir / (probe.name + '.sqlite')}",
+               *(f"{k}={v}" for k, v in probe_environment(probe, key, redis_url).items()),
+               sys.executable, "-m", "netmon_probe"]  # fmt: skip
+    return processes.running(command, processes.logged("running"), namespace=namespace)
