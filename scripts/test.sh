@@ -17,6 +17,9 @@ command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || python scripts/debian_p
 command -v snmpsimd >/dev/null || python scripts/debian_packages.py snmpsim "the SNMP tests need Debian's snmpsim"
 # The topology test puts a firewall (nftables) between the parts' network namespaces.
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
+# The directory sign-in tests run Debian's OpenLDAP server and load it with ldap-utils.
+command -v slapd >/dev/null || [ -x /usr/sbin/slapd ] || python scripts/debian_packages.py slapd "the LDAP sign-in tests need Debian's slapd"
+command -v ldapadd >/dev/null || python scripts/debian_packages.py ldap-utils "the LDAP sign-in tests load entries with ldap-utils"
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
 command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the translation tests need GNU gettext"
 ruff check .
