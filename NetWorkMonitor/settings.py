@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "chat",
     "alerts",
     "status",
+    "oncall",
     "monitor",
     "stats",
     "core",

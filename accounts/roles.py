@@ -29,6 +29,7 @@ VIEWED = {
     "chat": ["chatroom", "chatmessage"],
     "stats": ["agent"],
     "status": ["statuspage", "notice"],
+    "oncall": ["team", "schedule", "rotation", "participant", "override", "escalationpolicy", "escalationlevel"],
 }
 OPERATOR_ACTIONS = [
     ("alerts", "acknowledge_alert"),
@@ -39,9 +40,11 @@ OPERATOR_ACTIONS = [
     ("status", "add_notice"),
     ("status", "change_notice"),
     ("status", "delete_notice"),
+    # Swapping a shift ("I take Saturday") is part of being on call.
+    ("oncall", "add_override"),
 ]
 # Apps an admin configures: every permission of their models.
-CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status"]
+CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "oncall"]
 
 
 def permissions_of(role: str, all_codenames: dict[str, list[str]]) -> set[tuple[str, str]]:
