@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("chat.urls")),
     path("", include("accounts.urls")),
     path("", include("status.urls")),
+    path("", include("oncall.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("metrics", prometheus.metrics, name="metrics"),

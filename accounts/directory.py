@@ -3,8 +3,9 @@
 django-auth-ldap finds the person, checks the password and creates the account on the
 first sign-in; DirectoryBackend then gives the account the highest role whose group
 (LDAP_ROLE_GROUPS) it is in, and nothing else: a role taken away in the directory is
-taken away here too. Changing the groups closes the account's open sockets
-(accounts.access), so each page reconnects with the new rights.
+taken away here too. Teams with a directory group get exactly that group's members.
+Changing the groups closes the account's open sockets (accounts.access), so each page
+reconnects with the new rights.
 """
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db import transaction
 from django_auth_ldap.backend import LDAPBackend, _LDAPUser
 
 from accounts import roles
+from oncall.schedules import join_directory_teams
 
 
 def role_of(group_dns, role_groups: dict[str, str]) -> str | None:
@@ -62,4 +64,6 @@ class DirectoryBackend(LDAPBackend):
     def _followed(self, user, ldap_user):
         if user is not None and settings.LDAP_ROLE_GROUPS:
             follow_directory(user, role_of(ldap_user.group_dns, settings.LDAP_ROLE_GROUPS))
+        if user is not None and self.settings.GROUP_SEARCH is not None:
+            join_directory_teams(user, ldap_user.group_dns)
         return user

@@ -16,6 +16,8 @@ from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices.models import Device, Interface
 from monitor.models import CheckResult, Host, Status
+from oncall.models import Team
+from oncall.schedules import on_call_by_schedule
 
 RECENT_RESULTS = 50
 CHART_WINDOW = timedelta(hours=1)
@@ -112,6 +114,7 @@ def dashboard(request):
         "hosts_query": query,
         "metrics": metric_catalogue(),
         "page_module": "js/dashboard.js",
+        "on_call": on_call_by_schedule(Team.objects.all(), timezone.now()),  # shown only when a team has a schedule
     }
     return render(request, "dashboard.html", context)
 

@@ -4,6 +4,9 @@ Alerts are routed to teams from the alerts app (AlertRule.recipient_teams and
 escalation_policy): this app knows nothing of alerts.
 """
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -137,3 +140,25 @@ class EscalationLevel(models.Model):
             raise ValidationError(
                 _("A level tells exactly one of: a schedule's on-call person, a person, the whole team.")
             )
+
+
+class CalendarFeed(models.Model):
+    """The calendar of `team`, or of `owner`'s own shifts when no team is set, at a secret address:
+    a calendar application cannot sign in. Only the secret's SHA-256 digest is kept; it is shown once."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.team or self.owner} calendar"
+
+    @staticmethod
+    def hash(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def generate(self) -> str:
+        secret = secrets.token_urlsafe(32)
+        self.digest = self.hash(secret)
+        return secret

@@ -13,8 +13,9 @@ from django.test import Client
 from accounts import roles
 from core.contracts.groups import CLOSE_UNAUTHENTICATED
 from NetWorkMonitor.directories import LDAP_BACKEND, ldap_settings, role_groups
+from oncall.models import Team
 from tests.conftest import socket
-from tests.directory_server import group, person, private_slapd
+from tests.directory_server import group, group_dn, person, private_slapd
 from tests.security.test_roles import closed_with
 
 PASSWORD = "directory horse battery"
@@ -68,6 +69,26 @@ def test_it_makes_the_account_on_first_sign_in_with_the_highest_role(signed_thro
     assert role_names("carol") == {roles.ADMIN}  # in admins and viewers: the highest
     sign_in("dave")
     assert role_names("dave") == {roles.OPERATOR}
+
+
+@pytest.mark.django_db
+def test_a_team_with_a_directory_group_gets_exactly_its_members(signed_through):
+    noc = Team.objects.create(name="noc", directory_group=group_dn("operators").upper())  # DNs ignore case
+    hand_made = Team.objects.create(name="database")
+    sign_in("carol")
+    hand_made.members.add(get_user_model().objects.get(username="carol"))
+    sign_in("dave")
+    sign_in("carol")
+    assert list(noc.members.values_list("username", flat=True)) == ["dave"]
+    assert list(hand_made.members.values_list("username", flat=True)) == ["carol"]  # no group: left alone
+    signed_through.remove_member("operators", "dave")
+    signed_through.add_member("viewers", "dave")
+    try:
+        sign_in("dave")
+        assert not noc.members.exists()
+    finally:
+        signed_through.remove_member("viewers", "dave")
+        signed_through.add_member("operators", "dave")
 
 
 @pytest.mark.django_db
