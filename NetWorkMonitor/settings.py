@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    # The second factor of local accounts: TOTP apps, and recovery codes (accounts.second_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # One app per domain, from the top layer down: each imports only those below it
     # (import-linter contracts in pyproject.toml). Signal receivers connect in this
     # order, so dashboard's live frames go out before alerts evaluates the same results.
@@ -89,6 +93,7 @@ MIDDLEWARE = [
     "accounts.localisation.ReaderLocaleMiddleware",
     "accounts.first_run.FirstRunMiddleware",
     "accounts.directory_check.DirectoryRecheckMiddleware",
+    "accounts.second_factor_views.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -134,7 +134,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
         "monitor_hostimport", "oncall_team", "oncall_team_members", "oncall_team_tags", "oncall_schedule",
         "oncall_rotation", "oncall_participant", "oncall_override", "oncall_escalationpolicy", "oncall_escalationlevel",
-        "monitor_alertrule_recipient_teams", "alerts_escalation", "oncall_calendarfeed",
+        "monitor_alertrule_recipient_teams", "alerts_escalation", "oncall_calendarfeed", "accounts_signinpolicy",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)

@@ -235,6 +235,16 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
             {**dict.fromkeys(CALLERS, 302), FOREIGN: 403},
         )
     ],
+    # Without a password given first there is nothing to verify: the login page.
+    "second_factor": [(get("/accounts/second-factor/"), dict.fromkeys(CALLERS, LOGIN))],
+    "second_factor_enrol": [(get("/accounts/second-factor/enrol/"), page())],
+    "second_factor_remove": [(lambda w, c: ("POST", "/accounts/second-factor/remove/", {}), own_form())],
+    "second_factor_policy": [
+        (
+            lambda w, c: ("POST", "/accounts/second-factor/policy/", {}),
+            {**own_form(), VIEWER: 403, OPERATOR: 403},
+        )
+    ],
     "oncall_teams": [(get("/oncall/"), page())],
     "oncall_team": [(get(lambda w: f"/oncall/teams/{on_call_team(w).pk}/"), page())],
     "oncall_team_calendar": [(get(lambda w: f"/oncall/teams/{on_call_team(w).pk}/calendar.ics"), page())],
