@@ -127,6 +127,19 @@ globals().update(ldap_settings())
 LDAP_ROLE_GROUPS = role_groups()
 if env_str("LDAP_SERVER_URI", ""):
     AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)
+# --- Sign-in through an OpenID Connect provider (accounts/oidc.py): off while OIDC_ISSUER is empty.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "") or ""
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "") or ""
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "") or ""
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "roles") or "roles"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CALLBACK_CLASS = "accounts.oidc.Callback"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.SignInRedirect"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?failed=oidc"
+if OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OIDCBackend")
 # A directory account's session asks the directory again after this long (accounts.directory_check).
 DIRECTORY_RECHECK_MINUTES = env_float("DIRECTORY_RECHECK_MINUTES", 5.0, minimum=0)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("metrics", prometheus.metrics, name="metrics"),
     path("accounts/login/", second_factor_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/", include("mozilla_django_oidc.urls")),  # 404 while no provider is configured
     path("admin/", admin.site.urls),
 ]
 

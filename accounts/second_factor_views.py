@@ -4,6 +4,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,11 @@ NOT_PAGES = ("/static/", "/i18n/", "/accounts/logout/", "/accounts/second-factor
 
 
 class SignInView(LoginView):
-    """Django's login, holding a local account that has (or must have) a second factor as pending."""
+    """Django's login, holding a local account that has (or must have) a second factor as pending;
+    with a link to the OpenID Connect provider when one is configured."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc": bool(settings.OIDC_ISSUER)}
 
     def form_valid(self, form):
         user = form.get_user()

@@ -245,6 +245,10 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
             {**own_form(), VIEWER: 403, OPERATOR: 403},
         )
     ],
+    # Single sign-on answers only with a provider configured (tests/accounts/test_browser_oidc.py).
+    "oidc_authentication_init": [(get("/oidc/authenticate/"), dict.fromkeys(CALLERS, 404))],
+    "oidc_authentication_callback": [(get("/oidc/callback/?code=x&state=y"), dict.fromkeys(CALLERS, 404))],
+    "oidc_logout": [(lambda w, c: ("POST", "/oidc/logout/", {}), {**dict.fromkeys(CALLERS, LOGIN), FOREIGN: 403})],
     "oncall_teams": [(get("/oncall/"), page())],
     "oncall_team": [(get(lambda w: f"/oncall/teams/{on_call_team(w).pk}/"), page())],
     "oncall_team_calendar": [(get(lambda w: f"/oncall/teams/{on_call_team(w).pk}/calendar.ics"), page())],
