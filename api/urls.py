@@ -4,6 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from api.acknowledging import AcknowledgeAlertView
 from api.series import AgentSeriesView, HostSeriesView
 
 router = DefaultRouter(trailing_slash=True)
@@ -18,6 +19,7 @@ router.register("status-notices", views.NoticeViewSet, basename="notice")
 urlpatterns = [
     path("hosts/<int:host_id>/series", HostSeriesView.as_view(), name="host_series"),
     path("agents/<str:name>/series", AgentSeriesView.as_view(), name="agent_series"),
+    path("alerts/<int:alert_id>/acknowledge/", AcknowledgeAlertView.as_view(), name="alert_acknowledge"),
     # The schema maps every endpoint and filter: for signed-in users and tokens only.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
     *router.urls,

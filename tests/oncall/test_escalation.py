@@ -16,6 +16,7 @@ from core.contracts.metrics import AGENT_ALERT_METRICS
 from oncall.models import EscalationLevel, EscalationPolicy, Participant, Rotation, Schedule, Team
 from tests import processes
 from tests.alerts.test_alerts import alert_socket, fire, make_rule
+from tests.conftest import socket
 from tests.roles import user_with_role
 from tests.servers import wait_for
 from tests.waits import EVENT_TIMEOUT_S
@@ -113,3 +114,35 @@ def test_the_team_of_the_policy_may_see_and_acknowledge_but_an_outsider_may_not(
     recording.acknowledge(alert.pk, people["cat"])
     assert Alert.objects.get().acknowledged_by == people["cat"]
     assert Escalation.objects.get().state == Escalation.State.STOPPED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_acknowledging_through_the_api_stops_the_escalation():
+    from django.test import Client
+
+    people = on_call_team()
+    fire(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 90)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(people["ann"])
+    alert = Alert.objects.get()
+    response = client.post(f"/api/alerts/{alert.pk}/acknowledge/")
+    assert (response.status_code, response.json()) == (200, {"id": alert.pk, "acknowledged_by": "ann"})
+    assert Escalation.objects.get().state == Escalation.State.STOPPED
+    assert client.post(f"/api/alerts/{alert.pk + 1}/acknowledge/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_ack_in_the_alerts_chat_room_stops_the_escalation():
+    people = await database_sync_to_async(on_call_team)()
+    await database_sync_to_async(fire)(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 90)
+    alert = await database_sync_to_async(Alert.objects.get)()
+    room = await socket(f"/ws/chat/alert-{alert.pk}/", people["cat"])
+    assert (await room.connect())[0]
+    assert (await room.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] == "history"
+    await room.send_json_to({"type": "message", "text": "/ack", "client_id": "1"})
+    while (await room.receive_json_from(timeout=EVENT_TIMEOUT_S))["type"] != "saved":
+        pass
+    await room.disconnect()
+    acknowledged = await database_sync_to_async(Alert.objects.select_related("acknowledged_by").get)()
+    assert acknowledged.acknowledged_by.username == "cat"
+    assert (await database_sync_to_async(Escalation.objects.get)()).state == Escalation.State.STOPPED

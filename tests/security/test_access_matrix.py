@@ -249,6 +249,13 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "oidc_authentication_init": [(get("/oidc/authenticate/"), dict.fromkeys(CALLERS, 404))],
     "oidc_authentication_callback": [(get("/oidc/callback/?code=x&state=y"), dict.fromkeys(CALLERS, 404))],
     "oidc_logout": [(lambda w, c: ("POST", "/oidc/logout/", {}), {**dict.fromkeys(CALLERS, LOGIN), FOREIGN: 403})],
+    # Nobody's alert here: refused to viewers and read-only tokens, not found for those who may acknowledge.
+    "alert_acknowledge": [
+        (
+            lambda w, c: ("POST", "/api/alerts/999999/acknowledge/", {}),
+            {**api_write(404), OPERATOR: 404},
+        )
+    ],
     "oncall_teams": [(get("/oncall/"), page())],
     "oncall_team": [(get(lambda w: f"/oncall/teams/{on_call_team(w).pk}/"), page())],
     "oncall_team_calendar": [(get(lambda w: f"/oncall/teams/{on_call_team(w).pk}/calendar.ics"), page())],
