@@ -68,6 +68,9 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@# python-ldap is built against Debian's OpenLDAP and SASL headers.
+	test -e /usr/include/ldap.h || $(PYTHON) scripts/debian_packages.py libldap2-dev "python-ldap builds against libldap-dev"
+	test -e /usr/include/sasl/sasl.h || $(PYTHON) scripts/debian_packages.py libsasl2-dev "python-ldap builds against libsasl2-dev"
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 

@@ -74,6 +74,8 @@ app.conf.beat_schedule = {
     # Claims are in the database: a skipped tick only means the next one claims more.
     "dispatch-checks": every("monitor.dispatch_checks", 1, expires=1),
     "resend-pending-notifications": every("alerts.resend_pending_notifications", 10),
+    # Escalation steps whose queued task was lost; each step claims its row, so none runs twice.
+    "escalate-due": every("alerts.escalate_due", 5, expires=5),
     "prune-check-results": every("monitor.prune_results", 600),
     # Uptime figures and the day bars move on even when no state changes.
     "refresh-status-pages": every("status.refresh_pages", 60, expires=60),

@@ -84,3 +84,16 @@ def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
         return [ipaddress.ip_network(item, strict=False) for item in env_list(name, [])]
     except ValueError as error:
         raise ImproperlyConfigured(f"{name}: {error}, e.g. 127.0.0.1 or 10.0.0.0/24") from None
+
+
+def env_pairs(name: str) -> dict[str, str]:
+    """`key=value;key=value` as a dict; a value may hold `=` and `,` (a DN does). None when unset."""
+    pairs = {}
+    for item in (os.environ.get(name) or "").split(";"):
+        if not item.strip():
+            continue
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}: {item.strip()!r} is not key=value, e.g. admin=cn=admins,dc=example")
+        pairs[key.strip()] = value.strip()
+    return pairs

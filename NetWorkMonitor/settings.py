@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from netmon_agent.sentinels import credentials, format_address
 from NetWorkMonitor.channel_layer_config import channel_layer
+from NetWorkMonitor.directories import LDAP_BACKEND, ldap_settings, role_groups
 from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_networks, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    # The second factor of local accounts: TOTP apps, and recovery codes (accounts.second_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # One app per domain, from the top layer down: each imports only those below it
     # (import-linter contracts in pyproject.toml). Signal receivers connect in this
     # order, so dashboard's live frames go out before alerts evaluates the same results.
@@ -72,6 +77,7 @@ INSTALLED_APPS = [
     "flows",
     "discovery",
     "probes",
+    "oncall",
     "monitor",
     "stats",
     "core",
@@ -90,6 +96,8 @@ MIDDLEWARE = [
     "status.domains.StatusDomainMiddleware",  # before anything reads the session: one page for all
     "accounts.localisation.ReaderLocaleMiddleware",
     "accounts.first_run.FirstRunMiddleware",
+    "accounts.directory_check.DirectoryRecheckMiddleware",
+    "accounts.second_factor_views.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,7 +120,32 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Login lockout (django-axes): the login page, admin and the API's tokens -----------
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Local accounts (LOCAL_LOGIN=false: only superusers, the break-glass accounts), then the directory if any.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend" if LOCAL_LOGIN else "accounts.backends.BreakGlassBackend",
+]
+# --- Sign-in through a directory (NetWorkMonitor/directories.py): off while LDAP_SERVER_URI is empty.
+globals().update(ldap_settings())
+LDAP_ROLE_GROUPS = role_groups()
+if env_str("LDAP_SERVER_URI", ""):
+    AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)
+# --- Sign-in through an OpenID Connect provider (accounts/oidc.py): off while OIDC_ISSUER is empty.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "") or ""
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "") or ""
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "") or ""
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "roles") or "roles"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CALLBACK_CLASS = "accounts.oidc.Callback"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.SignInRedirect"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?failed=oidc"
+if OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OIDCBackend")
+# A directory account's session asks the directory again after this long (accounts.directory_check).
+DIRECTORY_RECHECK_MINUTES = env_float("DIRECTORY_RECHECK_MINUTES", 5.0, minimum=0)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0, minimum=0.1))
 # Per account and address: a guesser is stopped without letting anyone lock a colleague out.

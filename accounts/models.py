@@ -30,3 +30,23 @@ class Preferences(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.time_zone or '-'}, {self.language or '-'}"
+
+
+class SignInPolicy(models.Model):
+    """What an administrator decided about signing in; one row (pk 1)."""
+
+    require_admin_second_factor = models.BooleanField(
+        _("require a second factor of administrators"),
+        default=False,
+        help_text=_("Administrators with a local password must enrol a TOTP app and use it at every sign-in."),
+    )
+
+    class Meta:
+        verbose_name = _("sign-in policy")
+
+    def __str__(self) -> str:
+        return "sign-in policy"
+
+    @classmethod
+    def current(cls) -> "SignInPolicy":
+        return cls.objects.get_or_create(pk=1)[0]

@@ -31,6 +31,7 @@ VIEWED = {
     "probes": ["probe"],
     "status": ["statuspage", "notice"],
     "events": ["event", "unknownsource"],
+    "oncall": ["team", "schedule", "rotation", "participant", "override", "escalationpolicy", "escalationlevel"],
 }
 OPERATOR_ACTIONS = [
     ("alerts", "acknowledge_alert"),
@@ -41,9 +42,11 @@ OPERATOR_ACTIONS = [
     ("status", "add_notice"),
     ("status", "change_notice"),
     ("status", "delete_notice"),
+    # Swapping a shift ("I take Saturday") is part of being on call.
+    ("oncall", "add_override"),
 ]
 # Apps an admin configures: every permission of their models.
-CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "events", "discovery", "probes"]
+CONFIGURED_APPS = ["monitor", "alerts", "chat", "api", "stats", "status", "events", "discovery", "probes", "oncall"]
 
 
 def permissions_of(role: str, all_codenames: dict[str, list[str]]) -> set[tuple[str, str]]:

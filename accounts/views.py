@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import roles
+from accounts import roles, second_factor
 from accounts.forms import PreferencesForm, TargetForm, TokenForm
-from accounts.models import Preferences
+from accounts.models import Preferences, SignInPolicy
 from alerts import notify
 from alerts.models import NotificationTarget
 from api.models import ApiToken
@@ -34,6 +34,13 @@ def _page(request, target_form=None, token_form=None, preferences_form=None, sta
         "target_form": target_form or TargetForm(),
         "token_form": token_form or TokenForm(),
         "roles": sorted(str(roles.LABELS.get(group.name, group.name)) for group in user.groups.all()),
+        "second_factor": {
+            "local": second_factor.signed_in_locally(request.session),
+            "enrolled": second_factor.totp_device(user) is not None,
+            "required": second_factor.required_for(user),
+            "is_admin": second_factor.is_admin(user),
+            "policy": SignInPolicy.current().require_admin_second_factor,
+        },
     }
     return render(request, "profile.html", context, status=status)
 

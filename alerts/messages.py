@@ -37,11 +37,17 @@ def held_text(rule, subject_label: str, via: str) -> str:
 def behind_text(text: str, behind: int) -> str:
     """A root cause's firing text, with how many hosts are held behind it."""
     return (text + " " + _("(root cause: %(count)s unreachable behind it)") % {"count": behind})[:500]
+def told_text(firing: str, level: int | None, username: str) -> str:
+    values = {"firing": firing, "level": level or "?", "user": username}
+    return (_("%(firing)s (escalation level %(level)s: %(user)s told)") % values)[:500]
 
 
 def event_text(event) -> str:
-    """`event` (with alert__rule and by loaded) in the active language."""
+    """`event` (with alert__rule, by and to loaded) in the active language."""
     alert = event.alert
+    if event.kind == "notified":
+        firing = transition_text(alert.rule, alert.subject_label, "firing", event.value)
+        return told_text(firing, event.level, event.to.get_username() if event.to else "?")
     if event.kind == "acknowledged":
         username = event.by.get_username() if event.by else "?"
         return acknowledgement_text(alert.rule, alert.subject_label, username)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from alerts import rules
 from core.contracts.metrics import ALERT_METRIC_BY_NAME, ALERT_METRICS
 from monitor.models import Host, Tag
+from oncall.models import EscalationPolicy, Team
 
 # What a rule may watch: the alert metrics of the catalogue (core.contracts.metrics).
 METRIC_CHOICES = [(metric.name, metric.label) for metric in ALERT_METRICS]
@@ -68,6 +69,12 @@ class AlertRule(models.Model):
     severity = models.CharField(max_length=8, choices=Severity, default=Severity.WARNING)
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="alert_rules")
     recipient_groups = models.ManyToManyField("auth.Group", blank=True, related_name="alert_rules")
+    # Every member of these teams hears of the rule's alerts, as a recipient does (alerts.audience).
+    recipient_teams = models.ManyToManyField(Team, blank=True, related_name="alert_rules")
+    escalation_policy = models.ForeignKey(
+        EscalationPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="alert_rules",
+        help_text="Who is told of a firing alert, level after level, until someone acknowledges it.",
+    )  # fmt: skip
 
     class Meta:
         db_table = "monitor_alertrule"  # these tables were made when alerts were part of monitor
@@ -176,12 +183,15 @@ class AlertEvent(models.Model):
         RESOLVED = "resolved", _("Resolved")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         HELD = "held", _("Held")
+        NOTIFIED = "notified", _("Told")  # an escalation level told `to` of the firing alert
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind)
     value = models.FloatField(null=True)
     message = models.CharField(max_length=500)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True, blank=True)  # of the escalation that told `to`
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Root cause (alerts.suppression): the DOWN parent a held alert's host is unreachable via,
     # and on a cause's firing event how many hosts are held behind it.
@@ -254,3 +264,26 @@ class NotificationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else self.error}"
+
+
+class Escalation(models.Model):
+    """A firing alert going through its rule's escalation policy: the next level is told at `due_at`."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Escalating")
+        STOPPED = "stopped", _("Stopped")  # acknowledged or resolved
+        DONE = "done", _("Every level told")
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="escalations")
+    policy = models.ForeignKey(EscalationPolicy, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=State, default=State.ACTIVE, db_index=True)
+    next_level = models.PositiveSmallIntegerField(default=0)  # index into the policy's levels
+    round = models.PositiveSmallIntegerField(default=0)  # 0, then one more per repeat
+    due_at = models.DateTimeField(db_index=True)
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.alert}: {self.state}, level {self.next_level + 1} due {self.due_at:%H:%M:%S}"

@@ -7,62 +7,26 @@ that was not saved, and a saved notification is sent even if that hand-over is l
 (see tasks).
 """
 
-import json
 import logging
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import close_old_connections, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from alerts.messages import acknowledgement_text, behind_text, event_text, held_text, transition_text
+from alerts import escalation
+from alerts.announcing import Announcement, alert_fields, announcement, frames_for
+from alerts.audience import audience, recipients, rules_of
+from alerts.messages import acknowledgement_text, behind_text, held_text, transition_text
 from alerts.models import Alert, AlertEvent, AlertRule, AlertState, Notification, NotificationTarget
 from alerts.rules import FIRING, RESOLVED, Transition
 from alerts.suppression import Suppression, host_of
 from alerts.tasks import send_event_notifications
-from alerts.visibility import rules_of
-from core.contracts.groups import ALERT_FRAME, alerts_user_group
-from core.contracts.protocol import frame
-from core.i18n.languages import languages_of
-from core.redis_io.publisher import Frame, publisher
+from core.redis_io.publisher import publisher
 
 logger = logging.getLogger(__name__)
-
-# ({recipient user id: their language}, event id, {language: encoded frame})
-Announcement = tuple[dict[int, str], int, dict[str, str]]
-
-
-def recipients(rule: AlertRule) -> list[int]:
-    users = get_user_model().objects.filter(is_active=True)
-    return list(users.filter(Q(alert_rules=rule) | Q(groups__alert_rules=rule)).distinct().values_list("pk", flat=True))
-
-
-def alert_fields(alert: Alert, event: AlertEvent) -> dict:
-    """The alert as the browser gets it, its message in the active language."""
-    return {
-        "id": alert.pk,
-        "rule": alert.rule.name,
-        "severity": alert.rule.severity,
-        "subject": alert.subject_label,
-        "state": alert.state,
-        "value": alert.value,
-        "since": alert.since.timestamp(),
-        "message": event_text(event),
-        "acknowledged_by": alert.acknowledged_by.get_username() if alert.acknowledged_by else None,
-    }
-
-
-def announcement(users: list[int], event_kind: str, alert: Alert, event: AlertEvent) -> Announcement:
-    """One frame per language among the recipients, each user getting theirs."""
-    languages = languages_of(users)
-    texts = {}
-    for language in set(languages.values()):
-        with translation.override(language):
-            texts[language] = json.dumps(frame("alert", event=event_kind, alert=alert_fields(alert, event)))
-    return languages, event.pk, texts
 
 
 def record(transitions: list[Transition]) -> list[int]:
@@ -115,6 +79,7 @@ def _notify(rule: AlertRule, alert: Alert, event: AlertEvent, kind: str) -> Anno
     users = recipients(rule)
     targets = NotificationTarget.objects.filter(user_id__in=users, enabled=True)
     Notification.objects.bulk_create(Notification(event=event, target=target) for target in targets)
+    escalation.follow_transition(alert, rule, event.created_at)
     return announcement(users, kind, alert, event)
 
 
@@ -131,14 +96,6 @@ def release(suppression: Suppression) -> list[Announcement]:
         event = AlertEvent.objects.create(alert=alert, kind=FIRING, value=alert.value, message=message)
         released.append(_notify(alert.rule, alert, event, FIRING))
     return released
-
-
-def frames_for(announcements: list[Announcement]) -> list[Frame]:
-    return [
-        (alerts_user_group(user), ALERT_FRAME, texts[language])
-        for users, _event, texts in announcements
-        for user, language in users.items()
-    ]
 
 
 def announce(announcements: list[Announcement]) -> None:
@@ -186,7 +143,7 @@ def acknowledge(alert_id: int, user) -> None:
         raise NotYours(_("acknowledging alerts needs the operator role"))
     with transaction.atomic():
         alert = Alert.objects.select_for_update().select_related("rule").filter(pk=alert_id).first()
-        if alert is None or user.pk not in recipients(alert.rule):
+        if alert is None or user.pk not in audience(alert.rule):
             raise NotYours(_("no such alert among yours"))
         if alert.state != AlertState.FIRING:
             raise NotYours(_("only a firing alert can be acknowledged"))
@@ -197,5 +154,6 @@ def acknowledge(alert_id: int, user) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             message = acknowledgement_text(alert.rule, alert.subject_label, user.get_username())
         event = AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.ACKNOWLEDGED, by=user, message=message)
-        told = announcement(recipients(alert.rule), "acknowledged", alert, event)
+        escalation.stop(alert)
+        told = announcement(audience(alert.rule), "acknowledged", alert, event)
     transaction.on_commit(lambda: publisher().publish(frames_for([told])))

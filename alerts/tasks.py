@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from alerts import notify
+from alerts import escalation, notify
 from alerts.messages import event_text
 from alerts.models import AlertEvent, Notification, NotificationAttempt
 from core.i18n.languages import languages_of
@@ -72,3 +72,15 @@ def resend_pending_notifications() -> int:
     for notification_id in ids:
         send_notification.delay(notification_id)
     return len(ids)
+
+
+@shared_task(name="alerts.escalate", ignore_result=True, time_limit=60)
+def escalate(escalation_id: int) -> None:
+    """Tell an escalation's level that is due (alerts.escalation)."""
+    escalation.step(escalation_id)
+
+
+@shared_task(name="alerts.escalate_due", ignore_result=True, time_limit=60)
+def escalate_due() -> int:
+    """Run the steps that are due and whose task was lost (a worker died, Redis was away)."""
+    return sum(escalation.step(escalation_id) for escalation_id in escalation.due_escalations())

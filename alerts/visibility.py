@@ -1,11 +1,11 @@
 """Who sees which alerts: their recipients, and admins (who configure the rules).
 
 An alert, its events, its chat room `alert-<id>` and its rule's recipients are shown
-to the rule's recipients (directly or through a group) and to admins only.
+to the rule's audience (alerts.audience: recipients directly, through a group or a team,
+and the escalation policy's team) and to admins only.
 """
 
-from django.db.models import Q
-
+from alerts.audience import rules_of
 from alerts.models import Alert, AlertRule
 
 ADMIN_PERMISSION = "alerts.change_alertrule"
@@ -13,11 +13,6 @@ ADMIN_PERMISSION = "alerts.change_alertrule"
 
 def sees_every_alert(user) -> bool:
     return user.is_active and user.has_perm(ADMIN_PERMISSION)
-
-
-def rules_of(user, prefix: str = "") -> Q:
-    """Rows whose rule's alerts `user` receives (directly or through a group); `prefix` leads to the rule."""
-    return Q(**{f"{prefix}rule__recipients": user}) | Q(**{f"{prefix}rule__recipient_groups__user": user})
 
 
 def visible(rows, user, prefix: str = ""):

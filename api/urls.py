@@ -4,6 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from api import network, views
+from api.acknowledging import AcknowledgeAlertView
 from api.events import EventViewSet
 from api.flows import FlowsView
 from api.series import AgentSeriesView, HostSeriesView
@@ -25,6 +26,7 @@ urlpatterns = [
     path("flows/", FlowsView.as_view(), name="flows_api"),
     path("hosts/<int:host_id>/dependencies/", network.HostDependenciesView.as_view(), name="host_dependencies"),
     path("where/", network.WhereView.as_view(), name="where"),
+    path("alerts/<int:alert_id>/acknowledge/", AcknowledgeAlertView.as_view(), name="alert_acknowledge"),
     # The schema maps every endpoint and filter: for signed-in users and tokens only.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="api_schema"),
     *router.urls,

@@ -8,9 +8,10 @@ from django.contrib.auth import HASH_SESSION_KEY
 from django.utils import translation
 from django.utils.translation import gettext_noop
 
+from alerts import recording
 from chat import outbox, presence, rooms
 from chat.models import ChatMessage
-from core.contracts.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group
+from core.contracts.groups import CHAT_MESSAGE, CHAT_PRESENCE, ECHO_FRAME, echo_user_group, room_subject
 from core.contracts.protocol import frame
 from core.i18n.languages import languages_of
 from core.redis_io import ratelimit
@@ -21,6 +22,7 @@ CLOSE_BAD_ROOM = 4400
 MESSAGES_PER_SECOND = 10
 ECHO_FRAMES_PER_SECOND = 20
 POST_PERMISSION = "chat.add_chatmessage"  # operators
+ACK_COMMAND = "/ack"  # in an alert's room: acknowledges it
 
 
 class EchoConsumer(AuthenticatedJsonConsumer):
@@ -54,7 +56,8 @@ class ChatConsumer(AuthenticatedJsonConsumer):
     "saved", "client_ids": [...]}`, so a client can resend what was not saved. A
     resend of a message saved already is confirmed again, not saved twice (chat.rooms).
 
-    An alert's room `alert-<id>` is open to that alert's recipients and admins only;
+    An alert's room `alert-<id>` is open to that alert's recipients and admins only; the
+    message "/ack" there acknowledges the alert, as the bell does, and is posted too;
     a room that does not exist yet is made by a user with the operator role, at most
     rooms.NEW_ROOMS_PER_HOUR an hour.
     """
@@ -103,6 +106,19 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await presence.leave(self.room.pk, self.channel_name, self.scope["user"].get_username())
             await self.announce_presence()
 
+    async def acknowledged(self, user) -> bool:
+        """ "/ack" in an alert's room acknowledges that alert (and stops its escalation); False if refused."""
+        kind, alert_id = room_subject(self.room.name)
+        if kind != "alert":
+            return True  # only a message elsewhere
+        with translation.override(self.language):
+            try:
+                await database_sync_to_async(recording.acknowledge)(alert_id, user)
+            except recording.NotYours as refusal:
+                await self.send_error(str(refusal))
+                return False
+        return True
+
     async def announce_presence(self) -> None:
         text = json.dumps(frame("presence", users=await presence.present(self.room.pk)))
         await self.channel_layer.group_send(self.room.group, {"type": CHAT_PRESENCE, "text": text})
@@ -127,6 +143,8 @@ class ChatConsumer(AuthenticatedJsonConsumer):
         if not await ratelimit.allow("chat", user.pk, MESSAGES_PER_SECOND):
             too_many = gettext_noop("Too many messages: at most %(limit)d per second.")
             await self.send_error(self.said(too_many, limit=MESSAGES_PER_SECOND))
+            return
+        if text.strip() == ACK_COMMAND and not await self.acknowledged(user):
             return
         # Saved (through database_sync_to_async) and sent with the room's next batch.
         session_hash = self.scope["session"].get(HASH_SESSION_KEY)

@@ -18,6 +18,8 @@ from monitor.devices import search
 from monitor.devices.models import Device, Interface, RoutingSession
 from monitor.models import CheckResult, Host, Status
 from probes.models import SiteCheckState
+from oncall.models import Team
+from oncall.schedules import on_call_by_schedule
 
 RECENT_RESULTS = 50
 RECENT_EVENTS = 50  # network events seeding the device page's live tail
@@ -119,6 +121,7 @@ def dashboard(request):
         "hosts_query": query,
         "metrics": metric_catalogue(),
         "page_module": "js/dashboard.js",
+        "on_call": on_call_by_schedule(Team.objects.all(), timezone.now()),  # shown only when a team has a schedule
     }
     return render(request, "dashboard.html", context)
 

@@ -32,6 +32,11 @@ command -v pmacctd >/dev/null || [ -x /usr/sbin/pmacctd ] || python scripts/debi
 command -v nft >/dev/null || [ -x /usr/sbin/nft ] || python scripts/debian_packages.py nftables "the topology test needs nftables"
 # The lab network's daemons (tests/lab/): FRR and its SNMP modules, lldpd.
 [ "$(id -u)" != 0 ] || bash scripts/lab_packages.sh
+# The directory sign-in tests run Debian's OpenLDAP server and load it with ldap-utils.
+command -v slapd >/dev/null || [ -x /usr/sbin/slapd ] || python scripts/debian_packages.py slapd "the LDAP sign-in tests need Debian's slapd"
+command -v ldapadd >/dev/null || python scripts/debian_packages.py ldap-utils "the LDAP sign-in tests load entries with ldap-utils"
+# The OpenID Connect sign-in test runs a real provider: node's oidc-provider (package.json devDependencies).
+[ -d node_modules/oidc-provider ] || npm ci --no-audit --no-fund
 # makemessages (GNU gettext) checks that the translation catalogues hold every marked string.
 command -v xgettext >/dev/null || python scripts/debian_packages.py gettext "the translation tests need GNU gettext"
 ruff check .

@@ -110,9 +110,11 @@ def test_a_database_from_before_the_split_keeps_every_row():
     # stats 0008 its ingest lease's fencing token (0);
     # monitor 0010 moves a check's kind-specific columns into its settings (read back below);
     # chat 0002 adds each message's client id (none for messages from before);
-    # monitor 0012 adds a host's site and a result's site (none: the centre ran it).
+    # monitor 0012 adds a host's site and a result's site (none: the centre ran it);
+    # alerts 0006 adds a rule's escalation policy and an event's escalation level and person told (none before).
     after = snapshot(added_columns={"stats_agent": 3, "monitor_chatmessage": 1, "monitor_host": 1,
-                                    "monitor_checkresult": 1})  # fmt: skip
+                                    "monitor_checkresult": 1, "monitor_alertrule": 1,
+                                    "monitor_alertevent": 2})  # fmt: skip
     del before["monitor_check"], after["monitor_check"]
     check = Check.objects.select_related("host").get()
     assert (check.host.name, check.kind, check.status, check.settings) == ("web-1", "tcp", "up", {"port": 22})
@@ -134,6 +136,9 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
         "monitor_hostimport", "flows_talker", "flows_portcounters",
         "monitor_site", "monitor_check_sites", "probes_probe", "probes_sitecheckstate",
+        "monitor_hostimport", "oncall_team", "oncall_team_members", "oncall_team_tags", "oncall_schedule",
+        "oncall_rotation", "oncall_participant", "oncall_override", "oncall_escalationpolicy", "oncall_escalationlevel",
+        "monitor_alertrule_recipient_teams", "alerts_escalation", "oncall_calendarfeed", "accounts_signinpolicy",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)

@@ -32,6 +32,7 @@ def test_the_roles_are_groups_with_exactly_their_permissions(db):
         "status.add_notice",
         "status.change_notice",
         "status.delete_notice",
+        "oncall.add_override",
     }
     assert {"monitor.add_host", "monitor.change_check", "alerts.delete_alertrule", "api.add_apitoken"} <= admin
     assert operator <= admin

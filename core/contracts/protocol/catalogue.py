@@ -251,7 +251,7 @@ _DECLARED = [
     _server(
         "alert",
         (ALERTS,),
-        ("alerts.recording",),
+        ("alerts.announcing",),
         "An alert fired, resolved or was acknowledged; every recipient gets it.",
         f("event", "string", "firing, resolved or acknowledged"),
         f("alert", "object", "the alert", *_alert),
