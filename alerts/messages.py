@@ -37,6 +37,8 @@ def held_text(rule, subject_label: str, via: str) -> str:
 def behind_text(text: str, behind: int) -> str:
     """A root cause's firing text, with how many hosts are held behind it."""
     return (text + " " + _("(root cause: %(count)s unreachable behind it)") % {"count": behind})[:500]
+
+
 def told_text(firing: str, level: int | None, username: str) -> str:
     values = {"firing": firing, "level": level or "?", "user": username}
     return (_("%(firing)s (escalation level %(level)s: %(user)s told)") % values)[:500]

@@ -17,9 +17,9 @@ from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices import search
 from monitor.devices.models import Device, Interface, RoutingSession
 from monitor.models import CheckResult, Host, Status
-from probes.models import SiteCheckState
 from oncall.models import Team
 from oncall.schedules import on_call_by_schedule
+from probes.models import SiteCheckState
 
 RECENT_RESULTS = 50
 RECENT_EVENTS = 50  # network events seeding the device page's live tail

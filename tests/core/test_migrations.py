@@ -136,7 +136,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
         "monitor_hostimport", "flows_talker", "flows_portcounters",
         "monitor_site", "monitor_check_sites", "probes_probe", "probes_sitecheckstate",
-        "monitor_hostimport", "oncall_team", "oncall_team_members", "oncall_team_tags", "oncall_schedule",
+        "oncall_team", "oncall_team_members", "oncall_team_tags", "oncall_schedule",
         "oncall_rotation", "oncall_participant", "oncall_override", "oncall_escalationpolicy", "oncall_escalationlevel",
         "monitor_alertrule_recipient_teams", "alerts_escalation", "oncall_calendarfeed", "accounts_signinpolicy",
     }  # fmt: skip
