@@ -12,9 +12,11 @@ from chat.rooms import DASHBOARD_ROOM
 from core.contracts.groups import host_room_name
 from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
+from dashboard.host_config import config_controls
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices.models import Device, Interface
+from monitor.host_setup import kind_forms
 from monitor.models import CheckResult, Host, Status
 
 RECENT_RESULTS = 50
@@ -84,8 +86,15 @@ def host_detail(request, host_id: int):
     if device is not None:
         config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
+    context |= editor_context(request.user)
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
+
+
+def editor_context(user) -> dict:
+    """What the host dialog needs on a page: the controls the user may use, and the kinds' fields."""
+    controls = config_controls(user)
+    return {"controls": controls, "check_kinds": kind_forms() if any(controls.values()) else []}
 
 
 def metric_catalogue() -> dict[str, dict]:
@@ -112,7 +121,7 @@ def dashboard(request):
         "hosts_query": query,
         "metrics": metric_catalogue(),
         "page_module": "js/dashboard.js",
-    }
+    } | editor_context(request.user)
     return render(request, "dashboard.html", context)
 
 

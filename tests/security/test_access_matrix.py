@@ -105,11 +105,34 @@ def api_write(status: int) -> dict:
 
 HOST_BODY = {"name": "new-host", "address": "127.0.0.1"}
 
+
+def configures(status: int, operator: int = 403, foreign: int = 403) -> dict:
+    """A product route that changes the configuration (JSON, the session's CSRF token): admins."""
+    return {ANON: LOGIN, VIEWER: 403, OPERATOR: operator, ADMIN: status, RO_TOKEN: LOGIN, RW_TOKEN: LOGIN,
+            FOREIGN: foreign}  # fmt: skip
+
+
+def post_json(path: str | Callable[[World], str], data: Callable[[World, str], dict] = lambda w, c: {}) -> Request:
+    return lambda w, c: ("POST", path(w) if callable(path) else path, data(w, c))
+
+
 # URL name -> [(request, expected per caller)]
 EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "dashboard": [(get("/"), page())],
     "host_detail": [(get(lambda w: f"/hosts/{w.host.pk}/"), page())],
     "host_grid_json": [(get("/hosts/grid.json"), page())],
+    "create_host": [(post_json("/hosts/new/", lambda w, c: {**HOST_BODY, "name": f"dialog-{c}"}), configures(201))],
+    "host_config": [(get(lambda w: f"/hosts/{w.host.pk}/config.json"), configures(200, foreign=200))],
+    "update_host": [(post_json(lambda w: f"/hosts/{w.spare_host()}/config/", lambda w, c: HOST_BODY), configures(200))],
+    "clone_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/clone/"), configures(201))],
+    "delete_host": [(post_json(lambda w: f"/hosts/{w.spare_host()}/delete/"), configures(200))],
+    "pause_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/pause/"), configures(200))],
+    "resume_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/resume/"), configures(200))],
+    "bulk_hosts": [(post_json("/hosts/bulk/", lambda w, c: {"action": "pause", "ids": [w.host.pk]}), configures(200))],
+    "quick_add_checks": [(post_json("/hosts/quick-add/", lambda w, c: {"line": "ping"}), configures(200))],
+    # Operators may run checks now, so they may test them too; no check sent: nothing is queued.
+    "test_checks": [(post_json("/hosts/test/", lambda w, c: {"address": "127.0.0.1"}), configures(400, operator=400))],
+    "test_results": [(get("/hosts/test/none/"), configures(200, operator=200, foreign=200))],
     "network_map": [(get("/map/"), page())],
     "network_map_json": [(get("/map.json"), page())],
     "alerts": [(get("/alerts/"), page())],
@@ -302,7 +325,7 @@ def test_http_routes(world, name):
             client = client_for(world, caller)
             if method == "GET":
                 response = client.get(path)
-            elif path.startswith("/api/"):
+            elif path.startswith(("/api/", "/hosts/")):  # JSON, as the API and the host dialog send it
                 response = client.generic(method, path, data=json.dumps(data), content_type="application/json")
             else:  # a form
                 response = client.post(path, data)
