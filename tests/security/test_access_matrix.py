@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import roles
-from alerts.models import NotificationTarget
+from alerts.models import AlertRule, NotificationTarget
 from api.models import ApiToken
 from chat.models import ChatRoom
 from monitor.models import Check, Host
@@ -68,6 +68,11 @@ class World:
 
     def spare_host(self) -> int:
         return Host.objects.create(name=f"spare-{Host.objects.count()}", address="127.0.0.1").pk
+
+    def spare_rule(self) -> int:
+        rule = AlertRule.objects.create(name="spare", metric="host_down", threshold=1)
+        rule.recipients.add(self.users[ADMIN])
+        return rule.pk
 
 
 Request = Callable[[World, str], tuple[str, str, dict]]  # (world, caller) -> (method, path, data)
@@ -136,6 +141,16 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "network_map": [(get("/map/"), page())],
     "network_map_json": [(get("/map.json"), page())],
     "alerts": [(get("/alerts/"), page())],
+    "alert_rules": [(get("/alerts/rules/"), page())],
+    "alert_rule_new": [
+        (get("/alerts/rules/new/"), configures(200, foreign=200)),
+        (lambda w, c: ("POST", "/alerts/rules/new/", {"name": c}), configures(400)),  # incomplete: the form again
+    ],
+    "alert_rule_preview": [
+        (get("/alerts/rules/preview.json?metric=host_down&comparison=>&threshold=1"), configures(200, foreign=200))
+    ],
+    "alert_rule_edit": [(get(lambda w: f"/alerts/rules/{w.spare_rule()}/"), configures(200, foreign=200))],
+    "alert_rule_delete": [(lambda w, c: ("POST", f"/alerts/rules/{w.spare_rule()}/delete/", {}), configures(302))],
     "chat": [(get("/chat/"), page())],
     "chat_room": [(get("/chat/ops/"), page())],
     "profile": [(get("/accounts/profile/"), page())],
