@@ -26,7 +26,7 @@ class RuleForm(forms.ModelForm):
                   "severity", "scope", "host", "tag", "recipients", "recipient_groups"]  # fmt: skip
 
     def __init__(self, *args, creator=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         if self.instance.pk is None and creator is not None and not self.is_bound:
             self.initial["recipients"] = [creator.pk]  # a new rule goes to whoever writes it
         # Each option says its unit: "disk %, fullest mount (agent)" is read at a glance.
