@@ -249,6 +249,22 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     ],
     "status_logo": [(get("/status/public/logo"), dict.fromkeys(CALLERS, 404))],  # it has none
     "uptime_report": [(get("/reports/uptime/"), page())],
+    "status_pages": [(get("/status-pages/"), page())],
+    "status_page_new": [
+        (get("/status-pages/new/"), configures(200, foreign=200)),
+        (lambda w, c: ("POST", "/status-pages/new/", {"title": c}), configures(400)),  # no audience: the form again
+    ],
+    "status_page_edit": [(get(lambda w: f"/status-pages/{w.private_page}/"), configures(200, foreign=200))],
+    "status_page_delete": [
+        (
+            lambda w, c: (
+                "POST",
+                f"/status-pages/{StatusPage.objects.create(slug=f's-{len(c)}-{c[:3]}', title=c).pk}/delete/",
+                {},
+            ),
+            configures(302),
+        )
+    ],
     # The language switch and the script catalogue serve the login page and public status pages too.
     "switch_language": [
         (
