@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import host_config, views
+from dashboard import agent_pages, host_config, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("hosts/quick-add/", host_config.quick_add, name="quick_add_checks"),
     path("hosts/test/", host_config.test_checks, name="test_checks"),
     path("hosts/test/<str:token>/", host_config.test_results, name="test_results"),
+    path("agents/", agent_pages.agent_list, name="agents"),
+    path("agents/wheel/", agent_pages.agent_wheel_download, name="agent_wheel"),
+    path("agents/<str:name>/revoke/", agent_pages.agent_revoke, name="agent_revoke"),
     path("map/", views.network_map, name="network_map"),
     path("map.json", views.network_map_json, name="network_map_json"),
 ]

@@ -250,6 +250,13 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "status_logo": [(get("/status/public/logo"), dict.fromkeys(CALLERS, 404))],  # it has none
     "uptime_report": [(get("/reports/uptime/"), page())],
     "status_pages": [(get("/status-pages/"), page())],
+    # A bad name: refused before any Redis user is made (the shared Redis's users are not the tests' to change).
+    "agents": [
+        (get("/agents/"), page()),
+        (lambda w, c: ("POST", "/agents/", {"name": "not a name!"}), configures(400)),
+    ],
+    "agent_wheel": [(get("/agents/wheel/"), page())],
+    "agent_revoke": [(lambda w, c: ("POST", "/agents/nobody-here/revoke/", {}), configures(404))],
     "status_page_new": [
         (get("/status-pages/new/"), configures(200, foreign=200)),
         (lambda w, c: ("POST", "/status-pages/new/", {"title": c}), configures(400)),  # no audience: the form again
