@@ -5,7 +5,8 @@ The install never puts the Redis password on a command line: it goes into an env
 file only root reads, which the systemd unit reads (EnvironmentFile=).
 """
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django import forms
@@ -17,8 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.redis_io.redis_clients import sync_redis
 from netmon_agent import keys
 from stats import agent_wheel, credentials
+from stats.latest import latest_key
 from stats.models import Agent
 
 ADD, DELETE = "stats.add_agent", "stats.delete_agent"
@@ -64,9 +67,26 @@ def install_steps(wheel_name: str) -> str:
     ]) + "\n"  # fmt: skip
 
 
+def newest_frames() -> dict[str, datetime]:
+    """agent name -> when its newest frame was sampled (the ingest's cache in Redis; the
+    database's last_seen follows once history is written)."""
+    seen = {}
+    for name, text in sync_redis().hgetall(latest_key()).items():
+        try:
+            seen[name.decode()] = datetime.fromtimestamp(float(json.loads(text)["ts"]), UTC)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            continue  # not a frame: the database's figure stands
+    return seen
+
+
 def agent_rows() -> list[dict]:
     live_after = timezone.now() - timedelta(seconds=settings.AGENT_OFFLINE_AFTER)
-    return [{"agent": a, "live": bool(a.last_seen and a.last_seen >= live_after)} for a in Agent.objects.all()]
+    frames = newest_frames()
+    rows = []
+    for agent in Agent.objects.all():
+        seen = max(filter(None, [agent.last_seen, frames.get(agent.name)]), default=None)
+        rows.append({"agent": agent, "last_seen": seen, "live": bool(seen and seen >= live_after)})
+    return rows
 
 
 @login_required
