@@ -49,14 +49,19 @@ def results(user_id: int, token: str) -> list[dict] | None:
 
 
 def outcome_fields(outcome: Outcome) -> dict:
-    """One outcome as the dialog shows it: UP or DOWN with the reason, and what was measured."""
-    return {
+    """One outcome as the dialog shows it: UP or DOWN with the reason, what was measured, and
+    for an SNMP device what it says it is."""
+    fields = {
         "status": "down" if outcome.error else "up",
         "error": outcome.error,
         "latency_ms": outcome.latency_ms,
         "loss_pct": outcome.loss_pct,
         "details": json.loads(json.dumps(outcome.details, default=str)),
     }
+    if (system := getattr(outcome.device, "system", None)) is not None:
+        fields["device"] = {"name": system.name, "description": system.descr, "vendor": system.vendor,
+                            "model": system.model, "ports": len(outcome.device.ports)}  # fmt: skip
+    return fields
 
 
 @functools.cache

@@ -1,36 +1,15 @@
 // The "Add host" dialog: name, address, tags and checks, each kind showing only its own
 // fields (drawn from the kinds' declarations in the "check-kinds" script), a quick-add line
 // in the CSV syntax, "Test now" (one run on a checks worker, before saving), and saving.
+import { send, trial } from "./config-requests.js";
 import { gettext, interpolate } from "./i18n.js";
 
 const dialog = document.getElementById("host-editor");
 const form = dialog.querySelector("form");
 const rows = form.querySelector(".check-rows");
 const kinds = Object.fromEntries(JSON.parse(document.getElementById("check-kinds").textContent).map((k) => [k.name, k]));
-const TRIAL_POLL_MS = 400;
-const TRIAL_GIVE_UP_MS = 90_000;
 let editing = null; // the id of the host being edited; null when adding
 let rowNumber = 0;
-
-export function csrfToken() {
-  return document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
-}
-
-export async function send(url, data, method = "POST") {
-  const init = { method, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() } };
-  if (method !== "GET") {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(data ?? {});
-  }
-  const response = await fetch(url, init);
-  let body = {};
-  try {
-    body = await response.json();
-  } catch {
-    body = { error: interpolate(gettext("The server answered %(status)s."), { status: response.status }) };
-  }
-  return { ok: response.ok, status: response.status, body };
-}
 
 function control(setting, value, id) {
   let input;
@@ -185,37 +164,32 @@ function describeResult(check, result) {
 async function testNow() {
   clearErrors();
   const host = readForm();
-  const trial = form.querySelector(".trial");
-  const list = trial.querySelector(".trial-results");
-  const state = trial.querySelector(".trial-state");
+  const section = form.querySelector(".trial");
+  const list = section.querySelector(".trial-results");
+  const state = section.querySelector(".trial-state");
   list.replaceChildren();
-  trial.hidden = false;
+  section.hidden = false;
   state.textContent = gettext("Running each check once on a checks worker…");
-  const started = await send(dialog.dataset.testUrl, host);
-  if (!started.ok) {
+  const outcome = await trial(dialog.dataset.testUrl, host);
+  if (outcome.errors) {
     state.textContent = "";
-    showErrors(started.body);
+    showErrors(outcome.errors);
     return;
   }
-  const deadline = Date.now() + TRIAL_GIVE_UP_MS;
-  while (Date.now() < deadline) {
-    const answer = await send(started.body.url, null, "GET");
-    if (answer.ok && answer.body.done) {
-      state.textContent = gettext("Results of one run; nothing is saved yet.");
-      answer.body.results.forEach((result, index) => {
-        const [what, outcome] = describeResult(host.checks[index], result);
-        const item = document.createElement("li");
-        item.dataset.status = result.status;
-        item.append(Object.assign(document.createElement("span"), { textContent: what }), " ",
-          Object.assign(document.createElement("strong"), { className: "status", textContent: outcome }));
-        item.querySelector("strong").dataset.status = result.status;
-        list.append(item);
-      });
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, TRIAL_POLL_MS));
+  if (outcome.timedOut) {
+    state.textContent = gettext("No checks worker answered. Is one running?");
+    return;
   }
-  state.textContent = gettext("No checks worker answered. Is one running?");
+  state.textContent = gettext("Results of one run; nothing is saved yet.");
+  outcome.results.forEach((result, index) => {
+    const [what, said] = describeResult(host.checks[index], result);
+    const item = document.createElement("li");
+    item.dataset.status = result.status;
+    const status = Object.assign(document.createElement("strong"), { className: "status", textContent: said });
+    status.dataset.status = result.status;
+    item.append(Object.assign(document.createElement("span"), { textContent: what }), " ", status);
+    list.append(item);
+  });
 }
 
 async function quickAdd() {

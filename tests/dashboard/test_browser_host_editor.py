@@ -47,6 +47,7 @@ async def test_a_new_user_adds_a_host_tests_its_checks_and_sees_it_up(
             # Two checks from the quick-add line, one picked by kind and filled in.
             await dialog.get_by_label("Checks in the CSV syntax").fill(f"ping tcp:{listener.port}")
             await dialog.get_by_role("button", name="Add these checks").click()
+            await expect(dialog.locator(".check-row")).to_have_count(2)
             await dialog.get_by_label("Kind of check").select_option("http")
             await dialog.get_by_role("button", name="Add check").click()
             rows = dialog.locator(".check-row")
