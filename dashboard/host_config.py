@@ -6,6 +6,7 @@ Posting needs the CSRF token, so another site cannot drive them.
 """
 
 import json
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -13,16 +14,18 @@ from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from monitor import host_setup, trial_runs
 from monitor.host_setup import SetupError
-from monitor.models import RUN_CHECK, Host, Tag
+from monitor.models import RUN_CHECK, Host, MaintenanceWindow, Tag
 from monitor.results import derive_hosts
 
 ADD, CHANGE, DELETE = "monitor.add_host", "monitor.change_host", "monitor.delete_host"
 MAX_BODY = 256 * 1024
-BULK_ACTIONS = {"pause": CHANGE, "resume": CHANGE, "tag": CHANGE, "delete": DELETE}
+BULK_ACTIONS = {"pause": CHANGE, "resume": CHANGE, "tag": CHANGE, "delete": DELETE, "maintenance": CHANGE}
+MAINTENANCE_MAX_MINUTES = 14 * 24 * 60
 MAX_BULK = 5_000
 
 
@@ -166,7 +169,35 @@ def bulk_hosts(request):
     if action == "delete":
         deleted, _ = Host.objects.filter(pk__in=ids).delete()
         return JsonResponse({"deleted": len(ids) if deleted else 0})
+    if action == "maintenance":
+        return _maintenance(ids, data)
     return _tag(ids, data.get("tag"))
+
+
+@require_POST
+@needs(CHANGE)
+def maintenance_host(request, host_id: int):
+    """A maintenance window for one host from now: {"minutes", "reason"}."""
+    try:
+        data = body(request)
+    except SetupError as exc:
+        return refused(exc)
+    return _maintenance([get_object_or_404(Host, pk=host_id).pk], data)
+
+
+def _maintenance(ids: list[int], data: dict) -> JsonResponse:
+    """No alert fires for these hosts for the next `minutes`; the reason is kept with the window."""
+    minutes, reason = data.get("minutes"), data.get("reason", "")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAINTENANCE_MAX_MINUTES:
+        return refused(SetupError({"minutes": f"Give a whole number of minutes from 1 to {MAINTENANCE_MAX_MINUTES}."}))
+    reason = reason.strip()[:200] if isinstance(reason, str) else ""
+    starts = timezone.now()
+    ends = starts + timedelta(minutes=minutes)
+    hosts = list(Host.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    MaintenanceWindow.objects.bulk_create(
+        [MaintenanceWindow(host_id=pk, starts_at=starts, ends_at=ends, reason=reason) for pk in hosts]
+    )
+    return JsonResponse({"changed": len(hosts), "ends_at": ends.isoformat()})
 
 
 def _tag(ids: list[int], name) -> JsonResponse:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("hosts/<int:host_id>/delete/", host_config.delete_host, name="delete_host"),
     path("hosts/<int:host_id>/pause/", host_config.pause_host, name="pause_host"),
     path("hosts/<int:host_id>/resume/", host_config.resume_host, name="resume_host"),
+    path("hosts/<int:host_id>/maintenance/", host_config.maintenance_host, name="maintenance_host"),
     path("hosts/bulk/", host_config.bulk_hosts, name="bulk_hosts"),
     path("hosts/quick-add/", host_config.quick_add, name="quick_add_checks"),
     path("hosts/test/", host_config.test_checks, name="test_checks"),

@@ -87,6 +87,7 @@ def host_detail(request, host_id: int):
         config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
     context |= editor_context(request.user)
+    context["maintenance"] = host.maintenance.filter(ends_at__gt=timezone.now(), starts_at__lte=timezone.now())
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 

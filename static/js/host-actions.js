@@ -1,5 +1,6 @@
 // Pause, resume, clone and delete on a host's page: one POST each, then the page that follows.
 import { gettext } from "./i18n.js";
+import { askForMaintenance } from "./maintenance.js";
 
 function csrfToken() {
   return document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -28,3 +29,7 @@ async function act(button) {
 for (const button of toolbar?.querySelectorAll("[data-host-action]") ?? []) {
   button.addEventListener("click", () => act(button));
 }
+
+toolbar?.querySelector("[data-host-maintenance]")?.addEventListener("click", async () => {
+  if (await askForMaintenance(`${toolbar.dataset.hostUrl}maintenance/`)) window.location.reload();
+});

@@ -72,6 +72,19 @@ async def test_a_new_user_adds_a_host_tests_its_checks_and_sees_it_up(
             tile = page.locator("#hosts .tile", has_text="web-1")  # live: no reload
             await expect(tile).to_have_attribute("data-status", "up")
             await expect(page.locator('#hosts .state-counts [data-state="up"]')).to_have_text("UP 1")
+
+            # A maintenance window from its page; then the grid pauses the hosts it shows.
+            await tile.click()
+            await page.get_by_role("button", name="Maintenance…").click()
+            window = page.get_by_role("dialog", name="Maintenance window")
+            await window.get_by_label("Reason").fill("disk swap")
+            await window.get_by_role("button", name="Start maintenance").click()
+            await expect(page.locator(".maintenance-now")).to_contain_text("disk swap")
+            await page.goto(f"{base_url}/")
+            await page.get_by_label("Filter by name or address").fill("web-")
+            await expect(page.locator(".grid-actions .shown-count")).to_have_text("1 host shown")
+            await page.get_by_role("toolbar", name="Act on the hosts shown").get_by_role("button", name="Pause").click()
+            await expect(page.locator("#hosts .tile", has_text="web-1")).to_have_attribute("data-status", "paused")
     finally:
         listener.close()
     assert errors == []

@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts import roles
 from monitor.host_setup import kind_forms
-from monitor.models import Check, Host, Status, Tag
+from monitor.models import Check, Host, MaintenanceWindow, Status, Tag
 from tests.roles import user_with_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -164,3 +164,19 @@ def test_the_admin_sees_the_dialog_with_each_kind_and_only_its_fields():
     secrets = [s for s in snmp["settings"] if s["type"] == "secret"]
     assert secrets
     assert all(s["default"] is None for s in secrets)
+
+
+def test_maintenance_from_a_host_page_and_the_grid():
+    client = client_of(roles.ADMIN)
+    ids = [Host.objects.create(name=f"m{i}", address="127.0.0.1").pk for i in range(3)]
+    status, _ = post(client, f"/hosts/{ids[0]}/maintenance/", {"minutes": 90, "reason": "kernel update"})
+    assert status == 200
+    window = MaintenanceWindow.objects.get()
+    assert (window.host_id, window.reason) == (ids[0], "kernel update")
+    assert round((window.ends_at - window.starts_at).total_seconds()) == 90 * 60
+    assert post(client, "/hosts/bulk/", {"action": "maintenance", "ids": ids[1:], "minutes": 30})[1]["changed"] == 2
+    assert MaintenanceWindow.objects.count() == 3
+    for bad in (0, "60", 10**9, True):
+        assert post(client, f"/hosts/{ids[0]}/maintenance/", {"minutes": bad})[0] == 400
+    assert "In maintenance until" in client.get(f"/hosts/{ids[0]}/").content.decode()
+    assert post(client_of(roles.OPERATOR), f"/hosts/{ids[0]}/maintenance/", {"minutes": 5})[0] == 403

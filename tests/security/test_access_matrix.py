@@ -133,6 +133,9 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "delete_host": [(post_json(lambda w: f"/hosts/{w.spare_host()}/delete/"), configures(200))],
     "pause_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/pause/"), configures(200))],
     "resume_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/resume/"), configures(200))],
+    "maintenance_host": [
+        (post_json(lambda w: f"/hosts/{w.host.pk}/maintenance/", lambda w, c: {"minutes": 5}), configures(200))
+    ],
     "bulk_hosts": [(post_json("/hosts/bulk/", lambda w, c: {"action": "pause", "ids": [w.host.pk]}), configures(200))],
     "quick_add_checks": [(post_json("/hosts/quick-add/", lambda w, c: {"line": "ping"}), configures(200))],
     # Operators may run checks now, so they may test them too; no check sent: nothing is queued.
