@@ -14,7 +14,6 @@ from core.contracts.metrics import AGENT_ALERT_METRICS
 from core.redis_io.redis_clients import sync_redis
 from stats.latest import latest_key
 from tests import processes
-from tests.accounts.test_browser_languages import serious_violations
 from tests.alerts.test_alerts import fire
 from tests.browser import log_in
 from tests.roles import user_with_role
@@ -67,22 +66,3 @@ async def test_a_rule_written_in_the_product_fires_to_its_creator_and_a_late_rec
     finally:
         await database_sync_to_async(sync_redis().hdel)(latest_key(), AGENT)
     assert errors == []
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-async def test_the_rule_pages_pass_axe_and_fit_a_phone(transactional_db, browser, unused_tcp_port, scheme):
-    await database_sync_to_async(user_with_role)("ops", roles.ADMIN)
-    base_url = f"http://127.0.0.1:{unused_tcp_port}"
-    with processes.daphne(unused_tcp_port):
-        context = await browser.new_context(
-            color_scheme=scheme, bypass_csp=True, viewport={"width": 390, "height": 844}
-        )
-        page = await context.new_page()
-        await log_in(page, base_url, username="ops")
-        for path in ("/alerts/rules/new/", "/alerts/rules/"):
-            await page.goto(f"{base_url}{path}")
-            await page.wait_for_load_state("networkidle")
-            assert await serious_violations(page) == [], path
-            sideways = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            assert await page.evaluate(sideways) <= 0, path
-        await context.close()

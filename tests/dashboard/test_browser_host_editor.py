@@ -9,7 +9,6 @@ import pytest
 from playwright.async_api import expect
 
 from tests import processes, targets
-from tests.accounts.test_browser_languages import serious_violations
 from tests.browser import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -108,25 +107,3 @@ async def test_a_bad_check_is_shown_beside_its_field_and_nothing_is_saved(transa
         await dialog.get_by_label("Checks in the CSV syntax").fill("tcp:http")
         await dialog.get_by_role("button", name="Add these checks").click()
         await expect(dialog.locator(".form-error")).to_contain_text("'tcp:http'")
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-async def test_the_dialog_passes_axe_and_fits_a_phone(transactional_db, browser, unused_tcp_port, scheme):
-    base_url = f"http://127.0.0.1:{unused_tcp_port}"
-    with processes.daphne(unused_tcp_port):
-        context = await browser.new_context(
-            color_scheme=scheme, bypass_csp=True, viewport={"width": 390, "height": 844}
-        )
-        page = await context.new_page()
-        await create_first_admin(page, base_url)
-        await page.get_by_role("button", name="Add host").click()
-        dialog = page.get_by_role("dialog", name="Add host")
-        for kind in ("ping", "tcp", "http", "dns", "snmp", "path"):  # every kind's fields at once
-            await dialog.get_by_label("Kind of check").select_option(kind)
-            await dialog.get_by_role("button", name="Add check").click()
-        await expect(dialog.locator(".check-row")).to_have_count(6)
-        await expect(page.locator("html")).to_have_attribute("data-theme", scheme)
-        assert await serious_violations(page) == []
-        sideways = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        assert await page.evaluate(sideways) <= 0
-        await context.close()
