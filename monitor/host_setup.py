@@ -49,7 +49,7 @@ def setting_form(setting: Setting) -> dict:
     return {
         "name": setting.name,
         "label": setting.verbose_name,
-        "type": "secret" if setting.secret else kind,
+        "input": "secret" if setting.secret else kind,
         "default": None if setting.secret else setting.default,
         "required": setting.required,
         "help": setting.help_text,

@@ -13,43 +13,43 @@ let rowNumber = 0;
 
 function control(setting, value, id) {
   let input;
-  if (setting.type === "bool") {
+  if (setting.input === "bool") {
     input = Object.assign(document.createElement("input"), { type: "checkbox", checked: Boolean(value) });
-  } else if (setting.type === "choice") {
+  } else if (setting.input === "choice") {
     input = document.createElement("select");
     for (const [key, label] of setting.choices) input.append(new Option(label, key, false, key === value));
   } else {
     input = document.createElement("input");
-    input.type = { int: "number", float: "number", secret: "password" }[setting.type] ?? "text";
-    if (setting.type === "float") input.step = "any";
+    input.type = { int: "number", float: "number", secret: "password" }[setting.input] ?? "text";
+    if (setting.input === "float") input.step = "any";
     if (setting.min !== null) input.min = setting.min;
     if (setting.max !== null) input.max = setting.max;
     input.value = value ?? "";
-    input.autocomplete = setting.type === "secret" ? "new-password" : "off";
+    input.autocomplete = setting.input === "secret" ? "new-password" : "off";
   }
   Object.assign(input, { id, name: setting.name });
-  input.dataset.type = setting.type;
+  input.dataset.input = setting.input;
   return input;
 }
 
 function labelled(setting, value, row, secretSet) {
   const id = `check-${row}-${setting.name}`;
   const wrap = document.createElement("div");
-  wrap.className = `field field-${setting.type}`;
+  wrap.className = `field field-${setting.input}`;
   const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: setting.label });
   const input = control(setting, value, id);
-  if (setting.type === "secret" && secretSet) input.placeholder = gettext("set; leave empty to keep it");
+  if (setting.input === "secret" && secretSet) input.placeholder = gettext("set; leave empty to keep it");
   const help = setting.help ? Object.assign(document.createElement("small"), { className: "muted", textContent: setting.help }) : null;
   const problem = Object.assign(document.createElement("small"), { className: "field-error error" });
   problem.dataset.errorFor = setting.name;
-  if (setting.type === "bool") wrap.append(input, label, problem);
+  if (setting.input === "bool") wrap.append(input, label, problem);
   else wrap.append(label, input, ...(help ? [help] : []), problem);
   return wrap;
 }
 
 const SCHEDULE = [
-  { name: "interval_s", label: gettext("Every (s)"), type: "int", min: 5, max: 86400, choices: [] },
-  { name: "timeout_s", label: gettext("Timeout (s)"), type: "float", min: 0.1, max: 60, choices: [] },
+  { name: "interval_s", label: gettext("Every (s)"), input: "int", min: 5, max: 86400, choices: [] },
+  { name: "timeout_s", label: gettext("Timeout (s)"), input: "float", min: 0.1, max: 60, choices: [] },
 ];
 
 function addRow(check) {
@@ -81,9 +81,9 @@ function addRow(check) {
 }
 
 function valueOf(input) {
-  if (input.dataset.type === "bool") return input.checked;
-  if (input.value.trim() === "") return input.dataset.type === "text" ? "" : null;
-  if (input.dataset.type === "int" || input.dataset.type === "float") {
+  if (input.dataset.input === "bool") return input.checked;
+  if (input.value.trim() === "") return input.dataset.input === "text" ? "" : null;
+  if (input.dataset.input === "int" || input.dataset.input === "float") {
     const number = Number(input.value);
     return Number.isFinite(number) ? number : input.value;
   }

@@ -161,7 +161,7 @@ def test_the_admin_sees_the_dialog_with_each_kind_and_only_its_fields():
     assert "url" in forms["http"]
     assert "port" not in forms["http"]
     snmp = next(k for k in kind_forms() if k["name"] == "snmp")
-    secrets = [s for s in snmp["settings"] if s["type"] == "secret"]
+    secrets = [s for s in snmp["settings"] if s["input"] == "secret"]
     assert secrets
     assert all(s["default"] is None for s in secrets)
 
