@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes bench-add-host
 
 run: venv
 	scripts/run.sh
@@ -105,6 +105,10 @@ bench-events: venv
 
 bench-csv: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/csv_import.py
+
+# From an empty dashboard to a live UP host through the "Add host" dialog, in Chromium: clicks and seconds (BENCH_RUNS).
+bench-add-host: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && scripts/ensure_chromium.sh && nice -n 5 python bench/add_host.py
 
 # 200 agents and 2,000 hosts updating every second in Chromium: first render, script time, heap (BENCH_WINDOW s).
 bench-ui: venv

@@ -54,6 +54,7 @@ app.conf.task_default_queue = TASKS_QUEUE
 app.conf.task_queues = (Queue(TASKS_QUEUE), Queue(CHECKS_QUEUE), Queue(HOUSEKEEPING_QUEUE), Queue(NOTIFICATIONS_QUEUE))
 app.conf.task_routes = {
     "monitor.run_checks": {"queue": CHECKS_QUEUE},
+    "monitor.try_checks": {"queue": CHECKS_QUEUE},  # "Test now": where every check runs
     **{name: {"queue": HOUSEKEEPING_QUEUE} for name in HOUSEKEEPING_TASKS},
     **{name: {"queue": NOTIFICATIONS_QUEUE} for name in NOTIFICATION_TASKS},
 }

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from accounts import roles
+from alerts import defaults as default_rules
 
 SETUP_PATH = "/setup/"
 # Not pages: they answer for themselves (401 for the API, plain status for probes).
@@ -63,6 +64,7 @@ def first_admin(request):
             user.is_staff = user.is_superuser = True
             user.save()
             user.groups.add(Group.objects.get(name=roles.ADMIN))
+            default_rules.install(user)  # host down, agent offline, ...: sent to this first administrator
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("dashboard")
     return render(request, "first_admin.html", {"form": form}, status=400 if form.errors else 200)

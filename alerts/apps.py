@@ -6,7 +6,7 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self) -> None:
-        from alerts import handover, receivers
+        from alerts import handover, late_recipients, receivers
         from core.contracts import signals
 
         signals.frame_sampled.connect(receivers.evaluate_frame, dispatch_uid="alerts.evaluate_frame")
@@ -16,3 +16,4 @@ class AlertsConfig(AppConfig):
         signals.probe_presence.connect(receivers.evaluate_probe_presence, dispatch_uid="alerts.probe_presence")
         signals.results_recorded.connect(receivers.evaluate_results, dispatch_uid="alerts.evaluate_results")
         signals.events_recorded.connect(receivers.evaluate_events, dispatch_uid="alerts.evaluate_events")
+        late_recipients.connect()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as ModelValidationError
 from rest_framework import serializers
 
-from alerts import visibility
+from alerts import reach, visibility
 from alerts.models import AlertEvent, AlertRule
 from core.security.redaction import redact_url, unredact_url
 from monitor import checks
@@ -180,6 +180,17 @@ class AlertRuleSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = AlertRule
         fields = "__all__"
+
+    def validate(self, attrs):
+        """A new rule without recipients goes to its creator; a rule that would reach nobody is refused."""
+        attrs = super().validate(attrs)
+        users = attrs.get("recipients", self.instance.recipients.all() if self.instance else [])
+        groups = attrs.get("recipient_groups", self.instance.recipient_groups.all() if self.instance else [])
+        if self.instance is None and not users and not groups:
+            attrs["recipients"] = users = [self.context["request"].user]
+        if reason := reach.nobody_reason(users, groups):
+            raise serializers.ValidationError({"recipients": [reason]})
+        return attrs
 
     def to_representation(self, rule):
         """Who receives a rule's alerts is shown to its recipients and admins only."""

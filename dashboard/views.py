@@ -12,10 +12,12 @@ from chat.rooms import DASHBOARD_ROOM
 from core.contracts.groups import host_room_name
 from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
+from dashboard.host_config import config_controls
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices import search
 from monitor.devices.models import Device, Interface, RoutingSession
+from monitor.host_setup import kind_forms
 from monitor.models import CheckResult, Host, Status
 from oncall.models import Team
 from oncall.schedules import on_call_by_schedule
@@ -93,8 +95,16 @@ def host_detail(request, host_id: int):
     context["routing_sessions"] = list(RoutingSession.objects.filter(host=host)) if device else []
     # A check run from several sites: each site's latest state and latency (probes.voting).
     context["site_states"] = SiteCheckState.objects.filter(host_check__host=host).select_related("site", "host_check")
+    context |= editor_context(request.user)
+    context["maintenance"] = host.maintenance.filter(ends_at__gt=timezone.now(), starts_at__lte=timezone.now())
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
+
+
+def editor_context(user) -> dict:
+    """What the host dialog needs on a page: the controls the user may use, and the kinds' fields."""
+    controls = config_controls(user)
+    return {"controls": controls, "check_kinds": kind_forms() if any(controls.values()) else []}
 
 
 def metric_catalogue() -> dict[str, dict]:
@@ -122,7 +132,7 @@ def dashboard(request):
         "metrics": metric_catalogue(),
         "page_module": "js/dashboard.js",
         "on_call": on_call_by_schedule(Team.objects.all(), timezone.now()),  # shown only when a team has a schedule
-    }
+    } | editor_context(request.user)
     return render(request, "dashboard.html", context)
 
 

@@ -147,14 +147,14 @@ def _parse_row(number: int, row: dict) -> HostRow:
     for name in tags:
         if slugify(name) != name.lower():
             raise RowError(f"tag {name!r}: use letters, digits, hyphens and underscores")
-    parsed = [_parse_check(token, interval) for token in row.get("checks", "").split()]
+    parsed = [parse_check_token(token, interval) for token in row.get("checks", "").split()]
     for check in parsed:
         check.host = host
         check.full_clean(exclude=["host"])
     return HostRow(number, host, "notes" in row, [name.lower() for name in tags], parsed)
 
 
-def _parse_check(token: str, interval: int) -> Check:
+def parse_check_token(token: str, interval: int) -> Check:
     name, _, argument = token.partition(":")
     kind = checks.kinds().get(name.lower())
     if kind is None:

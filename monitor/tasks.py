@@ -12,6 +12,7 @@ from monitor.csv_import import import_hosts
 from monitor.models import Check, CheckResult, HostImport
 from monitor.runner import check_runner
 from monitor.scheduling import Claim, claim_due_checks
+from monitor.trial_runs import try_checks  # noqa: F401  (registered with the worker from here)
 
 # The dispatcher runs every second; claiming two seconds ahead covers a late tick,
 # and the runner waits for each check's exact slot.

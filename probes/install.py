@@ -11,7 +11,7 @@ def compose_service(name: str) -> str:
         "services:\n"
         f"  probe-{name}:\n"
         "    image: python:3.11-slim\n"
-        '    command: sh -c "pip install --no-cache-dir /wheels/networkmonitor-*.whl[probe] && exec netmon-probe"\n'
+        '    command: sh -c "pip install --no-cache-dir /wheels/networkmonitor-*.whl && exec netmon-probe"\n'
         "    env_file: netmon-probe.env\n"
         "    environment:\n"
         "      PROBE_BUFFER: /var/lib/netmon-probe/buffer.sqlite\n"

@@ -8,6 +8,7 @@ python manage.py migrate --noinput
 python manage.py collectstatic --noinput -v 0  # hashed, compressed copies (core/web/staticfiles.py)
 if [ -n "${NETMON_ADMIN_PASSWORD:-}" ]; then
     python manage.py ensure_admin
+    python manage.py default_rules admin
 fi
 # This machine's agent, with credentials of its own like any other (new ones each start),
 # in a file only this user reads: a command line would show its password to every user.

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from monitor import checks
 from monitor.admin import CheckInline
-from monitor.csv_import import _parse_check
+from monitor.csv_import import parse_check_token
 from monitor.models import Check, Host
 
 EXAMPLES = {
@@ -47,7 +47,7 @@ def test_a_kind_declares_settings_whose_defaults_fit_and_fits_the_kind_column(na
 
 @pytest.mark.parametrize("name", list(checks.kinds()))
 def test_a_csv_token_becomes_a_valid_check_whose_spec_carries_the_kinds_settings(name):
-    check = _parse_check(EXAMPLES[name], 60)
+    check = parse_check_token(EXAMPLES[name], 60)
     check.host = Host(id=1, name="web-1", address="127.0.0.1")
     check.full_clean(exclude=["host"])
     spec = check.spec(due=0.0)
