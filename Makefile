@@ -37,7 +37,9 @@ bench-devices: venv
 
 # The flow collector and nfdump's nfcapd on the same replayed NetFlow v5 and IPFIX (BENCH_FLOW_RECORDS).
 bench-flows: venv
-	source scripts/env.sh && python scripts/ensure_redis.py && python bench/flows.py
+	source scripts/env.sh && python scripts/ensure_redis.py && \
+	  { command -v nfcapd >/dev/null || python scripts/debian_packages.py nfdump "the flow benchmark compares with nfdump's nfcapd"; } && \
+	  python bench/flows.py
 
 # The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
 agent-wheel: venv
