@@ -44,7 +44,10 @@ bench-devices: venv
 
 # The flow collector and nfdump's nfcapd on the same replayed NetFlow v5 and IPFIX (BENCH_FLOW_RECORDS).
 bench-flows: venv
-	source scripts/env.sh && python scripts/ensure_redis.py && python bench/flows.py
+	source scripts/env.sh && python scripts/ensure_redis.py && \
+	  { command -v nfcapd >/dev/null || python scripts/debian_packages.py nfdump "the flow benchmark compares with nfdump's nfcapd"; } && \
+	  python bench/flows.py
+
 # Discovery of 1,000 simulated devices from one seed; dependencies for 10,000 nodes and a root-cause
 # decision for 1,000 DOWN results (BENCH_DEVICES, BENCH_NODES, BENCH_DOWN to change).
 bench-discovery: venv

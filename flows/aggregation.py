@@ -108,20 +108,20 @@ def _table(combined, sizes, packets, n, direction, dimension, records, example) 
     group_packets = np.bincount(inverse, weights=packets, minlength=len(groups))
     group_flows = np.bincount(inverse, minlength=len(groups))
     group_if = groups >> np.uint64(40)
-    ranked = np.lexsort((-group_bytes, group_if))  # per interface, the busiest first
-    if_of = group_if[ranked]
-    starts = np.flatnonzero(np.r_[True, if_of[1:] != if_of[:-1]])
     text = _texts[dimension]
-    for begin, end in zip(starts, [*starts[1:], len(ranked)], strict=True):
-        mine = ranked[begin:end]
-        for g in mine[:n]:
+    for if_index in np.unique(group_if):
+        mine = np.flatnonzero(group_if == if_index)
+        # The top n without sorting every group: a partition, then only the n sorted.
+        top = mine[np.argpartition(-group_bytes[mine], n - 1)[:n]] if len(mine) > n else mine
+        top = top[np.argsort(-group_bytes[top], kind="stable")]
+        for g in top:
             record = records[first[g] if example is None else example[first[g]]]
             sums = int(group_bytes[g]), int(group_packets[g]), int(group_flows[g])
-            yield Row(int(if_of[begin]), direction, dimension, text(record), *sums)
-        rest = mine[n:]
-        if len(rest):
-            totals = int(group_bytes[rest].sum()), int(group_packets[rest].sum()), int(group_flows[rest].sum())
-            yield Row(int(if_of[begin]), direction, dimension, OTHER, *totals)
+            yield Row(int(if_index), direction, dimension, text(record), *sums)
+        if len(mine) > n:
+            columns = (group_bytes, group_packets, group_flows)
+            totals = [int(column[mine].sum()) - int(column[top].sum()) for column in columns]
+            yield Row(int(if_index), direction, dimension, OTHER, *totals)
 
 
 _texts = {

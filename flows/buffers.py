@@ -24,6 +24,7 @@ class MinuteBuffer:
     )
     counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     fresh: dict[str, list[np.ndarray]] = field(default_factory=lambda: defaultdict(list))  # since `take_fresh`
+    fresh_count: int = 0
 
     def add(self, exporter: str, records: np.ndarray, now: float, tally: Tally) -> None:
         minute = int(now) // MINUTE * MINUTE
@@ -32,11 +33,15 @@ class MinuteBuffer:
             return
         self.counts[minute] += len(records)
         self.minutes[minute][exporter].append(records)
+        if self.fresh_count + len(records) > self.max_records:  # the live loop is not taking them (failing)
+            tally.dropped("live_behind", len(records))
+            return
+        self.fresh_count += len(records)
         self.fresh[exporter].append(records)
 
     def take_fresh(self) -> dict[str, np.ndarray]:
         """Per exporter, the records added since the last call (the live top talkers' next slice)."""
-        taken, self.fresh = self.fresh, defaultdict(list)
+        taken, self.fresh, self.fresh_count = self.fresh, defaultdict(list), 0
         return {exporter: np.concatenate(parts) for exporter, parts in taken.items()}
 
     def closed(self, now: float, everything: bool = False) -> list[tuple[int, str, np.ndarray]]:

@@ -27,9 +27,7 @@ def columns(body: bytes, template: Template) -> Columns:
 
 
 def _column(values: np.ndarray) -> np.ndarray:
-    if values.ndim == 1:
-        return values.astype(np.uint64)
-    return values  # addresses, or integers of an odd length (handled by _integer)
+    return values  # a view: integers are converted once, where they are assigned (_integer handles odd lengths)
 
 
 def _integer(values: np.ndarray) -> np.ndarray:
@@ -96,13 +94,16 @@ def flow_records(cols: Columns, domain: Domain, tally: Tally) -> np.ndarray:
     for element, name in PLAIN_FIELDS:
         if element in cols:
             out[name] = _integer(cols[element])
-    rate = _rates(cols, domain.sampling_rate, count)
+    rate = _rates(cols, domain.sampling_rate)
     for delta, total, name in ((e.BYTES, e.BYTES_TOTAL, "bytes"), (e.PACKETS, e.PACKETS_TOTAL, "packets")):
         source = delta if delta in cols else total
         if source in cols:
-            out[name] = _integer(cols[source]) * rate
-    kept = rate > 0
-    if not kept.all():
+            out[name] = _integer(cols[source]).astype(np.uint64) * rate
+    if np.ndim(rate) == 0:
+        if rate == 0:
+            tally.dropped("sampling_rate_zero", len(out))
+            out = out[:0]
+    elif not (kept := rate > 0).all():
         tally.dropped("sampling_rate_zero", int((~kept).sum()))
         out = out[kept]
     tally["records"] += len(out)
@@ -117,11 +118,12 @@ def _addresses(out: np.ndarray, cols: Columns, src: int, dst: int) -> None:
             out[name] = convert(values)
 
 
-def _rates(cols: Columns, default: int, count: int) -> np.ndarray:
+def _rates(cols: Columns, default: int) -> np.ndarray | np.uint64:
+    """Each record's own sampling rate when the template has one, else the domain's (one number)."""
     for element in e.SAMPLING_RATES:
         if element in cols:
-            return _integer(cols[element])
-    return np.full(count, default, dtype=np.uint64)
+            return _integer(cols[element]).astype(np.uint64)
+    return np.uint64(default)
 
 
 def learn_sampling_rate(cols: Columns, domain: Domain, tally: Tally) -> None:

@@ -3,7 +3,9 @@
 import numpy as np
 
 from flows.aggregation import OTHER, top_rows
+from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
+from flows.decoding.records import Tally
 from tests.flows import packets as p
 
 
@@ -42,3 +44,16 @@ def test_pairs_protocols_and_directions_are_kept_apart():
     assert table(rows, "in", "pair", if_index=2) == {"198.18.0.2 > 198.18.0.1": 70}
     flows_counted = {r.key: r.flows for r in rows if (r.if_index, r.direction, r.dimension) == (1, "in", "src")}
     assert flows_counted == {"198.18.0.1": 2}
+
+
+def test_the_minute_buffer_is_bounded_and_hands_each_minute_out_once():
+    buffer, tally = MinuteBuffer(max_records=3), Tally()
+    two = records([{"src": "198.18.0.1", "dst": "198.18.0.2", "bytes": 10, "packets": 1}] * 2)
+    buffer.add("e", two, 60.5, tally)
+    buffer.add("e", two, 61.0, tally)  # over the bound: counted, dropped
+    assert tally["dropped_over_capacity"] == 2
+    assert len(buffer.take_fresh()["e"]) == 2
+    assert buffer.closed(119.0) == []  # the minute has not ended
+    [(minute, exporter, kept)] = buffer.closed(120.0)
+    assert (minute, exporter, len(kept)) == (60, "e", 2)
+    assert buffer.closed(180.0) == []
