@@ -106,8 +106,12 @@ def test_the_events_page_shows_events_unknown_sources_and_who_may_add_them(store
     assert "authentication failure" not in page
     assert "198.18.0.99" in page
     assert "add as device" not in page  # a viewer adds no host
-    page = client(roles.ADMIN).get("/events/").content.decode()
+    admin = client(roles.ADMIN)
+    page = admin.get("/events/").content.decode()
     assert "/admin/monitor/host/add/?address=198.18.0.99" in page
+    Host.objects.create(name="stranger", address="198.18.0.99")  # added as a device: no longer unknown
+    page = admin.get("/events/").content.decode()
+    assert "/admin/monitor/host/add/?address=198.18.0.99" not in page
 
 
 def test_the_events_page_says_what_a_bad_filter_needs(stored):
