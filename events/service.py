@@ -83,7 +83,9 @@ def run() -> None:
         holder["loop"], holder["v3"] = asyncio.get_running_loop(), V3Receiver(intake)
         await serve(intake, holder["v3"], ready)
 
-    writer = supervised_thread(WRITER, lambda: Writer(intake, on_users, on_mibs).run(stop), stop, shared=True)
+    # One Writer for every start of its thread: a batch it holds survives a restart.
+    keeper = Writer(intake, on_users, on_mibs)
+    writer = supervised_thread(WRITER, lambda: keeper.run(stop), stop, shared=True)
     try:
         asyncio.run(main())
     finally:

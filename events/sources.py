@@ -6,6 +6,7 @@ the directory; the writer thread loads it afresh every RELOAD_S, so a new device
 mapping is recognised within seconds without a query per event.
 """
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ class Directory:
         return self.devices.get(_normal(address))
 
 
+@functools.lru_cache(maxsize=65_536)  # asked for every datagram, of a few thousand sources
 def _normal(address: str) -> str:
     """One spelling per address: IPv4-mapped IPv6 as IPv4, IPv6 compressed."""
     try:

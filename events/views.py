@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from core.redis_io.redis_clients import sync_redis
+from events import sources
 from events.counters import read_drops
 from events.filters import PARAMETERS, BadFilter, filtered
 from events.models import Event, Severity, UnknownSource
@@ -21,6 +22,12 @@ def dropped() -> list[tuple[str, str, int]] | None:
         return read_drops(sync_redis())[:LISTED]
     except redis.RedisError:
         return None  # the page says the counts are unavailable
+
+
+def still_unknown() -> list[UnknownSource]:
+    """The busiest unknown sources, less those added as devices or mapped since."""
+    known = sources.load().devices
+    return [u for u in UnknownSource.objects.order_by("-count")[: LISTED * 4] if u.address not in known][:LISTED]
 
 
 @login_required
@@ -39,7 +46,7 @@ def events_page(request):
         "devices": Host.objects.filter(events__isnull=False).distinct().values_list("id", "name"),
         "tags": Tag.objects.values_list("name", flat=True),
         "severities": Severity.choices,
-        "unknown": UnknownSource.objects.order_by("-count")[:LISTED],
+        "unknown": still_unknown(),
         "dropped": dropped(),
         "may_add_hosts": request.user.has_perm("monitor.add_host"),
         "page": PAGE,

@@ -17,6 +17,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 
 from core.contracts import signals
+from core.web.health import DATABASE_DOWN
 from events import sources
 from events.intake import Intake
 from events.models import Event, TrapUser, UnknownSource, VendorMib
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 5000  # events in one transaction at most
 WAIT_S = 0.1  # a batch is written at most this long after its first event arrived
+RETRY_S = 1.0  # between tries while the database does not answer
 
 
 def moment(ts: float) -> datetime:
@@ -126,14 +128,30 @@ class Writer:
         `on_mibs()`: when the compiled vendor MIBs changed."""
         self.intake, self.on_users, self.on_mibs = intake, on_users, on_mibs
         self.reloaded, self.mibs = 0.0, ()
+        # A batch the database did not take; meanwhile new events wait in the intake's bounded backlog.
+        self.unwritten: list[Received] = []
+        self.failing = False
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            if time.monotonic() - self.reloaded >= sources.RELOAD_S:
-                self.reload()
-            batch = self.next_batch()
-            if batch:
-                write(batch)
+            try:
+                self.step()
+            except DATABASE_DOWN as error:  # the batch in hand is kept, and written once it answers
+                if not self.failing:
+                    logger.error("events not stored (%s); %d kept, retrying", type(error).__name__, len(self.unwritten))
+                self.failing = True
+                stop.wait(RETRY_S)
+
+    def step(self) -> None:
+        if time.monotonic() - self.reloaded >= sources.RELOAD_S:
+            self.reload()
+        self.unwritten = self.unwritten or self.next_batch()
+        if self.unwritten:
+            write(self.unwritten)
+            self.unwritten = []
+        if self.failing:
+            logger.info("events stored again")
+            self.failing = False
 
     def reload(self) -> None:
         close_old_connections()
