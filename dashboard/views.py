@@ -15,7 +15,7 @@ from dashboard.frames import busiest_port, host_summary, port_fields, result_fie
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices import search
-from monitor.devices.models import Device, Interface, RoutingSession
+from monitor.devices.models import Device, Interface, InventoryEvent, InventoryItem, RoutingSession
 from monitor.models import CheckResult, Host, Status
 
 RECENT_RESULTS = 50
@@ -86,6 +86,8 @@ def host_detail(request, host_id: int):
         config["ports"] = [port_fields(i) for i in host.interfaces.order_by("index")]
     context = {"host": host, "checks": checks, "config": config, "chat_room": host_room_name(host.id), "device": device}
     context["routing_sessions"] = list(RoutingSession.objects.filter(host=host)) if device else []
+    context["inventory"] = list(InventoryItem.objects.filter(host=host)) if device else []
+    context["inventory_events"] = list(InventoryEvent.objects.filter(host=host)[:20]) if device else []
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 
