@@ -20,6 +20,7 @@ PACKAGES = [
     "chat",
     "alerts",
     "status",
+    "discovery",
     "monitor",
     "stats",
     "core",

@@ -108,8 +108,9 @@ def test_a_database_from_before_the_split_keeps_every_row():
 
     # stats 0003 adds each agent's stream position and password digest (empty for agents from before);
     # monitor 0010 moves a check's kind-specific columns into its settings (read back below);
-    # chat 0002 adds each message's client id (none for messages from before).
-    after = snapshot(added_columns={"stats_agent": 2, "monitor_chatmessage": 1})
+    # chat 0002 adds each message's client id (none for messages from before);
+    # alerts 0007 adds an event's root cause (via, behind: none for events from before).
+    after = snapshot(added_columns={"stats_agent": 2, "monitor_chatmessage": 1, "monitor_alertevent": 2})
     del before["monitor_check"], after["monitor_check"]
     check = Check.objects.select_related("host").get()
     assert (check.host.name, check.kind, check.status, check.settings) == ("web-1", "tcp", "up", {"port": 22})
@@ -129,7 +130,9 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "status_statuspage", "status_statuspage_hosts", "status_statuspage_tags", "status_notice", "status_uptimehour",
         "accounts_preferences", "stats_rawblock", "stats_minuteblock", "stats_hourblock", "monitor_device",
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
-        "monitor_hostimport",
+        "monitor_hostimport", "monitor_routingsession", "monitor_forwardingentry", "monitor_addressentry",
+        "monitor_inventoryitem", "monitor_inventoryevent", "discovery_plan", "discovery_credentialset",
+        "discovery_candidate", "discovery_parentpin",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)
