@@ -69,6 +69,7 @@ CDP_CACHE = {
     "port": "1.3.6.1.4.1.9.9.23.1.2.1.1.7",  # cdpCacheDevicePort
     "platform": "1.3.6.1.4.1.9.9.23.1.2.1.1.8",
 }
+CDP_CACHE_ADDRESS = "1.3.6.1.4.1.9.9.23.1.2.1.1.4"  # the neighbour's address: 4 octets when it is IPv4
 
 OPER_STATUS = {1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
 

@@ -55,13 +55,25 @@ async def forwarding(session: Session) -> list[ForwardingEntry]:
 
 
 async def neighbour_addresses(session: Session) -> list[str]:
-    """The management addresses the device's LLDP neighbours advertise (IPv4 and IPv6)."""
-    _, rows = await session.walk([mib.LLDP_REMOTE_MANAGEMENT])
+    """The management addresses the device's LLDP neighbours advertise (IPv4 and IPv6), and
+    its CDP neighbours' addresses."""
+    _, rows = await session.walk([mib.LLDP_REMOTE_MANAGEMENT, mib.CDP_CACHE_ADDRESS])
     found = []
     for index in rows[mib.LLDP_REMOTE_MANAGEMENT]:
         if isinstance(index, tuple) and len(index) > 5 and len(index) == 5 + index[4]:
             found.append(_ip(index[5:]))
+    for value in rows[mib.CDP_CACHE_ADDRESS].values():
+        raw = _octets(value)
+        if len(raw) in (4, 16):
+            found.append(_ip(tuple(raw)))
     return sorted({ip for ip in found if ip})
+
+
+def _octets(value) -> bytes:
+    try:
+        return bytes(value)
+    except TypeError:
+        return b""  # not an octet string: a bad row
 
 
 def _ip(numbers: tuple[int, ...]) -> str:
