@@ -45,3 +45,17 @@ def test_v3_users_are_tried_before_v2c_communities():
             Credentials("3", user="u2")]  # fmt: skip
     assert [(c.version, c.user or c.community) for c in ordered(sets)] == [("3", "u1"), ("3", "u2"), ("2c", "a"),
                                                                            ("2c", "b")]  # fmt: skip
+
+
+def test_sightings_last_seen_before_the_retention_are_pruned(settings):
+    from monitor.devices.models import ForwardingEntry
+    from monitor.models import Host
+    from monitor.tasks import prune_sightings
+
+    settings.SIGHTING_RETENTION_DAYS = 30
+    switch = Host.objects.create(name="sw", address="198.18.0.2")
+    now = timezone.now()
+    for mac, seen in (("02:00:00:00:00:01", now - timedelta(days=31)), ("02:00:00:00:00:02", now)):
+        ForwardingEntry.objects.create(host=switch, mac=mac, port="p1", first_seen_at=seen, last_seen_at=seen)
+    assert prune_sightings() == 1
+    assert list(ForwardingEntry.objects.values_list("mac", flat=True)) == ["02:00:00:00:00:02"]
