@@ -180,3 +180,19 @@ class InventoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} {self.kind} {self.component} {self.field}".strip()
+
+
+class Vlan(models.Model):
+    """A VLAN a switch knows (Q-BRIDGE-MIB dot1qVlanStaticName), as last read."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="vlans")
+    vid = models.PositiveIntegerField()
+    name = models.CharField(max_length=100, blank=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["host", "vid"]
+        constraints = [models.UniqueConstraint(fields=["host", "vid"], name="one_vlan_per_id")]
+
+    def __str__(self) -> str:
+        return f"{self.host} VLAN {self.vid} {self.name}".strip()

@@ -132,7 +132,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
         "monitor_hostimport", "monitor_routingsession", "monitor_forwardingentry", "monitor_addressentry",
         "monitor_inventoryitem", "monitor_inventoryevent", "discovery_plan", "discovery_credentialset",
-        "discovery_candidate", "discovery_parentpin",
+        "discovery_candidate", "discovery_parentpin", "monitor_vlan",
     }  # fmt: skip
     hour = UptimeHour.objects.get()
     assert (hour.hour, hour.opened_at, hour.maintenance_s, hour.up_s, hour.latency_count) == (AT, AT, 60, 0, 1)

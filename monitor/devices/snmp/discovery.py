@@ -62,6 +62,7 @@ class DevicePoll:
     # Address and forwarding tables, read with the neighbours (None when this poll did not).
     addresses: list[tables.AddressEntry] | None = None
     forwarding: list[tables.ForwardingEntry] | None = None
+    vlans: dict[int, str] | None = None
     inventory: list[Component] | None = None  # ENTITY-MIB, read when this poll discovered the device
 
 
@@ -118,6 +119,7 @@ async def _with_tables(session: Session, polled: DevicePoll) -> DevicePoll:
     if polled.neighbours is not None:
         polled.addresses = await tables.addresses(session)
         polled.forwarding = await tables.forwarding(session)
+        polled.vlans = await tables.vlans(session)
     return polled
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from monitor.devices.snmp import mib
 from monitor.devices.snmp.client import Session
-from monitor.devices.snmp.neighbours import chassis_id
+from monitor.devices.snmp.neighbours import chassis_id, text
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,14 @@ async def forwarding(session: Session) -> list[ForwardingEntry]:
             if isinstance(index, tuple) and len(index) == 6:
                 found[(_mac(index), None)] = if_index.get(int(port))
     return [ForwardingEntry(mac, port, vlan) for (mac, vlan), port in sorted(found.items(), key=str)]
+
+
+async def vlans(session: Session) -> dict[int, str]:
+    """VLAN id -> name (Q-BRIDGE-MIB); a switch without the MIB has none."""
+    _, rows = await session.walk([mib.DOT1Q_VLAN_STATIC_NAME])
+    return {
+        index: text(name)[:100] for index, name in rows[mib.DOT1Q_VLAN_STATIC_NAME].items() if isinstance(index, int)
+    }
 
 
 async def neighbour_addresses(session: Session) -> list[str]:
