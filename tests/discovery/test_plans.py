@@ -59,3 +59,16 @@ def test_sightings_last_seen_before_the_retention_are_pruned(settings):
         ForwardingEntry.objects.create(host=switch, mac=mac, port="p1", first_seen_at=seen, last_seen_at=seen)
     assert prune_sightings() == 1
     assert list(ForwardingEntry.objects.values_list("mac", flat=True)) == ["02:00:00:00:00:02"]
+
+
+def test_the_discover_command_runs_a_plan_by_name():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    Plan.objects.create(name="now", seeds="", scope="198.18.0.0/15")
+    out = StringIO()
+    call_command("discover", "now", stdout=out)
+    assert out.getvalue().startswith("0 found")
+    with pytest.raises(CommandError, match="no discovery plan"):
+        call_command("discover", "missing")
