@@ -31,11 +31,12 @@ def test_forwarding_prefers_q_bridge_and_maps_ports_to_if_index():
     mac = (0x02, 0x00, 0x5E, 0x10, 0x00, 0x01)
     rows = {
         mib.DOT1D_BASE_PORT_IF_INDEX: {3: 7},
-        mib.DOT1Q_TP_FDB_PORT: {(20, *mac): 3},
+        mib.DOT1Q_TP_FDB_PORT: {(20, *mac): 3, (20, 1, 2, 3, 4, 5, 999): 3, (20, 1, 2, 3, 4, 5, 6): "bad"},
         mib.DOT1D_TP_FDB_PORT: {mac: 3},
     }
-    [entry] = asyncio.run(tables.forwarding(Walked(rows)))
-    assert (entry.mac, entry.if_index, entry.vlan) == ("02:00:5e:10:00:01", 7, 20)
+    entries = asyncio.run(tables.forwarding(Walked(rows)))
+    assert [(e.mac, e.if_index, e.vlan) for e in entries] == [
+        ("01:02:03:04:05:06", None, 20), ("02:00:5e:10:00:01", 7, 20)]  # fmt: skip
 
 
 def test_arp_and_ipv6_neighbours_from_ip_mib():

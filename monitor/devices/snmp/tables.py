@@ -42,16 +42,16 @@ async def forwarding(session: Session) -> list[ForwardingEntry]:
     """MAC -> port and VLAN, from Q-BRIDGE-MIB where the device has it, else BRIDGE-MIB."""
     columns = [mib.DOT1D_BASE_PORT_IF_INDEX, mib.DOT1Q_TP_FDB_PORT, mib.DOT1D_TP_FDB_PORT]
     _, rows = await session.walk(columns)
-    if_index = {port: int(value) for port, value in rows[mib.DOT1D_BASE_PORT_IF_INDEX].items()}
+    if_index = {port: _number(value) for port, value in rows[mib.DOT1D_BASE_PORT_IF_INDEX].items()}
     found = {}
     for index, port in rows[mib.DOT1Q_TP_FDB_PORT].items():
         if isinstance(index, tuple) and len(index) == 7:
-            found[(_mac(index[1:]), index[0])] = if_index.get(int(port))
+            found[(_mac(index[1:]), index[0])] = if_index.get(_number(port))
     if not found:
         for index, port in rows[mib.DOT1D_TP_FDB_PORT].items():
             if isinstance(index, tuple) and len(index) == 6:
-                found[(_mac(index), None)] = if_index.get(int(port))
-    return [ForwardingEntry(mac, port, vlan) for (mac, vlan), port in sorted(found.items(), key=str)]
+                found[(_mac(index), None)] = if_index.get(_number(port))
+    return [ForwardingEntry(mac, port, vlan) for (mac, vlan), port in sorted(found.items(), key=str) if mac]
 
 
 async def vlans(session: Session) -> dict[int, str]:
@@ -77,6 +77,13 @@ async def neighbour_addresses(session: Session) -> list[str]:
     return sorted({ip for ip in found if ip})
 
 
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None  # a bad row: its port is unknown
+
+
 def _octets(value) -> bytes:
     try:
         return bytes(value)
@@ -92,4 +99,4 @@ def _ip(numbers: tuple[int, ...]) -> str:
 
 
 def _mac(numbers: tuple[int, ...]) -> str:
-    return ":".join(f"{number:02x}" for number in numbers)
+    return ":".join(f"{number:02x}" for number in numbers) if all(0 <= n < 256 for n in numbers) else ""
