@@ -358,6 +358,8 @@ CHECK_RESULT_RETENTION_HOURS = env_int("CHECK_RESULT_RETENTION_HOURS", 7 * 24, m
 CHECK_MISSED_AFTER_S = env_float("CHECK_MISSED_AFTER_S", 30.0, minimum=1)
 # The hourly uptime ledger behind status pages and reports (a row per check per hour).
 UPTIME_RETENTION_DAYS = env_int("UPTIME_RETENTION_DAYS", 400, minimum=91)
+# Where MAC and IP addresses were seen (forwarding and ARP tables), and inventory changes.
+SIGHTING_RETENTION_DAYS = env_int("SIGHTING_RETENTION_DAYS", 90, minimum=1)
 
 # --- Flows (manage.py collect_flows) ----------------------------------------------------
 # Where the collector listens: NetFlow v5/v9 and IPFIX on one UDP port, sFlow v5 on another.

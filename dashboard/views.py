@@ -16,7 +16,7 @@ from dashboard.host_config import config_controls
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices import search
-from monitor.devices.models import Device, Interface, RoutingSession
+from monitor.devices.models import Device, Interface, InventoryEvent, InventoryItem, RoutingSession
 from monitor.host_setup import kind_forms
 from monitor.models import CheckResult, Host, Status
 from oncall.models import Team
@@ -97,6 +97,8 @@ def host_detail(request, host_id: int):
     context["site_states"] = SiteCheckState.objects.filter(host_check__host=host).select_related("site", "host_check")
     context |= editor_context(request.user)
     context["maintenance"] = host.maintenance.filter(ends_at__gt=timezone.now(), starts_at__lte=timezone.now())
+    context["inventory"] = list(InventoryItem.objects.filter(host=host)) if device else []
+    context["inventory_events"] = list(InventoryEvent.objects.filter(host=host)[:20]) if device else []
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 

@@ -12,6 +12,7 @@ chassis serial number. Addresses that answer no credential set are kept as silen
 
 import asyncio
 import ipaddress
+import logging
 import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from monitor.devices.snmp.routing import RoutingSession
 from monitor.devices.snmp.tables import AddressEntry
 
 Opener = Callable[[Credentials, int, str], Awaitable[Session]]
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -115,8 +117,9 @@ class Crawler:
             self.result.devices[found.key] = found
             try:
                 await self.read(session, found)
-            except (SnmpFailed, TimeoutError):
+            except Exception as error:
                 self.result.failures += 1
+                logger.warning("discovery: %s (%s) failed while being read: %s", found.name, address, error)
 
     async def identify(self, address: str) -> tuple[Session, Found] | None:
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
@@ -128,7 +131,12 @@ class Crawler:
                 continue
             if mib.SYS_OBJECT_ID not in system:
                 continue
-            return session, await self.found(session, address, credentials, system)
+            try:
+                return session, await self.found(session, address, credentials, system)
+            except Exception as error:
+                self.result.failures += 1
+                logger.warning("discovery: %s answered but could not be identified: %s", address, error)
+                return None
         return None
 
     async def found(self, session: Session, address: str, credentials: Credentials, system: dict) -> Found:

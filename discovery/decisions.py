@@ -6,7 +6,7 @@ import threading
 import time
 
 from discovery import derived
-from discovery.dependencies import graph, order, parents
+from discovery.dependencies import recompute
 from discovery.root_cause import Decision, decide
 from monitor.models import Host, Status
 
@@ -22,8 +22,8 @@ def dependencies(now: float | None = None) -> tuple[dict, list]:
     with _lock:
         if now - _kept["at"] > KEEP_S:
             links, hops, adjacencies = derived.edges()
-            found = parents(graph(links, hops, adjacencies), derived.pins())
-            _kept.update(at=now, parents=found, order=order(found))
+            found, walk = recompute(links, hops, adjacencies, derived.pins())
+            _kept.update(at=now, parents=found, order=walk)
         return _kept["parents"], _kept["order"]
 
 

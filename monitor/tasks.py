@@ -9,6 +9,7 @@ from core.pruning import delete_in_batches
 from core.redis_io import heartbeats
 from monitor import missed
 from monitor.csv_import import import_hosts
+from monitor.devices.models import AddressEntry, ForwardingEntry, InventoryEvent
 from monitor.models import Check, CheckResult, HostImport
 from monitor.runner import check_runner
 from monitor.scheduling import Claim, claim_due_checks
@@ -64,7 +65,16 @@ def run_checks(claims: list[tuple[int, float]]) -> None:
 def prune_results() -> int:
     """Delete check results older than CHECK_RESULT_RETENTION_HOURS; returns how many."""
     cutoff = timezone.now() - timedelta(hours=settings.CHECK_RESULT_RETENTION_HOURS)
-    return delete_in_batches(CheckResult.objects.filter(started_at__lt=cutoff))
+    pruned = delete_in_batches(CheckResult.objects.filter(started_at__lt=cutoff))
+    return pruned + prune_sightings()
+
+
+def prune_sightings() -> int:
+    """Delete address sightings and inventory changes older than SIGHTING_RETENTION_DAYS; returns how many."""
+    cutoff = timezone.now() - timedelta(days=settings.SIGHTING_RETENTION_DAYS)
+    return (delete_in_batches(ForwardingEntry.objects.filter(last_seen_at__lt=cutoff))
+            + delete_in_batches(AddressEntry.objects.filter(last_seen_at__lt=cutoff))
+            + delete_in_batches(InventoryEvent.objects.filter(at__lt=cutoff)))  # fmt: skip
 
 
 @shared_task(name="monitor.import_hosts", ignore_result=True, time_limit=3600)

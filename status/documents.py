@@ -16,6 +16,7 @@ from django.db.models import Q
 from core.contracts.protocol import frame
 from core.i18n.zones import zone
 from core.security.redaction import redact_text
+from discovery import decisions
 from monitor.models import Check, Host, MaintenanceWindow, Status
 from status import ledger, uptime
 from status.models import Notice, StatusPage
@@ -125,7 +126,14 @@ def _rounded(pct: float | None) -> float | None:
 
 
 def _reasons(hosts: dict[int, Host]) -> dict[int, str]:
+    """Why each DOWN host is: where the problem is when it is only cut off behind a DOWN parent
+    (discovery.root_cause), then its checks' errors."""
     reasons: dict[int, list[str]] = {}
+    if any(host.status == Status.DOWN for host in hosts.values()):
+        held = {host: cause for host, cause in decisions.current().held.items() if host in hosts}
+        names = dict(Host.objects.filter(pk__in=set(held.values())).values_list("id", "name"))
+        for host_id, cause in held.items():
+            reasons[host_id] = [f"unreachable via {names.get(cause, cause)}"]
     rows = Check.objects.filter(host_id__in=hosts, enabled=True, status=Status.DOWN).exclude(last_error="")
     for host_id, error in rows.values_list("host_id", "last_error"):
         reasons.setdefault(host_id, []).append(redact_text(error))

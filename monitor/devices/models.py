@@ -138,3 +138,61 @@ class AddressEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ip} is {self.mac} at {self.host}"
+
+
+class InventoryItem(models.Model):
+    """A physical component of a device (ENTITY-MIB): the chassis, a module, a power supply, a fan."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="inventory")
+    index = models.PositiveIntegerField()  # entPhysicalIndex
+    physical_class = models.CharField(max_length=20)
+    name = models.CharField(max_length=255, blank=True)
+    descr = models.CharField(max_length=255, blank=True)
+    model = models.CharField(max_length=255, blank=True)
+    serial = models.CharField(max_length=255, blank=True)
+    hardware_rev = models.CharField(max_length=255, blank=True)
+    firmware_rev = models.CharField(max_length=255, blank=True)
+    software_rev = models.CharField(max_length=255, blank=True)
+    contained_in = models.PositiveIntegerField(default=0)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["host", "index"]
+        constraints = [models.UniqueConstraint(fields=["host", "index"], name="one_inventory_item_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.name or self.descr}"
+
+
+class InventoryEvent(models.Model):
+    """A change to a device's inventory, with its time: a module added or removed, firmware upgraded."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="inventory_events")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=8)  # added, removed, changed
+    component = models.CharField(max_length=255)
+    field = models.CharField(max_length=20, blank=True)
+    before = models.CharField(max_length=255, blank=True)
+    after = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.kind} {self.component} {self.field}".strip()
+
+
+class Vlan(models.Model):
+    """A VLAN a switch knows (Q-BRIDGE-MIB dot1qVlanStaticName), as last read."""
+
+    host = models.ForeignKey("monitor.Host", on_delete=models.CASCADE, related_name="vlans")
+    vid = models.PositiveIntegerField()
+    name = models.CharField(max_length=100, blank=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["host", "vid"]
+        constraints = [models.UniqueConstraint(fields=["host", "vid"], name="one_vlan_per_id")]
+
+    def __str__(self) -> str:
+        return f"{self.host} VLAN {self.vid} {self.name}".strip()

@@ -8,7 +8,7 @@ counters start again from zero: that poll gives states but no rates.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from monitor.devices import sessions, sightings
+from monitor.devices import inventory, sessions, sightings
 from monitor.devices.models import Device, Interface, Neighbour
 from monitor.devices.snmp.discovery import DevicePoll, PortReading
 from monitor.devices.snmp.mib import ERROR_COUNTERS
@@ -63,6 +63,7 @@ def record(polls: list[Polled]) -> list[Interface]:
     _save_neighbours(polls)
     sessions.record(polls)
     sightings.record(polls)
+    inventory.record(polls)
     return [i for key, i in known.items() if key in seen]
 
 

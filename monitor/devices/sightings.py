@@ -4,7 +4,7 @@ seen again moves its last_seen_at on; one no longer seen stays, as where it was 
 
 from datetime import UTC, datetime
 
-from monitor.devices.models import AddressEntry, ForwardingEntry, Interface
+from monitor.devices.models import AddressEntry, ForwardingEntry, Interface, Vlan
 
 
 def record(polls) -> None:
@@ -13,9 +13,12 @@ def record(polls) -> None:
     if not latest:
         return
     names = {(i.host_id, i.index): i.name for i in Interface.objects.filter(host_id__in=latest)}
-    forwarding, addresses = [], []
+    forwarding, addresses, vlans = [], [], []
     for host_id, polled in latest.items():
         at = datetime.fromtimestamp(polled.started, UTC)
+        vlans += [
+            Vlan(host_id=host_id, vid=vid, name=name, seen_at=at) for vid, name in (polled.device.vlans or {}).items()
+        ]
         for entry in polled.device.forwarding:
             port = names.get((host_id, entry.if_index), "")
             forwarding.append(ForwardingEntry(host_id=host_id, mac=entry.mac, vlan=entry.vlan or 0, port=port,
@@ -28,5 +31,7 @@ def record(polls) -> None:
         forwarding, update_conflicts=True, unique_fields=["host", "mac", "vlan", "port"],
         update_fields=["if_index", "last_seen_at"], batch_size=500,
     )  # fmt: skip
+    Vlan.objects.filter(host_id__in=latest).delete()  # a VLAN removed from the switch goes from here too
+    Vlan.objects.bulk_create(vlans)
     AddressEntry.objects.bulk_create(addresses, update_conflicts=True, unique_fields=["host", "ip", "mac"],
                                      update_fields=["if_index", "port", "last_seen_at"], batch_size=500)  # fmt: skip

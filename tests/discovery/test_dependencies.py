@@ -1,7 +1,9 @@
 """Dependencies derived from links, path hops and routing adjacencies, and the root-cause
 decision over them: pure functions, tested directly."""
 
-from discovery.dependencies import SERVER, graph, order, parents
+import gc
+
+from discovery.dependencies import SERVER, graph, order, parents, recompute
 from discovery.root_cause import decide
 
 # server - r1 - r2 ; r1 - sw1 - (h1, h2) ; r2 - sw2 - h3 ; r1 - sw3 ; h4 behind sw1 and sw3 both.
@@ -76,3 +78,10 @@ def test_a_pinned_circle_does_not_loop():
     found = lab_parents({"r1": "sw1"})
     decision = decide(found, order(found), {"r1", "sw1"})
     assert set(decision.causes) == {"r1", "sw1"}
+
+
+def test_recompute_gives_parents_and_order_and_leaves_the_collector_as_it_was():
+    found, walk = recompute(LINKS, HOPS, ADJACENCIES, {"h1": "r2"})
+    assert found == lab_parents({"h1": "r2"})
+    assert walk == order(found)
+    assert gc.isenabled()

@@ -45,3 +45,11 @@ def vtysh(lab: dict, router: str, *commands: str) -> str:
 def in_namespace(lab: dict, node: str, *command: str) -> subprocess.CompletedProcess:
     namespace = next(n["namespace"] for n in lab["nodes"] if n["name"] == node)
     return subprocess.run(["ip", "netns", "exec", namespace, *command], capture_output=True, text=True, check=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_dependencies():
+    """Each test derives the dependencies of its own hosts, not those a previous test left for 10 s."""
+    from discovery import decisions
+
+    decisions.forget()

@@ -2,6 +2,7 @@
 answer only some of, the crawl finds every router and switch once, with their links."""
 
 import asyncio
+import time
 
 import pytest
 
@@ -43,3 +44,12 @@ def test_it_reads_the_links_and_routing_sessions_it_crawled_through(lab_crawl):
     links = {(name, n.local_port, n.name) for name, device in found.items() for n in device.neighbours}
     assert {("r1", "to-sw1", "sw1"), ("r1", "to-r2", "r2"), ("r2", "to-sw2", "sw2")} <= links
     assert [(s.protocol, s.state) for s in found["r2"].sessions] == [("bgp", "established"), ("ospf", "full")]
+
+
+def test_a_sweep_finds_devices_without_a_seed_at_a_bounded_rate(lab):
+    credential_sets = [switch_credentials(lab), router_credentials(lab)]
+    started = time.monotonic()
+    found = asyncio.run(crawl([], credential_sets, ["198.19.142.0/29"], sweep=["198.19.142.0/29"], sweep_rate=20))
+    # The first address at once, the sixth 5 / 20 s later: a sweep of a /29 cannot take less.
+    assert time.monotonic() - started >= 0.25
+    assert {"sw2", "r2"} <= {device.name for device in found.devices.values()}

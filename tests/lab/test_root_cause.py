@@ -4,6 +4,8 @@ switch's forwarding table, r1's ARP table and the server's own network put sw1 b
 and the hosts behind sw1. One root-cause alert (sw1) is sent, once; the hosts' alerts are
 held as unreachable via sw1. Restoring the link resolves all, and tells no one of the hosts."""
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -12,6 +14,8 @@ from alerts.models import Alert, AlertEvent, AlertRule, Notification, Notificati
 from core.contracts.metrics import HOST_ALERT_METRICS
 from discovery import decisions
 from monitor.models import Check, Host
+from status import documents
+from status.models import StatusPage
 from tests import targets
 from tests.lab.conftest import in_namespace
 from tests.lab.polling import poll, snmp_check, until
@@ -73,6 +77,13 @@ def test_a_cut_link_gives_one_root_cause_alert_and_holds_the_hosts_behind_it(lab
     assert held["parents"] == [{"id": ids["sw1"], "name": "sw1"}]
     assert held["unreachable_via"] == {"id": ids["sw1"], "name": "sw1"}
     assert admin_client.get(f"/api/hosts/{ids['sw1']}/dependencies/").json()["root_cause_of"] == 2
+    page = StatusPage.objects.create(slug="lan", title="LAN", show_reasons=True)
+    page.hosts.set(Host.objects.filter(name__in=["sw1", *HOSTS]))
+    shown = {h["name"]: h for h in json.loads(documents.build(page).text)["sections"][0]["hosts"]}
+    assert shown["h1"]["reason"].startswith("unreachable via sw1")  # the status page says where the problem is
+    alerts_page = admin_client.get("/alerts/").content.decode()
+    assert alerts_page.count('data-kind="held"') == 2  # listed, dimmed by the stylesheet
+    assert "unreachable via sw1" in alerts_page
     nodes = {node["label"]: node for node in admin_client.get("/map.json").json()["nodes"]}
     assert nodes["sw1"]["root_cause"]  # the map marks the cause (the hosts are not on it: no LLDP)
 

@@ -8,7 +8,7 @@ import pytest
 from alerts.evaluator import Evaluator
 from alerts.models import Alert, AlertRule
 from core.contracts.metrics import HOST_ALERT_METRICS
-from monitor.devices.models import RoutingSession
+from monitor.devices.models import Device, RoutingSession
 from monitor.models import Host
 from tests.lab.conftest import vtysh
 from tests.lab.polling import poll, snmp_check, until
@@ -42,6 +42,8 @@ def test_a_bgp_neighbour_shut_down_fires_within_two_polls_and_clears(lab, bgp_re
     assert sessions[("bgp", PEER)].state == "established"
     assert sessions[("bgp", PEER)].remote_as == 64602
     assert sessions[("ospf", PEER)].state == "full"
+    device = Device.objects.get(host=host)  # inventory: net-snmp has no ENTITY-MIB, its sysObjectID names it
+    assert (device.sys_name, device.vendor, device.model) == ("r1", "Net-SNMP", "Linux (Net-SNMP agent)")
     assert not Alert.objects.filter(state="firing").exists()
     page = admin_client.get(f"/hosts/{host.pk}/").content.decode()
     assert "Routing sessions" in page

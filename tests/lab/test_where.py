@@ -4,6 +4,7 @@ port where the MAC is also seen comes after it, with the neighbour on that port.
 
 import pytest
 
+from monitor.devices.models import Vlan
 from monitor.devices.search import where
 from monitor.models import Host
 from tests.lab.conftest import in_namespace
@@ -24,6 +25,8 @@ def test_a_hosts_mac_and_ip_lead_to_its_switch_port(lab, admin_client):
     by_ip = where("198.19.141.12")
     assert (by_ip[0].device, by_ip[0].port, by_ip[0].mac) == ("sw1", "p3", mac)
     assert [(s.device, s.kind, s.ip) for s in by_ip if s.kind == "arp"] == [("r1", "arp", "198.19.141.12")]
+
+    assert list(Vlan.objects.filter(host__name="sw1").values_list("vid", "name")) == [(1, "default")]
 
     page = admin_client.get("/where/", {"q": "198.19.141.12"}).content.decode()
     assert "p3" in page

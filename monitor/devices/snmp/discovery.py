@@ -9,8 +9,9 @@ only what moves: sysUpTime, port states and counters, in as few GETBULKs as fit.
 import time
 from dataclasses import dataclass, field
 
-from monitor.devices.snmp import mib, neighbours, routing, tables
+from monitor.devices.snmp import inventory, mib, neighbours, routing, tables
 from monitor.devices.snmp.client import Session
+from monitor.devices.snmp.inventory import Component
 from monitor.devices.snmp.neighbours import Neighbour, text
 from monitor.devices.snmp.routing import RoutingSession
 
@@ -61,6 +62,8 @@ class DevicePoll:
     # Address and forwarding tables, read with the neighbours (None when this poll did not).
     addresses: list[tables.AddressEntry] | None = None
     forwarding: list[tables.ForwardingEntry] | None = None
+    vlans: dict[int, str] | None = None
+    inventory: list[Component] | None = None  # ENTITY-MIB, read when this poll discovered the device
 
 
 @dataclass
@@ -69,6 +72,7 @@ class Discovery:
     ports: dict[int, Port]
     high_capacity: bool
     uptime_ticks: int
+    components: list = field(default_factory=list)  # ENTITY-MIB
     at: float = field(default_factory=time.monotonic)
     neighbours_at: float = 0.0
     routes: bool = True  # whether it has routing sessions: read at discovery, then at every poll while it has
@@ -105,8 +109,9 @@ async def poll(check_id: int, session: Session) -> DevicePoll:
     found = await _neighbours_due(session, known)
     sessions = await _sessions(session, known)
     known.routes = bool(sessions)
-    return await _with_tables(session, DevicePoll(uptime, list(readings.values()), known.system, restarted, why,
-                                                  found, sessions))  # fmt: skip
+    polled = DevicePoll(uptime, list(readings.values()), known.system, restarted, why, found, sessions,
+                        inventory=known.components)  # fmt: skip
+    return await _with_tables(session, polled)
 
 
 async def _with_tables(session: Session, polled: DevicePoll) -> DevicePoll:
@@ -114,6 +119,7 @@ async def _with_tables(session: Session, polled: DevicePoll) -> DevicePoll:
     if polled.neighbours is not None:
         polled.addresses = await tables.addresses(session)
         polled.forwarding = await tables.forwarding(session)
+        polled.vlans = await tables.vlans(session)
     return polled
 
 
@@ -136,22 +142,22 @@ async def discover(session: Session) -> Discovery:
     columns = {name: rows[column] for name, column in mib.IDENTITY_COLUMNS.items()}
     ports = {index: _port(index, columns) for index in set().union(*(c.keys() for c in columns.values()))}
     object_id = str(scalars.get(mib.SYS_OBJECT_ID, ""))
+    components = await inventory.read(session)
     system = System(
         name=text(scalars.get(mib.SYS_NAME)),
         descr=text(scalars.get(mib.SYS_DESCR)),
         object_id=object_id,
         vendor=mib.vendor(object_id),
-        model=await _model(session),
+        model=_model(components, object_id),
     )
     high_capacity = bool(rows[mib.HC_COUNTERS["in_octets"]])
-    return Discovery(system, ports, high_capacity, int(uptime or 0))
+    return Discovery(system, ports, high_capacity, int(uptime or 0), components)
 
 
-async def _model(session: Session) -> str:
-    """The chassis model (ENTITY-MIB entPhysicalModelName), the first one that is not empty."""
-    _, rows = await session.walk([mib.ENT_PHYSICAL_MODEL_NAME])
-    names = rows[mib.ENT_PHYSICAL_MODEL_NAME]
-    return next((text(names[index]) for index in sorted(names) if text(names[index])), "")
+def _model(components: list[Component], object_id: str) -> str:
+    """The chassis model (ENTITY-MIB), else the first component's that names one, else the sysObjectID's."""
+    chassis = [c.model for c in components if c.physical_class == "chassis" and c.model]
+    return next(iter(chassis), None) or next((c.model for c in components if c.model), "") or mib.model(object_id)
 
 
 async def _read_ports(session: Session, known: Discovery) -> tuple[int, dict[int, PortReading]]:

@@ -69,6 +69,7 @@ CDP_CACHE = {
     "port": "1.3.6.1.4.1.9.9.23.1.2.1.1.7",  # cdpCacheDevicePort
     "platform": "1.3.6.1.4.1.9.9.23.1.2.1.1.8",
 }
+CDP_CACHE_ADDRESS = "1.3.6.1.4.1.9.9.23.1.2.1.1.4"  # the neighbour's address: 4 octets when it is IPv4
 
 OPER_STATUS = {1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
 
@@ -123,3 +124,31 @@ DOT1D_BASE_PORT_IF_INDEX = "1.3.6.1.2.1.17.1.4.1.2"
 DOT1D_TP_FDB_PORT = "1.3.6.1.2.1.17.4.3.1.2"
 DOT1Q_TP_FDB_PORT = "1.3.6.1.2.1.17.7.1.2.2.1.2"
 DOT1Q_VLAN_STATIC_NAME = "1.3.6.1.2.1.17.7.1.4.3.1.1"
+
+# ENTITY-MIB entPhysicalTable: the chassis and its modules, power supplies, fans, ports.
+ENT_PHYSICAL = {
+    "descr": "1.3.6.1.2.1.47.1.1.1.1.2",
+    "contained_in": "1.3.6.1.2.1.47.1.1.1.1.4",
+    "physical_class": "1.3.6.1.2.1.47.1.1.1.1.5",
+    "name": "1.3.6.1.2.1.47.1.1.1.1.7",
+    "hardware_rev": "1.3.6.1.2.1.47.1.1.1.1.8",
+    "firmware_rev": "1.3.6.1.2.1.47.1.1.1.1.9",
+    "software_rev": "1.3.6.1.2.1.47.1.1.1.1.10",
+    "serial": "1.3.6.1.2.1.47.1.1.1.1.11",
+    "model": "1.3.6.1.2.1.47.1.1.1.1.13",
+}
+PHYSICAL_CLASSES = {1: "other", 2: "unknown", 3: "chassis", 4: "backplane", 5: "container", 6: "powerSupply",
+                    7: "fan", 8: "sensor", 9: "module", 10: "port", 11: "stack", 12: "cpu"}  # fmt: skip
+# sysObjectID -> model, for devices whose ENTITY-MIB names none (a few common ones; the vendor
+# comes from the enterprise number whatever the model).
+MODELS = {
+    "1.3.6.1.4.1.8072.3.2.10": "Linux (Net-SNMP agent)",
+    "1.3.6.1.4.1.9.1.516": "Catalyst 3750G-48PS",
+    "1.3.6.1.4.1.9.1.1208": "Catalyst 2960X-48",
+    "1.3.6.1.4.1.2636.1.1.1.2.132": "EX2300-48P",
+    "1.3.6.1.4.1.30065.1.3011.7050.3741.48": "DCS-7050TX-48",
+}
+
+
+def model(sys_object_id: str) -> str:
+    return MODELS.get(sys_object_id, "")
