@@ -20,6 +20,7 @@ PACKAGES = [
     "chat",
     "alerts",
     "status",
+    "oncall",
     "monitor",
     "stats",
     "core",
@@ -66,6 +67,9 @@ def test_the_project_keeps_every_contract(tmp_path):
         ("netmon_agent.sampler", "from stats import streams", "The agent imports nothing of the server"),
         # The pure arithmetic stays free of the framework.
         ("netmon_agent.rates", "import django.db", "Pure arithmetic"),
+        ("oncall.rotation", "import django.utils.timezone", "Pure arithmetic"),
+        # On-call knows nothing of alerts: alerts routes to teams and runs escalations.
+        ("oncall.schedules", "import alerts.models", "Apps are layered"),
         # The docs are built from the protocol catalogue without settings.
         ("core.contracts.protocol.spec", "import django.conf", "The WebSocket protocol catalogue imports no framework"),
         # No circle inside an app: scheduling is imported by tasks, so it may not import them.
