@@ -77,6 +77,10 @@ app.conf.beat_schedule = {
     "resend-pending-notifications": every("alerts.resend_pending_notifications", 10),
     # Escalation steps whose queued task was lost; each step claims its row, so none runs twice.
     "escalate-due": every("alerts.escalate_due", 5, expires=5),
+    # Directory accounts removed or moved out of every role are cut off within the bound, idle pages too.
+    "recheck-directory-sessions": every(
+        "accounts.recheck_directory_sessions", max(60.0, settings.DIRECTORY_RECHECK_MINUTES * 60), expires=60
+    ),
     "prune-check-results": every("monitor.prune_results", 600),
     # Uptime figures and the day bars move on even when no state changes.
     "refresh-status-pages": every("status.refresh_pages", 60, expires=60),

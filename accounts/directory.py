@@ -37,10 +37,12 @@ def follow_directory(user, role: str | None) -> None:
         for name in changed:
             setattr(user, name, flags[name])
         user.save(update_fields=changed)
-    role_groups = Group.objects.filter(name__in=roles.ROLES)
-    user.groups.remove(*[group for group in role_groups if group.name != role])
-    if role is not None:
-        user.groups.add(*[group for group in role_groups if group.name == role])
+    # Only real changes: any edit of the groups, even an empty one, makes the account's sockets reconnect.
+    held = {group.name: group for group in user.groups.filter(name__in=roles.ROLES)}
+    if dropped := [group for name, group in held.items() if name != role]:
+        user.groups.remove(*dropped)
+    if role is not None and role not in held:
+        user.groups.add(Group.objects.get(name=role))
 
 
 class DirectoryBackend(LDAPBackend):

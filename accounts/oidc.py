@@ -17,6 +17,8 @@ import requests
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
+from django.shortcuts import redirect
+from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -65,6 +67,17 @@ def role_of(claims: dict) -> str | None:
 class OIDCBackend(OIDCAuthenticationBackend):
     get_settings = staticmethod(oidc_setting)
 
+    def __init__(self, *args, **kwargs):
+        try:
+            super().__init__(*args, **kwargs)
+            self.reachable = True
+        except requests.RequestException:  # the provider does not answer: this sign-in fails, not the page
+            logger.warning("the OpenID provider's discovery document could not be read", exc_info=True)
+            self.reachable = False
+
+    def authenticate(self, request, **kwargs):
+        return super().authenticate(request, **kwargs) if self.reachable else None
+
     def get_username(self, claims) -> str:
         return (claims.get("preferred_username") or claims["sub"])[:150]
 
@@ -93,20 +106,32 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
 
 class ConfiguredOnly:
-    """The OIDC pages answer 404 while no provider is configured."""
+    """The OIDC pages answer 404 while no provider is configured, and send the browser back to
+    the login page, saying so, while the provider does not answer."""
 
     get_settings = staticmethod(oidc_setting)
 
     def dispatch(self, request, *args, **kwargs):
         if not settings.OIDC_ISSUER:
             raise Http404("No OpenID Connect provider is configured.")
+        try:
+            self.read_endpoints()
+        except requests.RequestException:
+            logger.warning("the OpenID provider's discovery document could not be read", exc_info=True)
+            return redirect(settings.LOGIN_REDIRECT_URL_FAILURE)
         return super().dispatch(request, *args, **kwargs)
+
+    def read_endpoints(self) -> None:
+        pass
 
 
 class SignInRedirect(ConfiguredOnly, OIDCAuthenticationRequestView):
     def __init__(self, *args, **kwargs):
-        if settings.OIDC_ISSUER:
-            super().__init__(*args, **kwargs)
+        View.__init__(self, *args, **kwargs)  # the endpoints are read per request, in dispatch
+
+    def read_endpoints(self) -> None:
+        self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        self.OIDC_RP_CLIENT_ID = oidc_setting("OIDC_RP_CLIENT_ID")
 
 
 class Callback(ConfiguredOnly, OIDCAuthenticationCallbackView):

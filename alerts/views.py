@@ -16,9 +16,11 @@ PAGE = 200
 @login_required
 def alert_history(request):
     """The user's alert events (everyone's for admins), newest first, with filters."""
-    events = AlertEvent.objects.select_related("alert__rule", "by").order_by("-created_at", "-id")
+    events = AlertEvent.objects.select_related("alert__rule", "by", "to").order_by("-created_at", "-id")
     events = visibility.visible(events, request.user, prefix="alert__")
-    filters = {key: request.GET.get(key, "").strip() for key in ("kind", "severity", "q", "from", "to")}
+    filters = {key: request.GET.get(key, "").strip() for key in ("kind", "severity", "q", "from", "to", "alert")}
+    if filters["alert"].isdigit():  # one alert's timeline: fired, who was told when, who acknowledged
+        events = events.filter(alert_id=int(filters["alert"]))
     if filters["kind"] in AlertEvent.Kind.values:
         events = events.filter(kind=filters["kind"])
     if filters["severity"] in Severity.values:

@@ -63,8 +63,9 @@ def level_targets(level: EscalationLevel, at: datetime) -> list[int]:
 def join_directory_teams(user, group_dns) -> None:
     """Make `user` a member of exactly the teams whose directory group they are in (others left alone)."""
     held = {dn.lower() for dn in group_dns}
+    member_of = set(user.teams.values_list("pk", flat=True))
     for team in Team.objects.exclude(directory_group=""):
-        if team.directory_group.lower() in held:
+        if team.directory_group.lower() in held and team.pk not in member_of:
             team.members.add(user)
-        else:
+        elif team.directory_group.lower() not in held and team.pk in member_of:
             team.members.remove(user)

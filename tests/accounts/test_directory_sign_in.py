@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from accounts import roles
+from accounts import roles, tasks
 from core.contracts.groups import CLOSE_UNAUTHENTICATED
 from NetWorkMonitor.directories import LDAP_BACKEND, ldap_settings, role_groups
 from oncall.models import Team
@@ -154,3 +154,18 @@ def test_local_sign_in_turned_off_leaves_only_the_break_glass_superuser(settings
     past_first_run()
     assert sign_in("local").get("/").status_code == 302
     assert sign_in("root").get("/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_idle_page_of_someone_removed_is_cut_off_by_the_sweep(signed_through):
+    signed_through.add(person("hana", PASSWORD))
+    signed_through.add_member("operators", "hana")
+    client = await database_sync_to_async(sign_in)("hana")
+    hana = await database_sync_to_async(get_user_model().objects.get)(username="hana")
+    tab = await socket("/ws/alerts/", hana, cookie=client.cookies["sessionid"].value)
+    assert (await tab.connect())[0]
+    assert await database_sync_to_async(tasks.recheck_directory_sessions)() == 0  # still there
+
+    signed_through.delete("uid=hana,ou=people,dc=example,dc=test")  # and no request from her page since
+    assert await database_sync_to_async(tasks.recheck_directory_sessions)() == 1
+    assert await closed_with(tab) == CLOSE_UNAUTHENTICATED

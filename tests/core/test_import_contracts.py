@@ -24,6 +24,7 @@ PACKAGES = [
     "flows",
     "discovery",
     "probes",
+    "oncall",
     "monitor",
     "stats",
     "core",
@@ -76,6 +77,9 @@ def test_the_project_keeps_every_contract(tmp_path):
         ("netmon_probe.runtime", "from probes import voting", "The probe imports nothing of the server"),
         # The pure arithmetic stays free of the framework.
         ("netmon_agent.rates", "import django.db", "Pure arithmetic"),
+        ("oncall.rotation", "import django.utils.timezone", "Pure arithmetic"),
+        # On-call knows nothing of alerts: alerts routes to teams and runs escalations.
+        ("oncall.schedules", "import alerts.models", "Apps are layered"),
         # The docs are built from the protocol catalogue without settings.
         ("core.contracts.protocol.spec", "import django.conf", "The WebSocket protocol catalogue imports no framework"),
         # The flow decoders take bytes and give arrays: no framework, no database.

@@ -146,3 +146,20 @@ async def test_ack_in_the_alerts_chat_room_stops_the_escalation():
     acknowledged = await database_sync_to_async(Alert.objects.select_related("acknowledged_by").get)()
     assert acknowledged.acknowledged_by.username == "cat"
     assert (await database_sync_to_async(Escalation.objects.get)()).state == Escalation.State.STOPPED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_alerts_timeline_shows_who_was_told_when_and_who_acknowledged():
+    from django.test import Client
+
+    people = on_call_team()
+    fire(Evaluator(AGENT_ALERT_METRICS), "agent:web-1", 90)
+    tasks.escalate_due()
+    recording.acknowledge(Alert.objects.get().pk, people["ann"])
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(people["ben"])
+    page = client.get(f"/alerts/?alert={Alert.objects.get().pk}").content.decode()
+    rows = [row.split('data-kind="')[1].split('"')[0] for row in page.split("<tr ")[1:]]
+    assert rows == ["acknowledged", "notified", "firing"]
+    assert "escalation level 1: ann told" in page
+    assert "acknowledged by ann" in page
