@@ -94,11 +94,13 @@ def _remember_states(site_id: int, results: list[CheckResult]) -> None:
         if result.host_check_id not in newest or result.scheduled_at > newest[result.host_check_id].scheduled_at:
             newest[result.host_check_id] = result
     known = {s.host_check_id: s for s in SiteCheckState.objects.filter(site_id=site_id, host_check_id__in=newest)}
+    new, changed = [], []
     for check_id, result in newest.items():
-        fields = {"status": result.status, "slot": result.scheduled_at, "latency_ms": result.latency_ms,
-                  "error": result.error}  # fmt: skip
-        current = known.get(check_id)
-        if current is None:
-            SiteCheckState.objects.create(host_check_id=check_id, site_id=site_id, **fields)
-        elif current.slot < result.scheduled_at:
-            SiteCheckState.objects.filter(pk=current.pk).update(**fields)
+        state = known.get(check_id) or SiteCheckState(host_check_id=check_id, site_id=site_id, slot=result.scheduled_at)
+        if state.pk is not None and state.slot >= result.scheduled_at:
+            continue  # an older result, delivered late: the state is newer
+        state.status, state.slot, state.latency_ms = result.status, result.scheduled_at, result.latency_ms
+        state.error = result.error
+        (changed if state.pk else new).append(state)
+    SiteCheckState.objects.bulk_create(new, batch_size=500)
+    SiteCheckState.objects.bulk_update(changed, ["status", "slot", "latency_ms", "error"], batch_size=500)

@@ -67,6 +67,8 @@ class Service:
                 self.step()
             except (DatabaseError, redis.RedisError) as error:
                 logger.warning("probe intake paused (%s: %s); results wait in the streams", type(error).__name__, error)
+                # What it read but could not save waits unacknowledged: read it again from the start.
+                self.intake.recovered.clear()
                 close_old_connections()
                 stop.wait(RETRY_S)
 
