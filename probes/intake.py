@@ -17,7 +17,6 @@ import redis
 from django.conf import settings
 
 from core.redis_io.redis_clients import sync_client
-from monitor.results import Recorded
 from netmon_probe import keys
 from probes import entries, recording
 from probes.models import Probe
@@ -107,7 +106,7 @@ class ProbeIntake:
             if entry is None and fields:
                 self.refused[name] += 1
             batch.append((as_text(entry_id), entry))
-        recorded: Recorded = recording.save(name, batch)
+        count, recorded = recording.save(name, batch)
         ids = [entry_id for entry_id, _ in batch]
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.xack(key, GROUP, *ids)
@@ -116,4 +115,4 @@ class ProbeIntake:
         if self.refused[name]:
             logger.warning("probe %r: %d entries were not a probe's and were dropped", name, self.refused.pop(name))
         self.announce(recorded)
-        return len(recorded.results)
+        return count

@@ -26,16 +26,19 @@ def at(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> Recorded:
-    """Save a probe's entries (stream id, parsed entry) in one transaction, with its position."""
+def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Recorded]:
+    """Save a probe's entries (stream id, parsed entry) in one transaction, with its position.
+
+    Returns how many results were new, and what changed for the apps above.
+    """
     with transaction.atomic():
         probe = Probe.objects.select_for_update().filter(name=name).first()
         if probe is None:
-            return Recorded([], [], {})  # revoked meanwhile
+            return 0, Recorded([], [], {})  # revoked meanwhile
         done = entry_position(probe.stream_position)
         fresh = [(entry_id, entry) for entry_id, entry in entries if entry_position(entry_id) > done]
         if not fresh:
-            return Recorded([], [], {})
+            return 0, Recorded([], [], {})
         runs = [entry for _, entry in fresh if entry is not None]
         clocks = [(entry_id, entry.sent) for entry_id, entry in fresh if entry is not None and entry.sent is not None]
         results = _results(probe, runs)
@@ -49,12 +52,14 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> Recorded:
             entry_id, sent = clocks[-1]  # the entry's id is Redis's clock as it took the entry
             probe.clock_skew_s = round(sent - entry_position(entry_id)[0] / 1000, 3)
         probe.save(update_fields=["stream_position", "last_seen", "clock_skew_s"])
+    # The live frames and alert rules need each check's newest result, not an outage's backlog.
+    newest = {r.host_check_id: r for r in sorted(results, key=lambda r: r.scheduled_at)}
     tags = defaultdict(list)
     for host_id, tag in Host.tags.through.objects.filter(host_id__in={h.pk for h in hosts}).values_list(
         "host_id", "tag__name"
     ):
         tags[host_id].append(tag)
-    return Recorded(results, hosts, tags)
+    return len(results), Recorded(list(newest.values()), hosts, tags)
 
 
 def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:

@@ -25,7 +25,9 @@ from probes.publishing import Publisher
 logger = logging.getLogger(__name__)
 
 PART = "probe intake"
-PUBLISH_EVERY_S = 2.0
+# Building every probe's document reads all their checks: not more often than this (a changed
+# check reaches its probe within this and the probe's own refresh, 5 s).
+PUBLISH_EVERY_S = 10.0
 PRESENCE_EVERY_S = 1.0
 RESTORE_EVERY_S = 10.0
 RETRY_S = 1.0
