@@ -49,13 +49,12 @@ def loop_keyed_dictionaries(source: str) -> list[int]:
 
 
 def project_modules() -> list[Path]:
-    """Every Python module of the project, not of the virtualenv, node_modules or caches."""
+    """Every Python module of the project, not of the virtualenv, node_modules, caches or a wheel's build."""
+    skipped = {"node_modules", "__pycache__", "build"}  # build/: the wheel tests' copies of the sources
     return [
         path
         for path in ROOT.rglob("*.py")
-        if not any(
-            part.startswith(".") or part in {"node_modules", "__pycache__"} for part in path.relative_to(ROOT).parts
-        )
+        if not any(part.startswith(".") or part in skipped for part in path.relative_to(ROOT).parts)
     ]
 
 
