@@ -46,7 +46,9 @@ async def test_a_probes_results_reach_the_dashboard_live_and_the_centre_never_ru
         assert (await communicator.connect())[0]
         await communicator.send_json_to({"type": "watch", "host": host.id})
         with processes.probes_service(), probe_process(probe, key, tmp_path):
-            frame = await next_frame(communicator, lambda f: f["type"] == "check_results")
+            frame = await next_frame(
+                communicator, lambda f: f["type"] == "check_results" and f["results"][-1]["check"] == check.pk
+            )
             await until(lambda: CheckResult.objects.filter(host_check=pinged).exists(), "a ping from the probe")
             await until(lambda: Probe.objects.filter(pk=probe.pk, online=True).exists(), "the probe online")
             seen = await until(lambda: Probe.objects.get(pk=probe.pk).clock_skew_s is not None, "its clock")
