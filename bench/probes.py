@@ -45,6 +45,7 @@ WARMUP_S = float(os.environ.get("BENCH_WARMUP", "40"))  # the first round, and t
 WINDOW_S = float(os.environ.get("BENCH_WINDOW", "90"))
 BUFFERED_S = float(os.environ.get("BENCH_BUFFERED", "3600"))  # how much of an outage is caught up
 CATCH_UP_LIMIT_S = float(os.environ.get("BENCH_CATCH_UP_LIMIT", "900"))
+PARTS = os.environ.get("BENCH_PARTS", "steady,catch_up").split(",")  # run one part alone: BENCH_PARTS=catch_up
 
 
 def setup(ports: list[int]) -> tuple[Probe, str, list[Check]]:
@@ -143,10 +144,10 @@ def main() -> None:
     try:
         with processes.probes_service():
             results = {"checks": CHECKS, "interval_s": INTERVAL_S, "window_s": WINDOW_S}
-            results["steady"] = steady(probe, key, checks)
-            print("steady:", results["steady"], flush=True)
-            results["catch_up"] = catch_up(probe, key, checks)
-            print("catch-up:", results["catch_up"], flush=True)
+            for part, measure in (("steady", steady), ("catch_up", catch_up)):
+                if part in PARTS:
+                    results[part] = measure(probe, key, checks)
+                    print(f"{part}:", results[part], flush=True)
     finally:
         targets.stop()
     save_results("probes", {**run_facts(), **results})

@@ -1,27 +1,4 @@
-"""One object per event loop: asyncio objects (clients, locks, tasks) belong to the loop that made them.
+"""One object per event loop (netmon_probe.checks.per_loop): kept with the check runners the
+probes share, and imported from here by the server's own modules."""
 
-A web process runs one loop, but tests and `async_to_sync` run others; each gets its own
-object, dropped with its loop.
-"""
-
-import asyncio
-import weakref
-from collections.abc import Callable
-from typing import TypeVar
-
-T = TypeVar("T")
-
-
-def per_loop(make: Callable[[], T]) -> Callable[[], T]:
-    """A function returning the running loop's own `make()`, made on first use."""
-    made: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = weakref.WeakKeyDictionary()
-
-    def here() -> T:
-        loop = asyncio.get_running_loop()
-        try:
-            return made[loop]
-        except KeyError:
-            made[loop] = thing = make()
-            return thing
-
-    return here
+from netmon_probe.checks.per_loop import per_loop  # noqa: F401

@@ -2,11 +2,11 @@
 
 import functools
 
-from netmon_probe.checks import core, tcp
+from netmon_probe.checks import core, ping, tcp
 from netmon_probe.checks.core import CheckSpec, Outcome
 from netmon_probe.checks.policy import Destinations
 
-KINDS = {"tcp": tcp.run}
+KINDS = {"ping": ping.run, "tcp": tcp.run}
 
 
 async def run(spec: CheckSpec, destinations: Destinations) -> Outcome:

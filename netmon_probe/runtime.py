@@ -143,7 +143,11 @@ class Probe:
     def flush(self) -> None:
         """Finished results to disk, then from disk to Redis, oldest first (in a thread)."""
         finished, self.finished = self.finished, []
+        dropped = self.buffer.dropped
         self.buffer.append(finished)
+        if self.buffer.dropped > dropped:
+            logger.warning("the buffer is full (%d results): dropped the %d oldest, %d in all",
+                           self.buffer.max_entries, self.buffer.dropped - dropped, self.buffer.dropped)  # fmt: skip
         try:
             while True:
                 batch = self.buffer.oldest(SEND_BATCH)

@@ -17,7 +17,6 @@ import redis
 from django.conf import settings
 
 from core.redis_io.redis_clients import sync_client
-from monitor.results import Recorded
 from netmon_probe import keys
 from probes import entries, recording
 from probes.models import Probe
@@ -26,7 +25,9 @@ from stats.streams import as_text
 logger = logging.getLogger(__name__)
 
 GROUP = "probes"
-BATCH = 2000
+# Entries per stream per read, saved in one transaction: a probe catching up after an
+# outage sends a slot of every check in a row, and each batch votes on every check once.
+BATCH = 10_000
 BLOCK_MS = 1000
 REFRESH_PROBES_S = 2.0
 
@@ -67,7 +68,7 @@ class ProbeIntake:
             time.sleep(BLOCK_MS / 1000)
             return 0
         try:
-            self.recover(names)
+            recovered = self.recover(names)
             streams = dict.fromkeys(names, ">")
             reply = self.redis.xreadgroup(GROUP, self.consumer, streams, count=BATCH, block=BLOCK_MS)
         except redis.ResponseError as error:
@@ -77,15 +78,16 @@ class ProbeIntake:
                 self._listed_at = -math.inf
                 return 0
             raise
-        saved = 0
+        saved = recovered
         for key, stream_entries in reply or []:
             key = as_text(key)
             if stream_entries:
                 saved += self.save(key, names[key], stream_entries)
         return saved
 
-    def recover(self, names: dict[str, str]) -> None:
-        """Save what this consumer read of a stream before it stopped but never acknowledged."""
+    def recover(self, names: dict[str, str]) -> int:
+        """Save what this consumer read of a stream before it stopped (or failed) but never acknowledged."""
+        saved = 0
         for key, name in names.items():
             if key in self.recovered:
                 continue
@@ -93,8 +95,9 @@ class ProbeIntake:
                 [(_, stream_entries)] = reply
                 if not stream_entries:
                     break
-                self.save(key, name, stream_entries)
+                saved += self.save(key, name, stream_entries)
             self.recovered.add(key)
+        return saved
 
     def save(self, key: str, name: str, stream_entries: list) -> int:
         batch = []
@@ -103,7 +106,7 @@ class ProbeIntake:
             if entry is None and fields:
                 self.refused[name] += 1
             batch.append((as_text(entry_id), entry))
-        recorded: Recorded = recording.save(name, batch)
+        count, recorded = recording.save(name, batch)
         ids = [entry_id for entry_id, _ in batch]
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.xack(key, GROUP, *ids)
@@ -112,4 +115,4 @@ class ProbeIntake:
         if self.refused[name]:
             logger.warning("probe %r: %d entries were not a probe's and were dropped", name, self.refused.pop(name))
         self.announce(recorded)
-        return len(recorded.results)
+        return count

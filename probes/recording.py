@@ -26,16 +26,19 @@ def at(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> Recorded:
-    """Save a probe's entries (stream id, parsed entry) in one transaction, with its position."""
+def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Recorded]:
+    """Save a probe's entries (stream id, parsed entry) in one transaction, with its position.
+
+    Returns how many results were new, and what changed for the apps above.
+    """
     with transaction.atomic():
         probe = Probe.objects.select_for_update().filter(name=name).first()
         if probe is None:
-            return Recorded([], [], {})  # revoked meanwhile
+            return 0, Recorded([], [], {})  # revoked meanwhile
         done = entry_position(probe.stream_position)
         fresh = [(entry_id, entry) for entry_id, entry in entries if entry_position(entry_id) > done]
         if not fresh:
-            return Recorded([], [], {})
+            return 0, Recorded([], [], {})
         runs = [entry for _, entry in fresh if entry is not None]
         clocks = [(entry_id, entry.sent) for entry_id, entry in fresh if entry is not None and entry.sent is not None]
         results = _results(probe, runs)
@@ -49,12 +52,14 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> Recorded:
             entry_id, sent = clocks[-1]  # the entry's id is Redis's clock as it took the entry
             probe.clock_skew_s = round(sent - entry_position(entry_id)[0] / 1000, 3)
         probe.save(update_fields=["stream_position", "last_seen", "clock_skew_s"])
+    # The live frames and alert rules need each check's newest result, not an outage's backlog.
+    newest = {r.host_check_id: r for r in sorted(results, key=lambda r: r.scheduled_at)}
     tags = defaultdict(list)
     for host_id, tag in Host.tags.through.objects.filter(host_id__in={h.pk for h in hosts}).values_list(
         "host_id", "tag__name"
     ):
         tags[host_id].append(tag)
-    return Recorded(results, hosts, tags)
+    return len(results), Recorded(list(newest.values()), hosts, tags)
 
 
 def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
@@ -94,11 +99,13 @@ def _remember_states(site_id: int, results: list[CheckResult]) -> None:
         if result.host_check_id not in newest or result.scheduled_at > newest[result.host_check_id].scheduled_at:
             newest[result.host_check_id] = result
     known = {s.host_check_id: s for s in SiteCheckState.objects.filter(site_id=site_id, host_check_id__in=newest)}
+    new, changed = [], []
     for check_id, result in newest.items():
-        fields = {"status": result.status, "slot": result.scheduled_at, "latency_ms": result.latency_ms,
-                  "error": result.error}  # fmt: skip
-        current = known.get(check_id)
-        if current is None:
-            SiteCheckState.objects.create(host_check_id=check_id, site_id=site_id, **fields)
-        elif current.slot < result.scheduled_at:
-            SiteCheckState.objects.filter(pk=current.pk).update(**fields)
+        state = known.get(check_id) or SiteCheckState(host_check_id=check_id, site_id=site_id, slot=result.scheduled_at)
+        if state.pk is not None and state.slot >= result.scheduled_at:
+            continue  # an older result, delivered late: the state is newer
+        state.status, state.slot, state.latency_ms = result.status, result.scheduled_at, result.latency_ms
+        state.error = result.error
+        (changed if state.pk else new).append(state)
+    SiteCheckState.objects.bulk_create(new, batch_size=500)
+    SiteCheckState.objects.bulk_update(changed, ["status", "slot", "latency_ms", "error"], batch_size=500)

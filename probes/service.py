@@ -25,7 +25,9 @@ from probes.publishing import Publisher
 logger = logging.getLogger(__name__)
 
 PART = "probe intake"
-PUBLISH_EVERY_S = 2.0
+# Building every probe's document reads all their checks: not more often than this (a changed
+# check reaches its probe within this and the probe's own refresh, 5 s).
+PUBLISH_EVERY_S = 10.0
 PRESENCE_EVERY_S = 1.0
 RESTORE_EVERY_S = 10.0
 RETRY_S = 1.0
@@ -67,6 +69,8 @@ class Service:
                 self.step()
             except (DatabaseError, redis.RedisError) as error:
                 logger.warning("probe intake paused (%s: %s); results wait in the streams", type(error).__name__, error)
+                # What it read but could not save waits unacknowledged: read it again from the start.
+                self.intake.recovered.clear()
                 close_old_connections()
                 stop.wait(RETRY_S)
 

@@ -27,7 +27,7 @@ UPCOMING_MAINTENANCE = timedelta(days=7)
 SHOWN_NOTICES = 20
 LEVEL_CODES = {"up": "u", "partial": "p", "down": "d", "maintenance": "m", "unknown": "n"}
 # Worst first: the page's overall state is its worst host's.
-PUBLIC_STATES = [Status.DOWN, Status.DEGRADED, Status.UP, Status.PENDING, Status.PAUSED]
+PUBLIC_STATES = [Status.DOWN, Status.DEGRADED, Status.UNKNOWN, Status.UP, Status.PENDING, Status.PAUSED]
 
 
 @dataclass(frozen=True)

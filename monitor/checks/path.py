@@ -12,10 +12,10 @@ import statistics
 import time
 from collections import Counter
 
-from monitor.checks import icmp
 from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, resolve
 from monitor.checks.ping import PING_COUNT
 from monitor.checks.settings import Setting
+from netmon_probe.checks import icmp
 
 ROUND_SPACING_S = 0.2
 

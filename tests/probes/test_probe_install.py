@@ -86,7 +86,9 @@ async def test_the_installed_probe_runs_its_sites_checks_and_delivers_a_minute_c
     with namespace_with_veth() as (namespace, _, host_ip, _), forwarder(host_ip, redis_port) as port:
         host_if = f"nmh{namespace.removeprefix('nm-')}"  # the host's end of the veth pair
         environment = probe_environment(probe, key, f"redis://{host_ip}:{port}/0")
-        command = ["env", "-i", *(f"{k}={v}" for k, v in environment.items()), str(probe_venv / "bin" / "netmon-probe")]
+        # In a folder of its own, where it keeps its buffer: nothing in its environment says where.
+        command = ["env", "-i", f"--chdir={tmp_path}", *(f"{k}={v}" for k, v in environment.items()),
+                   str(probe_venv / "bin" / "netmon-probe")]  # fmt: skip
         listen = LISTEN.format(port=TARGET_PORT)
         with processes.running(["python3", "-c", listen], processes.logged("listening"), namespace=namespace), \
                 processes.probes_service(), \
@@ -126,3 +128,4 @@ async def test_the_installed_probe_runs_its_sites_checks_and_delivers_a_minute_c
     assert all(r.status == Status.UP for r in results)
     assert all(abs(r.started_at - r.scheduled_at) < timedelta(seconds=1) for r in results)  # stamped with probe time
     assert abs(saved_probe.clock_skew_s) < 2
+    assert (tmp_path / f"netmon-probe-{probe.name}.sqlite").exists()  # where the minute waited

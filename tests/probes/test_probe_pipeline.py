@@ -29,29 +29,35 @@ async def until(condition, what: str, timeout: float = EVENT_TIMEOUT_S):
 
 
 @database_sync_to_async
-def site_check(port: int, interval_s: int = 5) -> tuple[Host, Check, Site, Probe, str]:
+def site_checks(port: int, interval_s: int = 5) -> tuple[Host, Check, Check, Site, Probe, str]:
     site = Site.objects.create(name="branch-a")
     host = Host.objects.create(name="branch-a-web", address="127.0.0.1", site=site)
     check = Check.objects.create(host=host, kind="tcp", port=port, interval_s=interval_s, timeout_s=1)
-    check.sites.add(site)
+    pinged = Check.objects.create(host=host, kind="ping", ping_count=2, interval_s=interval_s, timeout_s=1)
+    site.checks.add(check, pinged)
     probe, key = make_probe(site)
-    return host, check, site, probe, key
+    return host, check, pinged, site, probe, key
 
 
 async def test_a_probes_results_reach_the_dashboard_live_and_the_centre_never_runs_its_checks(alice, tmp_path):
     with targets.tcp_listener() as port:
-        host, check, site, probe, key = await site_check(port)
+        host, check, pinged, site, probe, key = await site_checks(port)
         communicator = await socket("/ws/stats/", alice)
         assert (await communicator.connect())[0]
         await communicator.send_json_to({"type": "watch", "host": host.id})
         with processes.probes_service(), probe_process(probe, key, tmp_path):
-            frame = await next_frame(communicator, lambda f: f["type"] == "check_results")
+            frame = await next_frame(
+                communicator, lambda f: f["type"] == "check_results" and f["results"][-1]["check"] == check.pk
+            )
+            await until(lambda: CheckResult.objects.filter(host_check=pinged).exists(), "a ping from the probe")
             await until(lambda: Probe.objects.filter(pk=probe.pk, online=True).exists(), "the probe online")
             seen = await until(lambda: Probe.objects.get(pk=probe.pk).clock_skew_s is not None, "its clock")
         await communicator.disconnect()
 
     assert frame["host"] == host.id
     assert frame["results"][-1]["status"] == "up"
+    ping = await database_sync_to_async(CheckResult.objects.filter(host_check=pinged).first)()
+    assert (ping.status, ping.loss_pct, ping.details["sent"]) == (Status.UP, 0.0, 2)
     result = await database_sync_to_async(CheckResult.objects.filter(host_check=check).first)()
     assert result.site_id == site.id
     assert result.details == {"port": port}
