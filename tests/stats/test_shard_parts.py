@@ -55,6 +55,9 @@ def test_a_lease_is_held_by_one_at_a_time_with_a_newer_token_each_time(stream):
         second = await leases.take(redis, stream, "b")
         assert second > first
         assert await leases.renew(redis, {stream: first}, "a") == {stream}  # a's is gone
+        await leases.release(redis, {stream: second}, "b")
+        await redis.delete(leases.fence_key(stream))  # a Redis restarted without its keys
+        assert await leases.take(redis, stream, "c") > second
 
     asyncio.run(scenario())
 
