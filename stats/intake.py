@@ -28,7 +28,7 @@ from stats import credentials, frame_checks, rejected, stream_caps, streams
 from stats.history.metrics import agent_source, frame_points
 from stats.history.stores import write as store
 from stats.models import Agent
-from stats.relay import REFRESH_AGENTS_S
+from stats.relay import REFRESH_AGENTS_S, relayed_key
 from stats.shards.shard import Shard
 
 logger = logging.getLogger(__name__)
@@ -141,6 +141,13 @@ def write_or_set_aside(
         return
     for part in parts:
         write_or_set_aside(part, set_aside, fences, fenced_out)
+
+
+def trim_point(written: str, relayed: str | None) -> str | None:
+    """The id a stream is trimmed to (older entries go): both written to history and relayed; None: keep all."""
+    if relayed is None:
+        return None
+    return min(written, relayed, key=streams.entry_position)
 
 
 def entry_text(fields: dict) -> str:
@@ -295,17 +302,28 @@ class Intake:
             except StalePosition as race:
                 if attempt == STALE_RETRIES - 1:
                     raise DatabaseError(f"agent {race} written by another process meanwhile") from race
+        relayed = self.relayed_to()
         with self.redis.pipeline(transaction=False) as pipe:
             for name, entries in self.held.items():
                 if name in fenced_out:
                     continue  # another process owns it now, and reads these entries again
                 key, ids = streams.frames_key(name), [entry_id for entry_id, _ in entries]
                 pipe.xack(key, GROUP, *ids)
-                pipe.xtrim(key, minid=ids[-1], approximate=False)  # what is older is in history now
+                if (keep_from := trim_point(ids[-1], relayed.get(name, ids[-1]))) is not None:
+                    pipe.xtrim(key, minid=keep_from, approximate=False)  # what is older is in history now
             pipe.execute()
         count = self.held_count
         self.held, self.held_since, self.set_aside = defaultdict(list), None, []
         return count
+
+    def relayed_to(self) -> dict[str, str | None]:
+        """Sharded: how far the relay passed each held stream on (None: not yet). Entries it has not
+        passed on stay in the stream, for this process's relay or, after a handover, the next one's."""
+        if self.shard is None:
+            return {}  # alone: the relay starts from the newest entries after a restart anyway
+        names = list(self.held)
+        found = self.redis.hmget(relayed_key(), names)
+        return {name: streams.as_text(at) if at else None for name, at in zip(names, found, strict=True)}
 
     def step(self) -> None:
         """Write if due, else read what arrives until it is due."""

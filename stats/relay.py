@@ -25,8 +25,10 @@ REFRESH_AGENTS_S = 2.0  # an agent added with `manage.py agents add` is relayed 
 BLOCK_MS = 1000
 LIVE_WINDOW_S = 5.0  # what a newly found stream has from before, still relayed live
 # A stream taken over from another ingest goes on from where that one stopped, if no older
-# than this: the lease of one that died ends within seconds (stats.shards.leases).
-TAKEOVER_WINDOW_S = 60.0
+# than this: the lease of one that died ends within seconds (stats.shards.leases). One no
+# ingest has relayed yet (its first owner, or one that died before relaying it) is relayed
+# from this far back: the intake keeps what was not relayed in the stream until then.
+TAKEOVER_WINDOW_S = 30.0
 BATCH = 200  # entries per stream per read: a backlog after an outage goes out in slices
 
 
@@ -60,7 +62,10 @@ class Relay:
         for name, previous in zip(added, went_on_from, strict=True):
             key = streams.frames_key(name)
             # Taken over from another process: on from where it stopped, unless that is history already.
-            start = max(streams.as_text(previous), takeover_from, key=streams.entry_position) if previous else live_from
+            if previous:
+                start = max(streams.as_text(previous), takeover_from, key=streams.entry_position)
+            else:
+                start = takeover_from if self.shard is not None else live_from
             self.positions[key] = start
             self.names[key] = name
             if self.shard is not None:
@@ -76,7 +81,8 @@ class Relay:
         if self.shard is not None or time.monotonic() - self._refreshed_at >= REFRESH_AGENTS_S:
             await self.refresh()
         if not self.positions:
-            await asyncio.sleep(BLOCK_MS / 1000)
+            # Sharded, its streams come from the coordinator in memory: looked at again soon.
+            await asyncio.sleep(BLOCK_MS / 1000 if self.shard is None else 0.1)
             return 0
         reply = await async_redis().xread(self.positions, count=BATCH, block=BLOCK_MS)
         frames, newest, read_to = [], {}, {}

@@ -143,7 +143,7 @@ def run() -> None:
     coordinator = Coordinator(shard, AgentStreams())
     stop, intake = threading.Event(), Intake(shard=shard)
     writer = supervised_thread(INTAKE, lambda: intake.run(stop), stop, shared=True)
-    logger.info("ingest running as %s: relaying and writing the frames of its share of the agents", shard.me)
+    logger.info("ingest starting as %s", shard.me)  # "ingest running" once it holds its share
     try:
         asyncio.run(serve_live(intake, coordinator))
     finally:

@@ -65,9 +65,13 @@ class Coordinator:
         self.shard.leader = self.duty_token is not None
 
     async def run(self) -> None:
+        await self.step()
+        # Said once the streams free for it are its own: what arrives now is relayed and written.
+        logger.info("ingest running as %s: relaying and writing the frames of %d agents", self.shard.me,
+                    len(self.shard.held()))  # fmt: skip
         while True:
-            await self.step()
             await asyncio.sleep(STEP_S)
+            await self.step()
 
     def leave(self) -> None:
         """On a clean stop, once the intake wrote what it held: everything given up at once."""

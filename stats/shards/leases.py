@@ -11,9 +11,14 @@ from django.conf import settings
 LEASE_MS = 6_000
 
 # KEYS[1] lease, KEYS[2] fencing counter; ARGV[1] holder, ARGV[2] ms. Returns the token, or 0.
+# A token is at least Redis's clock in µs: after a Redis restart that lost the counters (or a
+# failover to a replica that lagged), new tokens are still above those the database holds.
 TAKE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local token = redis.call('INCR', KEYS[2])
+local clock = redis.call('TIME')
+local now_us = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local token = string.format('%d', math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, now_us))
+redis.call('SET', KEYS[2], token)
 redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. token, 'PX', ARGV[2])
 return token
 """

@@ -55,6 +55,9 @@ def test_a_lease_is_held_by_one_at_a_time_with_a_newer_token_each_time(stream):
         second = await leases.take(redis, stream, "b")
         assert second > first
         assert await leases.renew(redis, {stream: first}, "a") == {stream}  # a's is gone
+        await leases.release(redis, {stream: second}, "b")
+        await redis.delete(leases.fence_key(stream))  # a Redis restarted without its keys
+        assert await leases.take(redis, stream, "c") > second
 
     asyncio.run(scenario())
 
@@ -71,3 +74,9 @@ def test_a_write_under_an_older_token_than_the_stored_one_is_left_out(db):
     assert fenced_out == {"fenced"}
     assert Agent.objects.get(name="fenced").stream_position == "1-0"
     assert len(intake.write({"fenced": [("2-0", frame(1e9 + 1))]}, fences={"fenced": 6}, fenced_out=set())) == 1
+
+
+def test_a_stream_is_trimmed_only_to_what_is_both_written_and_relayed():
+    assert intake.trim_point("1700000000005-0", "1700000000002-1") == "1700000000002-1"
+    assert intake.trim_point("1700000000005-0", "1700000000009-0") == "1700000000005-0"
+    assert intake.trim_point("1700000000005-0", None) is None  # not relayed yet: the next relay reads it
