@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import numpy as np
 from django.db import transaction
 
+from core.contracts import signals
 from flows.aggregation import top_rows
 from flows.decoding.sflow import InterfaceCounters
 from flows.exporters import ExporterMap
@@ -14,9 +15,9 @@ from flows.models import PortCounters, Talker, Tier
 
 def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: ExporterMap, top_n: int) -> int:
     """In a thread that may use the database; returns the rows written."""
-    rows = []
+    rows, closed, hosts = [], list(closed), {}
     for minute, exporter, records in closed:
-        host_id = exporters.host_id(exporter)
+        host_id = hosts[exporter] = exporters.host_id(exporter)
         rows += [
             Talker(tier=Tier.MINUTE, start=minute, exporter=exporter, host_id=host_id, if_index=row.if_index,
                    direction=row.direction, dimension=row.dimension, key=row.key[:100], bytes=row.bytes,
@@ -25,6 +26,8 @@ def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: Expo
         ]  # fmt: skip
     with transaction.atomic():
         Talker.objects.bulk_create(rows, batch_size=1000)
+    if closed:
+        signals.send_logged(signals.flows_recorded, sender=write_minutes, minutes=closed, hosts=hosts)
     return len(rows)
 
 
