@@ -20,7 +20,7 @@ from django.db import close_old_connections
 from core.redis_io.publisher import send_frames
 from core.supervision import supervised
 from core.token_buckets import TokenBuckets
-from flows import live, writer
+from flows import counts, live, writer
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
 from flows.exporters import ExporterMap
@@ -56,6 +56,7 @@ class Collector:
             counters = self.decoder.take_counters()
             if counters:
                 await self.in_database(writer.write_counters, counters)
+            await counts.write_tally(self.decoder.tally)
             if time.monotonic() - logged > TALLY_LOG_EVERY_S:
                 logged = time.monotonic()
                 logger.info("flows: %s", dict(self.decoder.tally))

@@ -31,15 +31,26 @@ def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: Expo
     return len(rows)
 
 
-def write_counters(counters: list[InterfaceCounters]) -> None:
-    """Keep the latest counter sample of each port an sFlow exporter reported."""
+def write_counters(counters: list[InterfaceCounters], now: float | None = None) -> None:
+    """Keep the latest counter sample of each port an sFlow exporter reported, and its rates since the one before."""
     latest = {(c.exporter, c.if_index): c for c in counters}
-    now = time.time()
+    now = time.time() if now is None else now
     with transaction.atomic():
         for (exporter, if_index), c in latest.items():
+            before = PortCounters.objects.filter(exporter=exporter, if_index=if_index).first()
+            in_bps = out_bps = None
+            if before is not None and now > before.ts:
+                in_bps = counter_rate(before.in_octets, c.in_octets, now - before.ts)
+                out_bps = counter_rate(before.out_octets, c.out_octets, now - before.ts)
             PortCounters.objects.update_or_create(
                 exporter=exporter,
                 if_index=if_index,
                 defaults={"speed_bps": c.speed_bps, "in_octets": c.in_octets, "out_octets": c.out_octets,
-                          "in_packets": c.in_packets, "out_packets": c.out_packets, "ts": now},
+                          "in_packets": c.in_packets, "out_packets": c.out_packets, "ts": now,
+                          "in_bps": in_bps, "out_bps": out_bps},
             )  # fmt: skip
+
+
+def counter_rate(before: int, after: int, seconds: float) -> float | None:
+    """bit/s between two octet counter readings; None when the counter went back (a reset or a wrap)."""
+    return 8 * (after - before) / seconds if after >= before else None
