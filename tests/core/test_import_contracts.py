@@ -24,6 +24,7 @@ PACKAGES = [
     "flows",
     "discovery",
     "probes",
+    "oncall",
     "monitor",
     "stats",
     "core",
