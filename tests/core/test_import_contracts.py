@@ -77,6 +77,7 @@ def test_the_project_keeps_every_contract(tmp_path):
         ("netmon_probe.runtime", "from probes import voting", "The probe imports nothing of the server"),
         # The pure arithmetic stays free of the framework.
         ("netmon_agent.rates", "import django.db", "Pure arithmetic"),
+        ("alerts.flow_rules", "import django.db", "Pure arithmetic"),
         # The docs are built from the protocol catalogue without settings.
         ("core.contracts.protocol.spec", "import django.conf", "The WebSocket protocol catalogue imports no framework"),
         # The flow decoders take bytes and give arrays: no framework, no database.
