@@ -370,6 +370,9 @@ SFLOW_PORT = env_int("SFLOW_PORT", 6343, minimum=0)
 FLOWS_TOP_N = env_int("FLOWS_TOP_N", 10, minimum=1)
 # How often the live top talkers (the last minute) go to the pages watching a device.
 FLOWS_LIVE_EVERY_S = env_float("FLOWS_LIVE_EVERY_S", 3.0, minimum=0.5)
+# Datagrams per second one exporter may send (a token bucket), and at once; past it they are dropped and counted.
+FLOWS_DATAGRAMS_PER_EXPORTER = env_float("FLOWS_DATAGRAMS_PER_EXPORTER", 20_000.0, minimum=1)
+FLOWS_BURST_PER_EXPORTER = env_int("FLOWS_BURST_PER_EXPORTER", 40_000, minimum=1)
 # How long each flow tier is kept: per-minute and per-hour top-N rows.
 FLOWS_MINUTE_HOURS = env_int("FLOWS_MINUTE_HOURS", 48, minimum=1)
 FLOWS_HOUR_DAYS = env_int("FLOWS_HOUR_DAYS", 90, minimum=1)

@@ -1,7 +1,15 @@
 from django import forms
 from django.contrib import admin
 
-from alerts.models import AlertEvent, AlertRule, EventCondition, Notification, NotificationAttempt, NotificationTarget
+from alerts.models import (
+    AlertEvent,
+    AlertRule,
+    EventCondition,
+    FlowCondition,
+    Notification,
+    NotificationAttempt,
+    NotificationTarget,
+)
 
 
 class EventConditionInline(admin.StackedInline):
@@ -13,9 +21,18 @@ class EventConditionInline(admin.StackedInline):
     verbose_name = "network event condition (metric “network events”)"
 
 
+class FlowConditionInline(admin.StackedInline):
+    """For the metric "flow_bps": which flow traffic the rule measures (threshold: bit/s over a minute)."""
+
+    model = FlowCondition
+    extra = 0
+    max_num = 1
+    verbose_name = "flow condition (metric “flow_bps”)"
+
+
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
-    inlines = [EventConditionInline]
+    inlines = [EventConditionInline, FlowConditionInline]
     list_display = ["name", "enabled", "scope", "metric", "comparison", "threshold", "for_seconds", "severity"]
     list_filter = ["enabled", "severity", "metric", "scope"]
     search_fields = ["name"]

@@ -16,4 +16,5 @@ class AlertsConfig(AppConfig):
         signals.probe_presence.connect(receivers.evaluate_probe_presence, dispatch_uid="alerts.probe_presence")
         signals.results_recorded.connect(receivers.evaluate_results, dispatch_uid="alerts.evaluate_results")
         signals.events_recorded.connect(receivers.evaluate_events, dispatch_uid="alerts.evaluate_events")
+        signals.flows_recorded.connect(receivers.evaluate_flows, dispatch_uid="alerts.evaluate_flows")
         late_recipients.connect()

@@ -1,3 +1,4 @@
+import ipaddress
 import re
 
 from django.conf import settings
@@ -140,6 +141,40 @@ class EventCondition(models.Model):
 
     def __str__(self) -> str:
         return f"events of {self.rule}"
+
+
+def validate_network(text: str) -> None:
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise ValidationError("Not an address or prefix, e.g. 198.18.0.7 or 2001:db8::/32.") from None
+
+
+class FlowCondition(models.Model):
+    """What a rule on the metric "flow_bps" counts (alerts.flow_rules): per minute, the flow traffic of
+    a device in its scope from or to `network` and on `port`; the rule fires when that rate is
+    above `threshold` bit/s and resolves when it falls back to its recovery threshold."""
+
+    class Direction(models.TextChoices):
+        EITHER = "either", _("from or to")
+        FROM = "from", _("from")
+        TO = "to", _("to")
+
+    rule = models.OneToOneField(AlertRule, on_delete=models.CASCADE, related_name="flow_condition")
+    network = models.CharField(
+        "address or prefix", max_length=64, blank=True, validators=[validate_network],
+        help_text="e.g. 198.18.0.7 or 198.18.0.0/15. Empty: any address.",
+    )  # fmt: skip
+    direction = models.CharField(max_length=6, choices=Direction, default=Direction.EITHER)
+    port = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(65_535)], help_text="Either end's port. Empty: any."
+    )
+    if_index = models.PositiveIntegerField(
+        "interface (ifIndex)", null=True, blank=True, help_text="Flows in or out of this port only. Empty: any."
+    )
+
+    def __str__(self) -> str:
+        return f"flows of {self.rule}"
 
 
 class AlertState(models.TextChoices):

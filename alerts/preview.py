@@ -22,7 +22,7 @@ SHOWN = 50  # subjects listed; the counts cover all of them
 
 # What a threshold is counted in, by metric: shown beside the threshold field.
 UNITS = {"check_latency_ms": "ms", "throughput_bps": "bit/s", "iface_errors_ps": "/s", "iface_drops_ps": "/s",
-         "port_errors_ps": "/s", "cert_days_left": "days", "ports_down": "ports"}  # fmt: skip
+         "port_errors_ps": "/s", "cert_days_left": "days", "ports_down": "ports", "flow_bps": "bit/s"}  # fmt: skip
 
 
 def unit_of(metric_name: str) -> str:

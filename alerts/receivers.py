@@ -35,3 +35,10 @@ def evaluate_events(sender, events: list, **kwargs) -> None:
     from alerts.event_evaluator import event_evaluator
 
     event_evaluator().evaluate_and_record(events)
+
+
+def evaluate_flows(sender, minutes: list, hosts: dict, **kwargs) -> None:
+    """Rules on flows, after each written batch of minutes (in the flow collector's database thread)."""
+    from alerts.flow_evaluator import flow_evaluator
+
+    flow_evaluator().evaluate_and_record(minutes, hosts)

@@ -2,7 +2,7 @@
 hand-over to the live path (events.live) and the writer thread (events.writer).
 
 Runs on the receiver's event loop. Memory is bounded everywhere: buckets and drop
-counts by source (events.buckets, events.drops), the writer's backlog by BACKLOG, the
+counts by source (core.token_buckets, events.drops), the writer's backlog by BACKLOG, the
 live buffer by LIVE_PER_DEVICE per device between two flushes.
 """
 
@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.conf import settings
 
-from events.buckets import TokenBuckets
+from core.token_buckets import TokenBuckets
 from events.drops import BACKLOG_FULL, RATE_LIMITED, Drops
 from events.received import Received
 from events.sources import Directory

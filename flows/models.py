@@ -34,7 +34,7 @@ class Talker(models.Model):
 
 
 class PortCounters(models.Model):
-    """An sFlow exporter's own counters of one port (counter samples), the latest two kept for rates."""
+    """An sFlow exporter's own counters of one port (counter samples): the latest, and the rates since the previous."""
 
     exporter = models.GenericIPAddressField()
     if_index = models.PositiveIntegerField()
@@ -44,6 +44,9 @@ class PortCounters(models.Model):
     in_packets = models.BigIntegerField(default=0)
     out_packets = models.BigIntegerField(default=0)
     ts = models.FloatField()
+    # bit/s between the previous sample and this one; None after the first, or when a counter went back
+    in_bps = models.FloatField(null=True, blank=True)
+    out_bps = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["exporter", "if_index"], name="flows_one_counter_per_port")]

@@ -19,7 +19,8 @@ from django.db import close_old_connections
 
 from core.redis_io.publisher import send_frames
 from core.supervision import supervised
-from flows import live, writer
+from core.token_buckets import TokenBuckets
+from flows import counts, live, writer
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
 from flows.exporters import ExporterMap
@@ -38,6 +39,7 @@ def fresh(function, *arguments):
 class Collector:
     def __init__(self) -> None:
         self.decoder, self.buffer, self.exporters = FlowDecoder(), MinuteBuffer(), ExporterMap()
+        self.buckets = TokenBuckets(settings.FLOWS_DATAGRAMS_PER_EXPORTER, settings.FLOWS_BURST_PER_EXPORTER)
         self.database = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="flows-db")
 
     async def in_database(self, function, *arguments):
@@ -54,6 +56,7 @@ class Collector:
             counters = self.decoder.take_counters()
             if counters:
                 await self.in_database(writer.write_counters, counters)
+            await counts.write_tally(self.decoder.tally)
             if time.monotonic() - logged > TALLY_LOG_EVERY_S:
                 logged = time.monotonic()
                 logger.info("flows: %s", dict(self.decoder.tally))
@@ -70,8 +73,8 @@ class Collector:
     async def serve(self) -> None:
         host = settings.FLOWS_BIND
         transports = [
-            await listen(NETFLOW, host, settings.NETFLOW_PORT, self.decoder, self.buffer),
-            await listen(SFLOW, host, settings.SFLOW_PORT, self.decoder, self.buffer),
+            await listen(NETFLOW, host, settings.NETFLOW_PORT, self.decoder, self.buffer, self.buckets),
+            await listen(SFLOW, host, settings.SFLOW_PORT, self.decoder, self.buffer, self.buckets),
         ]
         ports = [t.get_extra_info("sockname")[1] for t in transports]
         logger.info("flows collector listening on %s: NetFlow/IPFIX udp/%d, sFlow udp/%d", host, *ports)

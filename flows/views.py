@@ -2,11 +2,13 @@
 
 import time
 
+import redis
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from flows import query, truth
+from core.redis_io.redis_clients import sync_redis
+from flows import counts, query, truth
 from flows.services import PROTOCOLS
 from monitor.models import Host
 
@@ -42,9 +44,17 @@ def flows_page(request):
         "tables": tables,
         "points": _points(series),
         "truth": context_truth,
+        "dropped": _dropped(),
         "csv": f"/api/flows/?{_without(params, 'span').urlencode()}&format=csv",
     }
     return render(request, "flows.html", context)
+
+
+def _dropped() -> list[tuple[str, int]]:
+    try:
+        return counts.read_tally(sync_redis())[1]
+    except redis.RedisError:
+        return []  # the counts are a side note: the page shows without them
 
 
 def _span(raw) -> int:

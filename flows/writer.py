@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import numpy as np
 from django.db import transaction
 
+from core.contracts import signals
 from flows.aggregation import top_rows
 from flows.decoding.sflow import InterfaceCounters
 from flows.exporters import ExporterMap
@@ -14,9 +15,9 @@ from flows.models import PortCounters, Talker, Tier
 
 def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: ExporterMap, top_n: int) -> int:
     """In a thread that may use the database; returns the rows written."""
-    rows = []
+    rows, closed, hosts = [], list(closed), {}
     for minute, exporter, records in closed:
-        host_id = exporters.host_id(exporter)
+        host_id = hosts[exporter] = exporters.host_id(exporter)
         rows += [
             Talker(tier=Tier.MINUTE, start=minute, exporter=exporter, host_id=host_id, if_index=row.if_index,
                    direction=row.direction, dimension=row.dimension, key=row.key[:100], bytes=row.bytes,
@@ -25,18 +26,31 @@ def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: Expo
         ]  # fmt: skip
     with transaction.atomic():
         Talker.objects.bulk_create(rows, batch_size=1000)
+    if closed:
+        signals.send_logged(signals.flows_recorded, sender=write_minutes, minutes=closed, hosts=hosts)
     return len(rows)
 
 
-def write_counters(counters: list[InterfaceCounters]) -> None:
-    """Keep the latest counter sample of each port an sFlow exporter reported."""
+def write_counters(counters: list[InterfaceCounters], now: float | None = None) -> None:
+    """Keep the latest counter sample of each port an sFlow exporter reported, and its rates since the one before."""
     latest = {(c.exporter, c.if_index): c for c in counters}
-    now = time.time()
+    now = time.time() if now is None else now
     with transaction.atomic():
         for (exporter, if_index), c in latest.items():
+            before = PortCounters.objects.filter(exporter=exporter, if_index=if_index).first()
+            in_bps = out_bps = None
+            if before is not None and now > before.ts:
+                in_bps = counter_rate(before.in_octets, c.in_octets, now - before.ts)
+                out_bps = counter_rate(before.out_octets, c.out_octets, now - before.ts)
             PortCounters.objects.update_or_create(
                 exporter=exporter,
                 if_index=if_index,
                 defaults={"speed_bps": c.speed_bps, "in_octets": c.in_octets, "out_octets": c.out_octets,
-                          "in_packets": c.in_packets, "out_packets": c.out_packets, "ts": now},
+                          "in_packets": c.in_packets, "out_packets": c.out_packets, "ts": now,
+                          "in_bps": in_bps, "out_bps": out_bps},
             )  # fmt: skip
+
+
+def counter_rate(before: int, after: int, seconds: float) -> float | None:
+    """bit/s between two octet counter readings; None when the counter went back (a reset or a wrap)."""
+    return 8 * (after - before) / seconds if after >= before else None

@@ -181,7 +181,7 @@ class AlertMetric:
 
     name: str  # as stored in rules and published in the API
     label: str
-    subject: str  # "agent", "host" or "events" (a device's network events)
+    subject: str  # "agent", "host", "events" (a device's network events) or "flows" (its flow records)
     of: tuple[str, ...] = ()
     reduce: str = "max"
     scale: float = 1.0
@@ -252,6 +252,9 @@ ALERT_METRICS = [
     # Counted by the events receiver (alerts.event_evaluator) from the rule's event conditions.
     AlertMetric("network_events", _("network events matching the rule's conditions within its window (device)"),
                 "events"),
+    # The flow collector's minutes (alerts.flow_evaluator), matched by the rule's flow condition.
+    AlertMetric("flow_bps", _("flow traffic bit/s matching the rule's flow condition, per minute (device, flows)"),
+                "flows"),
 ]  # fmt: skip
 ALERT_METRIC_BY_NAME = {metric.name: metric for metric in ALERT_METRICS}
 AGENT_ALERT_METRICS = frozenset(m.name for m in ALERT_METRICS if m.subject == "agent")

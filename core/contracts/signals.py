@@ -45,6 +45,12 @@ events_recorded(sender, events: list[events.received.Received], interfaces: list
     `interfaces`: the ports whose state a
     linkDown or linkUp in the batch changed. Receivers push those ports live and evaluate
     event alert rules.
+
+flows_recorded(sender, minutes: list[tuple[int, str, numpy.ndarray]], hosts: dict[str, int | None])
+    The flow collector wrote closed minutes (flows.writer, in its database thread, after the
+    commit): each (minute's start, exporter's address, its records as flows.decoding.records.RECORD,
+    scaled by their sampling rate). `hosts`: each exporter's device id, or None. Receivers
+    evaluate flow alert rules.
 """
 
 import logging
@@ -61,6 +67,7 @@ probe_presence = django.dispatch.Signal()
 results_saved = django.dispatch.Signal()
 results_recorded = django.dispatch.Signal()
 events_recorded = django.dispatch.Signal()
+flows_recorded = django.dispatch.Signal()
 
 
 def send_logged(signal: django.dispatch.Signal, sender, **kwargs) -> None:

@@ -142,7 +142,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
         "accounts_preferences", "stats_rawblock", "stats_minuteblock", "stats_hourblock", "monitor_device",
         "monitor_interface", "monitor_neighbour", "monitor_claimedslot", "stats_rejectedframe", "stats_rejectedcount",
         "monitor_hostimport", "events_event", "events_unknownsource", "events_sourcemapping", "events_trapuser",
-        "events_vendormib", "alerts_eventcondition", *EVENTS_SEARCH_TABLES.get(connection.vendor, ()),
+        "events_vendormib", "alerts_eventcondition", *EVENTS_SEARCH_TABLES.get(connection.vendor, ()), "alerts_flowcondition",
         "monitor_routingsession", "monitor_forwardingentry", "monitor_addressentry",
         "monitor_inventoryitem", "monitor_inventoryevent", "discovery_plan", "discovery_credentialset",
         "discovery_candidate", "discovery_parentpin", "monitor_vlan", "flows_talker", "flows_portcounters",

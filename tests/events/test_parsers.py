@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.token_buckets import TokenBuckets
 from events import ber, syslog
-from events.buckets import TokenBuckets
 from events.framing import MAX_FRAME, Framer
 
 # Recorded from net-snmp's snmptrap -v2c (linkDown, ifIndex 2, ifDescr eth1) and snmpinform.

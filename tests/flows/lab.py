@@ -60,10 +60,11 @@ def free_udp_port() -> int:
         return probe.getsockname()[1]
 
 
-def collector(netflow_port: int, sflow_port: int):
-    """The flow collector as `make run` starts it, on the given ports, sending live talkers twice a second."""
+def collector(netflow_port: int, sflow_port: int, **settings: str):
+    """The flow collector as `make run` starts it, on the given ports, sending live talkers twice a second
+    (`settings`: more of its environment)."""
     command = processes.process_command("flows")
-    env = {"NETFLOW_PORT": str(netflow_port), "SFLOW_PORT": str(sflow_port), "FLOWS_LIVE_EVERY_S": "0.5"}
+    env = {"NETFLOW_PORT": str(netflow_port), "SFLOW_PORT": str(sflow_port), "FLOWS_LIVE_EVERY_S": "0.5", **settings}
     return processes.running(command, processes.logged("flows collector listening"), **env)
 
 
