@@ -174,6 +174,7 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
         (lambda w, c: ("POST", f"/accounts/profile/tokens/{w.own_token(c)}/delete/", {}), own_form())
     ],
     "healthz": [(get("/healthz"), dict.fromkeys(CALLERS, 200))],
+    "favicon": [(get("/favicon.ico"), dict.fromkeys(CALLERS, 302))],  # to the icon among the static files
     # Only while no account exists (tests/accounts/test_first_run.py); here accounts exist.
     "first_admin": [(get("/setup/"), dict.fromkeys(CALLERS, 404))],
     "metrics": [(get("/metrics"), {**dict.fromkeys(CALLERS, 401), RO_TOKEN: 200, RW_TOKEN: 200})],
