@@ -108,8 +108,9 @@ def test_a_database_from_before_the_split_keeps_every_row():
 
     # stats 0003 adds each agent's stream position and password digest (empty for agents from before);
     # monitor 0010 moves a check's kind-specific columns into its settings (read back below);
-    # chat 0002 adds each message's client id (none for messages from before).
-    after = snapshot(added_columns={"stats_agent": 2, "monitor_chatmessage": 1})
+    # chat 0002 adds each message's client id (none for messages from before);
+    # alerts 0006 adds each rule's agent (empty: no rule from before watches one agent).
+    after = snapshot(added_columns={"stats_agent": 2, "monitor_chatmessage": 1, "monitor_alertrule": 1})
     del before["monitor_check"], after["monitor_check"]
     check = Check.objects.select_related("host").get()
     assert (check.host.name, check.kind, check.status, check.settings) == ("web-1", "tcp", "up", {"port": 22})
