@@ -150,3 +150,8 @@ vendor:
 	cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/cytoscape/LICENSE static/vendor/cytoscape/
 	mkdir -p static/vendor/axe-core  # accessibility checks in the browser tests; no page loads it
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/
+	mkdir -p static/vendor/noto-sans-sc  # 简体中文 on the language switch, where no CJK font is installed
+	cd node_modules/@fontsource/noto-sans-sc/files && for part in 117:简 118:体文 119:中; do \
+	  ../../../../$(VENV)/bin/pyftsubset noto-sans-sc-$${part%%:*}-400-normal.woff2 --text="$${part#*:}" --flavor=woff2 \
+	  --no-hinting --desubroutinize --output-file=../../../../static/vendor/noto-sans-sc/language-name-$${part%%:*}.woff2; done
+	cp node_modules/@fontsource/noto-sans-sc/LICENSE static/vendor/noto-sans-sc/

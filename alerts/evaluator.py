@@ -58,7 +58,7 @@ class Evaluator:
         self.rules = {
             r.id: RuleSpec(r.id, r.metric, r.comparison, r.threshold, r.recovery, r.for_seconds) for r in rules
         }
-        self.scopes = {r.id: (r.scope, r.host_id, r.tag_id) for r in rules}
+        self.scopes = {r.id: (r.scope, r.host_id, r.tag_id, r.agent) for r in rules}
         self.host_ids = dict(Host.objects.values_list("name", "id"))
         self.host_tags = defaultdict(set)
         for host_id, tag_id in Host.tags.through.objects.values_list("host_id", "tag_id"):
@@ -94,10 +94,11 @@ class Evaluator:
             tags = self.host_tags.get(host_id, set())
             members = [
                 self.rules[rule_id]
-                for rule_id, (scope, rule_host, rule_tag) in self.scopes.items()
+                for rule_id, (scope, rule_host, rule_tag, rule_agent) in self.scopes.items()
                 if scope == Scope.ALL
                 or (scope == Scope.HOST and rule_host == host_id)
                 or (scope == Scope.TAG and rule_tag in tags)
+                or (scope == Scope.AGENT and subject == f"agent:{rule_agent}")
             ]
             index = self.indexes[subject] = RuleIndex(members)
         return index

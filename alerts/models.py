@@ -33,6 +33,7 @@ class Scope(models.TextChoices):
     ALL = "all", _("all hosts")
     HOST = "host", _("one host")
     TAG = "tag", _("hosts with a tag")
+    AGENT = "agnt", _("one agent")
 
 
 SYSLOG_SEVERITIES = ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"]
@@ -57,6 +58,7 @@ class AlertRule(models.Model):
     scope = models.CharField(max_length=4, choices=Scope, default=Scope.ALL)
     host = models.ForeignKey(Host, null=True, blank=True, on_delete=models.CASCADE, related_name="alert_rules")
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="alert_rules")
+    agent = models.CharField(max_length=255, blank=True, help_text="The agent's name, for the scope “one agent”.")
     metric = models.CharField(max_length=20, choices=METRIC_CHOICES)
     comparison = models.CharField(max_length=2, choices=Comparison, default=Comparison.ABOVE)
     threshold = models.FloatField()
@@ -98,6 +100,7 @@ class AlertRule(models.Model):
             errors["host"] = "A host is only chosen for the scope “one host”."
         if self.scope != Scope.TAG and self.tag_id:
             errors["tag"] = "A tag is only chosen for the scope “hosts with a tag”."
+        errors.update(self._agent_problems())
         if self.recovery_threshold is not None and self.comparison:
             rising = self.comparison in (Comparison.ABOVE, Comparison.AT_LEAST)
             if rising and self.recovery_threshold > self.threshold:
@@ -113,6 +116,16 @@ class AlertRule(models.Model):
             errors["threshold"] = "A percentage threshold is from 0 to 100."
         if errors:
             raise ValidationError(errors)
+
+    def _agent_problems(self) -> dict[str, str]:
+        if self.scope != Scope.AGENT:
+            return {"agent": "An agent is only named for the scope “one agent”."} if self.agent else {}
+        if not self.agent:
+            return {"agent": "Name the agent this rule watches."}
+        watched = ALERT_METRIC_BY_NAME.get(self.metric)
+        if watched and watched.subject != "agent":
+            return {"metric": "The scope “one agent” watches an agent's metrics: pick one marked (agent)."}
+        return {}
 
 
 class EventCondition(models.Model):

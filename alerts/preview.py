@@ -45,10 +45,13 @@ class Draft:
     scope: str = Scope.ALL
     host_id: int | None = None
     tag_id: int | None = None
+    agent: str = ""
 
 
 def hosts_in_scope(draft: Draft):
     hosts = Host.objects.all()
+    if draft.scope == Scope.AGENT:
+        return hosts.none()  # an agent's rule watches no host
     if draft.scope == Scope.HOST:
         return hosts.filter(pk=draft.host_id)
     if draft.scope == Scope.TAG:
@@ -73,7 +76,9 @@ def agent_values(draft: Draft) -> dict[str, float]:
                 continue  # not a frame: nothing to show for it
             if reading is not None:
                 values[name.decode()] = reading
-    if draft.scope != Scope.ALL:
+    if draft.scope == Scope.AGENT:
+        values = {name: value for name, value in values.items() if name == draft.agent}
+    elif draft.scope != Scope.ALL:
         wanted = set(hosts_in_scope(draft).values_list("name", flat=True))
         values = {name: value for name, value in values.items() if name in wanted}
     return values

@@ -23,7 +23,7 @@ class RuleForm(forms.ModelForm):
     class Meta:
         model = AlertRule
         fields = ["name", "enabled", "metric", "comparison", "threshold", "recovery_threshold", "for_seconds",
-                  "severity", "scope", "host", "tag", "recipients", "recipient_groups"]  # fmt: skip
+                  "severity", "scope", "host", "tag", "agent", "recipients", "recipient_groups"]  # fmt: skip
 
     def __init__(self, *args, creator=None, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)

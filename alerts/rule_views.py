@@ -85,5 +85,6 @@ def rule_preview(request):
     if threshold is None:
         return JsonResponse({"unit": unit_of(metric), "error": "Give a threshold."}, status=400)
     host, tag = _number(query.get("host")), _number(query.get("tag"))
-    draft = Draft(metric, comparison, threshold, scope, int(host) if host else None, int(tag) if tag else None)
+    agent = query.get("agent", "").strip()[:255]
+    draft = Draft(metric, comparison, threshold, scope, int(host) if host else None, int(tag) if tag else None, agent)
     return JsonResponse(preview(draft))

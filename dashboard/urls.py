@@ -21,6 +21,7 @@ urlpatterns = [
     path("agents/", agent_pages.agent_list, name="agents"),
     path("agents/wheel/", agent_pages.agent_wheel_download, name="agent_wheel"),
     path("agents/<str:name>/revoke/", agent_pages.agent_revoke, name="agent_revoke"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("map/", views.network_map, name="network_map"),
     path("map.json", views.network_map_json, name="network_map_json"),
     path("where/", views.where, name="where_page"),

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Q, When
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from chat.rooms import DASHBOARD_ROOM
@@ -13,6 +14,7 @@ from core.contracts.groups import host_room_name
 from core.contracts.metrics import FRAME_METRICS
 from dashboard.frames import busiest_port, host_summary, port_fields, result_fields
 from dashboard.host_config import config_controls
+from dashboard.host_uptime import host_uptime
 from dashboard.topology import topology
 from monitor.checks.ping import TCP_FALLBACK
 from monitor.devices import search
@@ -100,6 +102,8 @@ def host_detail(request, host_id: int):
     context["maintenance"] = host.maintenance.filter(ends_at__gt=timezone.now(), starts_at__lte=timezone.now())
     context["inventory"] = list(InventoryItem.objects.filter(host=host)) if device else []
     context["inventory_events"] = list(InventoryEvent.objects.filter(host=host)[:20]) if device else []
+    context["uptime"] = host_uptime(host.id)
+    context["charts_loss"] = any(check.kind_spec.charts_loss for check in checks)  # a loss chart only with ping
     context["page_module"] = "js/host-detail.js"
     return render(request, "host_detail.html", context)
 
@@ -108,6 +112,13 @@ def editor_context(user) -> dict:
     """What the host dialog needs on a page: the controls the user may use, and the kinds' fields."""
     controls = config_controls(user)
     return {"controls": controls, "check_kinds": kind_forms() if any(controls.values()) else []}
+
+
+def favicon(request):
+    """/favicon.ico, which browsers ask for on pages that name no icon (admin's, a status page's): the product's."""
+    response = redirect(static("favicon.svg"))
+    response["Cache-Control"] = "max-age=86400"
+    return response
 
 
 def metric_catalogue() -> dict[str, dict]:

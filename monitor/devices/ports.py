@@ -146,10 +146,25 @@ def port_rates(previous: dict, reading: PortReading, seconds: float) -> dict[str
         "errors_per_s": per_second("in_errors", "out_errors"),
         "discards_per_s": per_second("in_discards", "out_discards"),
     }
-    speed = reading.port.speed_bps
     busiest = max((r for r in (rates["in_bps"], rates["out_bps"]) if r is not None), default=None)
-    rates["utilisation_pct"] = busiest * 100 / speed if speed and busiest is not None else None
+    rates["utilisation_pct"] = utilisation_pct(busiest, reading.port)
     return rates
+
+
+SOFTWARE_LOOPBACK = 24  # ifType softwareLoopback: no line, so no speed to share out
+# Traffic this far over a port's stated speed means the speed is wrong (net-snmp reports 10
+# Mbit/s for virtual ports), not the port: its share is unknown rather than 1,400 %.
+IMPLAUSIBLE_PCT = 110.0
+
+
+def utilisation_pct(busiest_bps: float | None, port) -> float | None:
+    """The busier direction's share of the port's speed (ifHighSpeed, else ifSpeed), at most 100 %;
+    None when unknown: no speed, a loopback, or traffic the stated speed cannot carry."""
+    speed = port.speed_bps
+    if busiest_bps is None or not speed or port.type == SOFTWARE_LOOPBACK:
+        return None
+    share = busiest_bps * 100 / speed
+    return None if share > IMPLAUSIBLE_PCT else min(share, 100.0)
 
 
 def _times(value: float | None, factor: float) -> float | None:

@@ -21,12 +21,31 @@ export function devicePorts(config, seriesUrl, onZoom) {
   let selected = null;
   let range = null;
 
-  const table = new PortTable(root, config.ports, (port) => {
+  const table = new PortTable(root, config.ports, async (port) => {
     selected = port.name;
     caption.textContent = interpolate(gettext("Traffic of %(port)s (bit/s)"), { port: port.name });
     live = [[], [], []];
+    await fillFromHistory(port.name);
     return show(range);
   });
+
+  // The live chart starts with the last hour from history, not empty (polls come a minute apart).
+  async function fillFromHistory(name) {
+    const to = Date.now() / 1000;
+    let body;
+    try {
+      body = await fetchSeries(seriesUrl, ["port.in_bps", "port.out_bps"], to - WINDOW_S, to, chart.element.clientWidth || 600);
+    } catch {
+      return; // no history to hand: the live points alone
+    }
+    if (selected !== name) return; // another port was chosen meanwhile
+    const column = (metric) => body.series.find((s) => s.metric === metric && s.label === name)?.avg ?? body.t.map(() => null);
+    const ins = column("port.in_bps");
+    const outs = column("port.out_bps");
+    const arrived = live[0].length ? live[0][0] : Infinity; // live points that came during the request stay
+    const rows = body.t.map((t, i) => [t, ins[i], outs[i]]).filter(([t, a, b]) => t < arrived && (a != null || b != null));
+    live = [0, 1, 2].map((k) => [...rows.map((row) => row[k]), ...live[k]]);
+  }
 
   async function show(next) {
     range = next;

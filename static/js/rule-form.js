@@ -17,7 +17,7 @@ function showScopeFields() {
 
 async function refreshPreview() {
   const values = new URLSearchParams();
-  for (const name of ["metric", "comparison", "threshold", "scope", "host", "tag"]) values.set(name, form.elements[name].value);
+  for (const name of ["metric", "comparison", "threshold", "scope", "host", "tag", "agent"]) values.set(name, form.elements[name].value);
   const response = await fetch(`${form.dataset.previewUrl}?${values}`, { credentials: "same-origin" });
   const body = await response.json().catch(() => ({}));
   list.replaceChildren();

@@ -4,11 +4,17 @@
   const KEY = "netmon-theme";
   const root = document.documentElement;
   const system = window.matchMedia("(prefers-color-scheme: dark)");
+  // The catalogue (a classic script) loads before this one.
+  const gettext = window.django?.gettext ?? ((text) => text);
 
   function apply() {
     const theme = localStorage.getItem(KEY) || (system.matches ? "dark" : "light");
     root.dataset.theme = theme;
-    document.getElementById("theme-toggle")?.setAttribute("aria-pressed", String(theme === "dark"));
+    const toggle = document.getElementById("theme-toggle");
+    toggle?.setAttribute("aria-pressed", String(theme === "dark"));
+    // The state is also shown, for sighted users; screen readers hear it as "pressed".
+    const shown = toggle?.querySelector(".toggle-state");
+    if (shown) shown.textContent = theme === "dark" ? gettext("on") : gettext("off");
     window.dispatchEvent(new CustomEvent("themechange", { detail: theme }));
   }
 

@@ -98,3 +98,44 @@ def test_the_preview_reads_agents_newest_frames(admin, settings):
         sync_redis().hdel(latest_key(), "preview-agent")
     assert answer["unit"] == "%"
     assert {"name": "preview-agent", "value": 93.5, "matches": True} in answer["subjects"]
+
+
+def test_a_rule_for_one_agent_watches_that_agent_only(admin):
+    from core.redis_io.redis_clients import sync_redis
+
+    client = signed_in(admin)
+    refused = client.post(
+        "/alerts/rules/new/",
+        {**RULE, "scope": "agnt", "agent": "db-7", "metric": "host_down", "recipients": [admin.pk]},
+    )
+    assert "watches an agent&#x27;s metrics" in refused.content.decode()
+    assert (
+        client.post(
+            "/alerts/rules/new/", {**RULE, "scope": "agnt", "agent": "db-7", "recipients": [admin.pk]}
+        ).status_code
+        == 302
+    )
+    assert AlertRule.objects.get().agent == "db-7"
+    for name in ("db-7", "web-9"):
+        frame = {"type": "stats", "host": name, "ts": time.time(), "disk": {"mounts": {"/": {"percent": 95.0}}}}
+        sync_redis().hset(latest_key(), name, json.dumps(frame))
+    try:
+        answer = client.get(
+            "/alerts/rules/preview.json?metric=disk_percent&comparison=>&threshold=90&scope=agnt&agent=db-7"
+        ).json()
+    finally:
+        sync_redis().hdel(latest_key(), "db-7", "web-9")
+    assert [s["name"] for s in answer["subjects"]] == ["db-7"]
+
+
+def test_the_evaluator_fires_an_agent_rule_for_its_agent_only(admin):
+    from alerts.evaluator import Evaluator
+    from alerts.models import Alert
+    from core.contracts.metrics import AGENT_ALERT_METRICS
+
+    rule = AlertRule.objects.create(name="db disk", metric="disk_percent", threshold=90, scope="agnt", agent="db-7")
+    rule.recipients.add(admin)
+    evaluator = Evaluator(AGENT_ALERT_METRICS)
+    for name in ("db-7", "web-9"):
+        evaluator.evaluate_and_record({f"agent:{name}": (name, {"disk_percent": 95.0})})
+    assert list(Alert.objects.values_list("subject", "state")) == [("agent:db-7", "firing")]

@@ -118,9 +118,10 @@ def test_a_database_from_before_the_split_keeps_every_row():
     # chat 0002 adds each message's client id (none for messages from before);
     # monitor 0012 adds a host's site and a result's site (none: the centre ran it);
     # alerts 0006 adds a rule's escalation policy and an event's escalation level and person told (none before),
+    # and each rule's agent (empty: no rule from before watches one agent);
     # alerts 0007 the parent an event was held behind and how many were behind a root cause (none, 0).
     after = snapshot(added_columns={"stats_agent": 3, "monitor_chatmessage": 1, "monitor_host": 1,
-                                    "monitor_checkresult": 1, "monitor_alertrule": 1,
+                                    "monitor_checkresult": 1, "monitor_alertrule": 2,
                                     "monitor_alertevent": 4})  # fmt: skip
     del before["monitor_check"], after["monitor_check"]
     check = Check.objects.select_related("host").get()

@@ -82,6 +82,7 @@ async def test_the_theme_follows_the_system_and_a_toggle_that_is_remembered(alic
         await page.click("#theme-toggle")  # light, whatever the system says
         await expect(page.locator("html")).to_have_attribute("data-theme", "light")
         await expect(page.locator("#theme-toggle")).to_have_attribute("aria-pressed", "false")
+        await expect(page.locator("#theme-toggle .toggle-state")).to_have_text("off")  # the label follows
         assert await page.evaluate("getComputedStyle(document.body).backgroundColor") == BACKGROUND["light"]
         assert await axis_pixels(page, "light") > 20  # the charts redrew in the new theme
         await page.reload()

@@ -180,3 +180,27 @@ def test_maintenance_from_a_host_page_and_the_grid():
         assert post(client, f"/hosts/{ids[0]}/maintenance/", {"minutes": bad})[0] == 400
     assert "In maintenance until" in client.get(f"/hosts/{ids[0]}/").content.decode()
     assert post(client_of(roles.OPERATOR), f"/hosts/{ids[0]}/maintenance/", {"minutes": 5})[0] == 403
+
+
+def test_the_host_page_shows_uptime_and_a_loss_chart_only_with_ping():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monitor.models import CheckResult
+    from status import ledger
+
+    client = client_of(roles.VIEWER)
+    host = Host.objects.create(name="up-1", address="127.0.0.1")
+    tcp = Check.objects.create(host=host, kind="tcp", port=22)
+    now = timezone.now()
+    results = [CheckResult.objects.create(host_check=tcp, host=host, scheduled_at=now - timedelta(minutes=m),
+                                          started_at=now - timedelta(minutes=m), status="up", latency_ms=1.0)
+               for m in (3, 2, 1)]  # fmt: skip
+    ledger.count(results)
+    page = client.get(f"/hosts/{host.pk}/").content.decode()
+    uptime = page.split('id="host-uptime">')[1].split("</span>")[0]
+    assert "100.00 %" in uptime
+    assert "<figure hidden><figcaption>Packet loss" in page
+    Check.objects.create(host=host, kind="ping")
+    assert "<figure><figcaption>Packet loss" in client.get(f"/hosts/{host.pk}/").content.decode()

@@ -127,7 +127,7 @@ def test_port_rates_match_the_kernel_counters(version):
     assert lo.errors_per_s == 0
     assert lo.oper_status == "up"
     assert lo.admin_up
-    assert lo.utilisation_pct == pytest.approx(max(lo.in_bps, lo.out_bps) * 100 / lo.speed_bps)
+    assert lo.utilisation_pct is None  # a loopback has no line speed to share out (net-snmp says 10 Mbit/s)
 
 
 def test_the_first_poll_has_states_but_no_rates():
@@ -251,3 +251,9 @@ def test_counter_wraps_at_the_counters_own_width():
     # Utilisation is the busier direction's share of the speed.
     rates = port_rates({"in_octets": 0, "out_octets": 0}, reading(64, in_octets=125_000_000, out_octets=0), 1)
     assert rates["utilisation_pct"] == 100.0
+    # A little over the stated speed (counters read a moment apart) is 100 %; far over it, unknown.
+    assert port_rates({"in_octets": 0}, reading(64, in_octets=131_250_000), 1)["utilisation_pct"] == 100.0
+    assert port_rates({"in_octets": 0}, reading(64, in_octets=1_764_500_000), 1)["utilisation_pct"] is None
+    loopback = discovery.Port(1, "lo", "", 24, 10_000_000)
+    rates = port_rates({"in_octets": 0}, discovery.PortReading(loopback, True, "up", {"in_octets": 1_000}, 64), 1)
+    assert rates["utilisation_pct"] is None

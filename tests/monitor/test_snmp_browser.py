@@ -4,6 +4,7 @@ the link between them that one of them reports (CDP, from a recorded Cisco switc
 
 import asyncio
 import re
+import time
 
 import pytest
 from channels.db import database_sync_to_async
@@ -50,6 +51,11 @@ async def test_the_device_page_shows_its_ports_updating_live(alice, browser, unu
             await expect(inbound).to_have_text(RATE)
             chart = page.locator("#port-chart")
             await expect(chart).not_to_have_attribute("data-points", "0")
+            # Opened again, the chart starts from history: points at once, not at the next poll 10 s later.
+            opened = time.monotonic()
+            await page.reload()
+            await expect(chart).not_to_have_attribute("data-points", "0", timeout=5_000)
+            assert time.monotonic() - opened < 10
             # Filtering by state hides the up ports.
             await page.select_option("#ports .port-state", "down")
             await expect(lo).to_be_hidden()

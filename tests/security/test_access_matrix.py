@@ -30,6 +30,7 @@ from stats.models import Agent
 from status.models import StatusPage
 from tests.conftest import socket
 from tests.roles import user_with_role
+from tests.security import config_routes
 from tests.waits import EVENT_TIMEOUT_S
 
 ANON, VIEWER, OPERATOR, ADMIN, RO_TOKEN, RW_TOKEN, FOREIGN = (
@@ -128,51 +129,16 @@ def api_write(status: int) -> dict:
 HOST_BODY = {"name": "new-host", "address": "127.0.0.1"}
 
 
-def configures(status: int, operator: int = 403, foreign: int = 403) -> dict:
-    """A product route that changes the configuration (JSON, the session's CSRF token): admins."""
-    return {ANON: LOGIN, VIEWER: 403, OPERATOR: operator, ADMIN: status, RO_TOKEN: LOGIN, RW_TOKEN: LOGIN,
-            FOREIGN: foreign}  # fmt: skip
-
-
-def post_json(path: str | Callable[[World], str], data: Callable[[World, str], dict] = lambda w, c: {}) -> Request:
-    return lambda w, c: ("POST", path(w) if callable(path) else path, data(w, c))
-
-
 # URL name -> [(request, expected per caller)]
 EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     "dashboard": [(get("/"), page())],
     "host_detail": [(get(lambda w: f"/hosts/{w.host.pk}/"), page())],
     "host_grid_json": [(get("/hosts/grid.json"), page())],
-    "create_host": [(post_json("/hosts/new/", lambda w, c: {**HOST_BODY, "name": f"dialog-{c}"}), configures(201))],
-    "host_config": [(get(lambda w: f"/hosts/{w.host.pk}/config.json"), configures(200, foreign=200))],
-    "update_host": [(post_json(lambda w: f"/hosts/{w.spare_host()}/config/", lambda w, c: HOST_BODY), configures(200))],
-    "clone_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/clone/"), configures(201))],
-    "delete_host": [(post_json(lambda w: f"/hosts/{w.spare_host()}/delete/"), configures(200))],
-    "pause_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/pause/"), configures(200))],
-    "resume_host": [(post_json(lambda w: f"/hosts/{w.host.pk}/resume/"), configures(200))],
-    "maintenance_host": [
-        (post_json(lambda w: f"/hosts/{w.host.pk}/maintenance/", lambda w, c: {"minutes": 5}), configures(200))
-    ],
-    "bulk_hosts": [(post_json("/hosts/bulk/", lambda w, c: {"action": "pause", "ids": [w.host.pk]}), configures(200))],
-    "quick_add_checks": [(post_json("/hosts/quick-add/", lambda w, c: {"line": "ping"}), configures(200))],
-    # Operators may run checks now, so they may test them too; no check sent: nothing is queued.
-    "test_checks": [(post_json("/hosts/test/", lambda w, c: {"address": "127.0.0.1"}), configures(400, operator=400))],
-    "test_results": [(get("/hosts/test/none/"), configures(200, operator=200, foreign=200))],
     "network_map": [(get("/map/"), page())],
     "network_map_json": [(get("/map.json"), page())],
     "flows_page": [(get("/flows/"), page())],
     "alerts": [(get("/alerts/"), page())],
     "events": [(get("/events/?q=down&severity=4"), page())],
-    "alert_rules": [(get("/alerts/rules/"), page())],
-    "alert_rule_new": [
-        (get("/alerts/rules/new/"), configures(200, foreign=200)),
-        (lambda w, c: ("POST", "/alerts/rules/new/", {"name": c}), configures(400)),  # incomplete: the form again
-    ],
-    "alert_rule_preview": [
-        (get("/alerts/rules/preview.json?metric=host_down&comparison=>&threshold=1"), configures(200, foreign=200))
-    ],
-    "alert_rule_edit": [(get(lambda w: f"/alerts/rules/{w.spare_rule()}/"), configures(200, foreign=200))],
-    "alert_rule_delete": [(lambda w, c: ("POST", f"/alerts/rules/{w.spare_rule()}/delete/", {}), configures(302))],
     "chat": [(get("/chat/"), page())],
     "chat_room": [(get("/chat/ops/"), page())],
     "profile": [(get("/accounts/profile/"), page())],
@@ -284,29 +250,6 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
     ],
     "status_logo": [(get("/status/public/logo"), dict.fromkeys(CALLERS, 404))],  # it has none
     "uptime_report": [(get("/reports/uptime/"), page())],
-    "status_pages": [(get("/status-pages/"), page())],
-    # A bad name: refused before any Redis user is made (the shared Redis's users are not the tests' to change).
-    "agents": [
-        (get("/agents/"), page()),
-        (lambda w, c: ("POST", "/agents/", {"name": "not a name!"}), configures(400)),
-    ],
-    "agent_wheel": [(get("/agents/wheel/"), page())],
-    "agent_revoke": [(lambda w, c: ("POST", "/agents/nobody-here/revoke/", {}), configures(404))],
-    "status_page_new": [
-        (get("/status-pages/new/"), configures(200, foreign=200)),
-        (lambda w, c: ("POST", "/status-pages/new/", {"title": c}), configures(400)),  # no audience: the form again
-    ],
-    "status_page_edit": [(get(lambda w: f"/status-pages/{w.private_page}/"), configures(200, foreign=200))],
-    "status_page_delete": [
-        (
-            lambda w, c: (
-                "POST",
-                f"/status-pages/{StatusPage.objects.create(slug=f's-{len(c)}-{c[:3]}', title=c).pk}/delete/",
-                {},
-            ),
-            configures(302),
-        )
-    ],
     # The language switch and the script catalogue serve the login page and public status pages too.
     "switch_language": [
         (
@@ -361,6 +304,8 @@ EXPECTED: dict[str, list[tuple[Request, dict]]] = {
         (get("/i18n/catalogue/xx.js"), dict.fromkeys(CALLERS, 404)),
     ],
 }
+
+EXPECTED.update(config_routes.expected())  # the product's configuration pages and dialogs
 
 # WebSocket route -> (path, expected per caller): "open" (the first frame arrives), a close code, or 403.
 WS_OPEN = {ANON: 4401, VIEWER: "open", OPERATOR: "open", ADMIN: "open", RO_TOKEN: 4401, RW_TOKEN: 4401, FOREIGN: 403}
