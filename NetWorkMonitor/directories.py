@@ -1,6 +1,6 @@
-"""Sign-in through a directory (LDAP), read from the environment.
+"""Sign-in through a directory (LDAP) or an OpenID Connect provider, read from the environment.
 
-Settings call `ldap_settings()`: with LDAP_SERVER_URI empty there is no directory and
+Settings call `sign_in_settings()`: with LDAP_SERVER_URI empty there is no directory and
 nothing of python-ldap is imported. Roles (and teams) follow the directory's groups at
 each sign-in (accounts.directory); LDAP_ROLE_GROUPS names the group of each role, and
 an account in none of them is refused.
@@ -8,7 +8,7 @@ an account in none of them is refused.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from NetWorkMonitor.env import env_pairs, env_str
+from NetWorkMonitor.env import env_bool, env_float, env_pairs, env_str
 
 LDAP_BACKEND = "accounts.directory.DirectoryBackend"
 ROLES = ("viewer", "operator", "admin")
@@ -58,3 +58,36 @@ def ldap_settings() -> dict:
     elif groups:
         raise ImproperlyConfigured("LDAP_ROLE_GROUPS needs LDAP_GROUP_SEARCH_BASE, where the groups are looked up")
     return found
+
+
+def oidc_settings() -> dict:
+    """mozilla-django-oidc's settings (accounts/oidc.py); the provider is off while OIDC_ISSUER is empty."""
+    return {
+        "OIDC_ISSUER": env_str("OIDC_ISSUER", "") or "",
+        "OIDC_RP_CLIENT_ID": env_str("OIDC_CLIENT_ID", "") or "",
+        "OIDC_RP_CLIENT_SECRET": env_str("OIDC_CLIENT_SECRET", "") or "",
+        "OIDC_ROLE_CLAIM": env_str("OIDC_ROLE_CLAIM", "roles") or "roles",
+        "OIDC_RP_SIGN_ALGO": "RS256",
+        "OIDC_RP_SCOPES": "openid email profile",
+        "OIDC_USE_PKCE": True,
+        "OIDC_CALLBACK_CLASS": "accounts.oidc.Callback",
+        "OIDC_AUTHENTICATE_CLASS": "accounts.oidc.SignInRedirect",
+        "LOGIN_REDIRECT_URL_FAILURE": "/accounts/login/?failed=oidc",
+    }
+
+
+def sign_in_settings() -> dict:
+    """The authentication backends, in order, with the directory's and the provider's settings."""
+    local_login = env_bool("LOCAL_LOGIN", True)
+    backends = [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend" if local_login else "accounts.backends.BreakGlassBackend",
+    ]
+    found = {**ldap_settings(), **oidc_settings(), "LOCAL_LOGIN": local_login, "LDAP_ROLE_GROUPS": role_groups()}
+    if env_str("LDAP_SERVER_URI", ""):
+        backends.append(LDAP_BACKEND)
+    if found["OIDC_ISSUER"]:
+        backends.append("accounts.oidc.OIDCBackend")
+    # A directory account's session asks the directory again after this long (accounts.directory_check).
+    found["DIRECTORY_RECHECK_MINUTES"] = env_float("DIRECTORY_RECHECK_MINUTES", 5.0, minimum=0)
+    return {**found, "AUTHENTICATION_BACKENDS": backends}

@@ -11,7 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from netmon_agent.sentinels import credentials, format_address
 from NetWorkMonitor.channel_layer_config import channel_layer
-from NetWorkMonitor.directories import LDAP_BACKEND, ldap_settings, role_groups
+from NetWorkMonitor.device_inputs import device_inputs
+from NetWorkMonitor.directories import sign_in_settings
 from NetWorkMonitor.env import env_addresses, env_bool, env_float, env_int, env_list, env_networks, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -120,32 +121,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Login lockout (django-axes): the login page, admin and the API's tokens -----------
-# Local accounts (LOCAL_LOGIN=false: only superusers, the break-glass accounts), then the directory if any.
-LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend" if LOCAL_LOGIN else "accounts.backends.BreakGlassBackend",
-]
-# --- Sign-in through a directory (NetWorkMonitor/directories.py): off while LDAP_SERVER_URI is empty.
-globals().update(ldap_settings())
-LDAP_ROLE_GROUPS = role_groups()
-if env_str("LDAP_SERVER_URI", ""):
-    AUTHENTICATION_BACKENDS.append(LDAP_BACKEND)
-# --- Sign-in through an OpenID Connect provider (accounts/oidc.py): off while OIDC_ISSUER is empty.
-OIDC_ISSUER = env_str("OIDC_ISSUER", "") or ""
-OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "") or ""
-OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "") or ""
-OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "roles") or "roles"
-OIDC_RP_SIGN_ALGO = "RS256"
-OIDC_RP_SCOPES = "openid email profile"
-OIDC_USE_PKCE = True
-OIDC_CALLBACK_CLASS = "accounts.oidc.Callback"
-OIDC_AUTHENTICATE_CLASS = "accounts.oidc.SignInRedirect"
-LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?failed=oidc"
-if OIDC_ISSUER:
-    AUTHENTICATION_BACKENDS.append("accounts.oidc.OIDCBackend")
-# A directory account's session asks the directory again after this long (accounts.directory_check).
-DIRECTORY_RECHECK_MINUTES = env_float("DIRECTORY_RECHECK_MINUTES", 5.0, minimum=0)
+# Who signs in how: local accounts (LOCAL_LOGIN=false: only superusers, the break-glass accounts),
+# then a directory (LDAP) and an OpenID Connect provider when configured (NetWorkMonitor/directories.py).
+globals().update(sign_in_settings())
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15.0, minimum=0.1))
 # Per account and address: a guesser is stopped without letting anyone lock a colleague out.
@@ -361,21 +339,9 @@ UPTIME_RETENTION_DAYS = env_int("UPTIME_RETENTION_DAYS", 400, minimum=91)
 # Where MAC and IP addresses were seen (forwarding and ARP tables), and inventory changes.
 SIGHTING_RETENTION_DAYS = env_int("SIGHTING_RETENTION_DAYS", 90, minimum=1)
 
-# --- Flows (manage.py collect_flows) ----------------------------------------------------
-# Where the collector listens: NetFlow v5/v9 and IPFIX on one UDP port, sFlow v5 on another.
-FLOWS_BIND = env_str("FLOWS_BIND", "127.0.0.1")
-NETFLOW_PORT = env_int("NETFLOW_PORT", 2055, minimum=0)
-SFLOW_PORT = env_int("SFLOW_PORT", 6343, minimum=0)
-# Rows kept per interface, direction and minute in each top-N table (plus one "other").
-FLOWS_TOP_N = env_int("FLOWS_TOP_N", 10, minimum=1)
-# How often the live top talkers (the last minute) go to the pages watching a device.
-FLOWS_LIVE_EVERY_S = env_float("FLOWS_LIVE_EVERY_S", 3.0, minimum=0.5)
-# Datagrams per second one exporter may send (a token bucket), and at once; past it they are dropped and counted.
-FLOWS_DATAGRAMS_PER_EXPORTER = env_float("FLOWS_DATAGRAMS_PER_EXPORTER", 20_000.0, minimum=1)
-FLOWS_BURST_PER_EXPORTER = env_int("FLOWS_BURST_PER_EXPORTER", 40_000, minimum=1)
-# How long each flow tier is kept: per-minute and per-hour top-N rows.
-FLOWS_MINUTE_HOURS = env_int("FLOWS_MINUTE_HOURS", 48, minimum=1)
-FLOWS_HOUR_DAYS = env_int("FLOWS_HOUR_DAYS", 90, minimum=1)
+# --- What network devices send: flows (manage.py collect_flows), SNMP traps and syslog
+# (manage.py receive_events); NetWorkMonitor/device_inputs.py reads them.
+globals().update(device_inputs(BASE_DIR))
 
 # --- Web processes ---------------------------------------------------------------------
 # daphne processes `manage.py serve` runs on the one port (make run, docker compose).
@@ -405,19 +371,6 @@ NOTIFY_READ_TIMEOUT_S = env_float("NOTIFY_READ_TIMEOUT_S", 10.0, minimum=0.1)
 NOTIFY_TEST_S = env_float("NOTIFY_TEST_S", 10.0, minimum=1)
 NOTIFY_TESTS_PER_MINUTE = env_int("NOTIFY_TESTS_PER_MINUTE", 3, minimum=1)
 
-# Network events (events app): the receiver's ports, high by default so it needs no privilege
-# (docs/features/events.md shows how to take 162 and 514), and what one source may send.
-EVENTS_HOST = env_str("EVENTS_HOST", "127.0.0.1")
-TRAP_PORT = env_int("TRAP_PORT", 1162, minimum=1)
-SYSLOG_PORT = env_int("SYSLOG_PORT", 1514, minimum=1)
-TRAP_COMMUNITIES = env_list("TRAP_COMMUNITIES", ["public"])
-EVENTS_RATE_PER_SOURCE = env_float("EVENTS_RATE_PER_SOURCE", 1000.0, minimum=1)
-EVENTS_BURST_PER_SOURCE = env_int("EVENTS_BURST_PER_SOURCE", 2000, minimum=1)
-EVENTS_TCP_FRAME_TIMEOUT_S = env_float("EVENTS_TCP_FRAME_TIMEOUT_S", 30.0, minimum=0.1)
-EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30, minimum=1)
-EVENTS_MAX_ROWS = env_int("EVENTS_MAX_ROWS", 5_000_000, minimum=1000)
-# Vendor MIBs administrators upload, compiled to Python modules the receiver loads.
-VENDOR_MIB_DIR = env_str("VENDOR_MIB_DIR", str(BASE_DIR / ".run" / "mibs"))
 
 LOGGING = {
     "version": 1,
