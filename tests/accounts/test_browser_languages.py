@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("no_latest_frames")]
 KEPT = {
     "NetWorkMonitor", "English", "CPU", "TCP", "MTU", "ICMP", "CSV", "API", "HTTP", "https", "ping",
     "Apprise", "Prometheus", "Redis", "README", "YYYY", "MM", "DD", "ms", "bit", "kbit", "Mbit", "Gbit",
-    "KiB", "MiB", "GiB", "TiB", "CST", "GMT", "UTC", "tcp", "AGENT_OFFLINE_AFTER",
+    "KiB", "MiB", "GiB", "TiB", "CST", "GMT", "UTC", "tcp", "AGENT_OFFLINE_AFTER", "TOTP",
 }  # fmt: skip
 # Names the test data gives things (hosts, tags, rules, users, agents, interfaces, rooms).
 DATA = {"web", "cache", "db", "new", "old", "theme", "agent", "cpu", "high", "alice", "prod", "eth", "ifb", "lo", "ops"}
