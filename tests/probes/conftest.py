@@ -20,14 +20,19 @@ def make_probe(site: Site, name: str | None = None) -> tuple[Probe, str]:
     private Redis (test_credentials.py).
     """
     probe = Probe(name=name or f"probe-{uuid.uuid4().hex[:8]}", site=site, password_digest="")
-    probe.key = key = sealing.new_key()
+    # Its process connects with the test run's URL: its key is the one derived from that URL's password.
+    probe.key = key = sealing.key_from_url(settings.REDIS_URL)
     probe.save()
     return probe, key
 
 
 def probe_environment(probe: Probe, key: str, redis_url: str | None = None) -> dict[str, str]:
-    """What `manage.py probes add` puts in its environment file."""
-    return {"REDIS_URL": redis_url or settings.REDIS_URL, "PROBE_NAME": probe.name, "PROBE_KEY": key,
+    """What `manage.py probes add` puts in its environment file: its URL and name.
+
+    REDIS_PREFIX too, because the test run's own user is not a probe's: its name does not
+    carry the prefix as `<prefix>-probe-<name>` does.
+    """
+    return {"REDIS_URL": redis_url or settings.REDIS_URL, "PROBE_NAME": probe.name,
             "REDIS_PREFIX": settings.REDIS_PREFIX}  # fmt: skip
 
 
