@@ -5,8 +5,10 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
+from core.redis_io.redis_clients import sync_redis
 from monitor.models import Site
 from netmon_probe import sealing
 from probes.models import Probe
@@ -43,3 +45,12 @@ def probe_process(probe: Probe, key: str, workdir: Path, namespace: str | None =
                *(f"{k}={v}" for k, v in probe_environment(probe, key, redis_url).items()),
                sys.executable, "-m", "netmon_probe"]  # fmt: skip
     return processes.running(command, processes.logged("running"), namespace=namespace)
+
+
+@pytest.fixture(autouse=True)
+def forget_probes():
+    """Leave no probe's stream, lease or assignments in this run's Redis prefix after a test."""
+    yield
+    redis = sync_redis()
+    if keys := list(redis.scan_iter(match=f"{settings.REDIS_PREFIX}:probe:*", count=1000)):
+        redis.delete(*keys)
