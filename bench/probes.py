@@ -57,13 +57,13 @@ def setup(ports: list[int]) -> tuple[Probe, str, list[Check]]:
     )
     site.checks.add(*checks)
     probe = Probe(name="bench-probe", site=site, password_digest="")
-    probe.key = key = sealing.new_key()
+    probe.key = key = sealing.key_from_url(os.environ["REDIS_URL"])
     probe.save()
     return probe, key, checks
 
 
 def probe_command(probe: Probe, key: str, buffer: Path) -> list[str]:
-    environment = {"REDIS_URL": os.environ["REDIS_URL"], "PROBE_NAME": probe.name, "PROBE_KEY": key,
+    environment = {"REDIS_URL": os.environ["REDIS_URL"], "PROBE_NAME": probe.name,
                    "REDIS_PREFIX": os.environ["REDIS_PREFIX"], "PROBE_BUFFER": str(buffer),
                    "PROBE_BUFFER_MAX": "1000000", "PYTHONPATH": str(ROOT), "PATH": os.environ["PATH"]}  # fmt: skip
     return ["env", "-i", *(f"{k}={v}" for k, v in environment.items()), sys.executable, "-m", "netmon_probe"]

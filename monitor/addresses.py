@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 
 from core.security import destinations
+from netmon_probe.checks.dns import parse_server
 
 # RFC 1123 labels: letters, digits and inner hyphens, 1-63 characters each.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
@@ -51,30 +52,6 @@ def validate_destination(host: str) -> None:
 def validate_dns_name(value: str) -> None:
     if not is_hostname(value):
         raise ValidationError("“%(value)s” is not a valid DNS name.", code="invalid_dns_name", params={"value": value})
-
-
-def parse_server(value: str) -> tuple[str, int]:
-    """`"127.0.0.1"`, `"127.0.0.1:5353"`, `"::1"` or `"[::1]:5353"` as (ip, port)."""
-    text = value.strip()
-    host, port = text, 53
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        if rest:
-            if not rest.startswith(":"):
-                raise ValueError(f"{value!r}: expected [address]:port")
-            port = _port(rest[1:], value)
-    elif text.count(":") == 1:
-        host, port_text = text.split(":")
-        port = _port(port_text, value)
-    if not is_ip(host):
-        raise ValueError(f"{value!r}: the DNS server must be an IP address, optionally with :port")
-    return host, port
-
-
-def _port(text: str, value: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ValueError(f"{value!r}: the port must be a number from 1 to 65535")
-    return int(text)
 
 
 def validate_dns_server(value: str) -> None:

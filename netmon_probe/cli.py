@@ -1,7 +1,9 @@
 """`netmon-probe`: run the probe in the foreground (systemd, a container, or a terminal).
 
-Its URL, name and key come from the environment or an environment file (--env-file),
-never from the command line, which every local user can read.
+Its URL and name come from the environment or an environment file (--env-file), never
+from the command line, which every local user can read. Everything else follows from
+them: the key that opens its assignments is derived from the password in the URL, and
+the installation's key prefix from its Redis user's name (REDIS_PREFIX overrides it).
 """
 
 import argparse
@@ -11,13 +13,14 @@ import os
 import signal
 import sys
 from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from netmon_agent import envfile
-from netmon_probe import keys
+from netmon_probe import keys, sealing
 from netmon_probe.buffer import Buffer
 from netmon_probe.runtime import CredentialsRefused, NameTaken, Probe
 
@@ -32,7 +35,7 @@ DEFAULT_BUFFER_MAX = 500_000
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="netmon-probe",
-        description="Run this site's NetWorkMonitor checks. REDIS_URL, PROBE_NAME and PROBE_KEY come from the "
+        description="Run this site's NetWorkMonitor checks. REDIS_URL and PROBE_NAME come from the "
         "environment or --env-file (as `manage.py probes add NAME` prints them), never from the command line.",
     )
     p.add_argument("--env-file", metavar="PATH", help="KEY=VALUE lines read before the environment")
@@ -56,10 +59,21 @@ def redis_client(url: str) -> redis.Redis:
     )
 
 
+def key_prefix(env: Mapping[str, str], name: str) -> str:
+    """REDIS_PREFIX if set, else the one in the name of its Redis user (`manage.py probes add` made it)."""
+    if env.get("REDIS_PREFIX"):
+        return env["REDIS_PREFIX"]
+    try:
+        user = urlsplit(env["REDIS_URL"]).username
+    except ValueError:
+        user = None
+    return keys.prefix_of_user(unquote(user or ""), name) or keys.DEFAULT_PREFIX
+
+
 def main(argv: list[str] | None = None) -> int:
     env = settings(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    missing = [name for name in ("REDIS_URL", "PROBE_NAME", "PROBE_KEY") if not env.get(name)]
+    missing = [name for name in ("REDIS_URL", "PROBE_NAME") if not env.get(name)]
     if missing:
         logger.error("missing %s: set them or pass --env-file (`manage.py probes add NAME` prints them)", missing)
         return EXIT_REFUSED
@@ -71,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     buffer = Buffer(env.get("PROBE_BUFFER", f"netmon-probe-{name}.sqlite"), buffer_max)
     probe = Probe(
-        redis_client(env["REDIS_URL"]), name, env["PROBE_KEY"], buffer, env.get("REDIS_PREFIX", keys.DEFAULT_PREFIX),
+        redis_client(env["REDIS_URL"]), name, sealing.key_from_url(env["REDIS_URL"]), buffer, key_prefix(env, name),
         refused_grace_s=float(env.get("PROBE_REFUSED_GRACE", "30")),
     )  # fmt: skip
     logger.info("probe %r starting; %d results kept from before", name, buffer.count)

@@ -38,3 +38,11 @@ def lease_key(prefix: str, name: str) -> str:
 
 def assignments_key(prefix: str, name: str) -> str:
     return f"{prefix}:probe:{check_name(name)}:assignments"
+
+
+def prefix_of_user(user: str | None, name: str) -> str | None:
+    """The REDIS_PREFIX that made the probe's Redis user name (`redis_user`), or None if it is not one."""
+    ending = f"-probe-{check_name(name)}"
+    if user and user.endswith(ending) and len(user) > len(ending):
+        return user[: -len(ending)]
+    return None

@@ -58,7 +58,7 @@ class ProbeAdmin(admin.ModelAdmin):
         obj.pk = Probe.objects.get(name=obj.name).pk
 
     def response_add(self, request, obj, post_url_continue=None):
-        # The one time the URL and key are shown: Redis and the database keep neither in the clear.
+        # The one time the URL is shown: Redis and the database keep neither it nor its derived key in the clear.
         made = request.new_probe_credentials
         unit = (settings.BASE_DIR / install.UNIT).read_text()
         context = {"credentials": made, "unit": unit, "compose": install.compose_service(made.name)}

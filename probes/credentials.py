@@ -4,7 +4,8 @@ A probe appends results to its own stream (XADD, write-only), renews its own lea
 GET), and reads its own assignments (GET, read-only): no other key, not another probe's
 assignments, no pub/sub, no Celery queue, no administrative command, no SELECT. Its
 password is shown once; the database keeps its SHA-256 (to make the user again after
-Redis lost it) and the probe's sealing key encrypted with SECRET_KEY.
+Redis lost it) and the probe's sealing key, derived from the password (netmon_probe.sealing),
+encrypted with SECRET_KEY: the password itself is not kept, so the key is kept for sealing.
 """
 
 import hashlib
@@ -40,15 +41,15 @@ class UnknownProbe(Exception):
 @dataclass(frozen=True)
 class Credentials:
     name: str
-    redis_url: str  # holds the password: shown once, never stored or logged
-    key: str  # opens its assignments: shown once, in its environment file
+    redis_url: str  # holds the password (and so its sealing key): shown once, never stored or logged
 
     def environment(self) -> dict[str, str]:
-        """What the probe reads from its environment file: nothing of it goes on a command line."""
-        values = {"REDIS_URL": self.redis_url, "PROBE_NAME": self.name, "PROBE_KEY": self.key}
-        if settings.REDIS_PREFIX != keys.DEFAULT_PREFIX:
-            values["REDIS_PREFIX"] = settings.REDIS_PREFIX
-        return values | sentinel_environment()
+        """What the probe reads from its environment file: nothing of it goes on a command line.
+
+        No key and no prefix: the probe derives its sealing key from the password in the URL,
+        and the prefix from its Redis user's name.
+        """
+        return {"REDIS_URL": self.redis_url, "PROBE_NAME": self.name} | sentinel_environment()
 
     def environment_file(self) -> str:
         return "".join(f"{key}={value}\n" for key, value in self.environment().items())
@@ -86,7 +87,7 @@ def add(name: str, site: str, replace: bool = False) -> Credentials:
     password = secrets.token_urlsafe(32)
     url = agent_url(keys.redis_user(settings.REDIS_PREFIX, name), password)  # first: it may refuse the settings
     digest = hashlib.sha256(password.encode()).hexdigest()
-    key = sealing.new_key()
+    key = sealing.key_from_password(password)
     with transaction.atomic():
         where, _ = Site.objects.get_or_create(name=site)
         probe, _ = Probe.objects.update_or_create(name=name, defaults={"site": where, "password_digest": digest})
@@ -97,7 +98,7 @@ def add(name: str, site: str, replace: bool = False) -> Credentials:
     client.delete(keys.assignments_key(settings.REDIS_PREFIX, name))  # sealed with the old key: published anew
     if replace:
         client.execute_command("CLIENT", "KILL", "USER", keys.redis_user(settings.REDIS_PREFIX, name))
-    return Credentials(name, url, key)
+    return Credentials(name, url)
 
 
 def revoke(name: str) -> None:

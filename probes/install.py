@@ -28,7 +28,8 @@ def compose_service(name: str) -> str:
 def instructions(made) -> str:
     """Shown once, when the probe is added: the secrets in it are never shown again."""
     return (
-        f"Probe {made.name!r} added. Its Redis URL and key are shown this once; keep them secret.\n"
+        f"Probe {made.name!r} added. Its Redis URL (its password, from which its key is derived) is shown this once;"
+        " keep it secret.\n"
         f"On the probe's host, make {ENV_FILE} readable by root alone:\n"
         f"  install -m 600 /dev/null {ENV_FILE}\n"
         "and write these lines into it:\n\n"

@@ -1,34 +1,13 @@
-"""DNS check: resolve a name, optionally against a given server; latency and answers."""
+"""DNS check: resolve a name, optionally against a given server; latency and answers.
 
-import functools
-import time
-
-import dns.asyncresolver
-import dns.resolver
+Its network side is netmon_probe.checks.dns, which the probes run too.
+"""
 
 from core.security import destinations
-from monitor.addresses import parse_server, validate_dns_name, validate_dns_server
-from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms
+from monitor.addresses import validate_dns_name, validate_dns_server
+from monitor.checks.base import CheckKind, CheckSpec, Outcome
 from monitor.checks.settings import Setting
-
-MAX_ANSWERS = 20
-
-
-@functools.cache
-def system_resolver() -> dns.asyncresolver.Resolver:
-    return dns.asyncresolver.Resolver()  # reads /etc/resolv.conf once per process
-
-
-def resolver_for(server: str) -> dns.asyncresolver.Resolver:
-    if not server:
-        return system_resolver()
-    ip, port = parse_server(server)
-    if problem := destinations.refusal(ip):
-        raise CheckFailed(problem)
-    resolver = dns.asyncresolver.Resolver(configure=False)
-    resolver.nameservers = [ip]
-    resolver.port = port
-    return resolver
+from netmon_probe.checks import dns
 
 
 class Dns(CheckKind):
@@ -46,25 +25,7 @@ class Dns(CheckKind):
     csv_syntax = "dns[:<name>][@<server>]"
 
     async def run(self, spec: CheckSpec) -> Outcome:
-        name = spec.options["dns_name"] or spec.address
-        record_type = spec.options["dns_record_type"]
-        resolver = resolver_for(spec.options["dns_server"])
-        started = time.perf_counter()
-        try:
-            # The check's own timeout (run_guarded) ends a slow lookup; the resolver's
-            # lifetime only has to be longer, so that every timeout reads the same.
-            answer = await resolver.resolve(name, record_type, lifetime=spec.timeout_s + 1, search=False)
-        except dns.resolver.NXDOMAIN:
-            raise CheckFailed(f"NXDOMAIN: {name} does not exist") from None
-        except dns.resolver.NoAnswer:
-            raise CheckFailed(f"no {record_type} record for {name}") from None
-        except dns.resolver.NoNameservers as exc:
-            raise CheckFailed(
-                f"no server answered for {name}: {exc.msg if hasattr(exc, 'msg') else exc}"[:500]
-            ) from None
-        latency = elapsed_ms(started)
-        answers = sorted(record.to_text() for record in answer)[:MAX_ANSWERS]
-        return Outcome(latency_ms=latency, details={"name": name, "type": record_type, "answers": answers})
+        return await dns.run(spec, destinations.refusal)
 
     def describe(self, check) -> str:
         server = f" @{check.dns_server}" if check.dns_server else ""

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from core.redis_io.redis_clients import sync_redis
 from netmon_agent import envfile
-from netmon_probe import keys, sealing
+from netmon_probe import cli, keys, sealing
 from probes import publishing
 from probes.models import Probe
 from tests.servers import private_redis
@@ -33,7 +33,7 @@ def add(name: str, *options: str) -> str:
 
 
 def environment(printed: str) -> dict[str, str]:
-    return dict(re.findall(r"^(REDIS_URL|PROBE_NAME|PROBE_KEY|REDIS_PREFIX)=(\S+)$", printed, re.MULTILINE))
+    return dict(re.findall(r"^(REDIS_URL|PROBE_NAME|REDIS_PREFIX)=(\S+)$", printed, re.MULTILINE))
 
 
 def as_probe(printed: str) -> redis.Redis:
@@ -66,7 +66,21 @@ def test_a_probe_appends_to_its_stream_renews_its_lease_and_reads_its_sealed_ass
     assert probe.get(key("lease", "branch-1")) == b"me"
     publishing.Publisher().publish(sync_redis())
     sealed = probe.get(key("assignments", "branch-1"))
-    assert sealing.unseal(environment(printed)["PROBE_KEY"], "branch-1", sealed) == {"deny": [], "checks": []}
+    # Opened with nothing but what its URL holds, as the probe does.
+    opened = sealing.unseal(sealing.key_from_url(environment(printed)["REDIS_URL"]), "branch-1", sealed)
+    assert opened == {"deny": [], "checks": []}
+
+
+def test_its_url_alone_gives_the_probe_its_key_and_prefix_and_redis_keeps_neither(db, server):
+    env = environment(add("branch-1"))
+    assert set(env) == {"REDIS_URL", "PROBE_NAME"}
+    assert cli.key_prefix(env, "branch-1") == settings.REDIS_PREFIX
+    key = sealing.key_from_url(env["REDIS_URL"])
+    assert Probe.objects.get(name="branch-1").key == key
+    password = redis.connection.parse_url(env["REDIS_URL"])["password"]
+    acl = str(sync_redis().acl_getuser(keys.redis_user(settings.REDIS_PREFIX, "branch-1")))
+    assert password not in acl
+    assert key not in acl
 
 
 PROBE_FORBIDDEN = {
@@ -107,7 +121,7 @@ def test_a_name_is_added_once_and_the_environment_file_is_the_owners_alone(db, s
         add("no:colons")
     call_command("probes", "add", "branch-3", "--env-file", str(tmp_path / "p.env"), stdout=io.StringIO())
     assert (tmp_path / "p.env").stat().st_mode & 0o777 == 0o600
-    assert set(envfile.read(tmp_path / "p.env")) == {"REDIS_URL", "PROBE_NAME", "PROBE_KEY", "REDIS_PREFIX"}
+    assert set(envfile.read(tmp_path / "p.env")) == {"REDIS_URL", "PROBE_NAME"}
 
 
 def test_probes_list_shows_each_probe_its_site_and_clock(db, server):

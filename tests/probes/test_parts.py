@@ -6,7 +6,7 @@ import pytest
 
 from monitor.models import Status
 from monitor.state import site_vote
-from netmon_probe import keys, sealing
+from netmon_probe import cli, keys, sealing
 from netmon_probe.buffer import Buffer
 from netmon_probe.slots import phase, slot_after
 from probes import entries
@@ -44,6 +44,25 @@ def test_it_opens_what_it_sealed_for_the_same_probe_only():
         sealing.unseal(sealing.new_key(), "branch-1", sealed)
     with pytest.raises(sealing.Unsealable):
         sealing.unseal(key, "branch-1", "not base64 at all!")
+
+
+def test_the_sealing_key_is_derived_from_the_password_in_the_url_alone():
+    key = sealing.key_from_url("redis://netmon-probe-branch-1:s%2F3cret@192.0.2.1:6379/0")
+    assert key == sealing.key_from_password("s/3cret")  # the URL's quoting undone
+    assert key != sealing.key_from_password("s/3cres")
+    assert sealing.key_from_url("rediss://u:s%2F3cret@[2001:db8::1]/0") == key  # the password, not the address
+    sealed = sealing.seal(key, "branch-1", {"checks": []})
+    assert sealing.unseal(key, "branch-1", sealed) == {"checks": []}
+    with pytest.raises(sealing.Unsealable):
+        sealing.unseal(sealing.key_from_password("another"), "branch-1", sealed)
+
+
+def test_the_key_prefix_comes_from_the_probes_redis_user_unless_set():
+    url = "redis://netmon-acme-probe-branch-1:pw@192.0.2.1/0"
+    assert cli.key_prefix({"REDIS_URL": url}, "branch-1") == "netmon-acme"
+    assert cli.key_prefix({"REDIS_URL": url, "REDIS_PREFIX": "other"}, "branch-1") == "other"
+    assert cli.key_prefix({"REDIS_URL": url}, "branch-2") == keys.DEFAULT_PREFIX  # not this probe's user
+    assert cli.key_prefix({"REDIS_URL": "redis://192.0.2.1/0"}, "branch-1") == keys.DEFAULT_PREFIX
 
 
 def test_slots_fall_on_the_checks_phase_strictly_after_now():

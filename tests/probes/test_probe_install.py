@@ -1,6 +1,6 @@
 """The probe as users install it: the built wheel in a bare virtualenv, in a network namespace
-of its own, with nothing but its environment file's lines; then its link to the centre cut
-for a minute.
+of its own, with nothing but the two lines `probes add` prints (its URL, with its own Redis
+user, and its name); then its link to the centre cut for a minute.
 
 Its check's target listens on the namespace's own loopback: only a probe running there
 can reach it. The namespace reaches the centre's Redis through a veth pair and a
@@ -11,19 +11,21 @@ import itertools
 import subprocess
 import sys
 import time
+import uuid
+from contextlib import asynccontextmanager
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 from monitor.models import Check, CheckResult, Host, Site, Status
+from probes import credentials
 from probes.models import Probe
 from tests import processes
 from tests.conftest import socket
 from tests.monitor.test_check_pipeline import next_frame
-from tests.probes.conftest import make_probe, probe_environment
 from tests.probes.test_probe_pipeline import until
 from tests.stats.test_agent_install import can_make_veth_namespaces, forwarder, ip, namespace_with_veth
 from tests.waits import EVENT_TIMEOUT_S
@@ -60,14 +62,32 @@ def probe_venv(tmp_path_factory):
     return venv
 
 
-@database_sync_to_async
-def branch_check() -> tuple[Host, Check, Probe, str]:
-    site = Site.objects.create(name="branch-ns")
-    host = Host.objects.create(name="branch-ns-target", address="127.0.0.1", site=site)
-    check = Check.objects.create(host=host, kind="tcp", port=TARGET_PORT, interval_s=INTERVAL_S, timeout_s=1)
-    check.sites.add(site)
-    probe, key = make_probe(site)
-    return host, check, probe, key
+@asynccontextmanager
+async def branch_check():
+    """A check of the site, and its probe added as `manage.py probes add` does: with a Redis user of its own.
+
+    The user's name carries this test run's REDIS_PREFIX, so it is this run's to make and delete.
+    """
+
+    def make() -> tuple[Host, Check, Probe, credentials.Credentials]:
+        site = Site.objects.create(name="branch-ns")
+        host = Host.objects.create(name="branch-ns-target", address="127.0.0.1", site=site)
+        check = Check.objects.create(host=host, kind="tcp", port=TARGET_PORT, interval_s=INTERVAL_S, timeout_s=1)
+        check.sites.add(site)
+        made = credentials.add(f"probe-{uuid.uuid4().hex[:8]}", site.name)
+        return host, check, Probe.objects.get(name=made.name), made
+
+    host, check, probe, made = await database_sync_to_async(make)()
+    try:
+        yield host, check, probe, made
+    finally:
+        await database_sync_to_async(credentials.revoke)(probe.name)
+
+
+def through(url: str, host: str, port: int) -> str:
+    """The probe's URL with the address it reaches the centre's Redis at from its namespace."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{parts.netloc.rpartition('@')[0]}@{host}:{port}"))
 
 
 def slots_of(check: Check) -> list[float]:
@@ -78,14 +98,19 @@ def slots_of(check: Check) -> list[float]:
 async def test_the_installed_probe_runs_its_sites_checks_and_delivers_a_minute_cut_off_exactly_once(
     alice, probe_venv, tmp_path
 ):
-    host, check, probe, key = await branch_check()
+    async with branch_check() as (host, check, probe, made):
+        await installed_probe_run(alice, probe_venv, tmp_path, host, check, probe, made)
+
+
+async def installed_probe_run(alice, probe_venv, tmp_path, host, check, probe, made):
     communicator = await socket("/ws/stats/", alice)
     assert (await communicator.connect())[0]
     await communicator.send_json_to({"type": "watch", "host": host.id})
     redis_port = urlsplit(settings.REDIS_URL).port or 6379
     with namespace_with_veth() as (namespace, _, host_ip, _), forwarder(host_ip, redis_port) as port:
         host_if = f"nmh{namespace.removeprefix('nm-')}"  # the host's end of the veth pair
-        environment = probe_environment(probe, key, f"redis://{host_ip}:{port}/0")
+        environment = {"REDIS_URL": through(made.redis_url, host_ip, port), "PROBE_NAME": made.name}
+        assert set(made.environment()) == set(environment)  # all `probes add` prints; nothing else
         # In a folder of its own, where it keeps its buffer: nothing in its environment says where.
         command = ["env", "-i", f"--chdir={tmp_path}", *(f"{k}={v}" for k, v in environment.items()),
                    str(probe_venv / "bin" / "netmon-probe")]  # fmt: skip

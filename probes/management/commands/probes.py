@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        add = actions.add_parser("add", help="create the probe's Redis user and key, print its environment file")
+        add = actions.add_parser("add", help="create the probe's Redis user, print its environment file (URL and name)")
         add.add_argument("name")
         add.add_argument("--site", help="the site it runs checks for (made if new; default: its name)")
         add.add_argument("--replace", action="store_true", help="new credentials for an existing probe")
