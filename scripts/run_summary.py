@@ -45,6 +45,8 @@ class Summary:
         self.files: dict[str, object] = {}
         self.lock = threading.Lock()
         self.address_shown = False
+        self.stopping = False
+        self.stopped_quietly = 0
         logs.mkdir(parents=True, exist_ok=True)
 
     def say(self, text: str) -> None:
@@ -72,9 +74,20 @@ class Summary:
         if started := STARTED.match(text):
             self.say(f"  {started['name']:<14} started  (pid {started['pid']}, log .run/logs/{started['name']}.log)")
         elif stopped := STOPPED.match(text):
+            # Once honcho stops them all, an end on its signal is expected: counted, not listed.
+            if self.stopping and stopped["why"] in ("rc=0", "rc=-15"):
+                self.stopped_quietly += 1
+                return
             self.say(f"  {stopped['name']:<14} stopped  ({stopped['why']}; see .run/logs/{stopped['name']}.log)")
-        elif "sending SIGTERM" in text or "sending SIGKILL" in text:
+        elif "sending SIGKILL" in text:
             self.say(f"  {text}")
+        elif "sending SIGTERM" in text and not self.stopping:
+            self.stopping = True
+            self.say("stopping every process")
+
+    def finish(self) -> None:
+        if self.stopped_quietly:
+            self.say(f"{self.stopped_quietly} processes stopped")
 
     def show_address(self) -> None:
         if self.address_shown:
@@ -110,6 +123,7 @@ def main(arguments: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for line in sys.stdin:
         summary.feed(line)
+    summary.finish()
 
 
 if __name__ == "__main__":

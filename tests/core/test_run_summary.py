@@ -52,6 +52,8 @@ def test_console_shows_one_line_per_process_and_the_address_last(tmp_path):
     finally:
         honcho.send_signal(signal.SIGTERM)
         honcho.wait(timeout=EVENT_TIMEOUT_S)
-        summary.wait(timeout=EVENT_TIMEOUT_S)
+        ending, _ = summary.communicate(timeout=EVENT_TIMEOUT_S)
+    # Stopping says so once and counts the processes, rather than a line per signal and per end.
+    assert ending.splitlines() == ["stopping every process", "2 processes stopped"], ending
     chatty_log = (tmp_path / "logs" / "chatty.log").read_text()
     assert chatty_log.count(BANNER) == 300
