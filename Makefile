@@ -74,7 +74,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@# python-ldap is built against Debian's OpenLDAP and SASL headers.
 	test -e /usr/include/ldap.h || $(PYTHON) scripts/debian_packages.py libldap2-dev "python-ldap builds against libldap-dev"
 	test -e /usr/include/sasl/sasl.h || $(PYTHON) scripts/debian_packages.py libsasl2-dev "python-ldap builds against libsasl2-dev"
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	PIP_ROOT_USER_ACTION=ignore $(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 # 200 chat users in one room, one message per second each (BENCH_USERS, BENCH_SECONDS to change).

@@ -233,6 +233,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Every time the admin (and any default-format date) shows carries its zone: core/i18n/formats.
+FORMAT_MODULE_PATH = ["core.i18n.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -38,6 +38,8 @@ OPERATOR_ACTIONS = [
     ("chat", "add_chatmessage"),
     ("chat", "add_chatroom"),
     ("monitor", "run_check"),
+    # A maintenance window silences a host's alerts for a while: handling work, not configuration.
+    ("monitor", "add_maintenancewindow"),
     # Telling status pages' readers what is going on is part of handling an incident.
     ("status", "add_notice"),
     ("status", "change_notice"),

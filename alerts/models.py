@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts import rules
 from core.contracts.metrics import ALERT_METRIC_BY_NAME, ALERT_METRICS
+from core.i18n.zones import local_text
 from monitor.models import Host, Tag
 from oncall.models import EscalationPolicy, Team
 
@@ -311,7 +312,7 @@ class NotificationAttempt(models.Model):
         ordering = ["at"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else self.error}"
+        return f"{local_text(self.at, '%Y-%m-%d %H:%M:%S')} {'ok' if self.ok else self.error}"
 
 
 class Escalation(models.Model):
@@ -334,4 +335,4 @@ class Escalation(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.alert}: {self.state}, level {self.next_level + 1} due {self.due_at:%H:%M:%S}"
+        return f"{self.alert}: {self.state}, level {self.next_level + 1} due {local_text(self.due_at, '%H:%M:%S')}"

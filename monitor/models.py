@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n.zones import local_text
 from core.security.secrets import decrypt, encrypt
 from monitor import checks
 from monitor.addresses import validate_address
@@ -275,7 +276,7 @@ class CheckResult(models.Model):
         indexes = [models.Index(fields=["host", "-started_at"])]
 
     def __str__(self) -> str:
-        return f"{self.host_check} @ {self.started_at:%Y-%m-%d %H:%M:%S}: {self.status}"
+        return f"{self.host_check} @ {local_text(self.started_at, '%Y-%m-%d %H:%M:%S')}: {self.status}"
 
     @property
     def passed(self) -> bool:
@@ -299,7 +300,7 @@ class ClaimedSlot(models.Model):
         constraints = [models.UniqueConstraint(fields=["host_check", "slot"], name="one_claim_per_slot")]
 
     def __str__(self) -> str:
-        return f"{self.host_check} @ {self.slot:%Y-%m-%d %H:%M:%S}"
+        return f"{self.host_check} @ {local_text(self.slot, '%Y-%m-%d %H:%M:%S')}"
 
 
 class MaintenanceWindow(models.Model):
@@ -315,7 +316,7 @@ class MaintenanceWindow(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.host or self.tag}: {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}"
+        return f"{self.host or self.tag}: {local_text(self.starts_at)} to {local_text(self.ends_at)}"
 
     def clean(self) -> None:
         if not self.host_id and not self.tag_id:

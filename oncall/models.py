@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n.zones import validate_time_zone
+from core.i18n.zones import local_text, validate_time_zone
 from monitor.models import Tag
 
 
@@ -90,7 +90,7 @@ class Override(models.Model):
         ordering = ["start"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M}"
+        return f"{self.user} {local_text(self.start)}–{local_text(self.end)}"
 
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:

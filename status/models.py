@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.i18n.zones import validate_time_zone
+from core.i18n.zones import local_text, validate_time_zone
 from monitor.models import Check, Host, Tag
 
 LOGO_TYPES = {"image/png", "image/svg+xml", "image/jpeg", "image/webp"}
@@ -109,4 +109,4 @@ class UptimeHour(models.Model):
         indexes = [models.Index(fields=["host", "hour"]), models.Index(fields=["hour"])]
 
     def __str__(self) -> str:
-        return f"check {self.host_check_id} @ {self.hour:%Y-%m-%d %H:00}"
+        return f"check {self.host_check_id} @ {local_text(self.hour)}"

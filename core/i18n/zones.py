@@ -1,9 +1,11 @@
 """Time zones by IANA name."""
 
 import functools
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -30,3 +32,12 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def local_text(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """`moment` in the reader's zone (the one active for this request), its zone named:
+    "2026-12-07 04:36 CST". For model names the admin shows, which otherwise print UTC unmarked."""
+    if moment is None:
+        return "–"
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{local.strftime(pattern)} {local.tzname() or timezone.get_current_timezone_name()}"

@@ -30,6 +30,10 @@ export function makePlot(element, spec) {
       {
         ...AXIS,
         space: 90, // room for a full HH:MM:SS label per tick
+        // The ticks' zone, once under the axis rather than on every tick.
+        label: ZONE_NAME,
+        labelSize: 16,
+        labelFont: "11px system-ui, sans-serif",
         values: (u, ticks) => ticks.map((t) => timeTick(t, u.scales.x.max - u.scales.x.min)),
       },
       { ...AXIS, size: 92, values: (u, ticks) => ticks.map(spec.format) },
@@ -104,6 +108,10 @@ function fillRun(u, ctx, times, low, high, run) {
   ctx.closePath();
   ctx.fill();
 }
+
+// The reader's zone as the ticks are in it: "CET", "UTC", "GMT+8".
+const ZONE_NAME =
+  new Intl.DateTimeFormat(LOCALE, { timeZone: TIME_ZONE, timeZoneName: "short" }).formatToParts(new Date()).find((part) => part.type === "timeZoneName")?.value ?? TIME_ZONE;
 
 // Times of day for spans up to a day, dates beyond.
 function timeTick(ts, span) {

@@ -27,14 +27,14 @@ const TRIAL_POLL_MS = 400;
 const TRIAL_GIVE_UP_MS = 90_000;
 
 // "Test now": queue the checks of `payload` for one run on a checks worker and wait for
-// their results. Resolves to { results } or { errors: the refusal's body } or { timedOut }.
+// their results. Resolves to { results, checks: what each result is of } or { errors: the refusal's body } or { timedOut }.
 export async function trial(testUrl, payload) {
   const started = await send(testUrl, payload);
   if (!started.ok) return { errors: started.body };
   const deadline = Date.now() + TRIAL_GIVE_UP_MS;
   while (Date.now() < deadline) {
     const answer = await send(started.body.url, null, "GET");
-    if (answer.ok && answer.body.done) return { results: answer.body.results };
+    if (answer.ok && answer.body.done) return { results: answer.body.results, checks: started.body.checks ?? [] };
     await new Promise((resolve) => setTimeout(resolve, TRIAL_POLL_MS));
   }
   return { timedOut: true };

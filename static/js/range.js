@@ -109,6 +109,7 @@ export class RangePicker {
 function timeLabel(ts) {
   return new Date(ts * 1000).toLocaleString(LOCALE, {
     timeZone: TIME_ZONE, hour12: false, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    timeZoneName: "short", // a zoomed span says in which zone its ends are
   });
 }
 

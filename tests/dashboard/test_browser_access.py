@@ -63,9 +63,20 @@ async def test_a_critical_alert_is_announced_assertively_and_its_toast_can_be_di
         await expect(toast).to_have_count(0)
 
 
+def add_wide_checks(host_id: int) -> None:
+    """Checks whose row is wider than a phone: a long URL and a long error."""
+    from monitor.models import Check
+
+    Check.objects.create(host_id=host_id, kind="tcp", settings={"port": 443})
+    url = "https://very-long-host-name.example.org/a/path/that/goes/on/and/on/health?check=" + "x" * 40
+    Check.objects.create(host_id=host_id, kind="http", settings={"url": url}, status="down",
+                         last_error="connection refused by 127.0.0.1 port 443 after three attempts " * 2)  # fmt: skip
+
+
 @pytest.mark.parametrize("path", ["/", "/hosts/{host}/", "/alerts/", "/chat/", "/accounts/profile/"])
 async def test_a_phone_gets_no_horizontal_scrolling_and_a_folding_top_bar(alice, browser, unused_tcp_port, path):
     host_id = await database_sync_to_async(fill_pages)(alice)
+    await database_sync_to_async(add_wide_checks)(host_id)
     base_url = f"http://127.0.0.1:{unused_tcp_port}"
     with processes.daphne(unused_tcp_port):
         page = await browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -79,3 +90,15 @@ async def test_a_phone_gets_no_horizontal_scrolling_and_a_folding_top_bar(alice,
         await expect(page.get_by_role("link", name="Alerts", exact=True)).to_be_visible()
         overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow} px wider than the phone"
+        if path.startswith("/hosts/"):
+            # The checks table scrolls neither, and every check's State is on screen.
+            table = page.locator("#checks")
+            sideways = await table.evaluate("table => table.scrollWidth - table.clientWidth")
+            assert sideways <= 0, f"the checks table scrolls {sideways} px sideways"
+            states = page.locator("#checks [data-field=status]")
+            await expect(states).to_have_count(2)
+            for index in range(2):
+                await expect(states.nth(index)).to_be_in_viewport()
+                box = await states.nth(index).bounding_box()
+                assert box["x"] >= 0, box
+                assert box["x"] + box["width"] <= 390, box

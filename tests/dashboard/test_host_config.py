@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts import roles
+from monitor import trial_runs
 from monitor.host_setup import kind_forms
 from monitor.models import Check, Host, MaintenanceWindow, Status, Tag
 from tests.roles import user_with_role
@@ -141,15 +142,38 @@ def test_bulk_pause_tag_and_delete():
 def test_roles_without_the_right_are_refused_and_shown_no_control(role):
     client = client_of(role)
     host = Host.objects.create(name="db-1", address="127.0.0.1")
+    Check.objects.create(host=host, kind="tcp", settings={"port": 22})
     assert post(client, "/hosts/new/", WEB)[0] == 403
     for action in ("pause", "clone", "delete"):
         assert post(client, f"/hosts/{host.pk}/{action}/", {})[0] == 403
-    assert post(client, "/hosts/bulk/", {"action": "delete", "ids": [host.pk]})[0] == 403
+    for action in ("delete", "pause", "tag"):
+        assert post(client, "/hosts/bulk/", {"action": action, "ids": [host.pk], "tag": "x"})[0] == 403
     for page in ("/", f"/hosts/{host.pk}/"):
         text = client.get(page).content.decode()
         assert "host-editor" not in text
         assert "data-host-action" not in text
+        assert 'data-bulk="pause"' not in text
+        # Operators may silence a host and run its checks now (accounts/roles.py); viewers do nothing.
+        assert ("data-host-maintenance" in text or 'data-bulk="maintenance"' in text) == (role == roles.OPERATOR)
+    assert ("data-host-test" in client.get(f"/hosts/{host.pk}/").content.decode()) == (role == roles.OPERATOR)
     assert Host.objects.filter(enabled=True).count() == 1
+
+
+def test_an_operator_tests_only_a_saved_hosts_own_checks(monkeypatch):
+    queued = []
+    monkeypatch.setattr(trial_runs, "start", lambda user_id, checks, address: queued.append((checks, address)) or "t")
+    host = Host.objects.create(name="db-1", address="127.0.0.2")
+    Check.objects.create(host=host, kind="tcp", settings={"port": 5432})
+    client = client_of(roles.OPERATOR)
+    status, answer = post(client, "/hosts/test/", {"id": host.pk, "address": "127.0.0.9", "checks": WEB["checks"]})
+    assert status == 202
+    assert answer["checks"] == [host.checks.get().describe()]
+    [(checks, address)] = queued
+    assert ([c.kind for c in checks], address) == (["tcp"], "127.0.0.2")  # the stored ones, not those sent
+    status, answer = post(client, "/hosts/test/", {"address": "127.0.0.9", "checks": WEB["checks"]})
+    assert status == 400
+    assert len(queued) == 1
+    assert post(client_of(roles.VIEWER), "/hosts/test/", {"id": host.pk})[0] == 403
 
 
 def test_the_admin_sees_the_dialog_with_each_kind_and_only_its_fields():
@@ -179,7 +203,10 @@ def test_maintenance_from_a_host_page_and_the_grid():
     for bad in (0, "60", 10**9, True):
         assert post(client, f"/hosts/{ids[0]}/maintenance/", {"minutes": bad})[0] == 400
     assert "In maintenance until" in client.get(f"/hosts/{ids[0]}/").content.decode()
-    assert post(client_of(roles.OPERATOR), f"/hosts/{ids[0]}/maintenance/", {"minutes": 5})[0] == 403
+    operator = client_of(roles.OPERATOR)
+    assert post(operator, f"/hosts/{ids[0]}/maintenance/", {"minutes": 5})[0] == 200
+    assert post(operator, "/hosts/bulk/", {"action": "maintenance", "ids": ids[1:], "minutes": 5})[0] == 200
+    assert post(client_of(roles.VIEWER), f"/hosts/{ids[0]}/maintenance/", {"minutes": 5})[0] == 403
 
 
 def test_the_host_page_shows_uptime_and_a_loss_chart_only_with_ping():

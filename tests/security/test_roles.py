@@ -29,6 +29,7 @@ def test_the_roles_are_groups_with_exactly_their_permissions(db):
         "chat.add_chatmessage",
         "chat.add_chatroom",
         "monitor.run_check",
+        "monitor.add_maintenancewindow",
         "status.add_notice",
         "status.change_notice",
         "status.delete_notice",
