@@ -53,7 +53,7 @@ bench-flows: venv
 bench-discovery: venv
 	source scripts/env.sh && python bench/discovery.py && python bench/dependencies.py
 
-# The agent as a wheel, in dist/: `pip install "dist/networkmonitor-*.whl[agent]"` on any host.
+# The agent as a wheel, in dist/: `pip install dist/networkmonitor-*.whl` on any host gives `netmon-agent` and `netmon-probe`.
 agent-wheel: venv
 	rm -rf dist build && $(VENV)/bin/pip wheel --quiet --no-deps --wheel-dir dist . && rm -rf build *.egg-info
 	@ls dist/*.whl
