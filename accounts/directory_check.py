@@ -40,6 +40,10 @@ class DirectoryRecheckMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # No session to check; and asking for request.user would mark the session read, which
+            # adds "Vary: Cookie" to what everyone gets (a public status page could not be shared).
+            return self.get_response(request)
         now = time.time()
         if request.user.is_authenticated and due(request.session, now):
             try:

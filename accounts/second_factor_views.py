@@ -150,6 +150,8 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)  # nobody signed in; request.user would add "Vary: Cookie"
         user = request.user
         if (
             user.is_authenticated
