@@ -1,7 +1,7 @@
 """API endpoints. Reads need a signed-in user or any token; writes the model's permission
 (the admin role) and, through a token, a writing token (api.auth)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -43,7 +43,12 @@ def _since(request):
         moment = None
     if moment is None:
         raise exceptions.ValidationError({"since": "Use ISO 8601, e.g. 2026-11-23T08:00:00Z."})
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    try:
+        # In UTC: PostgreSQL refuses offsets Python takes (up to 24 h; it stops at 15:59).
+        return moment.astimezone(UTC)
+    except OverflowError:  # the first or last day a datetime holds, pushed past it by the offset
+        raise exceptions.ValidationError({"since": "That moment is out of range."}) from None
 
 
 def _filtered(queryset, params, lookups: dict[str, str]):

@@ -153,6 +153,10 @@ def test_results_are_listed_newest_first_and_filtered(reader):
     since = (now - timezone.timedelta(seconds=90)).isoformat()
     assert len(reader.get("/api/results/", {"since": since}).json()["results"]) == 1
     assert reader.get("/api/results/?since=yesterday").status_code == 400
+    # An offset PostgreSQL would refuse (it stops at 15:59) is the same moment in UTC.
+    far_east = (now - timezone.timedelta(seconds=90)).astimezone(timezone.get_fixed_timezone(16 * 60)).isoformat()
+    assert len(reader.get("/api/results/", {"since": far_east}).json()["results"]) == 1
+    assert reader.get("/api/results/", {"since": "0001-01-01T00:00:00+16:00"}).status_code == 400
 
 
 def test_alert_history_shows_a_user_only_the_alerts_of_their_rules():
