@@ -17,7 +17,7 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
-from core.redis_io.redis_clients import sync_redis
+from core.redis_io.redis_clients import acl_user_exists, sync_redis
 from monitor.models import Site
 from netmon_probe import keys, sealing
 from probes.models import Probe
@@ -130,7 +130,4 @@ def restore(everyone: bool = False) -> list[str]:
 
 
 def has_user(name: str) -> bool:
-    try:
-        return bool(sync_redis().acl_getuser(keys.redis_user(settings.REDIS_PREFIX, name)))
-    except redis.ResponseError:
-        return False
+    return acl_user_exists(keys.redis_user(settings.REDIS_PREFIX, name))

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import redis
 from django.conf import settings
 
-from core.redis_io.redis_clients import sync_redis
+from core.redis_io.redis_clients import acl_user_exists, sync_redis
 from netmon_agent import keys
 from netmon_agent.sentinels import format_address
 from stats import latest, streams
@@ -180,7 +180,4 @@ def restore(everyone: bool = False) -> list[str]:
 
 
 def has_user(name: str) -> bool:
-    try:
-        return bool(sync_redis().acl_getuser(keys.redis_user(settings.REDIS_PREFIX, name)))
-    except redis.ResponseError:
-        return False
+    return acl_user_exists(keys.redis_user(settings.REDIS_PREFIX, name))

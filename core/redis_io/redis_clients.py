@@ -53,3 +53,11 @@ async_redis: Callable[[], redis.asyncio.Redis] = per_loop(_shared_async_client)
 def sync_redis() -> redis.Redis:
     """A short-timeout client for health checks and admin actions."""
     return sync_client(socket_timeout=2, socket_connect_timeout=2)
+
+
+def acl_user_exists(user: str) -> bool:
+    """Whether Redis holds the ACL user `user` (an agent's or a probe's credentials)."""
+    try:
+        return bool(sync_redis().acl_getuser(user))
+    except redis.ResponseError:
+        return False
