@@ -12,15 +12,14 @@ import math
 import re
 import threading
 import time
-from collections import defaultdict
 
 from alerts.event_rules import EventFacts, EventRuleSpec, Window, step
-from alerts.models import Alert, AlertRule, AlertState, Scope
+from alerts.host_scopes import HostScopes
+from alerts.models import Alert, AlertRule, AlertState
 from alerts.recording import record
 from alerts.rules import Transition
 from core.web.health import DATABASE_DOWN
 from events.received import Received
-from monitor.models import Host
 
 logger = logging.getLogger(__name__)
 
@@ -44,20 +43,14 @@ class EventEvaluator:
     def __init__(self) -> None:
         self.loaded_at = -math.inf
         self.rules: dict[int, EventRuleSpec] = {}
-        self.scopes: dict[int, tuple[str, int | None, int | None]] = {}
-        self.host_tags: dict[int, set[int]] = {}
-        self.names: dict[int, str] = {}
+        self.hosts = HostScopes()
         self.windows: dict[tuple[int, str], Window] = {}
         self.lock = threading.Lock()
 
     def load(self, now: float) -> None:
         rules = AlertRule.objects.filter(enabled=True, metric=METRIC).select_related("event_condition")
         self.rules = {rule.id: spec(rule) for rule in rules}
-        self.scopes = {rule.id: (rule.scope, rule.host_id, rule.tag_id) for rule in rules}
-        self.host_tags = defaultdict(set)
-        for host_id, tag_id in Host.tags.through.objects.values_list("host_id", "tag_id"):
-            self.host_tags[host_id].add(tag_id)
-        self.names = dict(Host.objects.values_list("id", "name"))
+        self.hosts.load(rules)
         firing = set(
             Alert.objects.filter(rule_id__in=self.rules, state=AlertState.FIRING).values_list("rule_id", "subject")
         )
@@ -68,11 +61,6 @@ class EventEvaluator:
             self.windows[key] = Window(firing=True)
         self.loaded_at = now
 
-    def in_scope(self, rule_id: int, host_id: int) -> bool:
-        scope, rule_host, rule_tag = self.scopes[rule_id]
-        return scope == Scope.ALL or (scope == Scope.HOST and rule_host == host_id) or (
-            scope == Scope.TAG and rule_tag in self.host_tags.get(host_id, ()))  # fmt: skip
-
     def evaluate(self, events: list[Received]) -> list[Transition]:
         transitions = []
         for event in events:
@@ -81,7 +69,7 @@ class EventEvaluator:
             subject, label = self.subject_of(event)
             facts = EventFacts(event.ts, event.severity, event.trap_name, event.text)
             for rule_id, rule in self.rules.items():
-                if not self.in_scope(rule_id, event.device):
+                if not self.hosts.covers(rule_id, event.device):
                     continue
                 window = self.windows.get((rule_id, subject))
                 if window is None:
@@ -93,7 +81,7 @@ class EventEvaluator:
         return transitions
 
     def subject_of(self, event: Received) -> tuple[str, str]:
-        name = self.names.get(event.device, f"host {event.device}")
+        name = self.hosts.name(event.device)
         port = port_of(event)
         if port is None:
             return f"host:{event.device}", name

@@ -13,16 +13,15 @@ import logging
 import math
 import threading
 import time
-from collections import defaultdict
 
 import numpy as np
 
 from alerts.flow_rules import EITHER, FlowRuleSpec, mapped_network, rate_bps, step
-from alerts.models import Alert, AlertRule, AlertState, Scope
+from alerts.host_scopes import HostScopes
+from alerts.models import Alert, AlertRule, AlertState
 from alerts.recording import record
 from alerts.rules import Transition
 from core.web.health import DATABASE_DOWN
-from monitor.models import Host
 
 logger = logging.getLogger(__name__)
 
@@ -45,43 +44,31 @@ class FlowEvaluator:
     def __init__(self) -> None:
         self.loaded_at = -math.inf
         self.rules: dict[int, FlowRuleSpec] = {}
-        self.scopes: dict[int, tuple[str, int | None, int | None]] = {}
-        self.host_tags: dict[int, set[int]] = {}
-        self.names: dict[int, str] = {}
+        self.hosts = HostScopes()
         self.firing: set[tuple[int, str]] = set()
         self.lock = threading.Lock()
 
     def load(self, now: float) -> None:
         rules = AlertRule.objects.filter(enabled=True, metric=METRIC).select_related("flow_condition")
-        self.rules, self.scopes = {}, {}
+        self.rules, kept = {}, []
         for rule in rules:
             try:
                 self.rules[rule.id] = spec(rule)
             except ValueError:
                 logger.warning("flow rule %d skipped: its address or prefix does not parse", rule.id)
                 continue
-            self.scopes[rule.id] = (rule.scope, rule.host_id, rule.tag_id)
-        self.host_tags = defaultdict(set)
-        for host_id, tag_id in Host.tags.through.objects.values_list("host_id", "tag_id"):
-            self.host_tags[host_id].add(tag_id)
-        self.names = dict(Host.objects.values_list("id", "name"))
+            kept.append(rule)
+        self.hosts.load(kept)
         self.firing = set(
             Alert.objects.filter(rule_id__in=self.rules, state=AlertState.FIRING).values_list("rule_id", "subject")
         )
         self.loaded_at = now
 
-    def in_scope(self, rule_id: int, host_id: int | None) -> bool:
-        scope, rule_host, rule_tag = self.scopes[rule_id]
-        if scope == Scope.ALL:
-            return True
-        return host_id is not None and ((scope == Scope.HOST and rule_host == host_id) or (
-            scope == Scope.TAG and rule_tag in self.host_tags.get(host_id, ())))  # fmt: skip
-
     def subject_of(self, rule: FlowRuleSpec, exporter: str, host_id: int | None) -> tuple[str, str]:
         if host_id is None:
             subject, label = f"exporter:{exporter}", exporter
         else:
-            subject, label = f"host:{host_id}", self.names.get(host_id, f"host {host_id}")
+            subject, label = f"host:{host_id}", self.hosts.name(host_id)
         if rule.if_index is None:
             return subject, label
         return f"{subject}:port:{rule.if_index}", f"{label} port {rule.if_index}"
@@ -91,7 +78,7 @@ class FlowEvaluator:
         for minute, exporter, records in sorted(minutes, key=lambda m: m[0]):
             host_id = hosts.get(exporter)
             for rule_id, rule in self.rules.items():
-                if not self.in_scope(rule_id, host_id):
+                if not self.hosts.covers(rule_id, host_id):
                     continue
                 subject, label = self.subject_of(rule, exporter, host_id)
                 rate = rate_bps(rule, records)
