@@ -24,6 +24,37 @@ HOST = b"localhost"
 ORIGIN = b"http://localhost"
 
 
+# Fixtures through which a test reaches the database (directly or through one that needs them).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that reach the database: the second engine's pass (scripts/test.sh)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --database-tests-only, leave out what no database engine can change: a test without a
+    database fixture or marker cannot open a connection (pytest-django refuses it)."""
+    if not config.getoption("--database-tests-only"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        reaches_database = DATABASE_FIXTURES & set(item.fixturenames) or item.get_closest_marker("django_db")
+        (kept if reaches_database else left_out).append(item)
+    config.hook.pytest_deselected(items=left_out)
+    items[:] = kept
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static():
     """Pages name static files by their content hash (core.web.staticfiles): collect them
