@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes bench-add-host
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes bench-add-host bench-channel-servers
 
 run: venv
 	scripts/run.sh
@@ -20,6 +20,11 @@ lab-down:
 
 bench: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/stats_pipeline.py
+
+# The live path over one Redis server, then two (CHANNEL_REDIS_URLS), each of its own: 2,000 dashboards
+# (BENCH_CLIENTS) and a connect storm, with each server's CPU and subscriptions.
+bench-channel-servers: venv
+	source scripts/env.sh && python bench/channel_servers.py
 
 # Time to recover from each fault (Redis, a web process, the database, beat, a checks worker, a notification worker,
 # a Redis failover under Sentinel),

@@ -272,11 +272,10 @@ if REDIS_SENTINELS and not REDIS_URL.startswith("redis://"):
 REDIS_CREDENTIALS = credentials(REDIS_URL)
 
 
-CHANNEL_LAYERS = {
-    "default": channel_layer(
-        REDIS_URL, REDIS_PREFIX, REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_OPTIONS, REDIS_CREDENTIALS
-    )
-}
+# The live path over several Redis servers: REDIS_URL's and these (docs/deploy/large-installation.md).
+CHANNEL_REDIS_URLS = env_list("CHANNEL_REDIS_URLS", [])
+_live_path = [REDIS_URL, REDIS_PREFIX, REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_OPTIONS]
+CHANNEL_LAYERS = {"default": channel_layer(*_live_path, REDIS_CREDENTIALS, CHANNEL_REDIS_URLS)}
 
 # With sentinels: "sentinel://[user:password@]host:port/db;sentinel://…", one per sentinel.
 _user_info, _at, _ = urlsplit(REDIS_URL).netloc.rpartition("@")

@@ -3,10 +3,14 @@ and a connection that died with a restarted Redis is replaced."""
 
 import asyncio
 
+import pytest
+import redis
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from core.redis_io.channel_layer import PubSubChannelLayer
+from NetWorkMonitor.channel_layer_config import channel_layer
 from tests.servers import private_redis
 from tests.waits import EVENT_TIMEOUT_S
 
@@ -80,3 +84,35 @@ async def test_the_first_group_message_after_redis_restarted_is_delivered():
         broker.start()  # returns once it answers, empty
         assert await sent_and_heard(sender, broker.url, "after") == "after"
         await sender.flush()
+
+
+async def test_over_several_redis_servers_every_group_message_arrives_and_each_server_carries_some():
+    """CHANNEL_REDIS_URLS: groups and channels spread over the servers by their names' hash, and
+    two processes given the same list (a sender and a listener here) meet on the same server."""
+    with private_redis() as first, private_redis() as second:
+        config = channel_layer(first.url, "netmon-test-shards", [], "", {}, {}, [second.url])["CONFIG"]
+        sender, listener = PubSubChannelLayer(**config), PubSubChannelLayer(**config)
+        groups = [f"test-shards-{n}" for n in range(40)]
+        channels = [await listener.new_channel("test-shards.") for _ in groups]
+        await asyncio.gather(*(listener.group_add(g, c) for g, c in zip(groups, channels, strict=True)))
+        for group in groups:
+            await sender.group_send(group, {"type": "test.message", "text": group})
+        for group, channel in zip(groups, channels, strict=True):
+            assert (await asyncio.wait_for(listener.receive(channel), EVENT_TIMEOUT_S))["text"] == group
+        subscribed = [len(redis.Redis.from_url(server.url).pubsub_channels()) for server in (first, second)]
+        assert min(subscribed) > 0
+        assert sum(subscribed) == 2 * len(groups)  # each group's channel and each socket's
+        await sender.flush()
+        await listener.flush()
+
+
+@pytest.mark.parametrize(
+    ("more", "sentinels", "message"),
+    [
+        (["http://127.0.0.1:6380"], [], "each must be a redis:// or rediss:// URL"),
+        (["redis://127.0.0.1:6380"], [("127.0.0.1", 26379)], "cannot be combined with REDIS_SENTINELS"),
+    ],
+)
+def test_more_channel_servers_are_refused_when_they_cannot_work(more, sentinels, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        channel_layer("redis://127.0.0.1:6379/0", "netmon", sentinels, "netmon", {}, {}, more)
