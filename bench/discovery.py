@@ -36,8 +36,8 @@ from bench.common import free_port, run_facts, save_results  # noqa: E402
 from discovery import recording  # noqa: E402
 from discovery.crawl import crawl, opener  # noqa: E402
 from discovery.models import Plan  # noqa: E402
-from monitor.devices.snmp.client import Credentials  # noqa: E402
 from monitor.models import Host  # noqa: E402
+from netmon_probe.snmp.client import Credentials  # noqa: E402
 
 DEVICES = int(os.environ.get("BENCH_DEVICES", "1000"))
 GOAL_S = 300

@@ -18,12 +18,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from discovery import sweep as sweeping
-from monitor.devices.snmp import mib, neighbours, routing, tables
-from monitor.devices.snmp.client import Credentials, Session
-from monitor.devices.snmp.errors import SnmpFailed
-from monitor.devices.snmp.neighbours import Neighbour, chassis_id, text
-from monitor.devices.snmp.routing import RoutingSession
-from monitor.devices.snmp.tables import AddressEntry
+from netmon_probe.snmp import mib, neighbours, routing, tables
+from netmon_probe.snmp.client import Credentials, Session
+from netmon_probe.snmp.errors import SnmpFailed
+from netmon_probe.snmp.neighbours import Neighbour, chassis_id, text
+from netmon_probe.snmp.routing import RoutingSession
+from netmon_probe.snmp.tables import AddressEntry
 
 Opener = Callable[[Credentials, int, str], Awaitable[Session]]
 logger = logging.getLogger(__name__)

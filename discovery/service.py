@@ -8,7 +8,7 @@ from django.utils import timezone
 from discovery import recording
 from discovery.crawl import crawl
 from discovery.models import Plan
-from monitor.devices.snmp.client import Credentials
+from netmon_probe.snmp.client import Credentials
 
 logger = logging.getLogger(__name__)
 

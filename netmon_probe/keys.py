@@ -15,6 +15,11 @@ STREAM_MAXLEN = 500_000
 # (the entry's id is Redis's clock: the difference is the probe's clock skew).
 ENTRY_FIELD = "entry"
 SENT_FIELD = "sent"
+# The largest entry the centre takes (probes.entries), and the probe sends. The largest are
+# SNMP polls: a 48-port switch's ports are 12.4 KB (netmon_probe.snmp.wire), its forwarding
+# and ARP tables, read every few minutes, about 40 bytes a row. A poll that would not fit is
+# sent without its tables, then without its ports (netmon_probe.runtime.result_text).
+MAX_ENTRY_BYTES = 256 * 1024
 
 
 def check_name(name: str) -> str:

@@ -2,11 +2,11 @@
 
 import functools
 
-from netmon_probe.checks import core, dns, http, ping, tcp
+from netmon_probe.checks import core, dns, http, path, ping, snmp, tcp
 from netmon_probe.checks.core import CheckSpec, Outcome
 from netmon_probe.checks.policy import Destinations
 
-KINDS = {"ping": ping.run, "tcp": tcp.run, "http": http.run, "dns": dns.run}
+KINDS = {"ping": ping.run, "tcp": tcp.run, "http": http.run, "dns": dns.run, "snmp": snmp.run, "path": path.run}
 
 
 async def run(spec: CheckSpec, destinations: Destinations) -> Outcome:

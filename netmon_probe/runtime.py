@@ -26,6 +26,7 @@ from netmon_probe.buffer import Buffer
 from netmon_probe.checks.core import Outcome
 from netmon_probe.checks.policy import Destinations
 from netmon_probe.slots import phase, slot_after
+from netmon_probe.snmp import wire
 
 logger = logging.getLogger("netmon_probe")
 
@@ -42,9 +43,22 @@ class CredentialsRefused(Exception):
 
 
 def result_text(check_id: int, slot: float, started: float, outcome: Outcome) -> str:
+    """The stream entry of one run; an SNMP poll rides along, without its tables if it would not fit whole."""
     entry = {"type": "result", "check": check_id, "slot": slot, "started": round(started, 6),
              "latency_ms": outcome.latency_ms, "loss_pct": outcome.loss_pct, "jitter_ms": outcome.jitter_ms,
              "error": outcome.error, "details": outcome.details}  # fmt: skip
+    if outcome.device is None:
+        return _json(entry)
+    for tables in (True, False):
+        text = _json({**entry, "device": wire.plain(outcome.device, tables)})
+        if len(text) <= keys.MAX_ENTRY_BYTES:  # JSON's ASCII: as many bytes as characters
+            return text
+        logger.warning("check %d: its SNMP poll is over %d bytes: sent %s", check_id, keys.MAX_ENTRY_BYTES,
+                       "without the device's tables" if tables else "without its ports")  # fmt: skip
+    return _json(entry)
+
+
+def _json(entry: dict) -> str:
     return json.dumps(entry, separators=(",", ":"), allow_nan=False, default=str)
 
 

@@ -1,7 +1,8 @@
 """A probe's stream entries read as plain data; anything else is refused (counted and dropped).
 
 The stream says which probe sent an entry, and so which site: an entry's own claims of
-where it came from are never read.
+where it came from are never read. An SNMP check's entry carries its poll in the plain
+form of netmon_probe.snmp.wire, read back and checked here: a malformed poll refuses the entry.
 """
 
 import json
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 
 from netmon_probe import keys
 from netmon_probe.checks.core import Outcome
+from netmon_probe.snmp import wire
 
-MAX_ENTRY_BYTES = 64 * 1024
 MAX_ERROR_CHARS = 500
 
 
@@ -39,7 +40,7 @@ def field(fields: dict, name: str):
 def parsed(fields: dict) -> SiteRun | None:
     """The entry of a stream entry's fields, or None when it is not one a probe sends."""
     raw = field(fields, keys.ENTRY_FIELD)
-    if raw is None or len(raw) > MAX_ENTRY_BYTES:
+    if raw is None or len(raw) > keys.MAX_ENTRY_BYTES:
         return None
     try:
         entry = json.loads(raw)
@@ -53,6 +54,7 @@ def parsed(fields: dict) -> SiteRun | None:
             jitter_ms=_number(entry.get("jitter_ms")),
             error=str(entry.get("error") or "")[:MAX_ERROR_CHARS],
             details=entry["details"],
+            device=wire.poll_of(entry["device"]) if entry.get("device") is not None else None,
         )
         slot, started = _number(entry["slot"], False), _number(entry["started"], False)
         return SiteRun(entry["check"], slot, started, outcome, sent)

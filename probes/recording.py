@@ -2,7 +2,8 @@
 
 Entries at or before the saved position were written before (a restarted intake reads
 them again) and are skipped; a (check, site, slot) saved twice is kept once by the
-results' constraint. Only checks assigned to the probe's site are taken.
+results' constraint. Only checks assigned to the probe's site are taken. An SNMP
+check's poll records the device and its ports as a poll of the centre's does.
 """
 
 import logging
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 
 from monitor import state
+from monitor.devices import ports
 from monitor.models import Check, CheckResult, Host
 from monitor.results import Recorded, derive_hosts
 from probes import voting
@@ -43,6 +45,7 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Rec
         clocks = [(entry_id, entry.sent) for entry_id, entry in fresh if entry is not None and entry.sent is not None]
         results = _results(probe, runs)
         _remember_states(probe.site_id, results)
+        interfaces = ports.record(_device_polls(runs, results))
         checks = voting.vote({r.host_check_id for r in results})
         hosts = derive_hosts({c.host_id for c in checks})
         probe.stream_position = fresh[-1][0]
@@ -59,7 +62,7 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Rec
         "host_id", "tag__name"
     ):
         tags[host_id].append(tag)
-    return len(results), Recorded(list(newest.values()), hosts, tags)
+    return len(results), Recorded(list(newest.values()), hosts, tags, interfaces)
 
 
 def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
@@ -90,6 +93,17 @@ def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
         )
     CheckResult.objects.bulk_create(results, ignore_conflicts=True)
     return results
+
+
+def _device_polls(runs: list[SiteRun], results: list[CheckResult]) -> list[ports.Polled]:
+    """The SNMP polls of the runs saved, for recording as the centre's own are (monitor.devices.ports)."""
+    saved = {(r.host_check_id, r.scheduled_at): r.host_id for r in results}
+    polls = {}
+    for run in runs:
+        host_id = saved.get((run.check_id, at(run.slot)))
+        if run.outcome.device is not None and host_id is not None:
+            polls.setdefault((run.check_id, run.slot), ports.Polled(host_id, run.started, run.outcome.device))
+    return list(polls.values())
 
 
 def _remember_states(site_id: int, results: list[CheckResult]) -> None:

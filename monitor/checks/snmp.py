@@ -1,42 +1,20 @@
 """SNMP check: a network device's state and every port's traffic (IF-MIB), v2c or v3 authPriv.
 
 UP when the device answers; the poll's ports ride on the outcome to be recorded
-(monitor.devices.ports), not in the result's details, which stay small. The protocol
-side, discovery and polling live in monitor.devices.snmp.
+(monitor.devices.ports), not in the result's details, which stay small. The run is
+netmon_probe.checks.snmp, which the probes run too; the protocol side, discovery and
+polling live in netmon_probe.snmp.
 """
 
-import asyncio
-import time
-from collections.abc import Callable
-
-from core.per_loop import per_loop
-from monitor.checks.base import CheckFailed, CheckKind, CheckSpec, Outcome, elapsed_ms, resolve
+from core.security import destinations
+from monitor.checks.base import CheckKind, CheckSpec, Outcome
 from monitor.checks.settings import Setting
 from monitor.checks.tcp import PORT
-from monitor.devices.snmp import discovery
-from monitor.devices.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials, Session, no_answer
-from monitor.devices.snmp.errors import SnmpFailed
+from netmon_probe.checks import snmp as network
+from netmon_probe.checks.snmp import DEFAULT_PORT
+from netmon_probe.snmp.client import AUTH_PROTOCOLS, PRIV_PROTOCOLS
 
-DEFAULT_PORT = 161
-# Polls in flight on one event loop: a backlog (the database away for a while) then
-# drains in waves instead of asking hundreds of devices at once and losing their answers.
-POLLS_IN_FLIGHT = 100
 MIN_INTERVAL_S = 10
-
-
-poll_slot: Callable[[], asyncio.Semaphore] = per_loop(lambda: asyncio.Semaphore(POLLS_IN_FLIGHT))
-
-
-def credentials(options) -> Credentials:
-    return Credentials(
-        version=options["snmp_version"],
-        community=options["community"],
-        user=options["snmp_user"],
-        auth_protocol=options["auth_protocol"],
-        auth_password=options["auth_password"],
-        priv_protocol=options["priv_protocol"],
-        priv_password=options["priv_password"],
-    )
 
 
 class Snmp(CheckKind):
@@ -69,36 +47,7 @@ class Snmp(CheckKind):
     polls_ports = True
 
     async def run(self, spec: CheckSpec) -> Outcome:
-        options = spec.options
-        port = options["port"] or DEFAULT_PORT
-        family, ip = await resolve(spec.address, port)
-        retries = options["snmp_retries"]
-        credentials_ = credentials(options)
-        session = await Session.open(credentials_, family, ip, port, spec.timeout_s / (retries + 1), retries)
-        async with poll_slot():
-            started = time.perf_counter()
-            device = await self._poll(spec, session, credentials_.version)
-        up = sum(1 for reading in device.ports if reading.oper_status == "up")
-        details = {"port": port, "ports": len(device.ports), "ports_up": up, "uptime_s": device.uptime_ticks // 100}
-        if device.sessions is not None:
-            details["sessions_down"] = sum(1 for s in device.sessions if not s.up)
-        if device.restarted:
-            details["restarted"] = True
-        return Outcome(latency_ms=elapsed_ms(started), details=details, device=device)
-
-    @staticmethod
-    async def _poll(spec: CheckSpec, session: Session, version: str):
-        try:
-            # Inside the runner's own guard, so that a silent agent reads as "no answer"
-            # with the likely cause, not as a bare timeout.
-            async with asyncio.timeout(spec.timeout_s * 0.95):
-                return await discovery.poll(spec.id, session)
-        except TimeoutError:
-            discovery.forget(spec.id)
-            raise CheckFailed(f"{no_answer(version)} (within {spec.timeout_s:g} s)") from None
-        except SnmpFailed as failure:
-            discovery.forget(spec.id)  # wrong credentials now may be right ones later: rediscover then
-            raise CheckFailed(str(failure)) from None
+        return await network.run(spec, destinations.refusal)
 
     def readings(self, result, previous_details) -> dict[str, float]:
         readings = {"device_unreachable": 0.0 if result.passed else 1.0}

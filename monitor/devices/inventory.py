@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from monitor.devices.models import InventoryEvent, InventoryItem
-from monitor.devices.snmp.inventory import Component
+from netmon_probe.snmp.inventory import Component
 
 WATCHED = ["model", "serial", "hardware_rev", "firmware_rev", "software_rev"]
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 from monitor.devices import inventory, sessions, sightings
 from monitor.devices.models import Device, Interface, Neighbour
-from monitor.devices.snmp.discovery import DevicePoll, PortReading
-from monitor.devices.snmp.mib import ERROR_COUNTERS
 from netmon_agent.rates import counter_delta
+from netmon_probe.snmp.discovery import DevicePoll, PortReading
+from netmon_probe.snmp.mib import ERROR_COUNTERS
 
 INTERFACE_FIELDS = [
     "name", "alias", "if_type", "speed_bps", "admin_up", "oper_status", "oper_changed_at", "in_bps", "out_bps",

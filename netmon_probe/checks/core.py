@@ -38,7 +38,7 @@ class Outcome:
     jitter_ms: float | None = None
     error: str = ""
     details: dict = field(default_factory=dict)
-    device: object | None = None  # an SNMP poll (monitor.devices.snmp.discovery.DevicePoll), recorded beside the result
+    device: object | None = None  # an SNMP poll (netmon_probe.snmp.discovery.DevicePoll), recorded beside the result
 
 
 class CheckFailed(Exception):

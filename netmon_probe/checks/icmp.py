@@ -19,7 +19,7 @@ import struct
 import time
 from collections.abc import Callable
 
-from netmon_probe.checks.per_loop import per_loop
+from netmon_probe.per_loop import per_loop
 
 ECHO_REQUEST = {socket.AF_INET: 8, socket.AF_INET6: 128}
 ECHO_REPLY = {socket.AF_INET: 0, socket.AF_INET6: 129}

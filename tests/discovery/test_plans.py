@@ -10,7 +10,7 @@ from django.utils import timezone
 from discovery import tasks
 from discovery.crawl import ordered
 from discovery.models import Plan
-from monitor.devices.snmp.client import Credentials
+from netmon_probe.snmp.client import Credentials
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import time
 from alerts.evaluator import Evaluator
 from alerts.readings import host_readings_of
 from monitor.checks import execute
-from monitor.devices.snmp import discovery
 from monitor.models import Check, Host
 from monitor.results import Finished, save_results
+from netmon_probe.snmp import discovery
 from tests.waits import EVENT_TIMEOUT_S
 
 

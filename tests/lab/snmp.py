@@ -2,7 +2,7 @@
 
 import socket
 
-from monitor.devices.snmp.client import Credentials, Session
+from netmon_probe.snmp.client import Credentials, Session
 
 
 def router_credentials(lab: dict) -> Credentials:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from discovery.crawl import crawl
-from monitor.devices.snmp.client import Credentials
+from netmon_probe.snmp.client import Credentials
 from tests.lab.conftest import in_namespace
 from tests.lab.snmp import router_credentials, switch_credentials
 

@@ -5,9 +5,9 @@ table through BRIDGE-MIB."""
 import asyncio
 import socket
 
-from monitor.devices.snmp import neighbours, routing
-from monitor.devices.snmp.client import Session
-from monitor.devices.snmp.errors import SnmpFailed
+from netmon_probe.snmp import neighbours, routing
+from netmon_probe.snmp.client import Session
+from netmon_probe.snmp.errors import SnmpFailed
 from tests.lab.conftest import in_namespace
 from tests.lab.snmp import address, session, switch_credentials
 

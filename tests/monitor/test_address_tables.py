@@ -3,11 +3,11 @@ the rows an SNMP walk returns; a bad row costs that row only."""
 
 import asyncio
 
-from monitor.devices.snmp import mib, tables
+from netmon_probe.snmp import mib, tables
 
 
 class Walked:
-    """A device's answer to a walk, as monitor.devices.snmp.client.Session returns it."""
+    """A device's answer to a walk, as netmon_probe.snmp.client.Session returns it."""
 
     def __init__(self, rows: dict[str, dict]) -> None:
         self.rows = rows

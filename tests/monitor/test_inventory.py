@@ -5,9 +5,9 @@ import pytest
 
 from monitor.devices.inventory import changes
 from monitor.devices.models import Device, InventoryEvent, InventoryItem
-from monitor.devices.snmp import discovery
-from monitor.devices.snmp.inventory import Component
 from monitor.models import Check, Host
+from netmon_probe.snmp import discovery
+from netmon_probe.snmp.inventory import Component
 from tests.monitor.snmp_agents import snmpsim
 from tests.monitor.test_snmp import poll
 

@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from alerts.readings import host_readings_of
-from monitor.checks.path import path_readings, summarize
+from monitor.checks.path import path_readings
 from monitor.models import Check, CheckResult, Host
 from monitor.results import Recorded
+from netmon_probe.checks.path import summarize
 from tests import targets
 
 needs_root_namespaces = pytest.mark.skipif(

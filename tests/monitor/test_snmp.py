@@ -12,9 +12,9 @@ import pytest
 from monitor.checks import execute
 from monitor.devices.models import Device, Interface, Neighbour
 from monitor.devices.ports import port_rates
-from monitor.devices.snmp import discovery
 from monitor.models import Check, Host, Status
 from monitor.results import Finished, save_results
+from netmon_probe.snmp import discovery
 from tests.monitor.snmp_agents import (
     AUTH_PASSWORD,
     COMMUNITY,

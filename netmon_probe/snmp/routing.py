@@ -6,8 +6,8 @@ operator is told about. A device without the MIBs reports no sessions.
 
 from dataclasses import dataclass
 
-from monitor.devices.snmp import mib
-from monitor.devices.snmp.client import Session
+from netmon_probe.snmp import mib
+from netmon_probe.snmp.client import Session
 
 UP_STATES = {"bgp": "established", "ospf": "full"}
 

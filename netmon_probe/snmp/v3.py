@@ -1,7 +1,7 @@
 """SNMPv3 (USM authPriv) requests on pysnmp's asyncio API.
 
 One SnmpEngine per event loop (the checks worker has one loop). Values come back as
-plain Python values (monitor.devices.snmp.values), errors as SnmpFailed.
+plain Python values (netmon_probe.snmp.values), errors as SnmpFailed.
 """
 
 import socket
@@ -11,9 +11,9 @@ from pyasn1.type import univ
 from pysnmp.hlapi.v3arch import asyncio as snmp
 from pysnmp.proto import rfc1905
 
-from core.per_loop import per_loop
-from monitor.devices.snmp.errors import SnmpFailed
-from monitor.devices.snmp.values import END
+from netmon_probe.per_loop import per_loop
+from netmon_probe.snmp.errors import SnmpFailed
+from netmon_probe.snmp.values import END
 
 AUTH_PROTOCOLS = {"SHA": snmp.usmHMACSHAAuthProtocol, "SHA-256": snmp.usmHMAC192SHA256AuthProtocol}
 PRIV_PROTOCOLS = {"AES": snmp.usmAesCfb128Protocol, "AES-256": snmp.usmAesCfb256Protocol}
@@ -59,7 +59,7 @@ def _varbinds(answer) -> list[tuple[str, object]]:
 
 
 def _plain(value):
-    """int, bytes, an OID as text, None (no such object) or END (monitor.devices.snmp.values)."""
+    """int, bytes, an OID as text, None (no such object) or END (netmon_probe.snmp.values)."""
     if isinstance(value, rfc1905.EndOfMibView):
         return END
     if isinstance(value, NO_SUCH):

@@ -4,9 +4,9 @@ MIB reports none; the chassis model then comes from sysObjectID (mib.model)."""
 
 from dataclasses import dataclass
 
-from monitor.devices.snmp import mib
-from monitor.devices.snmp.client import Session
-from monitor.devices.snmp.neighbours import text
+from netmon_probe.snmp import mib
+from netmon_probe.snmp.client import Session
+from netmon_probe.snmp.neighbours import text
 
 KEPT_CLASSES = {"chassis", "module", "powerSupply", "fan", "stack", "cpu", "other"}  # not every port and sensor
 FIELDS = ["name", "descr", "model", "serial", "hardware_rev", "firmware_rev", "software_rev"]

@@ -3,8 +3,8 @@ end of which port. The network map draws its links from them."""
 
 from dataclasses import dataclass
 
-from monitor.devices.snmp import mib
-from monitor.devices.snmp.client import Session
+from netmon_probe.snmp import mib
+from netmon_probe.snmp.client import Session
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ only what moves: sysUpTime, port states and counters, in as few GETBULKs as fit.
 import time
 from dataclasses import dataclass, field
 
-from monitor.devices.snmp import inventory, mib, neighbours, routing, tables
-from monitor.devices.snmp.client import Session
-from monitor.devices.snmp.inventory import Component
-from monitor.devices.snmp.neighbours import Neighbour, text
-from monitor.devices.snmp.routing import RoutingSession
+from netmon_probe.snmp import inventory, mib, neighbours, routing, tables
+from netmon_probe.snmp.client import Session
+from netmon_probe.snmp.inventory import Component
+from netmon_probe.snmp.neighbours import Neighbour, text
+from netmon_probe.snmp.routing import RoutingSession
 
 REDISCOVER_EVERY_S = 3600
 NEIGHBOURS_EVERY_S = 300  # links change more often than ports

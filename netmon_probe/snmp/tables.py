@@ -6,9 +6,9 @@ out: a device's bad row costs that row, not the reading."""
 import ipaddress
 from dataclasses import dataclass
 
-from monitor.devices.snmp import mib
-from monitor.devices.snmp.client import Session
-from monitor.devices.snmp.neighbours import chassis_id, text
+from netmon_probe.snmp import mib
+from netmon_probe.snmp.client import Session
+from netmon_probe.snmp.neighbours import chassis_id, text
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,13 @@
-"""A small SNMP client: GET and a multi-column GETBULK walk, for v2c (monitor.devices.snmp.v2c)
-and v3 (monitor.devices.snmp.v3) alike. Errors become SnmpFailed with a reason an
+"""A small SNMP client: GET and a multi-column GETBULK walk, for v2c (netmon_probe.snmp.v2c)
+and v3 (netmon_probe.snmp.v3) alike. Errors become SnmpFailed with a reason an
 operator can act on; credentials never appear in them.
 """
 
 from dataclasses import dataclass
 
-from monitor.devices.snmp.v2c import NO_ANSWER, V2cExchange
-from monitor.devices.snmp.v3 import AUTH_PROTOCOLS, PRIV_PROTOCOLS, V3Exchange
-from monitor.devices.snmp.values import END
+from netmon_probe.snmp.v2c import NO_ANSWER, V2cExchange
+from netmon_probe.snmp.v3 import AUTH_PROTOCOLS, PRIV_PROTOCOLS, V3Exchange
+from netmon_probe.snmp.values import END
 
 __all__ = ["AUTH_PROTOCOLS", "PRIV_PROTOCOLS", "Credentials", "Session", "no_answer"]
 

@@ -3,7 +3,7 @@ and address family, answers matched to requests by request id and sender.
 
 Why not pysnmp here too: decoding a GETBULK answer of 350 values took pysnmp (pyasn1)
 about 50 ms of CPU, fastsnmp 74 µs (docs/architecture/decisions.md: the SNMP library). v2c is what
-most devices are polled with; v3's cryptography stays with pysnmp (monitor.devices.snmp.v3).
+most devices are polled with; v3's cryptography stays with pysnmp (netmon_probe.snmp.v3).
 """
 
 import asyncio
@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from fastsnmp import snmp_parser
 
-from core.per_loop import per_loop
-from monitor.devices.snmp.errors import SnmpFailed
-from monitor.devices.snmp.values import END
+from netmon_probe.per_loop import per_loop
+from netmon_probe.snmp.errors import SnmpFailed
+from netmon_probe.snmp.values import END
 
 ERROR_STATUS = {1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr"}
 NO_ANSWER = "no SNMP answer: wrong community, or no agent on that port"
