@@ -134,9 +134,11 @@ screenshots: venv
 	  python docs/screenshots.py
 
 # 7 days of 1 Hz history for 10 hosts, replayed from a recording of this machine's agent,
-# on SQLite and on PostgreSQL (POSTGRES_TEST_URL).
+# on SQLite, on PostgreSQL (POSTGRES_TEST_URL) and in a private VictoriaMetrics (HISTORY_URL).
 bench-history: venv
-	source scripts/env.sh && python scripts/ensure_postgres.py && python bench/history.py sqlite && python bench/history.py postgres
+	source scripts/env.sh && python scripts/ensure_postgres.py && \
+	  { [ -x /usr/bin/victoria-metrics ] || python scripts/debian_packages.py victoria-metrics "the history benchmark times queries on VictoriaMetrics"; } && \
+	  python bench/history.py sqlite && python bench/history.py postgres && python bench/history_store.py
 
 # The minute rollup of 1,000 switches' 288,000 port series through a day's last hour (BENCH_DEVICES).
 bench-rollup: venv

@@ -14,7 +14,7 @@ python scripts/ensure_postgres.py
 bash scripts/ensure_chromium.sh
 # Real SNMP agents for the device tests: Debian's snmpd, and snmpsim serving recorded devices.
 command -v snmpd >/dev/null || [ -x /usr/sbin/snmpd ] || python scripts/debian_packages.py snmpd "the SNMP tests need Debian's snmpd"
-# History in an external store: Debian's VictoriaMetrics, started by the test.
+# History in an external store: Debian's VictoriaMetrics (with vmagent and vmauth), started by the tests.
 [ -x /usr/bin/victoria-metrics ] || python scripts/debian_packages.py victoria-metrics "the history store tests need Debian's victoria-metrics"
 command -v snmpsimd >/dev/null || python scripts/debian_packages.py snmpsim "the SNMP tests need Debian's snmpsim"
 # Real senders and neighbours of the events receiver: net-snmp's snmptrap/snmpinform, snmptrapd

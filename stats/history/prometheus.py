@@ -6,13 +6,18 @@ Each series is `netmon_<metric with _ for .>{source, metric, label}`: the origin
 name is kept as a label, as dots are not allowed in Prometheus names. A value written twice
 (a batch retried after a failed commit) is the same sample at the same millisecond: run the
 store with deduplication (`-dedup.minScrapeInterval=1ms` for VictoriaMetrics) to keep one.
+
+Credentials in the URL (`http://user:password@vmauth:8427`) are sent as HTTP basic auth and
+never shown: errors name the store by its address alone.
 """
 
 import json
+import logging
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 import numpy as np
@@ -25,11 +30,21 @@ IMPORT_PATH = "/api/v1/import"
 QUERY_RANGE_PATH = "/api/v1/query_range"
 TIMEOUT_S = 10.0
 AGGREGATES = {"min": "min_over_time", "avg": "avg_over_time", "max": "max_over_time"}
+# A balancer in front of several stores (vmauth) answers 502 when the store it chose is down, and
+# Debian's vmauth 1.79 does not try another itself: a read is asked again, and goes to the next store.
+BALANCER_ERRORS = frozenset({502, 503, 504})
+READ_ATTEMPTS = 4
+
+logger = logging.getLogger(__name__)
 
 
 class StoreError(DatabaseError):
     """The store refused or did not answer. A DatabaseError, as history is the database's part
     here: writers keep their batch and retry (the ingest, the checks worker), pages answer 503."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def metric_name(metric: str) -> str:
@@ -68,8 +83,8 @@ class PrometheusHistory:
     """The history interface (stats.history.stores) over a store's HTTP APIs."""
 
     def __init__(self, base_url: str, client: httpx.Client | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.client = client or httpx.Client(timeout=TIMEOUT_S)
+        self.base_url, auth = without_credentials(base_url.rstrip("/"))
+        self.client = client or httpx.Client(timeout=TIMEOUT_S, auth=auth)
 
     def write(self, samples: Iterable[tuple[str, str, str, float, float]]) -> int:
         body, count = import_lines(samples)
@@ -105,7 +120,7 @@ class PrometheusHistory:
         # Evaluated at a bucket's end, over the width before it, 1 ms back: [t, t + width) for whole seconds.
         query = f"{function}({selector}[{width}s] offset 1ms)"
         params = {"query": query, "start": first + width, "end": first + count * width, "step": f"{width}s"}
-        reply = self._call("GET", QUERY_RANGE_PATH, params=params).json()
+        reply = self._query(params)
         for result in reply["data"]["result"]:
             stamps = np.array([round(float(t)) for t, _ in result["values"]], np.int64)
             values = np.array([float(v) for _, v in result["values"]], np.float32)
@@ -113,11 +128,32 @@ class PrometheusHistory:
             inside = (indexes >= 0) & (indexes < count)
             yield result["metric"], indexes[inside], values[inside]
 
+    def _query(self, params: dict) -> dict:
+        """A range query; asked again while a balancer answers that the store it chose is down."""
+        for attempt in range(2, READ_ATTEMPTS + 1):
+            try:
+                return self._call("GET", QUERY_RANGE_PATH, params=params).json()
+            except StoreError as error:
+                if error.status not in BALANCER_ERRORS:
+                    raise
+                logger.warning("%s; asking again (%d of %d)", error, attempt, READ_ATTEMPTS)
+        return self._call("GET", QUERY_RANGE_PATH, params=params).json()
+
     def _call(self, method: str, path: str, **kwargs) -> httpx.Response:
         try:
             response = self.client.request(method, self.base_url + path, **kwargs)
         except httpx.HTTPError as error:
             raise StoreError(f"history store at {self.base_url}: {error}") from error
         if response.status_code >= 300:
-            raise StoreError(f"history store at {self.base_url}: {response.status_code} {response.text[:600]}")
+            message = f"history store at {self.base_url}: {response.status_code} {response.text[:600]}"
+            raise StoreError(message, response.status_code)
         return response
+
+
+def without_credentials(url: str) -> tuple[str, httpx.BasicAuth | None]:
+    """The URL without its user and password, which become basic auth (vmauth asks for it)."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    auth = httpx.BasicAuth(unquote(parts.username), unquote(parts.password or ""))
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])), auth
