@@ -78,6 +78,23 @@ def merge_some(end: int) -> int:
     groups: dict[tuple[int, int], list[tuple[int, bytes]]] = defaultdict(list)
     for series, start, data in sql.blocks_of_range(MinuteBlock, *ids, today - blocks.DAY):
         groups[series, target(start, today)].append((start, data))
+    return _merge(groups)
+
+
+def merge_day(series_ids: list[int], day: int) -> int:
+    """Merge these series' blocks of an earlier `day` into one block each; returns blocks removed.
+
+    merge_some reaches back to yesterday only: a backlog rolled up for an older day (the
+    rollup stopped for a while) is merged as it is written, or its hour blocks would stay.
+    """
+    groups: dict[tuple[int, int], list[tuple[int, bytes]]] = defaultdict(list)
+    for series, start, data in sql.blocks(MinuteBlock, day, day + blocks.DAY, series_ids):
+        groups[series, day].append((start, data))
+    return _merge(groups)
+
+
+def _merge(groups: dict[tuple[int, int], list[tuple[int, bytes]]]) -> int:
+    """Each (series, start) group's blocks as one block starting there; returns blocks removed."""
     merging = [(key, parts) for key, parts in groups.items() if len(parts) > 1 or parts[0][0] != key[1]]
     removed = 0
     for begin in range(0, len(merging), MERGE_BATCH):

@@ -67,6 +67,8 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
         buckets = read(window_start, window_end)
         series = sorted(buckets)
         redone = window_start < cursor.done_until  # late data: blocks written after window_start are replaced
+        # A backlog's day that minute_blocks.merge_some no longer reaches (before yesterday): merged as written.
+        older_day = tier == "minute" and window_start < blocks.span_start(end, "minute") - blocks.DAY
         for begin in range(0, len(series), STORE_BATCH):
             some = {s: buckets[s] for s in series[begin : begin + STORE_BATCH]}
             if tier == "minute":
@@ -79,6 +81,8 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
                     sql.delete_after(model, list(some), window_start, window_end)
                 sql.upsert(model, rows)
             written += count
+            if older_day:
+                minute_blocks.merge_day(list(some), blocks.span_start(window_start, "minute"))
         RollupCursor.objects.filter(pk=cursor.pk, done_until__lt=window_end).update(done_until=window_end)
         window_start = window_end
     if tier == "minute":

@@ -322,3 +322,18 @@ def test_each_minute_run_writes_small_blocks_that_are_merged_in_turn_into_the_sa
         base = int(label[1:])
         assert merged.ts.tolist() == [hour + m * 60 for m in range(minutes)]
         assert merged.avg.tolist() == [float(base + m) for m in range(minutes)]
+
+
+def test_a_backlog_of_an_older_day_is_merged_into_one_block_a_series_as_it_is_rolled_up(db):
+    """merge_some reaches back to yesterday only: a day before it, rolled up late, is merged at once
+    (else its hour blocks would stay for the whole retention, costing bytes and reads)."""
+    day = NOW - NOW % DAY - 3 * DAY
+    given = samples(day + 3600, 5 * 3600) + samples(day + 3600, 5 * 3600, seed=2, metric="mem.percent")
+    ingest.store(given)
+    rollup.roll_up(NOW)
+    old_blocks = MinuteBlock.objects.filter(start__gte=day, start__lt=day + DAY)
+    assert sorted(old_blocks.values_list("start", flat=True)) == [day, day]  # one a series, at the day's start
+    saved = rollups(MinuteBlock)
+    for series, values in stored_raw(given).items():
+        expected = reduce(as_summaries(values), day + 3600, 60, 5 * 60)
+        assert [saved[series, ts][3] for ts in expected.ts.tolist()] == expected.count.tolist()
