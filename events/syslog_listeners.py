@@ -17,7 +17,8 @@ READ_SIZE = 65_536
 UNFINISHED = "a TCP frame never finished"
 
 
-def take_message(intake: Intake, source: str, data: bytes) -> None:
+def take_message(intake: Intake, source: str, data: bytes, ts: float | None = None) -> None:
+    """`ts`: when it was received, if not now (a probe's receiver took it)."""
     try:
         message = syslog.parse(data)
     except syslog.BadInput as error:
@@ -26,7 +27,7 @@ def take_message(intake: Intake, source: str, data: bytes) -> None:
     if message.invalid_utf8:  # kept, with U+FFFD for the bad bytes; counted all the same
         intake.bad(source, "invalid UTF-8")
     app = message.app or message.hostname
-    intake.take(Received(ts=time.time(), kind="syslog", source=source, severity=message.severity,
+    intake.take(Received(ts=time.time() if ts is None else ts, kind="syslog", source=source, severity=message.severity,
                          facility=message.facility, app=app[:64], text=message.text))  # fmt: skip
 
 

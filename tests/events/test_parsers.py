@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.token_buckets import TokenBuckets
 from events import ber, syslog
 from events.framing import MAX_FRAME, Framer
+from netmon_probe.token_buckets import TokenBuckets
 
 # Recorded from net-snmp's snmptrap -v2c (linkDown, ifIndex 2, ifDescr eth1) and snmpinform.
 V2C_LINK_DOWN = bytes.fromhex(
