@@ -18,6 +18,9 @@ DATAGRAMS_MAXLEN = 1_000_000
 # (the entry's id is Redis's clock: the difference is the probe's clock skew).
 ENTRY_FIELD = "entry"
 SENT_FIELD = "sent"
+# A datagram entry's "<buffer identity>:<number>": an entry sent again after a reply lost on
+# the way back is known at the centre, and skipped.
+SEQUENCE_FIELD = "seq"
 
 
 def check_name(name: str) -> str:

@@ -77,7 +77,7 @@ class Forwarder:
         self, client: redis.Redis, name: str, buffer: Buffer, prefix: str, settings: Settings, flush_s: float = 0.5
     ) -> None:
         self.client, self.buffer, self.settings, self.flush_s = client, buffer, settings, flush_s
-        self.key = keys.datagrams_key(prefix, name)
+        self.key, self.origin = keys.datagrams_key(prefix, name), buffer.identity()
         rate = {"events": settings.events_per_source, "flows": settings.flows_per_exporter}
         self.buckets = {kind: TokenBuckets(r, 2 * r) for kind, r in rate.items()}
         self.pending: list[str] = []
@@ -113,8 +113,9 @@ class Forwarder:
         try:
             while batch := self.buffer.oldest(SEND_BATCH):
                 with self.client.pipeline(transaction=False) as pipe:
-                    for _, text in batch:
-                        pipe.xadd(self.key, {keys.ENTRY_FIELD: text}, maxlen=keys.DATAGRAMS_MAXLEN, approximate=True)
+                    for seq, text in batch:
+                        fields = {keys.ENTRY_FIELD: text, keys.SEQUENCE_FIELD: f"{self.origin}:{seq}"}
+                        pipe.xadd(self.key, fields, maxlen=keys.DATAGRAMS_MAXLEN, approximate=True)
                     pipe.execute()
                 self.buffer.remove_through(batch[-1][0])
                 self.sent += len(batch)

@@ -46,14 +46,35 @@ def save(name: str, stream_entries: list[tuple[str, dict]]) -> tuple[int, Counte
         taken = []
         for _, fields in fresh:
             try:
-                taken.append(datagrams.parsed(field(fields, keys.ENTRY_FIELD) or b""))
+                sequence = _sequence(field(fields, keys.SEQUENCE_FIELD))
+                datagram = datagrams.parsed(field(fields, keys.ENTRY_FIELD) or b"")
             except datagrams.BadEntry as error:
                 malformed[str(error)] += 1
+                continue
+            if _seen(probe.datagram_sequence, sequence):
+                continue  # sent again: the probe did not get Redis's reply the first time
+            taken.append(datagram)
+            probe.datagram_sequence = sequence
         if taken:
             signals.datagrams_forwarded.send(sender=Probe, probe=name, datagrams=taken)
         probe.datagram_position = fresh[-1][0]
-        probe.save(update_fields=["datagram_position"])
+        probe.save(update_fields=["datagram_position", "datagram_sequence"])
     return len(taken), malformed
+
+
+def _sequence(raw) -> str:
+    text = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+    origin, _, number = (text or "").partition(":")
+    if not origin or len(text) > 80 or not number.isdigit():
+        raise datagrams.BadEntry("no sequence number")
+    return text
+
+
+def _seen(last: str, sequence: str) -> bool:
+    """At or before the last one taken from the same buffer (another buffer: the probe's disk is a new one)."""
+    last_origin, _, last_number = last.partition(":")
+    origin, _, number = sequence.partition(":")
+    return origin == last_origin and int(number) <= int(last_number)
 
 
 class DatagramIntake(ProbeIntake):

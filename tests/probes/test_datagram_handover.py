@@ -33,9 +33,9 @@ def probe_and_device(db):
     sync_redis().delete(stream, handover.dropped_key(), counters.drops_key())
 
 
-def send(stream: str, receiver: str, payload: bytes, source: str = "198.18.7.1", received: float = RECEIVED) -> None:
-    text = entry_text(Datagram(receiver, source, 40000, received, payload))
-    sync_redis().xadd(stream, {keys.ENTRY_FIELD: text})
+def send(stream: str, receiver: str, payload: bytes, seq: str, received: float = RECEIVED) -> None:
+    text = entry_text(Datagram(receiver, "198.18.7.1", 40000, received, payload))
+    sync_redis().xadd(stream, {keys.ENTRY_FIELD: text, keys.SEQUENCE_FIELD: seq})
 
 
 def test_an_entry_is_read_back_as_the_datagram_it_was_and_anything_else_is_refused_with_its_reason():
@@ -59,11 +59,13 @@ def test_traps_syslog_and_flows_are_stored_for_the_device_of_their_source_once(p
     probe, device, stream = probe_and_device
     intake = DatagramIntake(consumer="probes@test")
     intake.streams()
-    send(stream, datagrams.TRAP, V2C_LINK_DOWN)
-    send(stream, datagrams.SYSLOG, b"<11>Jan  1 00:00:00 edge-d sshd[1]: through the probe")
-    send(stream, datagrams.NETFLOW, p.v5([FLOW]))
-    sync_redis().xadd(stream, {keys.ENTRY_FIELD: "not json"})  # counted and dropped
-    send(stream, datagrams.TRAP, b"\x30\x03\x02\x01")  # a broken trap: counted by the events app
+    send(stream, datagrams.TRAP, V2C_LINK_DOWN, "disk-a:1")
+    send(stream, datagrams.SYSLOG, b"<11>Jan  1 00:00:00 edge-d sshd[1]: through the probe", "disk-a:2")
+    send(stream, datagrams.SYSLOG, b"<11>Jan  1 00:00:00 edge-d sshd[1]: through the probe", "disk-a:2")  # again
+    send(stream, datagrams.NETFLOW, p.v5([FLOW]), "disk-a:3")
+    sync_redis().xadd(stream, {keys.ENTRY_FIELD: "not json", keys.SEQUENCE_FIELD: "disk-a:4"})  # counted, dropped
+    sync_redis().xadd(stream, {keys.ENTRY_FIELD: entry_text(Datagram("syslog", "198.18.7.1", 1, 1.0, b"x"))})
+    send(stream, datagrams.TRAP, b"\x30\x03\x02\x01", "disk-b:1")  # a broken trap, from a new disk
 
     assert intake.step() == 4
     entries = sync_redis().xrange(stream)
@@ -78,6 +80,9 @@ def test_traps_syslog_and_flows_are_stored_for_the_device_of_their_source_once(p
     assert events[0].received_at.timestamp() == RECEIVED  # the probe's time of receipt
     talkers = Talker.objects.filter(host=device, dimension="pair", direction="in")
     assert [(t.key, t.bytes, t.start) for t in talkers] == [("198.18.0.1 > 198.18.0.2", 1500, 1_699_999_980)]
-    assert sync_redis().hgetall(handover.dropped_key()) == {f"not a datagram entry|{probe.name}".encode(): b"1"}
+    assert sync_redis().hgetall(handover.dropped_key()) == {
+        f"not a datagram entry|{probe.name}".encode(): b"1",
+        f"no sequence number|{probe.name}".encode(): b"1",
+    }
     assert Probe.objects.get(pk=probe.pk).datagram_position == entries[-1][0].decode()
     assert sync_redis().xpending(stream, handover.GROUP)["pending"] == 0
