@@ -50,9 +50,12 @@ class _Notifications:
         source = normal_address(address[0])
         if not self.intake.admit(source):
             return
-        # pysnmp's own datagram_received defers to the next loop turn; called at once
-        # here, so that what its engine refused is known (events.trap_v3).
-        v3 = lambda: self.v3.receive(source, lambda: self._callback_function(self, address, datagram))  # noqa: E731
+
+        def v3() -> None:
+            # pysnmp's own datagram_received defers to the next loop turn; called at once
+            # here, so that what its engine refused is known (events.trap_v3).
+            self.v3.receive(source, lambda: self._callback_function(self, address, datagram))
+
         notification = notification_of(self.intake, source, datagram, v3)
         if notification is None:
             return
