@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 V3_NOT_READ = "SNMPv3 through a probe is not read"
 
 
-class ProbeIntake(Intake):
+class ForwardedIntake(Intake):
     """One probe's intake: its sources' buckets and drop counts, clocked by the probe's receive times."""
 
     def __init__(self, probe: str) -> None:
@@ -59,7 +59,7 @@ class ProbeIntake(Intake):
 
 class Forwarded:
     def __init__(self) -> None:
-        self.intakes: dict[str, ProbeIntake] = {}
+        self.intakes: dict[str, ForwardedIntake] = {}
         self.directory, self.loaded = sources.Directory(), -math.inf
 
     def receive(self, sender, probe: str, datagrams: list, **kwargs) -> None:
@@ -68,7 +68,7 @@ class Forwarded:
             return
         if time.monotonic() - self.loaded >= sources.RELOAD_S:
             self.directory, self.loaded = sources.load(), time.monotonic()
-        intake = self.intakes.setdefault(probe, ProbeIntake(probe))
+        intake = self.intakes.setdefault(probe, ForwardedIntake(probe))
         intake.directory = self.directory
         for datagram in mine:
             source = normal_address(datagram.source)
@@ -85,13 +85,13 @@ class Forwarded:
         transaction.on_commit(lambda: self.committed(intake, batch, interfaces, frames))
 
     @staticmethod
-    def take_trap(intake: ProbeIntake, source: str, datagram) -> None:
+    def take_trap(intake: ForwardedIntake, source: str, datagram) -> None:
         notification = notification_of(intake, source, datagram.payload, lambda: intake.bad(source, V3_NOT_READ))
         if notification is not None:
             varbinds, name = notification.varbinds, names().name
             intake.take(event_of(notification.trap_oid, varbinds, source, datagram.received, name))
 
-    def committed(self, intake: ProbeIntake, batch: list, interfaces: list, frames: list) -> None:
+    def committed(self, intake: ForwardedIntake, batch: list, interfaces: list, frames: list) -> None:
         if batch:
             signals.send_logged(signals.events_recorded, Event, events=batch, interfaces=interfaces)
         try:
@@ -102,7 +102,7 @@ class Forwarded:
             logger.warning("live events or counts of probe %r not sent (%s)", intake.probe, type(error).__name__)
 
     @staticmethod
-    def count_drops(intake: ProbeIntake) -> None:
+    def count_drops(intake: ForwardedIntake) -> None:
         """New drops into the Events page's counts, each source named with the probe it came through."""
         grown = {key: n - intake.written.get(key, 0) for key, n in intake.drops.counts.items()}
         grown = {key: n for key, n in grown.items() if n}
