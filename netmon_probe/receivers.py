@@ -1,7 +1,8 @@
 """The probe's event and flow receivers: datagrams taken raw and forwarded to the centre.
 
 Each receiver the environment enables (PROBE_TRAP_PORT, PROBE_SYSLOG_PORT, PROBE_NETFLOW_PORT,
-PROBE_SFLOW_PORT, on PROBE_RECEIVE_HOST) is one UDP socket. A datagram passes its source's
+PROBE_SFLOW_PORT, on PROBE_RECEIVE_HOST) is one UDP socket; syslog listens on TCP too, each
+RFC 6587 frame forwarded as a datagram would be. A datagram passes its source's
 token bucket, then waits in memory (bounded), on disk (a buffer of its own, bounded, oldest
 dropped) and goes to the probe's datagram stream, a stream apart from its results: a flood
 of flows never waits in front of the check results, on disk or in Redis. Nothing is
@@ -22,6 +23,7 @@ import redis
 from netmon_probe import keys
 from netmon_probe.buffer import Buffer
 from netmon_probe.datagrams import NETFLOW, SFLOW, SYSLOG, TRAP, Datagram, entry_text
+from netmon_probe.syslog_tcp import SyslogStreams
 from netmon_probe.token_buckets import TokenBuckets
 
 logger = logging.getLogger("netmon_probe")
@@ -33,6 +35,7 @@ MAX_PENDING = 100_000  # datagrams taken and not yet on disk (a disk slower than
 MAX_COUNTED_SOURCES = 10_000
 RECEIVE_BUFFER = 8 << 20
 REPORT_EVERY_S = 60.0
+TCP_FRAME_TIMEOUT_S = 30.0  # as the centre's default (EVENTS_TCP_FRAME_TIMEOUT_S)
 
 
 @dataclass(frozen=True)
@@ -135,9 +138,14 @@ class Forwarder:
         counts = (self.taken, self.sent, self.buffer.count, self.dropped.total(), f" ({worst})" if worst else "")
         logger.info("receivers: %d datagrams taken, %d sent, %d waiting on disk; dropped %d%s", *counts)
 
-    async def open(self) -> list[asyncio.DatagramTransport]:
+    async def open(self) -> list[asyncio.BaseTransport | asyncio.Server]:
         """The enabled receivers' sockets; a port in use stops the probe at once, with its reason."""
         loop, host, transports = asyncio.get_running_loop(), self.settings.host, []
+        if port := self.settings.ports.get(SYSLOG):
+            streams = SyslogStreams(lambda peer, frame: self.take(SYSLOG, frame, peer),
+                                    lambda peer, reason: self.drop(reason, peer[0]), TCP_FRAME_TIMEOUT_S)  # fmt: skip
+            transports.append(await asyncio.start_server(streams.handle, host, port))
+            logger.info("receiving syslog on tcp %s:%d, forwarded to the centre", host, port)
         for receiver, port in self.settings.ports.items():
             sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)

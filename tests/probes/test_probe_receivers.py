@@ -58,8 +58,9 @@ def trap(namespace: str, oid: str, if_index: int) -> None:
            f"{IF_INDEX}.{if_index}", "i", str(if_index))  # fmt: skip
 
 
-def syslog(namespace: str, text: str) -> None:
-    inside(namespace, "logger", "-d", "-n", "127.0.0.1", "-P", str(SYSLOG_PORT), "-t", "edge", text)
+def syslog(namespace: str, text: str, transport: str = "-d") -> None:
+    """`transport`: -d for UDP, -T for TCP."""
+    inside(namespace, "logger", transport, "-n", "127.0.0.1", "-P", str(SYSLOG_PORT), "-t", "edge", text)
 
 
 def waiting_on_disk(path: Path, receiver: str) -> int:
@@ -105,8 +106,9 @@ async def test_traps_syslog_and_flows_taken_by_a_probe_reach_the_centre_once_acr
                                "-c", str(tmp_path / "ctl")], lambda _output: True, namespace=namespace):  # fmt: skip
         trap(namespace, LINK_DOWN, 2)
         syslog(namespace, "before the cut")
+        syslog(namespace, "over tcp", "-T")
         frame = await next_frame(communicator, lambda f: f["type"] == "events")
-        await until(lambda: len(texts(host)) == 2, "the trap and the message")
+        await until(lambda: len(texts(host)) == 3, "the trap and the messages")
         await until(lambda: Talker.objects.filter(host=host, key="udp/9").exists(), "softflowd's flows")
 
         host_if = f"nmh{namespace.removeprefix('nm-')}"
@@ -114,9 +116,11 @@ async def test_traps_syslog_and_flows_taken_by_a_probe_reach_the_centre_once_acr
         trap(namespace, LINK_UP, 3)
         syslog(namespace, "during the cut")
         await until(lambda: waiting_on_disk(disk, "syslog") and waiting_on_disk(disk, "trap"), "them on the disk")
-        assert await database_sync_to_async(texts)(host) == sorted(["before the cut", "IF-MIB::ifIndex.2=2"])
+        assert await database_sync_to_async(texts)(host) == sorted(
+            ["before the cut", "over tcp", "IF-MIB::ifIndex.2=2"]
+        )
         ip("link", "set", host_if, "up")
-        await until(lambda: len(texts(host)) == 4, "what was sent during the cut")
+        await until(lambda: len(texts(host)) == 5, "what was sent during the cut")
 
         inside(namespace, "python3", "-c", GARBAGE.format(port=TRAP_PORT))
         drops = f"malformed BER: truncated BER|127.0.0.1 via probe {probe.name}".encode()
@@ -127,9 +131,9 @@ async def test_traps_syslog_and_flows_taken_by_a_probe_reach_the_centre_once_acr
     sync_redis().hdel(counters.drops_key(), drops)
 
     assert frame["host"] == host.id
-    assert {e["text"] for e in frame["events"]} <= {"before the cut", "IF-MIB::ifIndex.2=2"}
+    assert {e["text"] for e in frame["events"]} <= {"before the cut", "over tcp", "IF-MIB::ifIndex.2=2"}
     assert await database_sync_to_async(texts)(host) == sorted(
-        ["before the cut", "during the cut", "IF-MIB::ifIndex.2=2", "IF-MIB::ifIndex.3=3"]
+        ["before the cut", "over tcp", "during the cut", "IF-MIB::ifIndex.2=2", "IF-MIB::ifIndex.3=3"]
     )  # each once
     assert sorted(e["text"] for e in listed) == await database_sync_to_async(texts)(host)
     assert {e["source"] for e in listed} == {"127.0.0.1"}

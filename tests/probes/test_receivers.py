@@ -73,10 +73,30 @@ async def test_real_traps_and_syslog_wait_on_disk_while_redis_is_away_and_go_out
     assert probe.buffer.count == 0
 
 
+async def test_syslog_over_tcp_is_forwarded_a_frame_at_a_time(tmp_path, stream):
+    port = free_port()
+    probe = forwarder(tmp_path, settings.REDIS_URL, {datagrams.SYSLOG: port})
+    transports = await probe.open()
+    try:
+        for text, framing in (("newline ended", []), ("octet counted", ["--octet-count"])):
+            done = await asyncio.to_thread(senders.logger, port, text, "-T", *framing)
+            assert done.returncode == 0, done.stderr
+        await until(lambda: probe.taken == 2, "both frames")
+        await asyncio.to_thread(probe.flush)
+    finally:
+        for transport in transports:
+            transport.close()
+    out = sent(stream)
+    assert [d.receiver for d in out] == [datagrams.SYSLOG, datagrams.SYSLOG]
+    assert out[0].payload.endswith(b"newline ended")
+    assert out[1].payload.endswith(b"octet counted")
+    assert not out[1].payload[:1].isdigit()  # the frame, without its count
+
+
 async def test_a_storm_from_one_source_is_dropped_and_counted_and_another_source_still_gets_through(tmp_path, stream):
     port = free_port()
     probe = forwarder(tmp_path, settings.REDIS_URL, {datagrams.SYSLOG: port}, rate=5)  # a burst of 10
-    [transport] = await probe.open()
+    transports = await probe.open()
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as storm, \
                 socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as quiet:  # fmt: skip
@@ -87,7 +107,8 @@ async def test_a_storm_from_one_source_is_dropped_and_counted_and_another_source
             await until(lambda: probe.taken + probe.dropped.total() == 201, "every datagram")
         await asyncio.to_thread(probe.flush)
     finally:
-        transport.close()
+        for transport in transports:
+            transport.close()
     assert probe.dropped[(RATE_LIMITED, "127.0.0.1")] >= 180
     assert [d.payload for d in sent(stream) if d.source == "127.0.0.2"] == [b"<11>the quiet one"]
 
