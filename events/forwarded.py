@@ -70,6 +70,14 @@ class Forwarded:
             self.directory, self.loaded = sources.load(), time.monotonic()
         intake = self.intakes.setdefault(probe, ForwardedIntake(probe))
         intake.directory = self.directory
+        try:
+            self.read(intake, mine)
+        except BaseException:
+            # The transaction rolls back and the batch is read again: with fresh buckets, not ones it already drained.
+            del self.intakes[probe]
+            raise
+
+    def read(self, intake: ForwardedIntake, mine: list) -> None:
         for datagram in mine:
             source = normal_address(datagram.source)
             intake.clock = max(intake.clock, datagram.received)  # a bucket's clock never goes back
