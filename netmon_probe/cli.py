@@ -128,9 +128,11 @@ async def serve(probe: Probe, forwarder: Forwarder | None = None) -> None:
     if forwarder is None:
         await probe.run(stop)
         return
-    receiving = asyncio.create_task(forwarder.run(stop))
-    try:
-        await probe.run(stop)
-    finally:
-        stop.set()
-        await receiving
+    transports = await forwarder.open()  # a port that cannot be opened stops the probe before it starts
+    tasks = {asyncio.create_task(probe.run(stop)), asyncio.create_task(forwarder.run(stop, transports))}
+    # Either one ending is the probe stopping, or failing: the other stops too and the failure is raised.
+    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):  # both finish their work first
+        if isinstance(outcome, BaseException):
+            raise outcome

@@ -155,8 +155,8 @@ class Forwarder:
             logger.info("receiving %s on udp %s:%d, forwarded to the centre", receiver, host, port)
         return transports
 
-    async def run(self, stop: asyncio.Event) -> None:
-        transports = await self.open()
+    async def run(self, stop: asyncio.Event, transports: list) -> None:
+        """Until `stop`: the backlog to disk and Redis every flush_s; the receivers (`open`) closed at the end."""
         reported = time.monotonic()
         try:
             while not stop.is_set():

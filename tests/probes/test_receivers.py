@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from core.redis_io.redis_clients import sync_redis
-from netmon_probe import datagrams, keys
+from netmon_probe import cli, datagrams, keys
 from netmon_probe.buffer import Buffer
 from netmon_probe.cli import redis_client
 from netmon_probe.receivers import BUFFER_FULL, RATE_LIMITED, Forwarder, Settings
@@ -139,3 +139,14 @@ def test_its_settings_are_read_from_the_environment_and_a_bad_one_is_named():
         Settings.from_env({"PROBE_SYSLOG_PORT": "syslog"})
     with pytest.raises(ValueError, match="PROBE_NETFLOW_PORT"):
         Settings.from_env({"PROBE_NETFLOW_PORT": "70000"})
+
+
+def test_a_receiver_port_in_use_stops_the_probe_at_start_with_its_reason(tmp_path, caplog):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        lines = {"REDIS_URL": UNREACHABLE, "PROBE_NAME": NAME, "PROBE_BUFFER": str(tmp_path / "p.sqlite"),
+                 "PROBE_RECEIVE_HOST": "127.0.0.1", "PROBE_NETFLOW_PORT": str(port)}  # fmt: skip
+        (tmp_path / "p.env").write_text("".join(f"{k}={v}\n" for k, v in lines.items()))
+        assert cli.main(["--env-file", str(tmp_path / "p.env")]) == cli.EXIT_REFUSED
+    assert "cannot open a receiver" in caplog.text
