@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes bench-add-host bench-channel-servers
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes bench-probe-datagrams bench-add-host bench-channel-servers
 
 run: venv
 	scripts/run.sh
@@ -97,6 +97,9 @@ bench-agents: venv
 # One probe: 2,000 TCP checks every 30 s (lag, CPU), then an hour of buffered results caught up
 bench-probes: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/probes.py
+
+bench-probe-datagrams: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && python bench/probe_datagrams.py
 
 # 10,000 readers of one status page, and a year of uptime as CSV.
 bench-status: venv

@@ -2,7 +2,7 @@
 hand-over to the live path (events.live) and the writer thread (events.writer).
 
 Runs on the receiver's event loop. Memory is bounded everywhere: buckets and drop
-counts by source (core.token_buckets, events.drops), the writer's backlog by BACKLOG, the
+counts by source (netmon_probe.token_buckets, events.drops), the writer's backlog by BACKLOG, the
 live buffer by LIVE_PER_DEVICE per device between two flushes.
 """
 
@@ -12,10 +12,10 @@ from collections import defaultdict
 
 from django.conf import settings
 
-from core.token_buckets import TokenBuckets
 from events.drops import BACKLOG_FULL, RATE_LIMITED, Drops
 from events.received import Received
 from events.sources import Directory
+from netmon_probe.token_buckets import TokenBuckets
 
 BACKLOG = 50_000  # events waiting for the writer (tens of MB at most); past it new ones are dropped, counted
 LIVE_PER_DEVICE = 200  # events of one device per live flush; a storm's excess is only stored
@@ -32,10 +32,14 @@ class Intake:
 
     def admit(self, source: str) -> bool:
         """Within the source's rate? Asked before any parsing, so a flood costs little."""
-        if self.buckets.take(source, time.monotonic()):
+        if self.buckets.take(source, self.now()):
             return True
         self.drops.count(source, RATE_LIMITED)
         return False
+
+    def now(self) -> float:
+        """The buckets' clock: monotonic seconds here, the probe's receive time for forwarded datagrams."""
+        return time.monotonic()
 
     def bad(self, source: str, reason: str) -> None:
         self.drops.count(source, reason)

@@ -20,7 +20,7 @@ from events.counters import keep_counting
 from events.intake import Intake
 from events.live import keep_publishing
 from events.mibs import names
-from events.syslog_listeners import SyslogDatagrams, SyslogStreams
+from events.syslog_listeners import SyslogDatagrams, syslog_streams
 from events.trap_listener import RECEIVE_BUFFER, open_transport
 from events.trap_v3 import V3Receiver
 from events.writer import Writer
@@ -45,7 +45,7 @@ async def listen(intake: Intake, v3: V3Receiver) -> asyncio.Server:
     v3.attach(traps, udp6.DOMAIN_NAME if ":" in host else udp.DOMAIN_NAME)
     await traps._lport  # the endpoint pysnmp created on the socket
     SyslogDatagrams(intake, bound_udp(host, settings.SYSLOG_PORT)).start(loop)
-    server = await asyncio.start_server(SyslogStreams(intake).handle, host, settings.SYSLOG_PORT)
+    server = await asyncio.start_server(syslog_streams(intake).handle, host, settings.SYSLOG_PORT)
     logger.info("receiving traps on udp %s:%s, syslog on udp and tcp %s:%s",
                 host, settings.TRAP_PORT, host, settings.SYSLOG_PORT)  # fmt: skip
     return server

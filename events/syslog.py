@@ -9,7 +9,9 @@ U+FFFD in place of the bad bytes, and `invalid_utf8` says so for counting.
 import re
 from dataclasses import dataclass
 
-MAX_MESSAGE = 8192  # bytes; RFC 5424 asks receivers to take at least 2048, rsyslog's default is 8k
+from netmon_probe import framing
+
+MAX_MESSAGE = framing.MAX_MESSAGE
 _PRI = re.compile(rb"<(\d{1,3})>")
 _MONTHS = b"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 # RFC 3164: "Mmm dd hh:mm:ss " (day padded with a space), then HOSTNAME and TAG.
@@ -17,8 +19,9 @@ _BSD_STAMP = re.compile(rb"([A-Z][a-z]{2}) ([ \d]\d) (\d\d:\d\d:\d\d) ")
 _TAG = re.compile(r"([^\s:\[]{1,48})(?:\[[^\]]{0,32}\])?:\s?")
 
 
-class BadInput(ValueError):
-    """What cannot be read as a message; str() is the reason counted per source."""
+class BadInput(framing.BadInput):
+    """What cannot be read as a message; str() is the reason counted per source (as a stream that
+    cannot be framed is: one `except` for both)."""
 
 
 @dataclass(frozen=True)

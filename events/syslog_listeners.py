@@ -7,17 +7,14 @@ import time
 from django.conf import settings
 
 from events import syslog
-from events.framing import Framer
 from events.intake import Intake
 from events.received import Received
 from events.sources import normal_address
-
-MAX_TCP_CONNECTIONS = 1024
-READ_SIZE = 65_536
-UNFINISHED = "a TCP frame never finished"
+from netmon_probe.syslog_tcp import SyslogStreams
 
 
-def take_message(intake: Intake, source: str, data: bytes) -> None:
+def take_message(intake: Intake, source: str, data: bytes, ts: float | None = None) -> None:
+    """`ts`: when it was received, if not now (a probe's receiver took it)."""
     try:
         message = syslog.parse(data)
     except syslog.BadInput as error:
@@ -26,7 +23,7 @@ def take_message(intake: Intake, source: str, data: bytes) -> None:
     if message.invalid_utf8:  # kept, with U+FFFD for the bad bytes; counted all the same
         intake.bad(source, "invalid UTF-8")
     app = message.app or message.hostname
-    intake.take(Received(ts=time.time(), kind="syslog", source=source, severity=message.severity,
+    intake.take(Received(ts=time.time() if ts is None else ts, kind="syslog", source=source, severity=message.severity,
                          facility=message.facility, app=app[:64], text=message.text))  # fmt: skip
 
 
@@ -57,47 +54,15 @@ class SyslogDatagrams:
                 take_message(self.intake, source, data)
 
 
-class SyslogStreams:
-    """One coroutine per TCP connection; at most MAX_TCP_CONNECTIONS at once."""
+def syslog_streams(intake: Intake) -> SyslogStreams:
+    """The TCP side (netmon_probe.syslog_tcp, shared with the probes): each frame read as a UDP message is."""
 
-    def __init__(self, intake: Intake) -> None:
-        self.intake, self.open = intake, 0
+    def on_frame(peer: tuple, frame: bytes) -> None:
+        source = normal_address(peer[0])
+        if intake.admit(source):
+            take_message(intake, source, frame)
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        source = normal_address(writer.get_extra_info("peername")[0])
-        if self.open >= MAX_TCP_CONNECTIONS:
-            self.intake.bad(source, "too many TCP connections")
-            writer.close()
-            return
-        self.open += 1
-        try:
-            await self._read(source, reader)
-        except syslog.BadInput as error:
-            self.intake.bad(source, str(error))
-        except (ConnectionError, OSError):
-            pass  # the peer went away
-        finally:
-            self.open -= 1
-            writer.close()
+    def on_bad(peer: tuple, reason: str) -> None:
+        intake.bad(normal_address(peer[0]), reason)
 
-    async def _read(self, source: str, reader: asyncio.StreamReader) -> None:
-        framer, deadline = Framer(), None
-        while True:
-            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                data = await asyncio.wait_for(reader.read(READ_SIZE), timeout)
-            except TimeoutError:
-                self.intake.bad(source, UNFINISHED)
-                return
-            if not data:
-                if framer.pending:
-                    self.intake.bad(source, UNFINISHED)
-                return
-            for frame in framer.feed(data):
-                if self.intake.admit(source):
-                    take_message(self.intake, source, frame)
-            # A frame begun must end within the timeout of when it began, however slowly it trickles.
-            if not framer.pending:
-                deadline = None
-            elif deadline is None:
-                deadline = time.monotonic() + settings.EVENTS_TCP_FRAME_TIMEOUT_S
+    return SyslogStreams(on_frame, on_bad, settings.EVENTS_TCP_FRAME_TIMEOUT_S)

@@ -22,6 +22,26 @@ MAX_DATAGRAM = 16_384  # bytes; larger ones are counted and dropped
 RECEIVE_BUFFER = 8 << 20  # a burst waits here while the loop is busy (capped by net.core.rmem_max)
 
 
+def notification_of(intake: Intake, source: str, datagram: bytes, on_v3) -> ber.Notification | None:
+    """A v1 or v2c notification read and checked (size, BER, community), or None when it is not
+    one (counted); a v3 message goes to `on_v3()`. The probes' forwarded traps are read here too."""
+    if len(datagram) > MAX_DATAGRAM:
+        intake.bad(source, "oversized datagram")
+        return None
+    try:
+        if ber.message_version(datagram) == "3":
+            on_v3()
+            return None
+        notification = ber.decode(datagram)
+    except ber.BadInput as error:
+        intake.bad(source, f"malformed BER: {error}")
+        return None
+    if settings.TRAP_COMMUNITIES and notification.community not in settings.TRAP_COMMUNITIES:
+        intake.bad(source, "wrong community")
+        return None
+    return notification
+
+
 class _Notifications:
     intake: Intake
     v3: V3Receiver
@@ -30,22 +50,14 @@ class _Notifications:
         source = normal_address(address[0])
         if not self.intake.admit(source):
             return
-        if len(datagram) > MAX_DATAGRAM:
-            self.intake.bad(source, "oversized datagram")
-            return
-        try:
-            version = ber.message_version(datagram)
-            if version == "3":
-                # pysnmp's own datagram_received defers to the next loop turn; called at once
-                # here, so that what its engine refused is known (events.trap_v3).
-                self.v3.receive(source, lambda: self._callback_function(self, address, datagram))
-                return
-            notification = ber.decode(datagram)
-        except ber.BadInput as error:
-            self.intake.bad(source, f"malformed BER: {error}")
-            return
-        if settings.TRAP_COMMUNITIES and notification.community not in settings.TRAP_COMMUNITIES:
-            self.intake.bad(source, "wrong community")
+
+        def v3() -> None:
+            # pysnmp's own datagram_received defers to the next loop turn; called at once
+            # here, so that what its engine refused is known (events.trap_v3).
+            self.v3.receive(source, lambda: self._callback_function(self, address, datagram))
+
+        notification = notification_of(self.intake, source, datagram, v3)
+        if notification is None:
             return
         if notification.request_id is not None:
             self.transport.sendto(ber.inform_response(datagram), address)

@@ -102,13 +102,19 @@ def mark_reboots(batch: list[Received]) -> None:
             Device.objects.filter(host_id=event.device).update(restarted_at=moment(event.ts))
 
 
+def store(batch: list[Received]) -> list[Interface]:
+    """The batch's rows and what they change, in the caller's transaction; returns the ports changed."""
+    insert(batch)
+    count_unknown(batch)
+    interfaces = apply_links(batch)
+    mark_reboots(batch)
+    return interfaces
+
+
 def write(batch: list[Received]) -> None:
     close_old_connections()
     with transaction.atomic():
-        insert(batch)
-        count_unknown(batch)
-        interfaces = apply_links(batch)
-        mark_reboots(batch)
+        interfaces = store(batch)
     signals.send_logged(signals.events_recorded, Event, events=batch, interfaces=interfaces)
 
 

@@ -5,6 +5,7 @@ every second; the page reads the "dropped_" fields.
 """
 
 import logging
+from collections import Counter
 
 import redis
 from django.conf import settings
@@ -20,6 +21,12 @@ def tally_key() -> str:
     return f"{settings.REDIS_PREFIX}:flows:tally"
 
 
+def forwarded_tally_key() -> str:
+    """What the probes process decoded of the probes' flows (flows.forwarded), added up there: the
+    collector's own tally is set whole each second, so the two are kept apart and read together."""
+    return f"{settings.REDIS_PREFIX}:flows:tally:probes"
+
+
 async def write_tally(tally: Tally) -> None:
     if not tally:
         return
@@ -31,7 +38,9 @@ async def write_tally(tally: Tally) -> None:
 
 def read_tally(client: redis.Redis) -> tuple[int, list[tuple[str, int]]]:
     """Records decoded, and (reason, count) of each drop, the largest first."""
-    fields = {name.decode(): int(count) for name, count in client.hgetall(tally_key()).items()}
+    fields = Counter()
+    for key in (tally_key(), forwarded_tally_key()):
+        fields.update({name.decode(): int(count) for name, count in client.hgetall(key).items()})
     dropped = [
         (name.removeprefix(DROPPED).replace("_", " "), n) for name, n in fields.items() if name.startswith(DROPPED)
     ]

@@ -1,6 +1,6 @@
 """The collector's UDP side: each datagram decoded at once, its records put in the minute buffer.
 
-Each exporter has a token bucket (core.token_buckets): what one exporter sends past its
+Each exporter has a token bucket (netmon_probe.token_buckets): what one exporter sends past its
 rate is dropped before decoding and counted, so one flooding exporter cannot starve the others.
 """
 
@@ -8,9 +8,9 @@ import asyncio
 import socket
 import time
 
-from core.token_buckets import TokenBuckets
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
+from netmon_probe.token_buckets import TokenBuckets
 
 NETFLOW, SFLOW = "netflow", "sflow"
 RECEIVE_BUFFER = 16 << 20

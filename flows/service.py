@@ -19,12 +19,12 @@ from django.db import close_old_connections
 
 from core.redis_io.publisher import send_frames
 from core.supervision import supervised
-from core.token_buckets import TokenBuckets
 from flows import counts, live, writer
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
 from flows.exporters import ExporterMap
 from flows.receiver import NETFLOW, SFLOW, listen
+from netmon_probe.token_buckets import TokenBuckets
 
 logger = logging.getLogger(__name__)
 WRITER, LIVE = "flows-writer", "flows-live"

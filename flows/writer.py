@@ -15,7 +15,19 @@ from flows.models import PortCounters, Talker, Tier
 
 def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: ExporterMap, top_n: int) -> int:
     """In a thread that may use the database; returns the rows written."""
-    rows, closed, hosts = [], list(closed), {}
+    closed = list(closed)
+    with transaction.atomic():
+        rows, hosts = store_minutes(closed, exporters, top_n)
+    if closed:
+        signals.send_logged(signals.flows_recorded, sender=write_minutes, minutes=closed, hosts=hosts)
+    return rows
+
+
+def store_minutes(
+    closed: list[tuple[int, str, np.ndarray]], exporters: ExporterMap, top_n: int
+) -> tuple[int, dict[str, int | None]]:
+    """The minutes' top-N rows, in the caller's transaction: (rows written, each exporter's device)."""
+    rows, hosts = [], {}
     for minute, exporter, records in closed:
         host_id = hosts[exporter] = exporters.host_id(exporter)
         rows += [
@@ -24,11 +36,8 @@ def write_minutes(closed: Iterable[tuple[int, str, np.ndarray]], exporters: Expo
                    packets=row.packets, flows=row.flows)
             for row in top_rows(records, top_n)
         ]  # fmt: skip
-    with transaction.atomic():
-        Talker.objects.bulk_create(rows, batch_size=1000)
-    if closed:
-        signals.send_logged(signals.flows_recorded, sender=write_minutes, minutes=closed, hosts=hosts)
-    return len(rows)
+    Talker.objects.bulk_create(rows, batch_size=1000)
+    return len(rows), hosts
 
 
 def write_counters(counters: list[InterfaceCounters], now: float | None = None) -> None:

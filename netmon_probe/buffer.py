@@ -6,6 +6,7 @@ and counted (`dropped`), so a probe cut off for days does not fill its disk.
 """
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 
@@ -50,6 +51,13 @@ class Buffer:
     def kept(self, name: str) -> str | None:
         row = self.db.execute("SELECT text FROM kept WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
+
+    def identity(self) -> str:
+        """This buffer's own name, made once: with an entry's number, which the centre has seen (sequence numbers
+        start again in a new buffer)."""
+        if (kept := self.kept("identity")) is None:
+            self.keep("identity", kept := uuid.uuid4().hex)
+        return kept
 
     def close(self) -> None:
         self.db.close()

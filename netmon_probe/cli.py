@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import redis
@@ -22,6 +23,7 @@ from redis.retry import Retry
 from netmon_agent import envfile
 from netmon_probe import keys, sealing
 from netmon_probe.buffer import Buffer
+from netmon_probe.receivers import Forwarder, Settings
 from netmon_probe.runtime import CredentialsRefused, NameTaken, Probe
 
 logger = logging.getLogger("netmon_probe")
@@ -30,6 +32,8 @@ EXIT_NAME_TAKEN = 2
 EXIT_REFUSED = 3
 # An hour of 2,000 checks every 30 s is 240,000 results; kept on disk, about 300 bytes each.
 DEFAULT_BUFFER_MAX = 500_000
+# An hour of 50 flow datagrams a second; up to 2 KB each on disk.
+DEFAULT_DATAGRAM_BUFFER_MAX = 200_000
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,31 +84,55 @@ def main(argv: list[str] | None = None) -> int:
     try:
         name = keys.check_name(env["PROBE_NAME"])
         buffer_max = int(env.get("PROBE_BUFFER_MAX", DEFAULT_BUFFER_MAX))
+        datagram_buffer_max = int(env.get("PROBE_DATAGRAM_BUFFER_MAX", DEFAULT_DATAGRAM_BUFFER_MAX))
+        receiving = Settings.from_env(env)
     except ValueError as error:
         logger.error("%s", error)
         return EXIT_REFUSED
-    buffer = Buffer(env.get("PROBE_BUFFER", f"netmon-probe-{name}.sqlite"), buffer_max)
+    path = env.get("PROBE_BUFFER", f"netmon-probe-{name}.sqlite")
+    buffer = Buffer(path, buffer_max)
     probe = Probe(
         redis_client(env["REDIS_URL"]), name, sealing.key_from_url(env["REDIS_URL"]), buffer, key_prefix(env, name),
         refused_grace_s=float(env.get("PROBE_REFUSED_GRACE", "30")),
     )  # fmt: skip
+    forwarder = None
+    if receiving.ports:  # a buffer of its own: datagrams never push results out of theirs
+        datagrams = Buffer(env.get("PROBE_DATAGRAM_BUFFER", f"{Path(path).with_suffix('')}-datagrams.sqlite"),
+                           datagram_buffer_max)  # fmt: skip
+        forwarder = Forwarder(redis_client(env["REDIS_URL"]), name, datagrams, key_prefix(env, name), receiving)
+        logger.info("%d datagrams kept from before", datagrams.count)
     logger.info("probe %r starting; %d results kept from before", name, buffer.count)
     try:
-        asyncio.run(serve(probe))
+        asyncio.run(serve(probe, forwarder))
     except NameTaken as error:
         logger.error("%s", error)
         return EXIT_NAME_TAKEN
     except CredentialsRefused as error:
         logger.error("%s", error)
         return EXIT_REFUSED
+    except OSError as error:  # a receiver's port in use, or below 1024 without the capability
+        logger.error("cannot open a receiver: %s", error)
+        return EXIT_REFUSED
     finally:
         buffer.close()
+        if forwarder is not None:
+            forwarder.buffer.close()
     return 0
 
 
-async def serve(probe: Probe) -> None:
+async def serve(probe: Probe, forwarder: Forwarder | None = None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await probe.run(stop)
+    if forwarder is None:
+        await probe.run(stop)
+        return
+    transports = await forwarder.open()  # a port that cannot be opened stops the probe before it starts
+    tasks = {asyncio.create_task(probe.run(stop)), asyncio.create_task(forwarder.run(stop, transports))}
+    # Either one ending is the probe stopping, or failing: the other stops too and the failure is raised.
+    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):  # both finish their work first
+        if isinstance(outcome, BaseException):
+            raise outcome

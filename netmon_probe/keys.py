@@ -1,6 +1,7 @@
-"""The names a probe and the centre agree on: its Redis user and its three keys.
+"""The names a probe and the centre agree on: its Redis user and its four keys.
 
 Probe NAME has "<prefix>:probe:NAME:results" (a stream it appends to and cannot read),
+"<prefix>:probe:NAME:datagrams" (the same, for what its event and flow receivers take),
 "<prefix>:probe:NAME:lease" (held while it runs) and "<prefix>:probe:NAME:assignments"
 (its checks, sealed with its own key, which it reads and cannot write). Names follow the
 agents' rule: no ":" nor glob characters, so no name's keys are another probe's.
@@ -11,6 +12,8 @@ from netmon_agent.keys import DEFAULT_PREFIX, NAME, NAME_RULE, glob_escape  # no
 # What waits in Redis while the centre's database is away: two hours of 2,000 checks
 # every 30 s. While Redis itself is unreachable, results wait on the probe's disk instead.
 STREAM_MAXLEN = 500_000
+# Datagrams are smaller than results and come in bursts (a flow cache expiring at once).
+DATAGRAMS_MAXLEN = 1_000_000
 # A stream entry's fields: the result as JSON text, and the probe's clock as it sent it
 # (the entry's id is Redis's clock: the difference is the probe's clock skew).
 ENTRY_FIELD = "entry"
@@ -20,6 +23,9 @@ SENT_FIELD = "sent"
 # and ARP tables, read every few minutes, about 40 bytes a row. A poll that would not fit is
 # sent without its tables, then without its ports (netmon_probe.runtime.result_text).
 MAX_ENTRY_BYTES = 256 * 1024
+# A datagram entry's "<buffer identity>:<number>": an entry sent again after a reply lost on
+# the way back is known at the centre, and skipped.
+SEQUENCE_FIELD = "seq"
 
 
 def check_name(name: str) -> str:
@@ -34,6 +40,11 @@ def redis_user(prefix: str, name: str) -> str:
 
 def results_key(prefix: str, name: str) -> str:
     return f"{prefix}:probe:{check_name(name)}:results"
+
+
+def datagrams_key(prefix: str, name: str) -> str:
+    """A stream of its own: a flood of flows never waits in front of the check results."""
+    return f"{prefix}:probe:{check_name(name)}:datagrams"
 
 
 def lease_key(prefix: str, name: str) -> str:

@@ -1,6 +1,7 @@
 """Probe credentials: one Redis ACL user per probe, allowed exactly what a probe does.
 
-A probe appends results to its own stream (XADD, write-only), renews its own lease (SET,
+A probe appends results to its own stream and what its receivers take to its own datagram
+stream (XADD, write-only), renews its own lease (SET,
 GET), and reads its own assignments (GET, read-only): no other key, not another probe's
 assignments, no pub/sub, no Celery queue, no administrative command, no SELECT. Its
 password is shown once; the database keeps its SHA-256 (to make the user again after
@@ -58,18 +59,20 @@ class Credentials:
 def acl_rules(name: str, digest: str, redis_version: tuple[int, ...] = (7,)) -> list[str]:
     prefix = settings.REDIS_PREFIX
     results = keys.glob_escape(keys.results_key(prefix, name))
+    datagrams = keys.glob_escape(keys.datagrams_key(prefix, name))
     lease = keys.glob_escape(keys.lease_key(prefix, name))
     assignments = keys.glob_escape(keys.assignments_key(prefix, name))
     if redis_version >= (7,):
         grants = [
             f"%W~{results}",
+            f"%W~{datagrams}",
             *(f"+{c}" for c in STREAM_COMMANDS),
             f"(~{lease} {' '.join('+' + c for c in LEASE_COMMANDS)})",
             f"(%R~{assignments} {' '.join('+' + c for c in ASSIGNMENT_COMMANDS)})",
         ]
-    else:  # no selectors before 7: the three keys, any of the commands on any of them
+    else:  # no selectors before 7: the four keys, any of the commands on any of them
         commands = {*STREAM_COMMANDS, *LEASE_COMMANDS, *ASSIGNMENT_COMMANDS}
-        grants = [f"~{results}", f"~{lease}", f"~{assignments}", *(f"+{c}" for c in sorted(commands))]
+        grants = [f"~{results}", f"~{datagrams}", f"~{lease}", f"~{assignments}", *(f"+{c}" for c in sorted(commands))]
     channels = ["resetchannels"] if redis_version >= (6, 2) else []
     return ["reset", "on", f"#{digest}", *channels, "-@all", *grants]
 
@@ -110,7 +113,8 @@ def revoke(name: str) -> None:
     client = sync_redis()
     client.acl_deluser(keys.redis_user(settings.REDIS_PREFIX, name))
     prefix = settings.REDIS_PREFIX
-    client.delete(keys.results_key(prefix, name), keys.lease_key(prefix, name), keys.assignments_key(prefix, name))
+    client.delete(keys.results_key(prefix, name), keys.datagrams_key(prefix, name), keys.lease_key(prefix, name),
+                  keys.assignments_key(prefix, name))  # fmt: skip
 
 
 def restore(everyone: bool = False) -> list[str]:

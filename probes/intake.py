@@ -37,6 +37,10 @@ def results_key(name: str) -> str:
 
 
 class ProbeIntake:
+    """The results streams; probes.handover.DatagramIntake reads the datagram streams the same way."""
+
+    group = GROUP
+
     def __init__(self, consumer: str | None = None, announce=lambda recorded: None) -> None:
         self.consumer = consumer or f"probes@{socket.gethostname()}"  # fixed per host: finds what it read before
         self.redis = sync_client(socket_timeout=BLOCK_MS / 1000 + 5, socket_connect_timeout=5)
@@ -50,11 +54,11 @@ class ProbeIntake:
     def streams(self) -> dict[str, str]:
         """stream key -> probe name, each with its consumer group."""
         if time.monotonic() - self._listed_at >= REFRESH_PROBES_S:
-            self.names = {results_key(name): name for name in Probe.objects.values_list("name", flat=True)}
+            self.names = {self.key_of(name): name for name in Probe.objects.values_list("name", flat=True)}
             self._listed_at = time.monotonic()
         for key in self.names.keys() - self.grouped:
             try:
-                self.redis.xgroup_create(key, GROUP, id="0", mkstream=True)
+                self.redis.xgroup_create(key, self.group, id="0", mkstream=True)
             except redis.ResponseError as error:
                 if "BUSYGROUP" not in str(error):
                     raise
@@ -70,7 +74,7 @@ class ProbeIntake:
         try:
             recovered = self.recover(names)
             streams = dict.fromkeys(names, ">")
-            reply = self.redis.xreadgroup(GROUP, self.consumer, streams, count=BATCH, block=BLOCK_MS)
+            reply = self.redis.xreadgroup(self.group, self.consumer, streams, count=BATCH, block=BLOCK_MS)
         except redis.ResponseError as error:
             if "NOGROUP" in str(error):  # a stream deleted and made again (a probe revoked, then added)
                 self.grouped.clear()
@@ -91,7 +95,7 @@ class ProbeIntake:
         for key, name in names.items():
             if key in self.recovered:
                 continue
-            while reply := self.redis.xreadgroup(GROUP, self.consumer, {key: "0"}, count=BATCH):
+            while reply := self.redis.xreadgroup(self.group, self.consumer, {key: "0"}, count=BATCH):
                 [(_, stream_entries)] = reply
                 if not stream_entries:
                     break
@@ -99,7 +103,21 @@ class ProbeIntake:
             self.recovered.add(key)
         return saved
 
+    @staticmethod
+    def key_of(name: str) -> str:
+        return results_key(name)
+
     def save(self, key: str, name: str, stream_entries: list) -> int:
+        """Record the entries, then acknowledge them and trim what was recorded from the stream."""
+        count = self.record(name, stream_entries)
+        ids = [as_text(entry_id) for entry_id, _ in stream_entries]
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.xack(key, self.group, *ids)
+            pipe.xtrim(key, minid=ids[-1], approximate=False)  # older entries are in the database now
+            pipe.execute()
+        return count
+
+    def record(self, name: str, stream_entries: list) -> int:
         batch = []
         for entry_id, fields in stream_entries:
             entry = entries.parsed(fields) if fields else None
@@ -107,11 +125,6 @@ class ProbeIntake:
                 self.refused[name] += 1
             batch.append((as_text(entry_id), entry))
         count, recorded = recording.save(name, batch)
-        ids = [entry_id for entry_id, _ in batch]
-        with self.redis.pipeline(transaction=False) as pipe:
-            pipe.xack(key, GROUP, *ids)
-            pipe.xtrim(key, minid=ids[-1], approximate=False)  # older entries are in the results now
-            pipe.execute()
         if self.refused[name]:
             logger.warning("probe %r: %d entries were not a probe's and were dropped", name, self.refused.pop(name))
         self.announce(recorded)

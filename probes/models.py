@@ -15,6 +15,10 @@ class Probe(models.Model):
     sealed_key = models.TextField(editable=False)
     # The last entry of its stream written into the results, in the same transaction.
     stream_position = models.CharField(max_length=40, default="0-0", editable=False)
+    # The same for its datagram stream (what its event and flow receivers took).
+    datagram_position = models.CharField(max_length=40, default="0-0", editable=False)
+    # The last datagram taken, as the probe numbers them ("<its buffer>:<number>"): one sent twice is skipped.
+    datagram_sequence = models.CharField(max_length=80, blank=True, editable=False)
     last_seen = models.DateTimeField(null=True, editable=False)
     online = models.BooleanField(default=False, editable=False)
     # The probe's clock minus the centre's (Redis's), from its latest flush, in seconds.

@@ -18,13 +18,14 @@ from core.redis_io.redis_clients import sync_redis
 from core.supervision import supervised_thread
 from monitor.results import Recorded
 from probes import credentials, presence
+from probes.handover import DatagramIntake
 from probes.intake import ProbeIntake
 from probes.models import Probe
 from probes.publishing import Publisher
 
 logger = logging.getLogger(__name__)
 
-PART = "probe intake"
+PART, DATAGRAMS_PART = "probe intake", "probe datagrams"
 # Building every probe's document reads all their checks: not more often than this (a changed
 # check reaches its probe within this and the probe's own refresh, 5 s).
 PUBLISH_EVERY_S = 10.0
@@ -75,14 +76,30 @@ class Service:
                 stop.wait(RETRY_S)
 
 
+def hand_over(intake: DatagramIntake, stop: threading.Event) -> None:
+    """The datagram streams, in a loop of their own: a flood of flows never delays the results."""
+    while not stop.is_set():
+        try:
+            intake.step()
+        except (DatabaseError, redis.RedisError) as error:
+            logger.warning("probe datagrams paused (%s: %s); they wait in the streams", type(error).__name__, error)
+            intake.recovered.clear()
+            close_old_connections()
+            stop.wait(RETRY_S)
+
+
 def run() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    service = Service()
-    worker = supervised_thread(PART, lambda: service.run(stop), stop, shared=True)
-    logger.info("probes: publishing assignments and writing every probe's results")
-    while worker.is_alive() and not stop.wait(1.0):
+    service, datagrams = Service(), DatagramIntake()
+    workers = [
+        supervised_thread(PART, lambda: service.run(stop), stop, shared=True),
+        supervised_thread(DATAGRAMS_PART, lambda: hand_over(datagrams, stop), stop, shared=True),
+    ]
+    logger.info("probes: publishing assignments and writing every probe's results and datagrams")
+    while all(worker.is_alive() for worker in workers) and not stop.wait(1.0):
         pass
     stop.set()
-    worker.join(30)
+    for worker in workers:
+        worker.join(30)

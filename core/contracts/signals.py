@@ -51,6 +51,13 @@ flows_recorded(sender, minutes: list[tuple[int, str, numpy.ndarray]], hosts: dic
     commit): each (minute's start, exporter's address, its records as flows.decoding.records.RECORD,
     scaled by their sampling rate). `hosts`: each exporter's device id, or None. Receivers
     evaluate flow alert rules.
+
+datagrams_forwarded(sender, probe: str, datagrams: list[netmon_probe.datagrams.Datagram])
+    Datagrams a probe's receivers took (traps, syslog, NetFlow/IPFIX, sFlow) were read from its
+    datagram stream (probes.handover, in the probes process), sent with `send` inside the
+    transaction that saves the stream's position: a receiver stores them there, exactly once,
+    or raises and the batch is read again. events and flows store theirs as if their own
+    receivers had taken them, and send events_recorded / flows_recorded after the commit.
 """
 
 import logging
@@ -68,6 +75,7 @@ results_saved = django.dispatch.Signal()
 results_recorded = django.dispatch.Signal()
 events_recorded = django.dispatch.Signal()
 flows_recorded = django.dispatch.Signal()
+datagrams_forwarded = django.dispatch.Signal()
 
 
 def send_logged(signal: django.dispatch.Signal, sender, **kwargs) -> None:

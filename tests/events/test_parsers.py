@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.token_buckets import TokenBuckets
 from events import ber, syslog
-from events.framing import MAX_FRAME, Framer
+from netmon_probe.framing import MAX_FRAME, BadInput, Framer
+from netmon_probe.token_buckets import TokenBuckets
 
 # Recorded from net-snmp's snmptrap -v2c (linkDown, ifIndex 2, ifDescr eth1) and snmpinform.
 V2C_LINK_DOWN = bytes.fromhex(
@@ -94,9 +94,9 @@ def test_it_frames_octet_counted_and_newline_ended_streams_in_any_pieces():
 
 def test_it_refuses_a_frame_that_grows_past_the_limit():
     framer = Framer()
-    with pytest.raises(syslog.BadInput, match="oversized frame"):
+    with pytest.raises(BadInput, match="oversized frame"):
         framer.feed(b"<13>" + b"x" * (MAX_FRAME + 10))
-    with pytest.raises(syslog.BadInput, match="bad octet count"):
+    with pytest.raises(BadInput, match="bad octet count"):
         Framer().feed(b"99999999 x")
 
 
@@ -107,7 +107,7 @@ def test_any_stream_frames_or_gives_a_reason(pieces):
     try:
         for piece in pieces:
             framer.feed(piece)
-    except syslog.BadInput:
+    except BadInput:
         return
     assert framer.pending <= MAX_FRAME + 8
 

@@ -7,11 +7,11 @@ import time
 import pytest
 
 from core.redis_io.redis_clients import sync_redis
-from core.token_buckets import TokenBuckets
 from flows import counts
 from flows.buffers import MinuteBuffer
 from flows.decoding.decoder import FlowDecoder
 from flows.receiver import NETFLOW, FlowProtocol
+from netmon_probe.token_buckets import TokenBuckets
 from tests.flows import lab
 from tests.flows import packets as p
 from tests.waits import EVENT_TIMEOUT_S

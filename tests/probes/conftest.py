@@ -38,11 +38,14 @@ def probe_environment(probe: Probe, key: str, redis_url: str | None = None) -> d
             "REDIS_PREFIX": settings.REDIS_PREFIX}  # fmt: skip
 
 
-def probe_process(probe: Probe, key: str, workdir: Path, namespace: str | None = None, redis_url: str | None = None):
-    """`python -m netmon_probe` from this tree, with nothing but its environment file's lines (and PATH)."""
+def probe_process(
+    probe: Probe, key: str, workdir: Path, namespace: str | None = None, redis_url: str | None = None, **env: str
+):
+    """`python -m netmon_probe` from this tree, with nothing but its environment file's lines (and PATH);
+    `env`: more of its settings (its receivers' ports)."""
     command = ["env", "-i", f"PATH={os.environ['PATH']}", "PYTHONUNBUFFERED=1", f"PYTHONPATH={processes.ROOT}",
                f"PROBE_BUFFER={workdir / (probe.name + '.sqlite')}",
-               *(f"{k}={v}" for k, v in probe_environment(probe, key, redis_url).items()),
+               *(f"{k}={v}" for k, v in {**probe_environment(probe, key, redis_url), **env}.items()),
                sys.executable, "-m", "netmon_probe"]  # fmt: skip
     return processes.running(command, processes.logged("running"), namespace=namespace)
 

@@ -62,6 +62,7 @@ def test_a_probe_appends_to_its_stream_renews_its_lease_and_reads_its_sealed_ass
     printed = add("branch-1")
     probe = as_probe(printed)
     assert probe.xadd(key("results", "branch-1"), {keys.ENTRY_FIELD: "{}"})
+    assert probe.xadd(key("datagrams", "branch-1"), {keys.ENTRY_FIELD: "{}"})
     assert probe.set(key("lease", "branch-1"), "me", px=5000)
     assert probe.get(key("lease", "branch-1")) == b"me"
     publishing.Publisher().publish(sync_redis())
@@ -89,6 +90,10 @@ PROBE_FORBIDDEN = {
     "another probe's lease": lambda r: r.set(key("lease", "branch-2"), "me"),
     "writing its own assignments": lambda r: r.set(key("assignments", "branch-1"), "x"),
     "reading its own results back": lambda r: r.xrange(key("results", "branch-1")),
+    "another probe's datagrams": lambda r: r.xadd(key("datagrams", "branch-2"), {keys.ENTRY_FIELD: "{}"}),
+    "reading its own datagrams back": lambda r: r.xrange(key("datagrams", "branch-1")),
+    "trimming its own datagrams": lambda r: r.xtrim(key("datagrams", "branch-1"), maxlen=0),
+    "a lease on its datagram stream": lambda r: r.set(key("datagrams", "branch-1"), "x"),
     "DEL of its own results": lambda r: r.delete(key("results", "branch-1")),
     "an agent's stream": lambda r: r.xadd(f"{settings.REDIS_PREFIX}:agent:edge-1:frames", {"frame": "{}"}),
 }

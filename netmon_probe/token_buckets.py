@@ -1,5 +1,7 @@
 """A token bucket per source: what one source sends past its rate is dropped, not queued.
 
+Shared by the probe's receivers and the centre's (events.intake, flows.receiver): one code path.
+
 Pure and bounded: at most `max_sources` buckets are kept, the least recently heard
 from forgotten first, so a sweep of spoofed sources cannot grow memory without bound.
 """

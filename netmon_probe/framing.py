@@ -1,12 +1,18 @@
 """Syslog over TCP (RFC 6587): frames by octet counting ("LEN SP MSG") or ended by a newline.
 
-A stream is fed in pieces as they arrive; whole frames come out. Pure: the receiver
-(events.listeners) closes a connection whose frame grows past MAX_FRAME or never ends.
+A stream is fed in pieces as they arrive; whole frames come out. Pure, and shared by the
+centre's receiver (events.syslog_listeners) and the probe's (netmon_probe.syslog_tcp),
+which close a connection whose frame grows past MAX_FRAME or never ends.
 """
 
-from events.syslog import MAX_MESSAGE, BadInput
-
+MAX_MESSAGE = 8192  # bytes; RFC 5424 asks receivers to take at least 2048, rsyslog's default is 8k
 MAX_FRAME = MAX_MESSAGE
+
+
+class BadInput(ValueError):
+    """A stream that cannot be framed; str() is the reason counted per source."""
+
+
 _MAX_LENGTH_DIGITS = len(str(MAX_FRAME))
 
 
