@@ -216,6 +216,7 @@ let connectedBefore = false;
 const socket = new LiveSocket("/ws/stats/", {
   onState(state, delay) {
     showConnectionState(connection, state, delay);
+    delete connection.dataset.watching; // set again once the server has joined this host's frames
     if (state !== "live") return;
     socket.send({ type: "watch", host: config.host });
     if (connectedBefore) fillGap().catch((error) => console.warn("gap fill failed", error));
@@ -223,6 +224,8 @@ const socket = new LiveSocket("/ws/stats/", {
   },
   onFrame(frame) {
     if (frame.type === "error") console.warn("server:", frame.message);
+    // From here on this host's frames (ports, events, talkers) reach the page: tests wait for it.
+    if (frame.type === "watching" && frame.host === config.host) connection.dataset.watching = String(frame.host);
     if (frame.type === "ports" && frame.host === config.host) ports?.onPorts(frame.ports);
     if (frame.type === "events" && frame.host === config.host) events?.onEvents(frame.events);
     if (frame.type === "flow_talkers" && frame.host === config.host) talkers.onTalkers(frame);

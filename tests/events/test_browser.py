@@ -26,7 +26,8 @@ async def test_a_link_down_trap_turns_the_port_down_on_the_page(alice, browser, 
     with processes.daphne(unused_tcp_port), processes.events_receiver(trap_port, syslog_port):
         await log_in(page, base_url)
         await page.goto(f"{base_url}/hosts/{host.pk}/")
-        await expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+        # Joined to the host's frames, not only connected: a frame sent before the join is not seen.
+        await expect(page.locator("#connection")).to_have_attribute("data-watching", str(host.pk))
         await expect(page.locator('#ports tr[data-state="up"]', has_text="eth1")).to_have_count(1)
         sent = await asyncio.to_thread(senders.snmptrap, trap_port, "2c", LINK_DOWN, f"{IF_INDEX}.2", "i", "2")
         assert sent.returncode == 0
