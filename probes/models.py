@@ -44,6 +44,7 @@ class SiteCheckState(models.Model):
     status = models.CharField(max_length=10)
     slot = models.DateTimeField()
     latency_ms = models.FloatField(null=True)
+    loss_pct = models.FloatField(null=True)
     error = models.CharField(max_length=500, blank=True)
 
     class Meta:

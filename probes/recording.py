@@ -1,8 +1,9 @@
 """A probe's results into the check results, exactly once: saved with the probe's stream position.
 
 Entries at or before the saved position were written before (a restarted intake reads
-them again) and are skipped; a (check, site, slot) saved twice is kept once by the
-results' constraint. Only checks assigned to the probe's site are taken.
+them again) and are skipped; a (check, site, slot) saved twice is kept once. Only checks
+assigned to the probe's site are taken. The slots the new results touch go to history and
+the uptime ledger voted across the check's sites (probes.slot_votes), in the same transaction.
 """
 
 import logging
@@ -11,10 +12,11 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from core.contracts import signals
 from monitor import state
 from monitor.models import Check, CheckResult, Host
 from monitor.results import Recorded, derive_hosts
-from probes import voting
+from probes import slot_votes, voting
 from probes.entries import SiteRun
 from probes.models import Probe, SiteCheckState
 from stats.streams import entry_position
@@ -88,7 +90,13 @@ def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
                 details=run.outcome.details,
             )
         )
+    before = slot_votes.earlier(results)
+    results = slot_votes.new_results(results, before)
+    # Two probes of one site may run a check's slot alike: the constraint keeps one.
     CheckResult.objects.bulk_create(results, ignore_conflicts=True)
+    voted, withdrawn = slot_votes.changes(results, before, checks)
+    # history and uptime, in this transaction
+    signals.results_saved.send(sender=Check, results=voted, withdrawn=withdrawn)
     return results
 
 
@@ -105,7 +113,7 @@ def _remember_states(site_id: int, results: list[CheckResult]) -> None:
         if state.pk is not None and state.slot >= result.scheduled_at:
             continue  # an older result, delivered late: the state is newer
         state.status, state.slot, state.latency_ms = result.status, result.scheduled_at, result.latency_ms
-        state.error = result.error
+        state.loss_pct, state.error = result.loss_pct, result.error
         (changed if state.pk else new).append(state)
     SiteCheckState.objects.bulk_create(new, batch_size=500)
-    SiteCheckState.objects.bulk_update(changed, ["status", "slot", "latency_ms", "error"], batch_size=500)
+    SiteCheckState.objects.bulk_update(changed, ["status", "slot", "latency_ms", "loss_pct", "error"], batch_size=500)

@@ -42,6 +42,7 @@ def vote(check_ids: Iterable[int]) -> list[Check]:
         if known:
             newest = max(known, key=lambda state: state.slot)
             check.last_checked_at, check.last_latency_ms = newest.slot, newest.latency_ms
-    fields = ["status", "status_changed_at", "last_error", "last_checked_at", "last_latency_ms"]
+            check.last_loss_pct = newest.loss_pct
+    fields = ["status", "status_changed_at", "last_error", "last_checked_at", "last_latency_ms", "last_loss_pct"]
     Check.objects.bulk_update(checks, fields, batch_size=500)
     return checks

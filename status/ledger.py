@@ -26,11 +26,13 @@ TALLY_FIELDS = {
 }
 
 
-def count_results(sender, results: list[CheckResult], **kwargs) -> None:
+def count_results(sender, results: list[CheckResult], withdrawn: list[CheckResult] = (), **kwargs) -> None:
     count(results)
+    count(withdrawn, sign=-1)
 
 
-def count(results: Iterable[CheckResult]) -> None:
+def count(results: Iterable[CheckResult], sign: int = 1) -> None:
+    """Add the slots of `results` to their hours, or with `sign` -1 take them out (a re-voted slot)."""
     results = list(results)
     if not results:
         return
@@ -43,7 +45,8 @@ def count(results: Iterable[CheckResult]) -> None:
             continue
         key = (result.host_check_id, uptime.utc(uptime.hour_start(result.started_at.timestamp())))
         in_maintenance = windows.cover(result.host_id, result.started_at)
-        tallies[key] += uptime.slot(result.status, intervals[result.host_check_id], in_maintenance, result.latency_ms)
+        tally = uptime.slot(result.status, intervals[result.host_check_id], in_maintenance, result.latency_ms)
+        tallies[key] += tally if sign > 0 else -tally
         first = opened.get(key)
         if first is None or result.started_at < first[0]:
             opened[key] = (result.started_at, result.host_id)
