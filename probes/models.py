@@ -15,6 +15,8 @@ class Probe(models.Model):
     sealed_key = models.TextField(editable=False)
     # The last entry of its stream written into the results, in the same transaction.
     stream_position = models.CharField(max_length=40, default="0-0", editable=False)
+    # The lease token (stats.shards.leases) of the probes process that wrote it: an older one is refused.
+    lease_token = models.BigIntegerField(default=0, editable=False)
     last_seen = models.DateTimeField(null=True, editable=False)
     online = models.BooleanField(default=False, editable=False)
     # The probe's clock minus the centre's (Redis's), from its latest flush, in seconds.

@@ -28,15 +28,25 @@ def at(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Recorded]:
+class Fenced(Exception):
+    """A probes process with a newer lease on the probe's stream wrote it: this one no longer owns it."""
+
+
+def save(name: str, entries: list[tuple[str, SiteRun | None]], token: int | None = None) -> tuple[int, Recorded]:
     """Save a probe's entries (stream id, parsed entry) in one transaction, with its position.
 
-    Returns how many results were new, and what changed for the apps above.
+    `token`: the lease on its stream (stats.shards.leases) under which they were read; one
+    older than the last writer's raises Fenced. Returns how many results were new, and
+    what changed for the apps above.
     """
     with transaction.atomic():
         probe = Probe.objects.select_for_update().filter(name=name).first()
         if probe is None:
             return 0, Recorded([], [], {})  # revoked meanwhile
+        if token is not None:
+            if token < probe.lease_token:
+                raise Fenced(name)
+            probe.lease_token = token
         done = entry_position(probe.stream_position)
         fresh = [(entry_id, entry) for entry_id, entry in entries if entry_position(entry_id) > done]
         if not fresh:
@@ -53,7 +63,7 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Rec
         if clocks:
             entry_id, sent = clocks[-1]  # the entry's id is Redis's clock as it took the entry
             probe.clock_skew_s = round(sent - entry_position(entry_id)[0] / 1000, 3)
-        probe.save(update_fields=["stream_position", "last_seen", "clock_skew_s"])
+        probe.save(update_fields=["stream_position", "lease_token", "last_seen", "clock_skew_s"])
     # The live frames and alert rules need each check's newest result, not an outage's backlog.
     newest = {r.host_check_id: r for r in sorted(results, key=lambda r: r.scheduled_at)}
     tags = defaultdict(list)

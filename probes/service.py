@@ -1,10 +1,15 @@
-"""The probes process: publishes assignments, watches leases, and writes the probes' results.
+"""The probes process: writes the results of the probes it owns; one of them also publishes
+assignments and watches the probes' leases.
 
-One loop in a supervised thread (core.supervision): a failure is logged and the loop is
-started again; while the database or Redis is away nothing is acknowledged, so the
-probes' results wait in their streams and on their disks.
+Any number run side by side (on other hosts, or a second one started by mistake): each
+probe's stream is owned by one at a time (probes.intake), shared out by a coordinator
+(stats.shards.coordinator) that also gives one process the installation's duties. The
+intake and the coordinator each loop in a supervised thread (core.supervision): a failure
+is logged and the loop started again; while the database or Redis is away nothing is
+saved, so the probes' results wait in their streams and on their disks.
 """
 
+import asyncio
 import logging
 import signal
 import threading
@@ -18,13 +23,17 @@ from core.redis_io.redis_clients import sync_redis
 from core.supervision import supervised_thread
 from monitor.results import Recorded
 from probes import credentials, presence
-from probes.intake import ProbeIntake
+from probes.intake import GROUP, ProbeIntake
 from probes.models import Probe
 from probes.publishing import Publisher
+from stats.shards import members
+from stats.shards.coordinator import STEP_S, Coordinator
+from stats.shards.leases import LEASE_MS
+from stats.shards.shard import Shard
 
 logger = logging.getLogger(__name__)
 
-PART = "probe intake"
+PART, SHARE = "probe intake", "probe shares"
 # Building every probe's document reads all their checks: not more often than this (a changed
 # check reaches its probe within this and the probe's own refresh, 5 s).
 PUBLISH_EVERY_S = 10.0
@@ -40,8 +49,9 @@ def announce(recorded: Recorded | None) -> None:
 
 
 class Service:
-    def __init__(self) -> None:
-        self.intake = ProbeIntake(announce=announce)
+    def __init__(self, shard: Shard) -> None:
+        self.shard = shard
+        self.intake = ProbeIntake(shard, announce=announce)
         self.publisher = Publisher()
         self.due = {"publish": 0.0, "presence": 0.0, "restore": 0.0}
 
@@ -53,13 +63,14 @@ class Service:
         return True
 
     def step(self) -> None:
-        client = sync_redis()
-        if self.every("restore", RESTORE_EVERY_S):
-            credentials.restore()
-        if self.every("publish", PUBLISH_EVERY_S):
-            self.publisher.publish(client)
-        if self.every("presence", PRESENCE_EVERY_S):
-            announce(presence.watch(client, time.time()))
+        if self.shard.leader:  # the installation's duties: one process does them
+            client = sync_redis()
+            if self.every("restore", RESTORE_EVERY_S):
+                credentials.restore()
+            if self.every("publish", PUBLISH_EVERY_S):
+                self.publisher.publish(client)
+            if self.every("presence", PRESENCE_EVERY_S):
+                announce(presence.watch(client, time.time()))
         self.intake.step()
 
     def run(self, stop: threading.Event) -> None:
@@ -69,20 +80,36 @@ class Service:
                 self.step()
             except (DatabaseError, redis.RedisError) as error:
                 logger.warning("probe intake paused (%s: %s); results wait in the streams", type(error).__name__, error)
-                # What it read but could not save waits unacknowledged: read it again from the start.
-                self.intake.recovered.clear()
+                self.intake.cursors.clear()  # what it read but could not save: read again from the saved positions
                 close_old_connections()
                 stop.wait(RETRY_S)
+
+
+async def coordinate(coordinator: Coordinator, stop: threading.Event) -> None:
+    await coordinator.step()
+    logger.info("probes running as %s: writing the results of %d probes", coordinator.shard.me,
+                len(coordinator.shard.held()))  # fmt: skip
+    while not stop.is_set():
+        await asyncio.sleep(STEP_S)
+        await coordinator.step()
 
 
 def run() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    service = Service()
+    shard = Shard(members.new_member_name(), group=GROUP, relayed=False)
+    service = Service(shard)
+    coordinator = Coordinator(shard, service.intake.probe_names, announce=False)
     worker = supervised_thread(PART, lambda: service.run(stop), stop, shared=True)
-    logger.info("probes: publishing assignments and writing every probe's results")
+    sharing = supervised_thread(SHARE, lambda: asyncio.run(coordinate(coordinator, stop)), stop, shared=True)
+    logger.info("probes: publishing assignments and writing probes' results, as %s", shard.me)
     while worker.is_alive() and not stop.wait(1.0):
         pass
     stop.set()
-    worker.join(30)
+    worker.join(30)  # lets the batch in hand commit
+    sharing.join(5)
+    try:
+        coordinator.leave()  # the others take its probes now, not when its leases end
+    except redis.RedisError:
+        logger.warning("could not give up this process's leases; they end within %d s", LEASE_MS // 1000)
