@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 
 from core.contracts import signals
+from core.rows import insert_new, update_fields
 from monitor import state
 from monitor.models import Check, CheckResult, Host
 from monitor.results import Recorded, derive_hosts
@@ -102,8 +103,7 @@ def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
         )
     before = slot_votes.earlier(results)
     results = slot_votes.new_results(results, before)
-    # Two probes of one site may run a check's slot alike: the constraint keeps one.
-    CheckResult.objects.bulk_create(results, ignore_conflicts=True)
+    insert_new(results)  # two probes of one site may run a check's slot alike: the constraint keeps one
     voted, withdrawn = slot_votes.changes(results, before, checks)
     # history and uptime, in this transaction
     signals.results_saved.send(sender=Check, results=voted, withdrawn=withdrawn)
@@ -126,4 +126,4 @@ def _remember_states(site_id: int, results: list[CheckResult]) -> None:
         state.loss_pct, state.error = result.loss_pct, result.error
         (changed if state.pk else new).append(state)
     SiteCheckState.objects.bulk_create(new, batch_size=500)
-    SiteCheckState.objects.bulk_update(changed, ["status", "slot", "latency_ms", "loss_pct", "error"], batch_size=500)
+    update_fields(changed, ["status", "slot", "latency_ms", "loss_pct", "error"])

@@ -75,7 +75,8 @@ def changes(
     voted, withdrawn = [], []
     for (check_id, slot), readings in after.items():
         check = checks[check_id]
-        old = slot_result(check, slot, before.get((check_id, slot), {}), sites[check_id])
+        earlier_readings = before.get((check_id, slot))
+        old = slot_result(check, slot, earlier_readings, sites[check_id]) if earlier_readings else None
         now = slot_result(check, slot, readings, sites[check_id])
         if same(old, now):
             continue

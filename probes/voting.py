@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from core.rows import update_fields
 from monitor.models import Check, Status
 from monitor.state import site_vote
 from probes.models import Probe, SiteCheckState
@@ -44,5 +45,5 @@ def vote(check_ids: Iterable[int]) -> list[Check]:
             check.last_checked_at, check.last_latency_ms = newest.slot, newest.latency_ms
             check.last_loss_pct = newest.loss_pct
     fields = ["status", "status_changed_at", "last_error", "last_checked_at", "last_latency_ms", "last_loss_pct"]
-    Check.objects.bulk_update(checks, fields, batch_size=500)
+    update_fields(checks, fields)
     return checks

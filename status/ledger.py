@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import F, Min, Q
+from django.db import connection
+from django.db.models import Min, Q
 
 from monitor.models import Check, CheckResult, Host, MaintenanceWindow
 from status import uptime
@@ -54,9 +55,20 @@ def count(results: Iterable[CheckResult], sign: int = 1) -> None:
         [UptimeHour(host_check_id=c, hour=h, host_id=opened[c, h][1], opened_at=opened[c, h][0]) for c, h in tallies],
         ignore_conflicts=True,
     )
-    for (check_id, hour), tally in tallies.items():
-        added = {field: F(field) + getattr(tally, name) for name, field in TALLY_FIELDS.items()}
-        UptimeHour.objects.filter(host_check_id=check_id, hour=hour).update(**added)
+    add_tallies(tallies)
+
+
+def add_tallies(tallies: dict[tuple[int, datetime], Tally]) -> None:
+    """One UPDATE per hour, sent together: a backlog's batch touches thousands (status.models.UptimeHour)."""
+    quote, hour_field = connection.ops.quote_name, UptimeHour._meta.get_field("hour")
+    additions = ", ".join(f"{quote(field)} = {quote(field)} + %s" for field in TALLY_FIELDS.values())
+    sql = f"UPDATE {quote(UptimeHour._meta.db_table)} SET {additions} WHERE host_check_id = %s AND hour = %s"
+    rows = [[getattr(tally, name) for name in TALLY_FIELDS] + [check_id, hour_field.get_db_prep_save(hour, connection)]
+            for (check_id, hour), tally in tallies.items()]  # fmt: skip
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 class MaintenanceWindows:
