@@ -76,7 +76,10 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]], token: int | None
 
 
 def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
-    checks = {c.pk: c for c in Check.objects.filter(pk__in={r.check_id for r in runs}, sites=probe.site_id)}
+    # Locked, in one order: another probes process saving another site's results of these checks
+    # waits, so each sees the other's results when it votes their slots (probes.slot_votes).
+    taken = Check.objects.filter(pk__in={r.check_id for r in runs}, sites=probe.site_id)
+    checks = {c.pk: c for c in taken.select_for_update(of=("self",)).order_by("pk")}
     results = []
     for run in runs:
         check = checks.get(run.check_id)

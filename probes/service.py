@@ -64,14 +64,21 @@ class Service:
 
     def step(self) -> None:
         if self.shard.leader:  # the installation's duties: one process does them
-            client = sync_redis()
-            if self.every("restore", RESTORE_EVERY_S):
-                credentials.restore()
-            if self.every("publish", PUBLISH_EVERY_S):
-                self.publisher.publish(client)
-            if self.every("presence", PRESENCE_EVERY_S):
-                announce(presence.watch(client, time.time()))
+            try:
+                self.duties()
+            except (DatabaseError, redis.RedisError) as error:  # the intake goes on: it may have streams to hand over
+                logger.warning("probe duties paused (%s: %s)", type(error).__name__, error)
+                close_old_connections()
         self.intake.step()
+
+    def duties(self) -> None:
+        client = sync_redis()
+        if self.every("restore", RESTORE_EVERY_S):
+            credentials.restore()
+        if self.every("publish", PUBLISH_EVERY_S):
+            self.publisher.publish(client)
+        if self.every("presence", PRESENCE_EVERY_S):
+            announce(presence.watch(client, time.time()))
 
     def run(self, stop: threading.Event) -> None:
         credentials.restore(everyone=True)  # users made by an older release get today's rules

@@ -22,7 +22,7 @@ from tests.waits import EVENT_TIMEOUT_S
 
 pytestmark = pytest.mark.pipeline
 
-PROBES = 12
+PROBES = 30  # enough that each of three or four processes is all but sure to win some
 ROUNDS = 60  # slots per probe, a round every ROUND_S
 ROUND_S = 0.1
 
