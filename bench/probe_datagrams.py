@@ -32,7 +32,9 @@ from netmon_probe.buffer import Buffer  # noqa: E402
 from netmon_probe.cli import redis_client  # noqa: E402
 from netmon_probe.receivers import Forwarder, Settings  # noqa: E402
 from probes.handover import DatagramIntake  # noqa: E402
+from probes.intake import GROUP  # noqa: E402
 from probes.models import Probe  # noqa: E402
+from stats.shards.shard import Shard  # noqa: E402
 from tests.flows import packets  # noqa: E402
 
 DATAGRAMS = int(os.environ.get("BENCH_DATAGRAMS", "60000"))
@@ -61,8 +63,10 @@ def probe_side(probe: Probe) -> dict:
             "to_disk_and_redis_per_s": round(DATAGRAMS / flushed_s), "sent": forwarder.sent}  # fmt: skip
 
 
-def centre_side() -> dict:
-    intake, handed, started = DatagramIntake(consumer="bench"), 0, time.perf_counter()
+def centre_side(name: str) -> dict:
+    shard = Shard("probes@bench", group=GROUP, relayed=False)
+    shard.add({name: 1})  # the lease the coordinator would give it, in one process here
+    intake, handed, started = DatagramIntake(shard), 0, time.perf_counter()
     while handed < DATAGRAMS:
         handed += intake.step()
     elapsed = time.perf_counter() - started
@@ -77,7 +81,7 @@ def main() -> None:
     try:
         results = {"probe": probe_side(probe)}
         print("probe:", results["probe"], flush=True)
-        results["centre"] = centre_side()
+        results["centre"] = centre_side(probe.name)
         print("centre:", results["centre"], flush=True)
     finally:
         from core.redis_io.redis_clients import sync_redis

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from django.db import close_old_connections, transaction
 
 from core.contracts import signals
+from core.rows import update_fields
 from monitor import missed, state
 from monitor.checks.base import CheckSpec, Outcome
 from monitor.devices import ports
@@ -61,7 +62,7 @@ def save_results(finished: list[Finished]) -> Recorded:
         interfaces = ports.record([devices[id(r)] for r in new if id(r) in devices])
         # history and uptime, in this transaction
         signals.results_saved.send(sender=Check, results=new, interfaces=interfaces)
-        Check.objects.bulk_update([checks[r.host_check_id] for r in results], CHECK_FIELDS, batch_size=500)
+        update_fields(list({r.host_check_id: checks[r.host_check_id] for r in results}.values()), CHECK_FIELDS)
         hosts = derive_hosts(host_ids, {r.host_id: r for r in results})  # in start order: the last one wins
     tags = defaultdict(list)
     for host_id, name in Host.tags.through.objects.filter(host_id__in=host_ids).values_list("host_id", "tag__name"):
@@ -128,15 +129,18 @@ def derive_hosts(host_ids: set[int], latest: dict[int, CheckResult] | None = Non
     for host_id, status in enabled_checks:
         statuses[host_id].append(status)
     latest = latest or {}
-    hosts = list(Host.objects.filter(pk__in=host_ids))
+    hosts, changed = list(Host.objects.filter(pk__in=host_ids)), []
     for host in hosts:
         status = state.host_status(host.enabled, statuses[host.id])
         result = latest.get(host.id)
         if status != host.status:
             host.status_changed_at = result.started_at if result else datetime.now(UTC)
+        elif not result:
+            continue  # nothing of it changed (a probe's batch: its checks' states are voted)
         host.status = status
         if result:
             host.last_checked_at = result.started_at
             host.last_latency_ms = result.latency_ms
-    Host.objects.bulk_update(hosts, HOST_FIELDS, batch_size=500)
+        changed.append(host)
+    update_fields(changed, HOST_FIELDS)
     return hosts

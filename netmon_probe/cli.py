@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -74,6 +75,22 @@ def key_prefix(env: Mapping[str, str], name: str) -> str:
     return keys.prefix_of_user(unquote(user or ""), name) or keys.DEFAULT_PREFIX
 
 
+def buffer_path(env: Mapping[str, str], name: str) -> Path:
+    """PROBE_BUFFER, else <name>.sqlite in the folder systemd keeps for it (StateDirectory=), else
+    in ~/.local/state/netmon-probe ($XDG_STATE_HOME honoured), made readable by its user alone:
+    the results waiting there name the site's targets.
+    """
+    if env.get("PROBE_BUFFER"):
+        return Path(env["PROBE_BUFFER"])
+    if env.get("STATE_DIRECTORY"):  # systemd made it, with the unit's StateDirectoryMode
+        return Path(env["STATE_DIRECTORY"].split(":")[0]) / f"{name}.sqlite"
+    home = Path(env.get("HOME") or Path.home())
+    folder = Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / "netmon-probe"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # mkdir's mode is masked by the umask, and not applied to a folder that was there
+    return folder / f"{name}.sqlite"
+
+
 def main(argv: list[str] | None = None) -> int:
     env = settings(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -89,15 +106,19 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         logger.error("%s", error)
         return EXIT_REFUSED
-    path = env.get("PROBE_BUFFER", f"netmon-probe-{name}.sqlite")
-    buffer = Buffer(path, buffer_max)
+    try:
+        path = buffer_path(env, name)
+        buffer = Buffer(path, buffer_max)
+    except (OSError, sqlite3.Error) as error:
+        logger.error("cannot keep its buffer (set PROBE_BUFFER to a writable file): %s", error)
+        return EXIT_REFUSED
     probe = Probe(
         redis_client(env["REDIS_URL"]), name, sealing.key_from_url(env["REDIS_URL"]), buffer, key_prefix(env, name),
         refused_grace_s=float(env.get("PROBE_REFUSED_GRACE", "30")),
     )  # fmt: skip
     forwarder = None
     if receiving.ports:  # a buffer of its own: datagrams never push results out of theirs
-        datagrams = Buffer(env.get("PROBE_DATAGRAM_BUFFER", f"{Path(path).with_suffix('')}-datagrams.sqlite"),
+        datagrams = Buffer(env.get("PROBE_DATAGRAM_BUFFER", f"{path.with_suffix('')}-datagrams.sqlite"),
                            datagram_buffer_max)  # fmt: skip
         forwarder = Forwarder(redis_client(env["REDIS_URL"]), name, datagrams, key_prefix(env, name), receiving)
         logger.info("%d datagrams kept from before", datagrams.count)

@@ -1,10 +1,11 @@
 """The probes' datagram streams handed to the events and flows apps, exactly once.
 
 What a probe's receivers took (netmon_probe.receivers) is read as the results are
-(probes.intake: a consumer group per stream, acknowledged only after the commit) and
-sent as `datagrams_forwarded` (core.contracts.signals) inside the transaction that saves
-the stream's position: the events and flows apps store them in it, so after a restart
-the entries read again are at or before the position, and skipped. probes imports
+(probes.intake: by the probes process that holds the probe's lease, from the position
+saved in the database) and sent as `datagrams_forwarded` (core.contracts.signals) inside
+the transaction that saves the stream's position and checks the lease's token: the
+events and flows apps store them in it, so after a restart or a handover the entries
+read again are at or before the position, and skipped. probes imports
 neither app: the signal is the seam. An entry that is not a probe's datagram is counted
 (in Redis, per probe and reason, for `manage.py probes list` and the tests) and dropped.
 """
@@ -18,6 +19,7 @@ from django.db import transaction
 from core.contracts import signals
 from core.redis_io.redis_clients import sync_redis
 from netmon_probe import datagrams, keys
+from probes import recording
 from probes.entries import field
 from probes.intake import ProbeIntake
 from probes.models import Probe
@@ -25,20 +27,21 @@ from stats.streams import as_text, entry_position
 
 logger = logging.getLogger(__name__)
 
-GROUP = "probes-datagrams"
-
 
 def dropped_key() -> str:
     return f"{settings.REDIS_PREFIX}:probes:datagrams:dropped"
 
 
-def save(name: str, stream_entries: list[tuple[str, dict]]) -> tuple[int, Counter[str]]:
-    """A probe's entries handed over in one transaction with its position: (how many, malformed by reason)."""
+def save(name: str, stream_entries: list[tuple[str, dict]], token: int | None = None) -> tuple[int, Counter[str]]:
+    """A probe's entries handed over in one transaction with its position: (how many, malformed by reason).
+
+    `token`: the lease under which they were read (recording.fence)."""
     malformed: Counter[str] = Counter()
     with transaction.atomic():
         probe = Probe.objects.select_for_update().filter(name=name).first()
         if probe is None:
             return 0, malformed  # revoked meanwhile
+        recording.fence(probe, token)
         done = entry_position(probe.datagram_position)
         fresh = [(entry_id, fields) for entry_id, fields in stream_entries if entry_position(entry_id) > done]
         if not fresh:
@@ -58,7 +61,7 @@ def save(name: str, stream_entries: list[tuple[str, dict]]) -> tuple[int, Counte
         if taken:
             signals.datagrams_forwarded.send(sender=Probe, probe=name, datagrams=taken)
         probe.datagram_position = fresh[-1][0]
-        probe.save(update_fields=["datagram_position", "datagram_sequence"])
+        probe.save(update_fields=["datagram_position", "datagram_sequence", "lease_token"])
     return len(taken), malformed
 
 
@@ -78,14 +81,23 @@ def _seen(last: str, sequence: str) -> bool:
 
 
 class DatagramIntake(ProbeIntake):
-    group = GROUP
+    """In a thread of its own (probes.service): a flood of flows never delays the results."""
+
+    position_field = "datagram_position"
 
     @staticmethod
     def key_of(name: str) -> str:
         return keys.datagrams_key(settings.REDIS_PREFIX, name)
 
-    def record(self, name: str, stream_entries: list) -> int:
-        count, malformed = save(name, [(as_text(entry_id), fields) for entry_id, fields in stream_entries])
+    def owned(self) -> set[str]:
+        """The probes whose leases this process holds; the results intake answers the handovers."""
+        held = set(self.shard.held())
+        for name in self.cursors.keys() - held:
+            del self.cursors[name]
+        return held
+
+    def record(self, name: str, stream_entries: list, token: int) -> int:
+        count, malformed = save(name, [(as_text(entry_id), fields) for entry_id, fields in stream_entries], token)
         if malformed:
             logger.warning("probe %r: %d entries were not datagrams and were dropped: %s",
                            name, malformed.total(), dict(malformed))  # fmt: skip

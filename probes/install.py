@@ -14,7 +14,8 @@ def compose_service(name: str) -> str:
         '    command: sh -c "pip install --no-cache-dir /wheels/networkmonitor-*.whl && exec netmon-probe"\n'
         "    env_file: netmon-probe.env\n"
         "    environment:\n"
-        "      PROBE_BUFFER: /var/lib/netmon-probe/buffer.sqlite\n"
+        # Where systemd would keep its buffer: results wait there while the centre is unreachable.
+        "      STATE_DIRECTORY: /var/lib/netmon-probe\n"
         "    volumes:\n"
         "      - ./dist:/wheels:ro\n"
         "      - probe-buffer:/var/lib/netmon-probe\n"

@@ -19,6 +19,8 @@ class Probe(models.Model):
     datagram_position = models.CharField(max_length=40, default="0-0", editable=False)
     # The last datagram taken, as the probe numbers them ("<its buffer>:<number>"): one sent twice is skipped.
     datagram_sequence = models.CharField(max_length=80, blank=True, editable=False)
+    # The lease token (stats.shards.leases) of the probes process that wrote it: an older one is refused.
+    lease_token = models.BigIntegerField(default=0, editable=False)
     last_seen = models.DateTimeField(null=True, editable=False)
     online = models.BooleanField(default=False, editable=False)
     # The probe's clock minus the centre's (Redis's), from its latest flush, in seconds.
@@ -48,6 +50,7 @@ class SiteCheckState(models.Model):
     status = models.CharField(max_length=10)
     slot = models.DateTimeField()
     latency_ms = models.FloatField(null=True)
+    loss_pct = models.FloatField(null=True)
     error = models.CharField(max_length=500, blank=True)
 
     class Meta:

@@ -1,8 +1,9 @@
 """A probe's results into the check results, exactly once: saved with the probe's stream position.
 
 Entries at or before the saved position were written before (a restarted intake reads
-them again) and are skipped; a (check, site, slot) saved twice is kept once by the
-results' constraint. Only checks assigned to the probe's site are taken. An SNMP
+them again) and are skipped; a (check, site, slot) saved twice is kept once. Only checks
+assigned to the probe's site are taken. The slots the new results touch go to history and
+the uptime ledger voted across the check's sites (probes.slot_votes), in the same transaction. An SNMP
 check's poll records the device and its ports as a poll of the centre's does.
 """
 
@@ -12,11 +13,13 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from core.contracts import signals
+from core.rows import insert_new, update_fields
 from monitor import state
 from monitor.devices import ports
 from monitor.models import Check, CheckResult, Host
 from monitor.results import Recorded, derive_hosts
-from probes import voting
+from probes import slot_votes, voting
 from probes.entries import SiteRun
 from probes.models import Probe, SiteCheckState
 from stats.streams import entry_position
@@ -28,24 +31,43 @@ def at(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
 
 
-def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Recorded]:
+class Fenced(Exception):
+    """A probes process with a newer lease on the probe's stream wrote it: this one no longer owns it."""
+
+
+def fence(probe: Probe, token: int | None) -> None:
+    """Refuse a batch read under a lease older than the last writer's (Fenced); else record the lease.
+
+    For the results and the datagram stream alike: one probes process owns both."""
+    if token is not None:
+        if token < probe.lease_token:
+            raise Fenced(probe.name)
+        probe.lease_token = token
+
+
+def save(name: str, entries: list[tuple[str, SiteRun | None]], token: int | None = None) -> tuple[int, Recorded]:
     """Save a probe's entries (stream id, parsed entry) in one transaction, with its position.
 
-    Returns how many results were new, and what changed for the apps above.
+    `token`: the lease on its stream (stats.shards.leases) under which they were read; one
+    older than the last writer's raises Fenced. Returns how many results were new, and
+    what changed for the apps above.
     """
     with transaction.atomic():
         probe = Probe.objects.select_for_update().filter(name=name).first()
         if probe is None:
             return 0, Recorded([], [], {})  # revoked meanwhile
+        fence(probe, token)
         done = entry_position(probe.stream_position)
         fresh = [(entry_id, entry) for entry_id, entry in entries if entry_position(entry_id) > done]
         if not fresh:
             return 0, Recorded([], [], {})
         runs = [entry for _, entry in fresh if entry is not None]
         clocks = [(entry_id, entry.sent) for entry_id, entry in fresh if entry is not None and entry.sent is not None]
-        results = _results(probe, runs)
+        results, voted, withdrawn = _results(probe, runs)
         _remember_states(probe.site_id, results)
         interfaces = ports.record(_device_polls(runs, results))
+        # history and uptime, in this transaction
+        signals.results_saved.send(sender=Check, results=voted, withdrawn=withdrawn, interfaces=interfaces)
         checks = voting.vote({r.host_check_id for r in results})
         hosts = derive_hosts({c.host_id for c in checks})
         probe.stream_position = fresh[-1][0]
@@ -54,7 +76,7 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Rec
         if clocks:
             entry_id, sent = clocks[-1]  # the entry's id is Redis's clock as it took the entry
             probe.clock_skew_s = round(sent - entry_position(entry_id)[0] / 1000, 3)
-        probe.save(update_fields=["stream_position", "last_seen", "clock_skew_s"])
+        probe.save(update_fields=["stream_position", "lease_token", "last_seen", "clock_skew_s"])
     # The live frames and alert rules need each check's newest result, not an outage's backlog.
     newest = {r.host_check_id: r for r in sorted(results, key=lambda r: r.scheduled_at)}
     tags = defaultdict(list)
@@ -65,8 +87,12 @@ def save(name: str, entries: list[tuple[str, SiteRun | None]]) -> tuple[int, Rec
     return len(results), Recorded(list(newest.values()), hosts, tags, interfaces)
 
 
-def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
-    checks = {c.pk: c for c in Check.objects.filter(pk__in={r.check_id for r in runs}, sites=probe.site_id)}
+def _results(probe: Probe, runs: list[SiteRun]) -> tuple[list[CheckResult], list[CheckResult], list[CheckResult]]:
+    """The new results; and the slots' voted results to count, and those they replace (probes.slot_votes)."""
+    # Locked, in one order: another probes process saving another site's results of these checks
+    # waits, so each sees the other's results when it votes their slots (probes.slot_votes).
+    taken = Check.objects.filter(pk__in={r.check_id for r in runs}, sites=probe.site_id)
+    checks = {c.pk: c for c in taken.select_for_update(of=("self",)).order_by("pk")}
     results = []
     for run in runs:
         check = checks.get(run.check_id)
@@ -91,8 +117,11 @@ def _results(probe: Probe, runs: list[SiteRun]) -> list[CheckResult]:
                 details=run.outcome.details,
             )
         )
-    CheckResult.objects.bulk_create(results, ignore_conflicts=True)
-    return results
+    before = slot_votes.earlier(results)
+    results = slot_votes.new_results(results, before)
+    insert_new(results)  # two probes of one site may run a check's slot alike: the constraint keeps one
+    voted, withdrawn = slot_votes.changes(results, before, checks)
+    return results, voted, withdrawn
 
 
 def _device_polls(runs: list[SiteRun], results: list[CheckResult]) -> list[ports.Polled]:
@@ -119,7 +148,7 @@ def _remember_states(site_id: int, results: list[CheckResult]) -> None:
         if state.pk is not None and state.slot >= result.scheduled_at:
             continue  # an older result, delivered late: the state is newer
         state.status, state.slot, state.latency_ms = result.status, result.scheduled_at, result.latency_ms
-        state.error = result.error
+        state.loss_pct, state.error = result.loss_pct, result.error
         (changed if state.pk else new).append(state)
     SiteCheckState.objects.bulk_create(new, batch_size=500)
-    SiteCheckState.objects.bulk_update(changed, ["status", "slot", "latency_ms", "error"], batch_size=500)
+    update_fields(changed, ["status", "slot", "latency_ms", "loss_pct", "error"])

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from core.rows import update_fields
 from monitor.models import Check, Status
 from monitor.state import site_vote
 from probes.models import Probe, SiteCheckState
@@ -19,7 +20,8 @@ def online_sites() -> set[int]:
 
 def vote(check_ids: Iterable[int]) -> list[Check]:
     """Set the state of each check from its sites' states; returns the checks, saved."""
-    checks = list(Check.objects.filter(pk__in=set(check_ids)))
+    # In the order probes.recording locks them: the two never wait for each other crosswise.
+    checks = list(Check.objects.filter(pk__in=set(check_ids)).order_by("pk"))
     sites = defaultdict(list)
     for check_id, site_id in Check.sites.through.objects.filter(check_id__in=[c.pk for c in checks]).values_list(
         "check_id", "site_id"
@@ -42,6 +44,7 @@ def vote(check_ids: Iterable[int]) -> list[Check]:
         if known:
             newest = max(known, key=lambda state: state.slot)
             check.last_checked_at, check.last_latency_ms = newest.slot, newest.latency_ms
-    fields = ["status", "status_changed_at", "last_error", "last_checked_at", "last_latency_ms"]
-    Check.objects.bulk_update(checks, fields, batch_size=500)
+            check.last_loss_pct = newest.loss_pct
+    fields = ["status", "status_changed_at", "last_error", "last_checked_at", "last_latency_ms", "last_loss_pct"]
+    update_fields(checks, fields)
     return checks

@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import F, Min, Q
+from django.db import connection
+from django.db.models import Min, Q
 
 from monitor.models import Check, CheckResult, Host, MaintenanceWindow
 from status import uptime
@@ -26,11 +27,13 @@ TALLY_FIELDS = {
 }
 
 
-def count_results(sender, results: list[CheckResult], **kwargs) -> None:
+def count_results(sender, results: list[CheckResult], withdrawn: list[CheckResult] = (), **kwargs) -> None:
     count(results)
+    count(withdrawn, sign=-1)
 
 
-def count(results: Iterable[CheckResult]) -> None:
+def count(results: Iterable[CheckResult], sign: int = 1) -> None:
+    """Add the slots of `results` to their hours, or with `sign` -1 take them out (a re-voted slot)."""
     results = list(results)
     if not results:
         return
@@ -43,7 +46,8 @@ def count(results: Iterable[CheckResult]) -> None:
             continue
         key = (result.host_check_id, uptime.utc(uptime.hour_start(result.started_at.timestamp())))
         in_maintenance = windows.cover(result.host_id, result.started_at)
-        tallies[key] += uptime.slot(result.status, intervals[result.host_check_id], in_maintenance, result.latency_ms)
+        tally = uptime.slot(result.status, intervals[result.host_check_id], in_maintenance, result.latency_ms)
+        tallies[key] += tally if sign > 0 else -tally
         first = opened.get(key)
         if first is None or result.started_at < first[0]:
             opened[key] = (result.started_at, result.host_id)
@@ -51,9 +55,20 @@ def count(results: Iterable[CheckResult]) -> None:
         [UptimeHour(host_check_id=c, hour=h, host_id=opened[c, h][1], opened_at=opened[c, h][0]) for c, h in tallies],
         ignore_conflicts=True,
     )
-    for (check_id, hour), tally in tallies.items():
-        added = {field: F(field) + getattr(tally, name) for name, field in TALLY_FIELDS.items()}
-        UptimeHour.objects.filter(host_check_id=check_id, hour=hour).update(**added)
+    add_tallies(tallies)
+
+
+def add_tallies(tallies: dict[tuple[int, datetime], Tally]) -> None:
+    """One UPDATE per hour, sent together: a backlog's batch touches thousands (status.models.UptimeHour)."""
+    quote, hour_field = connection.ops.quote_name, UptimeHour._meta.get_field("hour")
+    additions = ", ".join(f"{quote(field)} = {quote(field)} + %s" for field in TALLY_FIELDS.values())
+    sql = f"UPDATE {quote(UptimeHour._meta.db_table)} SET {additions} WHERE host_check_id = %s AND hour = %s"
+    rows = [[getattr(tally, name) for name in TALLY_FIELDS] + [check_id, hour_field.get_db_prep_save(hour, connection)]
+            for (check_id, hour), tally in tallies.items()]  # fmt: skip
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 class MaintenanceWindows:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,9 @@ class Tally:
             self.latency_ms_sum + other.latency_ms_sum,
             self.latency_count + other.latency_count,
         )
+
+    def __neg__(self) -> Tally:
+        return Tally(*(-value for value in astuple(self)))
 
     @property
     def known(self) -> float:

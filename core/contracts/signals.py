@@ -29,10 +29,13 @@ probe_presence(sender, offline: list[str], back: list[str], ts: float)
     lease lapsed (the checks of its site are UNKNOWN, not DOWN, until it returns); `back`,
     probes that came back since the previous signal.
 
-results_saved(sender, results: list[CheckResult], interfaces: list[Interface])
-    A batch of check results is being saved (monitor.results), inside its transaction:
+results_saved(sender, results: list[CheckResult], interfaces: list[Interface], withdrawn: list[CheckResult])
+    A batch of check results is being saved (monitor.results; probes.recording, where each
+    is a slot of a check voted across its sites, probes.slot_votes), inside its transaction:
     a receiver's writes commit or roll back with the results.
     `interfaces`: the SNMP ports the batch polled, with their new rates (monitor.devices.ports).
+    `withdrawn` (probes only, may be absent): earlier votes of slots that `results` replace,
+    once counted and now to be taken out of the uptime ledger.
 
 results_recorded(sender, recorded: monitor.results.Recorded)
     A batch of check results was saved and committed, with the host states it changed

@@ -22,15 +22,19 @@ INSTALLATION = "@installation"  # not a valid stream name: never an agent's leas
 
 
 class Coordinator:
-    def __init__(self, shard: Shard, list_streams: Callable[[object], Awaitable[set[str]]]) -> None:
+    def __init__(
+        self, shard: Shard, list_streams: Callable[[object], Awaitable[set[str]]], announce: bool = True
+    ) -> None:
         self.shard = shard
         self.list_streams = list_streams
+        # The agents' streams moving are told to the apps above (core.contracts.signals); others are not.
+        self.announce = announce
         self.duty_token: int | None = None
 
     async def step(self) -> None:
-        redis, me = async_redis(), self.shard.me
-        live = await members.renew(redis, me)
-        lost = await leases.renew(redis, self.shard.held(), me)
+        redis, me, group = async_redis(), self.shard.me, self.shard.group
+        live = await members.renew(redis, me, group)
+        lost = await leases.renew(redis, self.shard.held(), me, group)
         if lost:
             logger.warning("lost %d leases (this process was too slow); the next owners read them", len(lost))
             self.shard.drop_lost(lost)
@@ -38,10 +42,10 @@ class Coordinator:
         held = set(self.shard.held())
         self.shard.release(held - wanted)
         if done := self.shard.released():
-            signals.send_logged(signals.streams_released, Shard, names=sorted(done))
-            await leases.release(redis, done, me)
+            self.tell(signals.streams_released, done)
+            await leases.release(redis, done, me, group)
         if taken := await self.take(redis, wanted - held):
-            signals.send_logged(signals.streams_taken, Shard, names=sorted(taken))
+            self.tell(signals.streams_taken, taken)
             self.shard.add(taken)
         await self.keep_duties(redis)
 
@@ -51,17 +55,21 @@ class Coordinator:
         order = sorted(streams)
         async with redis.pipeline(transaction=False) as pipe:
             for stream in order:
-                keys = leases.lease_key(stream), leases.fence_key(stream)
+                keys = leases.lease_key(stream, self.shard.group), leases.fence_key(stream, self.shard.group)
                 pipe.eval(leases.TAKE, 2, *keys, self.shard.me, leases.LEASE_MS)
             tokens = await pipe.execute()
         return {stream: int(token) for stream, token in zip(order, tokens, strict=True) if int(token)}
 
+    def tell(self, signal, streams) -> None:
+        if self.announce:
+            signals.send_logged(signal, Shard, names=sorted(streams))
+
     async def keep_duties(self, redis) -> None:
-        me = self.shard.me
-        if self.duty_token is not None and await leases.renew(redis, {INSTALLATION: self.duty_token}, me):
+        me, group = self.shard.me, self.shard.group
+        if self.duty_token is not None and await leases.renew(redis, {INSTALLATION: self.duty_token}, me, group):
             self.duty_token = None
         if self.duty_token is None:
-            self.duty_token = await leases.take(redis, INSTALLATION, me)
+            self.duty_token = await leases.take(redis, INSTALLATION, me, group)
         self.shard.leader = self.duty_token is not None
 
     async def run(self) -> None:
@@ -75,9 +83,9 @@ class Coordinator:
 
     def leave(self) -> None:
         """On a clean stop, once the intake wrote what it held: everything given up at once."""
-        redis, me, held = sync_redis(), self.shard.me, self.shard.held()
-        signals.send_logged(signals.streams_released, Shard, names=sorted(held))
-        leases.release(redis, held, me)
+        redis, me, held, group = sync_redis(), self.shard.me, self.shard.held(), self.shard.group
+        self.tell(signals.streams_released, held)
+        leases.release(redis, held, me, group)
         if self.duty_token is not None:
-            leases.release(redis, {INSTALLATION: self.duty_token}, me)
-        members.leave(redis, me)
+            leases.release(redis, {INSTALLATION: self.duty_token}, me, group)
+        members.leave(redis, me, group)

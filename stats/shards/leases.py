@@ -46,33 +46,35 @@ return 1
 """
 
 
-def lease_key(stream: str) -> str:
-    return f"{settings.REDIS_PREFIX}:ingest:lease:{stream}"
+def lease_key(stream: str, group: str = "ingest") -> str:
+    """`group`: the processes that share these streams (stats.shards.members), each its own leases."""
+    return f"{settings.REDIS_PREFIX}:{group}:lease:{stream}"
 
 
-def fence_key(stream: str) -> str:
-    return f"{settings.REDIS_PREFIX}:ingest:fence:{stream}"
+def fence_key(stream: str, group: str = "ingest") -> str:
+    return f"{settings.REDIS_PREFIX}:{group}:fence:{stream}"
 
 
-async def take(redis, stream: str, holder: str) -> int | None:
+async def take(redis, stream: str, holder: str, group: str = "ingest") -> int | None:
     """The lease of `stream` for `holder` with its new token, or None while another holds it."""
-    token = await redis.eval(TAKE, 2, lease_key(stream), fence_key(stream), holder, LEASE_MS)
+    token = await redis.eval(TAKE, 2, lease_key(stream, group), fence_key(stream, group), holder, LEASE_MS)
     return int(token) or None
 
 
-async def renew(redis, held: dict[str, int], holder: str) -> set[str]:
+async def renew(redis, held: dict[str, int], holder: str, group: str = "ingest") -> set[str]:
     """Extend the leases of `held` (stream -> token); returns the streams whose lease was lost."""
     if not held:
         return set()
     streams = list(held)
-    keys = [lease_key(stream) for stream in streams]
+    keys = [lease_key(stream, group) for stream in streams]
     kept = await redis.eval(RENEW, len(keys), *keys, holder, LEASE_MS, *(held[s] for s in streams))
     return {stream for stream, still in zip(streams, kept, strict=True) if not still}
 
 
-def release(redis, held: dict[str, int], holder: str) -> None:
+def release(redis, held: dict[str, int], holder: str, group: str = "ingest") -> None:
     """Give up the leases of `held` (stream -> token) that are still ours (sync or async client)."""
     if not held:
         return None
     streams = list(held)
-    return redis.eval(RELEASE, len(streams), *map(lease_key, streams), holder, *(held[s] for s in streams))
+    keys = [lease_key(stream, group) for stream in streams]
+    return redis.eval(RELEASE, len(keys), *keys, holder, *(held[s] for s in streams))

@@ -1,4 +1,5 @@
-"""The live ingest processes: each keeps its name in a sorted set, scored by when its place ends.
+"""The live processes of a group (the ingest's, the probes'): each keeps its name in the group's
+sorted set, scored by when its place ends.
 
 A process that stops renewing (killed, frozen, cut off from Redis) drops out after
 MEMBER_TTL_S, and the others take its streams once their leases end too.
@@ -14,8 +15,8 @@ from django.conf import settings
 MEMBER_TTL_S = 4.0
 
 
-def members_key() -> str:
-    return f"{settings.REDIS_PREFIX}:ingest:members"
+def members_key(group: str = "ingest") -> str:
+    return f"{settings.REDIS_PREFIX}:{group}:members"
 
 
 def new_member_name() -> str:
@@ -23,17 +24,17 @@ def new_member_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-async def renew(redis, me: str) -> set[str]:
+async def renew(redis, me: str, group: str = "ingest") -> set[str]:
     """Keep `me` among the live members; returns the live members (`me` included)."""
-    now = time.time()
+    now, key = time.time(), members_key(group)
     async with redis.pipeline(transaction=False) as pipe:
-        pipe.zadd(members_key(), {me: now + MEMBER_TTL_S})
-        pipe.zremrangebyscore(members_key(), "-inf", now)
-        pipe.zrange(members_key(), 0, -1)
+        pipe.zadd(key, {me: now + MEMBER_TTL_S})
+        pipe.zremrangebyscore(key, "-inf", now)
+        pipe.zrange(key, 0, -1)
         *_, names = await pipe.execute()
     return {name.decode() if isinstance(name, bytes) else name for name in names}
 
 
-def leave(redis, me: str) -> None:
+def leave(redis, me: str, group: str = "ingest") -> None:
     """`me` stops at once: the others rebalance without waiting for its place to end (sync client)."""
-    redis.zrem(members_key(), me)
+    redis.zrem(members_key(group), me)

@@ -5,6 +5,7 @@ A stream moves away in three steps, so that nothing is lost or sent twice:
 2. the intake stops reading it and writes and acknowledges what it holds of it;
 3. then the relay stops passing it on (its position is in Redis, stats.relay);
 only then is the lease given up and the other process takes it from where this one stopped.
+A group without a relay (the probes process: `relayed=False`) hands over after step 2.
 A lease lost outright (this process was frozen past its end) is dropped at once: what the
 intake holds of it is forgotten unacknowledged, and its successor reads it again.
 """
@@ -13,8 +14,10 @@ import threading
 
 
 class Shard:
-    def __init__(self, me: str) -> None:
+    def __init__(self, me: str, group: str = "ingest", relayed: bool = True) -> None:
         self.me = me
+        self.group = group  # whose members and leases (stats.shards.members, leases)
+        self.relayed = relayed
         self.lock = threading.Lock()
         self.tokens: dict[str, int] = {}  # stream -> fencing token, for every stream held
         self.releasing: set[str] = set()
@@ -37,7 +40,7 @@ class Shard:
     def released(self) -> dict[str, int]:
         """The streams both the intake and the relay let go of, forgotten here; stream -> token."""
         with self.lock:
-            done = self.releasing & self.intake_done & self.relay_done
+            done = self.releasing & self.intake_done & (self.relay_done if self.relayed else self.intake_done)
             tokens = {stream: self.tokens.pop(stream) for stream in done}
             self.releasing -= done
             self.intake_done -= done

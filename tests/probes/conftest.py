@@ -41,10 +41,10 @@ def probe_environment(probe: Probe, key: str, redis_url: str | None = None) -> d
 def probe_process(
     probe: Probe, key: str, workdir: Path, namespace: str | None = None, redis_url: str | None = None, **env: str
 ):
-    """`python -m netmon_probe` from this tree, with nothing but its environment file's lines (and PATH);
+    """`python -m netmon_probe` from this tree, with nothing but its environment file's lines (and PATH, HOME);
     `env`: more of its settings (its receivers' ports)."""
     command = ["env", "-i", f"PATH={os.environ['PATH']}", "PYTHONUNBUFFERED=1", f"PYTHONPATH={processes.ROOT}",
-               f"PROBE_BUFFER={workdir / (probe.name + '.sqlite')}",
+               f"HOME={workdir}",  # its buffers go under its home's ~/.local/state
                *(f"{k}={v}" for k, v in {**probe_environment(probe, key, redis_url), **env}.items()),
                sys.executable, "-m", "netmon_probe"]  # fmt: skip
     return processes.running(command, processes.logged("running"), namespace=namespace)

@@ -111,8 +111,8 @@ async def installed_probe_run(alice, probe_venv, tmp_path, host, check, probe, m
         host_if = f"nmh{namespace.removeprefix('nm-')}"  # the host's end of the veth pair
         environment = {"REDIS_URL": through(made.redis_url, host_ip, port), "PROBE_NAME": made.name}
         assert set(made.environment()) == set(environment)  # all `probes add` prints; nothing else
-        # In a folder of its own, where it keeps its buffer: nothing in its environment says where.
-        command = ["env", "-i", f"--chdir={tmp_path}", *(f"{k}={v}" for k, v in environment.items()),
+        # Its account's home is the test's folder; nothing in its environment says where its buffer is.
+        command = ["env", "-i", f"HOME={tmp_path}", *(f"{k}={v}" for k, v in environment.items()),
                    str(probe_venv / "bin" / "netmon-probe")]  # fmt: skip
         listen = LISTEN.format(port=TARGET_PORT)
         with processes.running(["python3", "-c", listen], processes.logged("listening"), namespace=namespace), \
@@ -153,4 +153,6 @@ async def installed_probe_run(alice, probe_venv, tmp_path, host, check, probe, m
     assert all(r.status == Status.UP for r in results)
     assert all(abs(r.started_at - r.scheduled_at) < timedelta(seconds=1) for r in results)  # stamped with probe time
     assert abs(saved_probe.clock_skew_s) < 2
-    assert (tmp_path / f"netmon-probe-{probe.name}.sqlite").exists()  # where the minute waited
+    state = tmp_path / ".local" / "state" / "netmon-probe"
+    assert (state / f"{probe.name}.sqlite").exists()  # where the minute waited
+    assert state.stat().st_mode & 0o777 == 0o700

@@ -96,7 +96,7 @@ async def test_traps_syslog_and_flows_taken_by_a_probe_reach_the_centre_once_acr
     redis_port = urlsplit(settings.REDIS_URL).port or 6379
     communicator = await stats_socket(alice)
     await communicator.send_json_to({"type": "watch", "host": host.id})
-    disk = tmp_path / f"{probe.name}-datagrams.sqlite"
+    disk = tmp_path / ".local" / "state" / "netmon-probe" / f"{probe.name}-datagrams.sqlite"  # under its HOME
     with namespace_with_veth() as (namespace, _, host_ip, _), forwarder(host_ip, redis_port) as port, \
             processes.probes_service(), \
             probe_process(probe, key, tmp_path, namespace, f"redis://{host_ip}:{port}/0", **RECEIVERS) as running, \

@@ -80,7 +80,7 @@ async def test_a_probe_polls_snmpd_and_the_ports_are_recorded_at_the_centre(alic
         assert lo.in_bps >= 0
         assert lo.counters["in_octets"] > 0
     # The credentials reached the probe sealed: nothing it keeps or sends holds them in clear.
-    kept = (tmp_path / f"{probe.name}.sqlite").read_bytes()
+    kept = (tmp_path / ".local" / "state" / "netmon-probe" / f"{probe.name}.sqlite").read_bytes()  # under its HOME
     sent = await database_sync_to_async(lambda: list(CheckResult.objects.values_list("details", "error")))()
     for secret in (COMMUNITY, AUTH_PASSWORD, PRIV_PASSWORD):
         assert secret.encode() not in kept
