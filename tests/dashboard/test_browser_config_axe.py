@@ -64,6 +64,8 @@ async def test_configuration_pages_and_dialogs_pass_axe_and_fit_a_phone(
             await asyncio.sleep(0.05)  # until the responses arrive, bounded
         assert sorted(fonts) == ["117", "118", "119"]
         found = {}
+        # The page's script opens the dialogs: a click before it has run does nothing.
+        await expect(page.locator("#connection")).to_have_attribute("data-state", "live")
         await page.get_by_role("button", name="Add host").click()
         dialog = page.get_by_role("dialog", name="Add host")
         for kind in ("ping", "tcp", "http", "dns", "snmp", "path"):  # every kind's fields at once
