@@ -46,6 +46,9 @@ def agent_name(kind: str) -> str:
     return f"{kind}-{uuid.uuid4().hex[:8]}"
 
 
+OUTPUT_SHOWN = 6_000  # characters of a process's output shown when a test fails beside it
+
+
 @contextmanager
 def running(
     command: list[str], ready: Callable[[str], bool], timeout: float = 60, namespace: str | None = None, **env: str
@@ -72,6 +75,10 @@ def running(
                     raise TimeoutError(f"{shlex.join(command)} not ready in {timeout} s:\n{Path(log.name).read_text()}")
                 time.sleep(0.05)
             yield process
+        except BaseException:
+            # The test failed with this process running: its output is what tells why.
+            print(f"--- output of {shlex.join(command)}:\n{Path(log.name).read_text()[-OUTPUT_SHOWN:]}")
+            raise
         finally:
             if process.poll() is None:
                 process.terminate()

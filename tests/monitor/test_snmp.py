@@ -5,6 +5,7 @@ import asyncio
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -104,25 +105,47 @@ class SteadyTraffic:
                 continue
 
 
+@dataclass
+class Bracketed:
+    """A poll with the loopback's byte counters (received, sent) and the clock just before and after it."""
+
+    result: object
+    outcome: object
+    bytes_before: tuple[int, int]
+    bytes_after: tuple[int, int]
+    starts: float
+    ends: float
+
+
+def bracketed_poll(check: Check) -> Bracketed:
+    bytes_before, starts = lo_bytes(), time.monotonic()
+    result, outcome = poll(check)
+    return Bracketed(result, outcome, bytes_before, lo_bytes(), starts, time.monotonic())
+
+
 @pytest.mark.parametrize("version", ["2c", "3"])
 def test_port_rates_match_the_kernel_counters(version):
+    """snmpd reads the kernel's counters and its clock (sysUpTime) at some moment inside each poll,
+    and the rate is the counters' difference over the clock's: it lies between the kernel's bytes
+    from the end of the first poll to the start of the second over the longest time the clock can
+    have moved, and those from the start of the first to the end of the second over the shortest,
+    however long a poll takes on a busy machine."""
     with snmpd() as port, SteadyTraffic(bytes_per_s=4_000_000):
         check = snmp_check(port) if version == "2c" else v3(port)
-        first_proc, first_at = lo_bytes(), time.monotonic()
-        result, outcome = poll(check)
-        assert result.status == Status.UP, result.error
-        assert outcome.device.system.vendor == "Net-SNMP"
-        time.sleep(5)  # the interval between two polls; snmpd re-reads the kernel's counters after 3 s
-        second_proc, second_at = lo_bytes(), time.monotonic()
-        result, _ = poll(check)
-    assert result.status == Status.UP, result.error
+        first = bracketed_poll(check)
+        assert first.result.status == Status.UP, first.result.error
+        assert first.outcome.device.system.vendor == "Net-SNMP"
+        time.sleep(8)  # the interval between two polls; snmpd re-reads the kernel's counters after 3 s
+        second = bracketed_poll(check)
+    assert second.result.status == Status.UP, second.result.error
     lo = Interface.objects.get(host=check.host, name="lo")
-    seconds = second_at - first_at
-    kernel_in_bps = (second_proc[0] - first_proc[0]) * 8 / seconds
-    kernel_out_bps = (second_proc[1] - first_proc[1]) * 8 / seconds
-    assert kernel_in_bps > 25_000_000  # the steady traffic is there
-    assert lo.in_bps == pytest.approx(kernel_in_bps, rel=0.05)
-    assert lo.out_bps == pytest.approx(kernel_out_bps, rel=0.05)
+    longest, shortest = second.ends - first.starts, second.starts - first.ends
+    for direction, measured in ((0, lo.in_bps), (1, lo.out_bps)):
+        counted_within = second.bytes_before[direction] - first.bytes_after[direction]
+        counted_around = second.bytes_after[direction] - first.bytes_before[direction]
+        assert counted_around * 8 / longest > 25_000_000  # the steady traffic is there
+        least, most = counted_within * 8 / longest, counted_around * 8 / shortest
+        assert least * 0.99 <= measured <= most * 1.01, (direction, least, measured, most)  # 0.01 s ticks
     assert lo.in_pps > 0
     assert lo.errors_per_s == 0
     assert lo.oper_status == "up"
