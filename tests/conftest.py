@@ -16,6 +16,7 @@ from core.redis_io.redis_clients import sync_redis
 from NetWorkMonitor.asgi import application
 from stats import streams
 from stats.latest import latest_key
+from tests import quick_flush
 from tests.browser import launch
 from tests.waits import EVENT_TIMEOUT_S
 
@@ -23,6 +24,8 @@ from tests.waits import EVENT_TIMEOUT_S
 HOST = b"localhost"
 ORIGIN = b"http://localhost"
 
+
+quick_flush.install()
 
 # Fixtures through which a test reaches the database (directly or through one that needs them).
 DATABASE_FIXTURES = {
