@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 import redis
 from django.conf import settings
@@ -25,6 +26,7 @@ from core.contracts import signals
 from core.redis_io.redis_clients import sync_client
 from stats import credentials, frame_checks, positions, rejected, stream_caps, streams
 from stats.checked import Checked
+from stats.history.ingest import Sample
 from stats.history.metrics import agent_source, frame_points
 from stats.history.stores import write as store
 from stats.models import Agent
@@ -85,7 +87,7 @@ def write(
     return saved
 
 
-def samples_of(frames: list[dict]):
+def samples_of(frames: list[dict]) -> Iterator[Sample]:
     """History samples of these frames (their source named once a frame, not once a value)."""
     for frame in frames:
         source, ts = agent_source(frame["host"]), frame["ts"]
