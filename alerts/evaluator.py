@@ -13,6 +13,7 @@ import math
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from alerts.models import Alert, AlertRule, AlertState, Scope
@@ -152,12 +153,32 @@ class Evaluator:
         now = time.time() if now is None else now
         with self.lock:
             self.reload_if_stale(now)
-            self.unrecorded += self.evaluate(readings, now)
-            if not self.unrecorded:
-                return
-            del self.unrecorded[:-MAX_UNRECORDED]
-            record(self.unrecorded)  # one transaction: all of them, or (raising) none, kept for the next try
-            self.unrecorded = []
+            self._record(self.evaluate(readings, now))
+
+    def evaluate_watched(
+        self, subject: str, label: str, read: Callable[[set[str]], dict[str, float]], now: float
+    ) -> None:
+        """evaluate_and_record of one subject whose readings cost to work out (an agent's frame, every
+        second): `read(metrics)` is asked only for the readings that can step a rule there."""
+        with self.lock:
+            self.reload_if_stale(now)
+            self._record(self.evaluate({subject: (label, read(self.watched(subject)))}, now))
+
+    def watched(self, subject: str) -> set[str]:
+        """The metrics whose readings can step a rule of `subject`: those its rules watch, and those with
+        a rule pending or firing there. evaluate passes over every other reading."""
+        if self.windows and self.silenced(subject):
+            return set()
+        active = self.states.get(subject, {})
+        return self.index_for(subject).metrics | {metric for metric, states in active.items() if states}
+
+    def _record(self, transitions: list[Transition]) -> None:
+        self.unrecorded += transitions
+        if not self.unrecorded:
+            return
+        del self.unrecorded[:-MAX_UNRECORDED]
+        record(self.unrecorded)  # one transaction: all of them, or (raising) none, kept for the next try
+        self.unrecorded = []
 
 
 @functools.cache

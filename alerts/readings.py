@@ -2,6 +2,7 @@
 
 import functools
 from collections import defaultdict
+from collections.abc import Collection
 
 from core.contracts.metrics import ALERT_METRICS
 from monitor.models import Check, CheckResult
@@ -9,10 +10,12 @@ from monitor.models import Check, CheckResult
 AGENT_READINGS = [metric for metric in ALERT_METRICS if metric.subject == "agent"]
 
 
-def agent_readings(frame: dict) -> dict[str, float]:
-    """The agent metrics of one stats frame (missing parts are left out)."""
+def agent_readings(frame: dict, only: Collection[str] | None = None) -> dict[str, float]:
+    """The agent metrics of one stats frame (missing parts are left out); with `only`, just those."""
     readings = {}
     for metric in AGENT_READINGS:
+        if only is not None and metric.name not in only:
+            continue
         if (value := metric.read(frame)) is not None:
             readings[metric.name] = value
     return readings

@@ -5,9 +5,13 @@ from alerts.readings import agent_readings, host_readings_of
 
 
 def evaluate_frame(sender, frame: dict, **kwargs) -> None:
-    """Agent rules, on every frame of an agent once it is in history (in the ingest process)."""
-    readings = {f"agent:{frame['host']}": (frame["host"], agent_readings(frame))}
-    agent_evaluator().evaluate_and_record(readings, frame["ts"])
+    """Agent rules, on every frame of an agent once it is in history (in the ingest process).
+
+    Only the readings a rule of the agent can use are worked out: most agents have none.
+    """
+    host = frame["host"]
+    read = lambda metrics: agent_readings(frame, metrics)  # noqa: E731
+    agent_evaluator().evaluate_watched(f"agent:{host}", host, read, frame["ts"])
 
 
 def evaluate_presence(sender, offline: list[str], back: list[str], ts: float, **kwargs) -> None:

@@ -19,8 +19,9 @@ class NotOurs(SystemExit):
 
 
 def bench_prefix(name: str) -> str:
-    """Every benchmark's keys live under netmon-bench-…: never the prefix of an installation."""
-    return f"netmon-bench-{name.removeprefix('bench-')}"
+    """Every benchmark's keys live under netmon-bench-… (never the prefix of an installation), or under
+    BENCH_REDIS_PREFIX: two runs of one benchmark on a shared Redis each need a prefix of their own."""
+    return os.environ.get("BENCH_REDIS_PREFIX") or f"netmon-bench-{name.removeprefix('bench-')}"
 
 
 def prepare(name: str, database_url: str | None = None) -> Path:

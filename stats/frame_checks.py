@@ -113,15 +113,7 @@ def _walk(node, spec) -> Found | None:
     if isinstance(node, dict):
         if isinstance(spec, Bounds):
             return "not_a_number", [], "{...}"
-        for key, child in node.items():
-            below = spec.get(key, spec.get("*")) if isinstance(spec, dict) else None
-            if below is not None and key not in spec and len(key) > LABEL_MAX:
-                return "label_too_long", [key[:40] + "..."], ""
-            found = _walk(child, below)
-            if found is not None:
-                found[1].append(key)
-                return found
-        return None
+        return _walk_mapping(node, spec if isinstance(spec, dict) else None)
     if isinstance(node, list):
         if isinstance(spec, Bounds):
             return "not_a_number", [], "[...]"
@@ -140,6 +132,28 @@ def _walk(node, spec) -> Found | None:
             return "out_of_range", [], node
         return None
     return ("not_a_number", [], node) if isinstance(spec, Bounds) else None
+
+
+def _walk_mapping(node: dict, spec: dict | None) -> Found | None:
+    star = spec.get("*") if spec is not None else None
+    for key, child in node.items():
+        below = spec.get(key, star) if spec is not None else None
+        if below is not None and len(key) > LABEL_MAX and key not in spec:
+            return "label_too_long", [key[:40] + "..."], ""
+        kind = type(child)
+        # Nearly every value is a plain number: checked here, without a call per value (a third
+        # of the time of a frame's check). NaN and infinities fail the comparison.
+        if kind is float or kind is int:
+            if not -FLOAT32_MAX <= child <= FLOAT32_MAX:
+                return "not_finite", [key], child
+            if type(below) is Bounds and not below.low <= child <= below.high:
+                return "out_of_range", [key], child
+            continue
+        found = _walk(child, below)
+        if found is not None:
+            found[1].append(key)
+            return found
+    return None
 
 
 def _within_float32(number: int | float) -> bool:

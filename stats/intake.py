@@ -16,7 +16,7 @@ import socket
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
+from collections.abc import Iterator
 
 import redis
 from django.conf import settings
@@ -24,10 +24,13 @@ from django.db import DatabaseError, DataError, IntegrityError, close_old_connec
 
 from core.contracts import signals
 from core.redis_io.redis_clients import sync_client
-from stats import credentials, frame_checks, rejected, stream_caps, streams
+from stats import credentials, frame_checks, positions, rejected, stream_caps, streams
+from stats.checked import Checked
+from stats.history.ingest import Sample
 from stats.history.metrics import agent_source, frame_points
 from stats.history.stores import write as store
 from stats.models import Agent
+from stats.positions import StalePosition
 from stats.relay import REFRESH_AGENTS_S, relayed_key
 from stats.shards.shard import Shard
 
@@ -47,10 +50,6 @@ STALE_RETRIES = 3  # a write that raced a previous owner's last one is tried aga
 Batch = dict[str, list[tuple[str, dict | None]]]
 
 
-class StalePosition(Exception):
-    """Another process wrote an agent's stream between this write's read and its update: write again."""
-
-
 def write(
     batch: Batch, set_aside: list[rejected.SetAside] = (), fences: dict[str, int] | None = None,
     fenced_out: set[str] | None = None,
@@ -64,7 +63,7 @@ def write(
     saved: list[dict] = []
     with transaction.atomic():
         agents = {agent.name: agent for agent in Agent.objects.filter(name__in=batch)}
-        fresh_ids = set()
+        moves, fresh_of = [], {}
         for name, entries in batch.items():
             agent = agents.get(name) or Agent.objects.get_or_create(name=name)[0]
             agents[name] = agent
@@ -73,35 +72,27 @@ def write(
             if not fresh:
                 continue
             frames = [frame for _, frame in fresh if frame is not None]
-            if not _advance(agent, fresh[-1][0], frames[-1]["ts"] if frames else None, fences):
-                fenced_out.add(name)
-                continue
-            fresh_ids.update((name, entry_id) for entry_id, _ in fresh)
-            saved += frames
-        store(
-            (agent_source(frame["host"]), metric, label, frame["ts"], value)
-            for frame in saved
-            for metric, label, value in frame_points(frame)
-        )
+            moves.append(positions.Move(agent, fresh[-1][0], frames[-1]["ts"] if frames else None))
+            fresh_of[name] = fresh, frames
+        left_out = positions.advance(moves, fences)
+        if fenced_out is not None:
+            fenced_out |= left_out
+        fresh_ids = set()
+        for name, (fresh, frames) in fresh_of.items():
+            if name not in left_out:
+                fresh_ids.update((name, entry_id) for entry_id, _ in fresh)
+                saved += frames
+        store(samples_of(saved))
         rejected.save([entry for entry in set_aside if (entry.agent, entry.entry_id) in fresh_ids], agents)
     return saved
 
 
-def _advance(agent: Agent, position: str, last_ts: float | None, fences: dict[str, int] | None) -> bool:
-    """Move the agent's stream position (in the write's transaction); False when its lease is another's."""
-    changes = {"stream_position": position}
-    if last_ts is not None:
-        changes["last_seen"] = datetime.fromtimestamp(last_ts, UTC)
-    if fences is None:  # one process reads every stream (tests, tools)
-        Agent.objects.filter(pk=agent.pk).update(**changes)
-        return True
-    token = fences.get(agent.name, 0)
-    rows = Agent.objects.filter(pk=agent.pk, ingest_fence__lte=token, stream_position=agent.stream_position)
-    if rows.update(**changes, ingest_fence=token):
-        return True
-    if Agent.objects.filter(pk=agent.pk, ingest_fence__gt=token).exists():
-        return False  # a newer owner: its writes stand, this one's are dropped
-    raise StalePosition(agent.name)
+def samples_of(frames: list[dict]) -> Iterator[Sample]:
+    """History samples of these frames (their source named once a frame, not once a value)."""
+    for frame in frames:
+        source, ts = agent_source(frame["host"]), frame["ts"]
+        for metric, label, value in frame_points(frame):
+            yield source, metric, label, ts, value
 
 
 def halves(batch: Batch) -> tuple[Batch, Batch] | None:
@@ -160,11 +151,16 @@ class Intake:
     """Reads frames as they arrive (alert rules see each at once), writes them every flush_every seconds."""
 
     def __init__(
-        self, consumer: str | None = None, flush_every: float | None = None, shard: Shard | None = None
+        self,
+        consumer: str | None = None,
+        flush_every: float | None = None,
+        shard: Shard | None = None,
+        checked: Checked | None = None,
     ) -> None:
         # Alone, a fixed name per host: restarted, it finds the entries it read but never acknowledged.
         # One of several (a shard), its own name: it claims what a stream's previous owner left.
         self.shard = shard
+        self.checked = checked  # entries this process's relay checked already (stats.checked)
         self.consumer = consumer or (f"ingest@{shard.me}" if shard else f"ingest@{socket.gethostname()}")
         self.flush_every = settings.SAMPLE_PERSIST_EVERY if flush_every is None else flush_every
         self.redis = sync_client(socket_timeout=BLOCK_MS / 1000 + 5, socket_connect_timeout=5)
@@ -279,7 +275,8 @@ class Intake:
             if not fields:  # trimmed meanwhile
                 self.held[name].append((entry_id, None))
                 continue
-            frame, refusal = frame_checks.checked(name, fields, now)
+            found = self.checked.take(name, entry_id) if self.checked is not None else None
+            frame, refusal = found if found is not None else frame_checks.checked(name, fields, now)
             self.held[name].append((entry_id, frame))
             if refusal is not None:
                 self.set_aside.append(rejected.SetAside(name, entry_id, refusal, entry_text(fields)))

@@ -16,6 +16,7 @@ from core.contracts.groups import STATS_FRAME, STATS_GROUP
 from core.redis_io.publisher import send_frames
 from core.redis_io.redis_clients import async_redis
 from stats import frame_checks, latest, streams
+from stats.checked import Checked
 from stats.presence import Changes, Presence
 from stats.shards.shard import Shard
 
@@ -38,9 +39,10 @@ def relayed_key() -> str:
 
 
 class Relay:
-    def __init__(self, presence: Presence, shard: Shard | None = None) -> None:
+    def __init__(self, presence: Presence, shard: Shard | None = None, checked: Checked | None = None) -> None:
         self.presence = presence
         self.shard = shard
+        self.checked = checked  # where this process's intake finds the entries checked here
         self.positions: dict[str, str] = {}  # stream key -> id of the last entry relayed
         self.names: dict[str, str] = {}  # stream key -> agent name
         self._refreshed_at = -math.inf
@@ -93,8 +95,10 @@ class Relay:
                 continue  # unregistered meanwhile
             now = time.time()
             for entry_id, fields in entries:
-                read_to[key] = streams.as_text(entry_id)
+                read_to[key] = entry_id = streams.as_text(entry_id)
                 frame, refusal = frame_checks.checked(name, fields, now)
+                if self.checked is not None:
+                    self.checked.put(name, entry_id, (frame, refusal), now)
                 if refusal is not None:
                     self._note_refused(name, refusal.reason)
                     continue

@@ -26,6 +26,7 @@ from core.contracts import signals
 from core.supervision import supervised, supervised_thread
 from core.web import health
 from stats import streams
+from stats.checked import Checked
 from stats.intake import Intake
 from stats.part_watch import DatabaseWatch, DispatchWatch
 from stats.presence import Presence
@@ -108,7 +109,7 @@ async def keep_watching(
 async def serve_live(intake: Intake, coordinator: Coordinator) -> None:
     shard = coordinator.shard
     presence = Presence(settings.AGENT_OFFLINE_AFTER, started=time.time())
-    relay = Relay(presence, shard)
+    relay = Relay(presence, shard, intake.checked)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="presence-db") as database:
         tasks = [
             asyncio.create_task(supervised(SHARD, coordinator.run, shared=True)),
@@ -141,7 +142,7 @@ class AgentStreams:
 def run() -> None:
     shard = Shard(members.new_member_name())
     coordinator = Coordinator(shard, AgentStreams())
-    stop, intake = threading.Event(), Intake(shard=shard)
+    stop, intake = threading.Event(), Intake(shard=shard, checked=Checked())
     writer = supervised_thread(INTAKE, lambda: intake.run(stop), stop, shared=True)
     logger.info("ingest starting as %s", shard.me)  # "ingest running" once it holds its share
     try:

@@ -10,9 +10,14 @@ Here the changes asked for while a command is on its way go in the next one, so
 It builds on the layer's internals (its shard connections, their lock and subscription
 set) as channels-redis 4.3.0 has them: requirements.txt pins that version, and
 tests/core/test_channel_layer.py fails if the batching stops working.
+
+Frames sent together (the ingest's relay passes hundreds at once) go out the same way:
+`group_send_many` writes their PUBLISH commands in one pipeline per shard, where the
+layer would make one round trip each, one after another under the shard's lock.
 """
 
 import asyncio
+from collections import defaultdict
 
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close
@@ -47,11 +52,28 @@ class BatchedShardConnection(RedisSingleShardConnection):
                 self._subscribed_to.difference_update(dropped)
         return [None] * len(changes)
 
+    async def publish_many(self, messages: list[tuple[str, bytes]]) -> None:
+        """PUBLISH each (channel, message), in order, in one round trip."""
+        async with self._lock:
+            self._ensure_redis()
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for channel, message in messages:
+                    pipe.publish(channel, message)
+                await pipe.execute()
+
 
 class BatchedLoopLayer(RedisPubSubLoopLayer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._shards = [BatchedShardConnection(shard.host, self) for shard in self._shards]
+
+    async def group_send_many(self, messages: list[tuple[str, dict]]) -> None:
+        """group_send of each (group, message), one pipeline per shard."""
+        by_shard = defaultdict(list)
+        for group, message in messages:
+            channel = self._get_group_channel_name(group)
+            by_shard[self._get_shard(channel)].append((channel, self.channel_layer.serialize(message)))
+        await asyncio.gather(*(shard.publish_many(batch) for shard, batch in by_shard.items()))
 
 
 class PubSubChannelLayer(RedisPubSubChannelLayer):
@@ -64,3 +86,6 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
             layer = self._layers[loop] = BatchedLoopLayer(*self._args, **self._kwargs, channel_layer=self)
             _wrap_close(self, loop)
         return layer
+
+    async def group_send_many(self, messages: list[tuple[str, dict]]) -> None:
+        await self._get_layer().group_send_many(messages)

@@ -87,6 +87,14 @@ def encode_points(start: int, seconds: list[int], values: list[float]) -> bytes:
     return encode_values(start, Values(np.array(seconds, np.int64), np.array(values, np.float32)))
 
 
+def encode_point(value: float) -> bytes:
+    """A raw block of one value at its start: encode_points of one point, without the lists."""
+    try:
+        return codec.encode_one(value)
+    except OverflowError:  # beyond float32: infinity, as for a long block
+        return encode_points(0, [0], [value])
+
+
 def split_points(points: list[tuple[float, float]], tier: str = "raw") -> Iterator[tuple[list[int], list[float]]]:
     """(ts, value) points -> (seconds, values) per span of `tier`, sorted; the later of two values
     in one second wins; NaN ("no value") is left out. Plain Python: writes hold a few values each."""

@@ -54,6 +54,14 @@ def encode_plain(columns: Sequence[tuple[str, list]]) -> bytes:
     return struct.pack(f"<BBH{formats}", PLAIN, len(columns), count, *(v for _, values in columns for v in values))
 
 
+_ONE = struct.Struct("<BBHIf")  # a plain raw block of one value at offset 0
+
+
+def encode_one(value: float) -> bytes:
+    """encode_plain of a raw block holding one value at its start (the ingest writes thousands a second)."""
+    return _ONE.pack(PLAIN, 2, 1, 0, value)
+
+
 def decode(data: bytes | memoryview, types: Sequence[str]) -> list[np.ndarray]:
     """The columns of a block; `types` gives each column's numpy type ("u4", "f4", "f8")."""
     data = bytes(data)  # PostgreSQL hands back a memoryview

@@ -31,6 +31,11 @@ def store(samples: Iterable[Sample]) -> int:
     ids = series_ids(by_series)
     rows = []
     for key, points in by_series.items():
+        if len(points) == 1:  # the ingest's usual write: a series' one value of the last second
+            [(ts, value)] = points
+            if value == value:  # NaN is "no value": a gap, nothing to keep
+                rows.append((ids[key], int(ts), blocks.encode_point(value)))
+            continue
         for seconds, values in blocks.split_points(points):
             rows.append((ids[key], seconds[0], blocks.encode_points(seconds[0], seconds, values)))
     if not rows:  # only NaN: gaps, nothing to keep

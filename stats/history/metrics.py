@@ -3,9 +3,9 @@
 The names, units and frame positions come from the metric catalogue (core.contracts.metrics).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from core.contracts.metrics import FRAME_METRICS, PORT_FIELDS, frame_values
+from core.contracts.metrics import FRAME_METRICS, PORT_FIELDS, Metric, is_number
 
 KEPT = [metric for metric in FRAME_METRICS if metric.history]
 
@@ -34,12 +34,48 @@ def port_points(interface) -> Iterator[Point]:
             yield metric, interface.name, float(value)
 
 
-def frame_points(frame: dict) -> Iterator[Point]:
-    """The kept values of one stats frame. Interfaces that are down are left out."""
-    for metric in KEPT:
-        for label, value in frame_values(frame, metric, skip_down=True):
-            if value is not None:
-                yield metric.name, label, float(value)
+def _groups(metrics: list[Metric]) -> list[tuple[tuple[str, ...], bool, list[tuple[str, str]]]]:
+    """The kept metrics by where they sit: (path to their parent, whether its last key is `*`,
+    [(key, metric name)]). A frame is then walked once per group, not once per metric."""
+    groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for metric in metrics:
+        *parent, key = metric.path
+        if "*" in parent[:-1]:
+            raise ValueError(f"{metric.name}: a `*` is read here only as the last key before the value")
+        groups.setdefault(tuple(parent), []).append((key, metric.name))
+    return [(parent, parent[-1:] == ("*",), keys) for parent, keys in groups.items()]
+
+
+GROUPS = _groups(KEPT)
+
+
+def frame_points(frame: dict) -> list[Point]:
+    """The kept values of one stats frame. Interfaces that are down are left out.
+
+    What frame_values gives for each kept metric with skip_down, but read a group of
+    metrics at a time: the ingest reads every value of every frame.
+    """
+    points: list[Point] = []
+    for parent, starred, keys in GROUPS:
+        node = frame
+        for key in parent[:-1] if starred else parent:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        if not isinstance(node, Mapping):
+            continue
+        if not starred:
+            _read(node, keys, "", points)
+            continue
+        for label, child in node.items():
+            if isinstance(child, Mapping) and child.get("up", True) is not False:
+                _read(child, keys, label, points)
+    return points
+
+
+def _read(node: Mapping, keys: list[tuple[str, str]], label: str, points: list[Point]) -> None:
+    for key, name in keys:
+        value = node.get(key)
+        if is_number(value) or isinstance(value, bool):
+            points.append((name, label, float(value)))
 
 
 def check_points(up: bool, latency_ms: float | None, loss_pct: float | None) -> Iterator[Point]:

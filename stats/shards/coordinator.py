@@ -30,6 +30,8 @@ class Coordinator:
         # The agents' streams moving are told to the apps above (core.contracts.signals); others are not.
         self.announce = announce
         self.duty_token: int | None = None
+        self._assigned_for: tuple[frozenset[str], frozenset[str]] | None = None
+        self._assigned: set[str] = set()
 
     async def step(self) -> None:
         redis, me, group = async_redis(), self.shard.me, self.shard.group
@@ -38,7 +40,7 @@ class Coordinator:
         if lost:
             logger.warning("lost %d leases (this process was too slow); the next owners read them", len(lost))
             self.shard.drop_lost(lost)
-        wanted = assigned(await self.list_streams(redis), live, me)
+        wanted = self.assigned(await self.list_streams(redis), live)
         held = set(self.shard.held())
         self.shard.release(held - wanted)
         if done := self.shard.released():
@@ -48,6 +50,14 @@ class Coordinator:
             self.tell(signals.streams_taken, taken)
             self.shard.add(taken)
         await self.keep_duties(redis)
+
+    def assigned(self, streams: set[str], live: set[str]) -> set[str]:
+        """This process's streams, worked out again only when the streams or the members changed:
+        otherwise every stream would be hashed for every member twice a second for the same answer."""
+        key = frozenset(streams), frozenset(live)
+        if key != self._assigned_for:
+            self._assigned_for, self._assigned = key, assigned(streams, live, self.shard.me)
+        return set(self._assigned)
 
     async def take(self, redis, streams: set[str]) -> dict[str, int]:
         if not streams:

@@ -97,3 +97,13 @@ def test_the_ingests_small_blocks_round_trip_as_float32(points):
     restored = blocks.decode_values(HOUR, blocks.encode_points(HOUR, [HOUR + s for s in seconds], values))
     assert restored.ts.tolist() == [HOUR + s for s in seconds]
     assert same_bits(restored.values, np.array(values, np.float32))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.floats(allow_nan=False))
+def test_a_block_of_one_value_is_the_small_block_of_that_point(value):
+    """The ingest's usual write (one value of a series), infinity where a value is beyond float32."""
+    assert blocks.encode_point(value) == blocks.encode_points(HOUR, [HOUR], [value])
+    restored = blocks.decode_values(HOUR, blocks.encode_point(value))
+    assert restored.ts.tolist() == [HOUR]
+    assert same_bits(restored.values, np.array([value], np.float32))

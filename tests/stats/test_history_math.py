@@ -5,8 +5,11 @@ import random
 import numpy as np
 import pytest
 
+from core.contracts.metrics import frame_values
+from netmon_agent.sampler import Sampler
 from stats.history.blocks import Summaries, Values, merge_summaries, split, split_points
 from stats.history.buckets import Tier, as_summaries, bucket_start, plan, reduce, reduce_grouped, reduce_values_grouped
+from stats.history.metrics import KEPT, frame_points
 
 NAN = float("nan")
 DAY = 86_400
@@ -161,3 +164,33 @@ def test_of_two_minute_blocks_holding_a_bucket_the_later_starting_one_counts():
     merged = history_blocks.merge_stored_summaries([block(hour + 120, [0, 1], 2.0), block(hour, [0, 1, 2, 3], 1.0)])
     assert merged.ts.tolist() == [hour + 60 * m for m in range(4)]
     assert merged.avg.tolist() == [1.0, 1.0, 2.0, 2.0]  # rolled up again later: the newer buckets
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"type": "stats", "ts": 1.0},
+        {"cpu": {"percent": True, "user": None, "system": "x", "iowait": 2}, "mem": [1], "load": {"1m": 0.5}},
+        {"net": {"eth0": {"up": True, "rx_bps": 1, "tx_bps": None}, "lo": {"up": False, "rx_bps": 9}, "x": 3}},
+        {"net": {"eth0": {"rx_errors_ps": False}}, "disk": {"mounts": {"/": {"percent": 5, "up": False}}}},
+        {"disk": {"mounts": [1]}, "tcp": {"established": 4.5, "states": {"listen": 1}}},
+    ],
+)
+def test_a_frames_points_are_its_kept_metrics_values(frame):
+    assert sorted(frame_points(frame)) == points_metric_by_metric(frame)
+
+
+def test_the_agents_own_frames_give_the_same_points():
+    sampler = Sampler("edge-1")
+    for frame in (sampler.sample(), sampler.sample()):
+        assert sorted(frame_points(frame)) == points_metric_by_metric(frame)
+
+
+def points_metric_by_metric(frame: dict) -> list:
+    """What frame_points reads group by group, as frame_values gives it metric by metric."""
+    return sorted(
+        (metric.name, label, float(value))
+        for metric in KEPT
+        for label, value in frame_values(frame, metric, skip_down=True)
+        if value is not None
+    )

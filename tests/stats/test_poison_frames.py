@@ -1,5 +1,6 @@
 """A frame no agent should send is set aside and counted; it stops neither history nor a restarted ingest."""
 
+import asyncio
 import json
 import time
 
@@ -8,6 +9,7 @@ from django.conf import settings
 
 from core.redis_io.redis_clients import sync_redis
 from stats import intake, stream_caps, streams
+from stats.checked import Checked
 from stats.models import Agent, RejectedCount, RejectedFrame
 from stats.presence import Presence
 from stats.relay import Relay
@@ -143,6 +145,26 @@ async def test_the_relay_passes_healthy_frames_and_not_the_poison(db):
     assert await relay.relay_once() == 0
     send(name, healthy(now, 4.0))
     assert await relay.relay_once() == 1
+
+
+def test_the_intake_takes_the_relays_checks_instead_of_checking_again(db):
+    name, now = processes.agent_name("checked-once"), int(time.time())
+    processes.register(name)
+    checked = Checked()
+    relay = Relay(Presence(settings.AGENT_OFFLINE_AFTER, started=time.time()), checked=checked)
+
+    async def relayed() -> int:
+        await relay.refresh()
+        send(name, POISON)
+        send(name, healthy(now, 4.0))
+        return await relay.relay_once()
+
+    assert asyncio.run(relayed()) == 1
+    assert len(checked) == 2
+    ingest = intake.Intake(consumer="checked-once", flush_every=0, checked=checked)
+    run_until(ingest, lambda: seconds_saved(name) == [now], "the healthy frame in history")
+    assert rejected_counts(name) == {"ts_ahead": 1}
+    assert len(checked) == 0  # both taken: neither decoded nor checked again
 
 
 def test_the_rejected_counts_are_exported_to_prometheus(db):
