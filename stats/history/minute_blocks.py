@@ -19,7 +19,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max, Min
 
-from stats.history import blocks, sql
+from stats.history import blocks, bulk, sql
 from stats.models import Block, MinuteBlock, Series
 
 MERGE_GROUPS = 30
@@ -27,32 +27,22 @@ HOUR = 3600
 MERGE_BATCH = 2_000  # series and spans merged per transaction
 
 
-def rows(buckets: dict[int, blocks.Summaries], window_start: int, width: int = HOUR) -> list[tuple[int, int, bytes]]:
+def rows(buckets: bulk.Buckets, window_start: int, width: int = HOUR) -> list[tuple[int, int, bytes]]:
     """The blocks a run writes: per series and `width` (an hour; the hour tier's 30 days), its buckets
     from `window_start` on, as a block starting at the first of them or at the hour (one block a
-    series in the usual run of one minute).
+    series in the usual run of one minute). All encoded together (bulk.encode).
 
     Every minute block lies within one hour: the hour rollup reads only the hour's blocks.
     """
-    rows = []
-    for series, found in buckets.items():
-        for hour, piece in _hours(found, width):
-            start = max(hour, window_start)
-            rows.append((series, start, blocks.encode_summaries(start, piece)))
-    return rows
-
-
-def _hours(found: blocks.Summaries, width: int = HOUR):
-    if not len(found):
-        return
-    first_hour = int(found.ts[0] - found.ts[0] % width)
-    if found.ts[-1] < first_hour + width:  # the usual run: one minute, so one hour
-        yield first_hour, found
-        return
-    hours = found.ts - found.ts % width
-    cuts = np.flatnonzero(np.diff(hours)) + 1
-    for indexes in np.split(np.arange(len(found)), cuts):
-        yield int(hours[indexes[0]]), blocks.take(found, indexes)
+    ts = buckets.summaries.ts
+    if not len(ts):
+        return []
+    spans = ts - ts % width
+    begins = np.concatenate([[True], (np.diff(buckets.groups) != 0) | (np.diff(spans) != 0)])
+    firsts = np.flatnonzero(begins)
+    starts = np.maximum(spans[firsts], window_start)
+    datas = bulk.encode(np.cumsum(begins) - 1, list(buckets.summaries.columns()), starts)
+    return list(zip(buckets.ids[buckets.groups[firsts]].tolist(), starts.tolist(), datas, strict=True))
 
 
 def target(start: int, today: int) -> int:
@@ -106,8 +96,7 @@ def merge(model: type[Block], groups: dict[tuple[int, int], list[tuple[int, byte
     removed = 0
     for begin in range(0, len(merging), MERGE_BATCH):
         batch = merging[begin : begin + MERGE_BATCH]
-        new = [(series, at, blocks.encode_summaries(at, blocks.merge_stored_summaries(parts)))
-               for (series, at), parts in batch]  # fmt: skip
+        new = bulk.merged(dict(batch), summaries=True)
         old = [(series, start) for (series, at), parts in batch for start, _ in parts if start != at]
         with transaction.atomic():
             sql.delete(model, old)

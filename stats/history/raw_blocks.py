@@ -18,7 +18,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from stats.history import blocks, minute_blocks, sql
+from stats.history import blocks, bulk, minute_blocks, sql
 from stats.models import RawBlock
 
 HOUR = blocks.SPANS["raw"]
@@ -65,11 +65,11 @@ def _merge(groups: dict[tuple[int, int], list[tuple[int, bytes]]]) -> int:
     merging = [(key, parts) for key, parts in groups.items() if len(parts) > 1 or parts[0][0] != key[1]]
     removed = 0
     for begin in range(0, len(merging), MERGE_BATCH):
-        new, old = [], []
+        batch = {}
         for (series, at), parts in merging[begin : begin + MERGE_BATCH]:
-            at = at if at % HOUR == 0 else min(start for start, _ in parts)
-            new.append((series, at, blocks.encode_values(at, blocks.decode_merged(parts))))
-            old.extend((series, start) for start, _ in parts if start != at)
+            batch[series, at if at % HOUR == 0 else min(start for start, _ in parts)] = parts
+        new = bulk.merged(batch, summaries=False)
+        old = [(series, start) for (series, at), parts in batch.items() for start, _ in parts if start != at]
         with transaction.atomic():
             sql.delete(RawBlock, old)
             sql.upsert(RawBlock, new)

@@ -5,22 +5,22 @@ turn (stats.history.raw_blocks, minute_blocks, hour_blocks), so that a run reads
 writes about what its minute added, at any time of the hour and of the day.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from itertools import chain
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 
-from stats.history import blocks, hour_blocks, minute_blocks, raw_blocks, sql
-from stats.history.buckets import bucket_start, reduce
+from stats.history import blocks, bulk, hour_blocks, minute_blocks, raw_blocks, sql
+from stats.history.buckets import bucket_start
 from stats.history.ingest import mark_stale
 from stats.history.raw_summaries import raw_summaries
-from stats.models import Block, HourBlock, MinuteBlock, RawBlock, RollupCursor
+from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor
 
-# (first block start read, window start, window end) -> series id -> its buckets in the window
-Reader = Callable[[int, int, int], dict[int, blocks.Summaries]]
+# (first block start read, window start, window end) -> each series' buckets in the window
+Reader = Callable[[int, int, int], bulk.Buckets]
 
 # Series whose rollup blocks are written per transaction. Under SQLite a writer holds
 # the one write lock and checks and agents wait for it, so each transaction only writes:
@@ -52,7 +52,7 @@ def _done(tier: str) -> int:
 
 
 def _advance(tier: str, read: Reader, until: float) -> int:
-    width, model, source = TIERS[tier]
+    width, _, source = TIERS[tier]
     cursor, _ = RollupCursor.objects.get_or_create(tier=tier)
     # Take the redo mark before reading: data arriving meanwhile sets it again.
     RollupCursor.objects.filter(pk=cursor.pk, redo_from=cursor.redo_from).update(redo_from=None)
@@ -73,7 +73,7 @@ def _advance(tier: str, read: Reader, until: float) -> int:
         window_end = min(end, blocks.span_start(window_start, tier) + blocks.SPANS[tier])
         # Later windows begin at a span's start: no block before it holds their values.
         buckets = read(low if window_start == start else window_start, window_start, window_end)
-        written += _store(tier, model, buckets, window_start, window_end, cursor.done_until, end)
+        written += _store(tier, buckets, window_start, window_end, cursor.done_until, end)
         RollupCursor.objects.filter(pk=cursor.pk, done_until__lt=window_end).update(done_until=window_end)
         window_start = window_end
     if tier == "minute" and end > start:
@@ -84,30 +84,31 @@ def _advance(tier: str, read: Reader, until: float) -> int:
     return written
 
 
-def _store(tier: str, model: type[Block], buckets: dict, window_start: int, window_end: int, done: int, end: int):
+def _store(tier: str, buckets: bulk.Buckets, window_start: int, window_end: int, done: int, end: int) -> int:
     """Write a window's buckets as small blocks, a batch of series per transaction; returns buckets written."""
-    series = sorted(buckets)
+    model = TIERS[tier][1]
     redone = window_start < done  # late data: blocks written after window_start are replaced
     # A backlog's span that merge_some no longer reaches (minutes before yesterday, hours before
     # the last 30 days): merged as written.
     span = blocks.SPANS[tier]
     older = window_start < blocks.span_start(end, tier) - span
     written = 0
-    for begin in range(0, len(series), STORE_BATCH):
-        some = {s: buckets[s] for s in series[begin : begin + STORE_BATCH]}
+    for begin in range(0, len(buckets.ids), STORE_BATCH):
+        some = buckets.some(begin, begin + STORE_BATCH)
+        ids = some.ids.tolist()
         rows = minute_blocks.rows(some, window_start, PIECES[tier])
         # Storing replaces buckets: a run stopped midway is redone from the cursor, harmlessly.
         with transaction.atomic():
             if redone:
-                sql.delete_after(model, list(some), window_start, window_end)
+                sql.delete_after(model, ids, window_start, window_end)
             sql.upsert(model, rows)
-        written += sum(map(len, some.values()))
+        written += len(some)
         if older:
-            minute_blocks.merge_span(model, list(some), blocks.span_start(window_start, tier), span)
+            minute_blocks.merge_span(model, ids, blocks.span_start(window_start, tier), span)
     return written
 
 
-def _minute_summaries(low: int, start: int, end: int) -> dict[int, blocks.Summaries]:
+def _minute_summaries(low: int, start: int, end: int) -> bulk.Buckets:
     day = blocks.span_start(start, "minute")
     if end - start > minute_blocks.HOUR:  # a backlog: every block of the day
         found = sql.blocks(MinuteBlock, day, end)
@@ -117,10 +118,8 @@ def _minute_summaries(low: int, start: int, end: int) -> dict[int, blocks.Summar
         found = chain(sql.blocks(MinuteBlock, day, day + 1), sql.blocks(MinuteBlock, max(start, day + 1), end))
     else:  # the next hour: its minutes are in blocks starting within it
         found = sql.blocks(MinuteBlock, start, end)
-    parts: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
-    for series, block_start, data in found:
-        parts[series].append((block_start, data))
-    count = (end - start) // 3600
-    return {
-        series: reduce(blocks.merge_stored_summaries(stored), start, 3600, count) for series, stored in parts.items()
-    }
+    found = list(found)
+    ids, numbers = np.unique(np.fromiter((series for series, _, _ in found), np.int64, len(found)), return_inverse=True)
+    groups, columns = bulk.decode([(number, block_start, data) for number, (_, block_start, data) in
+                                   zip(numbers.tolist(), found, strict=True)], summaries=True)  # fmt: skip
+    return bulk.reduced(ids, groups, blocks.Summaries(*columns), start, 3600, (end - start) // 3600)

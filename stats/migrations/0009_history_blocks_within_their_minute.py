@@ -10,7 +10,7 @@ from collections import defaultdict
 import numpy as np
 from django.db import migrations
 
-from stats.history import blocks, minute_blocks, sql
+from stats.history import blocks, bulk, minute_blocks, sql
 
 
 def _by_series(model, low: int) -> dict[int, list[tuple[int, bytes]]]:
@@ -36,7 +36,7 @@ def cut_raw_blocks(apps, schema_editor) -> None:
     if cursors.get("hour"):  # the day the hour tier is in and what follows it
         for series, stored in _by_series(minute_block, blocks.span_start(cursors["hour"], "minute")).items():
             found = blocks.merge_stored_summaries(stored)
-            _replace(minute_block, series, stored, minute_blocks.rows({series: found}, 0))
+            _replace(minute_block, series, stored, minute_blocks.rows(bulk.Buckets.of(series, found), 0))
 
 
 def _minutes(values: blocks.Values):
