@@ -115,8 +115,9 @@ def decode_many(blocks: Sequence[bytes | memoryview], types: Sequence[str]) -> t
 def _gather(joined, offsets, counts, plain, others, types) -> list[np.ndarray]:
     """Each column of every block in order: plain ones read from `joined`, the others as decoded."""
     total = int(counts.sum())
+    firsts = np.cumsum(counts) - counts
     block = np.repeat(np.arange(len(counts)), counts)
-    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    within = np.arange(total) - np.repeat(firsts, counts)
     from_plain = plain[block]
     columns, before = [], 0
     for position, kind in enumerate(types):
@@ -125,8 +126,8 @@ def _gather(joined, offsets, counts, plain, others, types) -> list[np.ndarray]:
         where = (offsets[block] + 4 + counts[block] * before + within * width)[from_plain]
         raw = joined[where[:, None] + np.arange(width)]
         column[from_plain] = raw.view(_LITTLE_ENDIAN[kind]).reshape(-1)
-        for index, decoded in others.items():
-            column[block == index] = decoded[position]
+        if others:  # in block order, as their rows are
+            column[~from_plain] = np.concatenate([decoded[position] for decoded in others.values()])
         columns.append(column)
         before += width
     return columns
