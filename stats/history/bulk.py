@@ -22,10 +22,13 @@ Part = tuple[int, int, bytes]
 def decode(parts: list[Part], summaries: bool) -> tuple[np.ndarray, list[np.ndarray]]:
     """(group of each row, columns with absolute unix seconds first) of `parts`, sorted by group and second;
     where a group has a second or bucket twice, the later-starting block's row only."""
-    parts = sorted(parts, key=lambda part: part[:2])
-    columns, counts = codec.decode_many([data for *_, data in parts], SUMMARY_TYPES if summaries else RAW_TYPES)
+    numbers = np.fromiter((group for group, _, _ in parts), np.int64, len(parts))
     starts = np.fromiter((start for _, start, _ in parts), np.int64, len(parts))
-    groups = np.repeat(np.fromiter((group for group, _, _ in parts), np.int64, len(parts)), counts)
+    order = np.lexsort((starts, numbers))  # by group, then start
+    columns, counts = codec.decode_many([parts[index][2] for index in order.tolist()],
+                                        SUMMARY_TYPES if summaries else RAW_TYPES)  # fmt: skip
+    starts = starts[order]
+    groups = np.repeat(numbers[order], counts)
     ts = columns[0].astype(np.int64) + np.repeat(starts, counts)
     columns = [ts, *columns[1:-1], columns[-1].astype(np.int64)] if summaries else [ts, columns[1]]
     if not len(ts):

@@ -35,8 +35,10 @@ def compact_some(end: int) -> int:
         return 0
     open_hour = blocks.span_start(end, "raw")
     recent = max(open_hour, end - RAW_GROUPS * 60)  # what was written since this range's last turn
+    # Every range has its turn in the open hour's first RAW_GROUPS runs: only they read the hour before.
+    low = open_hour - HOUR if recent == open_hour else recent
     groups: dict[tuple[int, int], list[tuple[int, bytes]]] = defaultdict(list)
-    for series, start, data in sql.blocks_of_range(RawBlock, *ids, open_hour - HOUR):
+    for series, start, data in sql.blocks_of_range(RawBlock, *ids, low):
         if start < open_hour:
             groups[series, open_hour - HOUR].append((start, data))
         elif recent <= start < end:
