@@ -40,10 +40,10 @@ def roll_up(now: float) -> dict[str, int]:
     minutes = _advance("minute", raw_summaries, until=now - grace)
     minute_done = _done("minute")
     hours = _advance("hour", _minute_summaries, until=minute_done)
-    # The small blocks are merged once both tiers have read them as written.
-    raw_blocks.compact_some(minute_done)
-    minute_blocks.merge_some(minute_done, _done("hour"))
-    hour_blocks.merge_some(minute_done)
+    if minute_done:  # the small blocks are merged once both tiers have read them as written
+        raw_blocks.compact_some(minute_done)
+        minute_blocks.merge_some(minute_done, _done("hour"))
+        hour_blocks.merge_some(minute_done)
     return {"minute": minutes, "hour": hours}
 
 
