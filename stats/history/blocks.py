@@ -19,6 +19,10 @@ from stats.history import codec
 
 DAY = 86_400
 SPANS = {"raw": 3600, "minute": DAY, "hour": 30 * DAY}
+# A raw block as written holds the values of one minute at most, so one starting before a
+# minute holds none of it (the minute rollup reads only the blocks starting in its minutes).
+# Blocks merged later start at their hour and hold only minutes already rolled up.
+RAW_PIECE = 60
 RAW_TYPES = ("u4", "f4")
 SUMMARY_TYPES = ("u4", "f4", "f8", "f4", "u4")
 
@@ -95,16 +99,17 @@ def encode_point(value: float) -> bytes:
         return encode_points(0, [0], [value])
 
 
-def split_points(points: list[tuple[float, float]], tier: str = "raw") -> Iterator[tuple[list[int], list[float]]]:
-    """(ts, value) points -> (seconds, values) per span of `tier`, sorted; the later of two values
-    in one second wins; NaN ("no value") is left out. Plain Python: writes hold a few values each."""
+def split_points(points: list[tuple[float, float]], width: int = RAW_PIECE) -> Iterator[tuple[list[int], list[float]]]:
+    """(ts, value) points -> (seconds, values) per `width` seconds (a raw block's minute), sorted; the
+    later of two values in one second wins; NaN ("no value") is left out. Plain Python: writes hold a
+    few values each."""
     by_second = {}
     for ts, value in points:
         by_second[int(ts)] = value
     spans: dict[int, list[int]] = {}
     for second in sorted(by_second):
         if by_second[second] == by_second[second]:
-            spans.setdefault(second - second % SPANS[tier], []).append(second)
+            spans.setdefault(second - second % width, []).append(second)
     for seconds in spans.values():
         yield seconds, [by_second[second] for second in seconds]
 

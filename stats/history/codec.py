@@ -90,3 +90,87 @@ def _decode_plain(data: bytes, types: Sequence[str]) -> list[np.ndarray]:
         columns.append(np.frombuffer(data, dtype, count, offset).astype(DTYPES[kind], copy=False))
         offset += count * dtype.itemsize
     return columns
+
+
+def decode_many(blocks: Sequence[bytes | memoryview], types: Sequence[str]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The columns of many blocks, each column concatenated in their order, and each block's length.
+
+    Plain blocks (the ingest's and a minute's rollup: nearly all a run reads) are decoded
+    together by numpy indexing into their joined bytes, without a Python step per value
+    or per column; the others one by one.
+    """
+    datas = [bytes(data) for data in blocks]
+    sizes = np.fromiter(map(len, datas), np.int64, len(datas))
+    joined = np.frombuffer(b"".join(datas), np.uint8)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    plain = sizes >= 4
+    plain[plain] = joined[offsets[plain]] == PLAIN
+    counts = np.zeros(len(datas), np.int64)
+    if plain.any():
+        head = offsets[plain]
+        if (joined[head + 1] != len(types)).any():
+            raise CorruptBlock(f"not a {len(types)}-column history block")
+        counts[plain] = joined[head + 2].astype(np.int64) | joined[head + 3].astype(np.int64) << 8
+        widths = [np.dtype(DTYPES[kind]).itemsize for kind in types]
+        if (sizes[plain] < 4 + counts[plain] * sum(widths)).any():
+            raise CorruptBlock("a plain history block cut short")
+    others = {index: decode(datas[index], types) for index in np.flatnonzero(~plain).tolist()}
+    for index, columns in others.items():
+        counts[index] = len(columns[0])
+    return _gather(joined, offsets, counts, plain, others, types), counts
+
+
+def _gather(joined, offsets, counts, plain, others, types) -> list[np.ndarray]:
+    """Each column of every block in order: plain ones read from `joined`, the others as decoded."""
+    total = int(counts.sum())
+    firsts = np.cumsum(counts) - counts
+    block = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(total) - np.repeat(firsts, counts)
+    from_plain = plain[block]
+    columns, before = [], 0
+    for position, kind in enumerate(types):
+        width = np.dtype(DTYPES[kind]).itemsize
+        column = np.empty(total, DTYPES[kind])
+        where = (offsets[block] + 4 + counts[block] * before + within * width)[from_plain]
+        raw = joined[where[:, None] + np.arange(width)]
+        column[from_plain] = raw.view(_LITTLE_ENDIAN[kind]).reshape(-1)
+        if others:  # in block order, as their rows are
+            column[~from_plain] = np.concatenate([decoded[position] for decoded in others.values()])
+        columns.append(column)
+        before += width
+    return columns
+
+
+def encode_many(columns: Sequence[np.ndarray], counts: np.ndarray) -> list[bytes]:
+    """Blocks of consecutive runs of `columns`, `counts` rows each: what `encode` gives for each run.
+
+    Runs of up to PLAIN_UP_TO rows (a minute's buckets of each series) are written plain
+    together by numpy; the others compressed one by one.
+    """
+    counts = np.asarray(counts, np.int64)
+    firsts = np.cumsum(counts) - counts
+    small = counts <= PLAIN_UP_TO
+    widths = [column.dtype.itemsize for column in columns]
+    sizes = np.where(small, 4 + counts * sum(widths), 0)
+    starts = np.cumsum(sizes) - sizes
+    out = np.zeros(int(sizes.sum()), np.uint8)
+    out[starts[small]] = PLAIN
+    out[starts[small] + 1] = len(columns)
+    out[starts[small] + 2] = counts[small] & 0xFF
+    out[starts[small] + 3] = counts[small] >> 8
+    rows = np.repeat(np.flatnonzero(small), counts[small])
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(counts[small]) - counts[small], counts[small])
+    picked = (np.repeat(firsts[small], counts[small]) + within) if len(rows) else rows
+    before = 0
+    for column, width in zip(columns, widths, strict=True):
+        where = starts[rows] + 4 + counts[rows] * before + within * width
+        values = np.ascontiguousarray(column[picked].astype(column.dtype.newbyteorder("<")))
+        out[where[:, None] + np.arange(width)] = values.view(np.uint8).reshape(-1, width)
+        before += width
+    data = out.tobytes()
+    return [
+        data[start : start + size] if is_small else encode([column[first : first + count] for column in columns])
+        for start, size, is_small, first, count in zip(
+            starts.tolist(), sizes.tolist(), small.tolist(), firsts.tolist(), counts.tolist(), strict=True
+        )
+    ]

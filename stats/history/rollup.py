@@ -1,36 +1,33 @@
 """Rolling raw values up into minutes and minutes into hours (a Celery task every minute).
 
-Before a stretch of raw values is rolled up, the small blocks writers left in each
-hour (one per series and flush) are merged into one block per series and hour.
+Each tier's buckets are written as small blocks and merged later, a range of series in
+turn (stats.history.raw_blocks, minute_blocks, hour_blocks), so that a run reads and
+writes about what its minute added, at any time of the hour and of the day.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from itertools import chain
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 
-from stats.history import blocks, minute_blocks, sql
-from stats.history.buckets import as_summaries, bucket_start, reduce
+from stats.history import blocks, bulk, hour_blocks, minute_blocks, raw_blocks, sql
+from stats.history.buckets import bucket_start
 from stats.history.ingest import mark_stale
-from stats.models import Block, HourBlock, MinuteBlock, RawBlock, RollupCursor
+from stats.history.raw_summaries import raw_summaries
+from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor
 
-# series id -> its buckets in a window
-Reader = Callable[[int, int], dict[int, blocks.Summaries]]
+# (first block start read, window start, window end) -> each series' buckets in the window
+Reader = Callable[[int, int, int], bulk.Buckets]
 
-# Raw hours merged per transaction when compacting.
-COMPACT_BATCH = 500
-# Blocks a series may have in the hour still being written before they are merged. A
-# 1,000-switch network keeps 288,000 port series, each adding a block a minute; merging
-# each every minute was a third of the rollup's time. A query of the current hour reads
-# at most this many blocks a series.
-OPEN_HOUR_BLOCKS = 12
 # Series whose rollup blocks are written per transaction. Under SQLite a writer holds
 # the one write lock and checks and agents wait for it, so each transaction only writes:
 # the blocks are read and merged before it (only this task writes rollup blocks).
 STORE_BATCH = 2_000
+TIERS = {"minute": (60, MinuteBlock, RawBlock), "hour": (3600, HourBlock, MinuteBlock)}
+PIECES = {"minute": minute_blocks.HOUR, "hour": blocks.SPANS["hour"]}  # what a written block may span
 
 
 def roll_up(now: float) -> dict[str, int]:
@@ -40,13 +37,22 @@ def roll_up(now: float) -> dict[str, int]:
     margin); an hour once its minutes are rolled up. Returns buckets written per tier.
     """
     grace = settings.SAMPLE_PERSIST_EVERY + 20
-    minutes = _advance("minute", 60, _raw_summaries, MinuteBlock, until=now - grace, source=RawBlock)
-    minute_done = RollupCursor.objects.get(tier="minute").done_until
-    hours = _advance("hour", 3600, _minute_summaries, HourBlock, until=minute_done, source=MinuteBlock)
+    minutes = _advance("minute", raw_summaries, until=now - grace)
+    minute_done = _done("minute")
+    hours = _advance("hour", _minute_summaries, until=minute_done)
+    if minute_done:  # the small blocks are merged once both tiers have read them as written
+        raw_blocks.compact_some(minute_done)
+        minute_blocks.merge_some(minute_done, _done("hour"))
+        hour_blocks.merge_some(minute_done)
     return {"minute": minutes, "hour": hours}
 
 
-def _advance(tier: str, width: int, read: Reader, model: type[Block], until: float, source: type[Block]) -> int:
+def _done(tier: str) -> int:
+    return RollupCursor.objects.get(tier=tier).done_until
+
+
+def _advance(tier: str, read: Reader, until: float) -> int:
+    width, _, source = TIERS[tier]
     cursor, _ = RollupCursor.objects.get_or_create(tier=tier)
     # Take the redo mark before reading: data arriving meanwhile sets it again.
     RollupCursor.objects.filter(pk=cursor.pk, redo_from=cursor.redo_from).update(redo_from=None)
@@ -56,114 +62,64 @@ def _advance(tier: str, width: int, read: Reader, model: type[Block], until: flo
         if start is None:
             return 0
     start, end = bucket_start(start, width), bucket_start(until, width)
+    # Going on from the cursor, a tier's source blocks starting before it hold none of what is
+    # rolled up now (raw_blocks, _minute_summaries); redoing or beginning, whole spans are read.
+    low = start if start == cursor.done_until else blocks.span_start(start, "raw" if tier == "minute" else "minute")
     written = 0
     # One pass per span of the tier's blocks (a day of minutes, 30 days of hours): a
     # backlog writes each block once, and memory holds one span's compressed input.
     window_start = start
     while window_start < end:
         window_end = min(end, blocks.span_start(window_start, tier) + blocks.SPANS[tier])
-        if tier == "minute":
-            compact(window_start, window_end)
-        buckets = read(window_start, window_end)
-        series = sorted(buckets)
-        redone = window_start < cursor.done_until  # late data: blocks written after window_start are replaced
-        # A backlog's day that minute_blocks.merge_some no longer reaches (before yesterday): merged as written.
-        older_day = tier == "minute" and window_start < blocks.span_start(end, "minute") - blocks.DAY
-        for begin in range(0, len(series), STORE_BATCH):
-            some = {s: buckets[s] for s in series[begin : begin + STORE_BATCH]}
-            if tier == "minute":
-                rows, count = minute_blocks.rows(some, window_start), sum(map(len, some.values()))
-            else:
-                rows, count = _merged(model, tier, some)
-            # Storing replaces buckets: a run stopped midway is redone from the cursor, harmlessly.
-            with transaction.atomic():
-                if tier == "minute" and redone:
-                    sql.delete_after(model, list(some), window_start, window_end)
-                sql.upsert(model, rows)
-            written += count
-            if older_day:
-                minute_blocks.merge_day(list(some), blocks.span_start(window_start, "minute"))
+        # Later windows begin at a span's start: no block before it holds their values.
+        buckets = read(low if window_start == start else window_start, window_start, window_end)
+        written += _store(tier, buckets, window_start, window_end, cursor.done_until, end)
         RollupCursor.objects.filter(pk=cursor.pk, done_until__lt=window_end).update(done_until=window_end)
         window_start = window_end
-    if tier == "minute":
-        if end > start:
-            mark_stale("hour", start)  # hours holding minutes just redone
-            minute_blocks.merge_some(end)
-        compact(end, until)  # the rest so far: a query of the last minutes reads few blocks
+    if tier == "minute" and end > start:
+        mark_stale("hour", start)  # hours holding minutes just redone
+    if tier == "minute" and blocks.span_start(end, "raw") > blocks.span_start(start, "raw"):
+        # The ended hours that left raw_blocks.compact_some's reach (the hour before the open one) in this run.
+        raw_blocks.compact_hours(blocks.span_start(start, "raw") - 3600, blocks.span_start(end, "raw") - 3600)
     return written
 
 
-def _merged(model: type[Block], tier: str, buckets: dict[int, blocks.Summaries]) -> tuple[list, int]:
-    """The tier's blocks (one per series and span) with `buckets` added, replacing those redone,
-    as rows to store; and how many buckets they add."""
-    pieces = [(series, start, piece) for series, found in buckets.items() for start, piece in blocks.split(found, tier)]
-    if not pieces:
-        return [], 0
-    starts = [start for _, start, _ in pieces]
-    stored = {
-        (series, start): data
-        for series, start, data in sql.blocks(model, min(starts), max(starts) + 1, sorted(buckets))
-    }
-    rows = []
-    for series, start, piece in pieces:
-        if (series, start) in stored:
-            piece = blocks.merge_summaries(blocks.decode_summaries(start, stored[series, start]), piece)
-        rows.append((series, start, blocks.encode_summaries(start, piece)))
-    return rows, sum(len(piece) for _, _, piece in pieces)
-
-
-def compact(start: int, end: int) -> int:
-    """Merge the raw blocks of each series and hour that begin in [start's hour, end); returns blocks removed.
-
-    Writers add a block per series and flush (every second by default): up to 3,600
-    rows an hour where one will do. An hour that ends by `end` is merged into one
-    block; the hour still open only once a series has OPEN_HOUR_BLOCKS in it. Only
-    the blocks read are replaced, so one written meanwhile is kept, and merged later.
-    """
-    groups: dict[tuple[int, int], list[tuple[int, bytes]]] = defaultdict(list)
-    for series, block_start, data in sql.blocks(RawBlock, blocks.span_start(start, "raw"), end):
-        groups[series, blocks.span_start(block_start, "raw")].append((block_start, data))
-    merging = [
-        (key, parts)
-        for key, parts in groups.items()
-        if len(parts) >= (2 if key[1] + blocks.SPANS["raw"] <= end else OPEN_HOUR_BLOCKS)
-    ]
-    removed = 0
-    for batch_start in range(0, len(merging), COMPACT_BATCH):
-        batch = merging[batch_start : batch_start + COMPACT_BATCH]
-        old = [(series, block_start) for (series, _), parts in batch for block_start, _ in parts]
-        new = [
-            (series, hour, blocks.encode_values(hour, blocks.decode_merged(parts))) for (series, hour), parts in batch
-        ]
+def _store(tier: str, buckets: bulk.Buckets, window_start: int, window_end: int, done: int, end: int) -> int:
+    """Write a window's buckets as small blocks, a batch of series per transaction; returns buckets written."""
+    model = TIERS[tier][1]
+    redone = window_start < done  # late data: blocks written after window_start are replaced
+    # A backlog's span that merge_some no longer reaches (minutes before yesterday, hours before
+    # the last 30 days): merged as written.
+    span = blocks.SPANS[tier]
+    older = window_start < blocks.span_start(end, tier) - span
+    written = 0
+    for begin in range(0, len(buckets.ids), STORE_BATCH):
+        some = buckets.some(begin, begin + STORE_BATCH)
+        ids = some.ids.tolist()
+        rows = minute_blocks.rows(some, window_start, PIECES[tier])
+        # Storing replaces buckets: a run stopped midway is redone from the cursor, harmlessly.
         with transaction.atomic():
-            sql.delete(RawBlock, old)
-            sql.upsert(RawBlock, new)
-        removed += len(old) - len(new)
-    return removed
+            if redone:
+                sql.delete_after(model, ids, window_start, window_end)
+            sql.upsert(model, rows)
+        written += len(some)
+        if older:
+            minute_blocks.merge_span(model, ids, blocks.span_start(window_start, tier), span)
+    return written
 
 
-def _raw_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
-    parts: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
-    for series, block_start, data in sql.blocks(RawBlock, blocks.span_start(start, "raw"), end):
-        parts[series].append((block_start, data))
-    count = (end - start) // 60
-    return {
-        series: reduce(as_summaries(blocks.decode_merged(found)), start, 60, count) for series, found in parts.items()
-    }
-
-
-def _minute_summaries(start: int, end: int) -> dict[int, blocks.Summaries]:
+def _minute_summaries(low: int, start: int, end: int) -> bulk.Buckets:
     day = blocks.span_start(start, "minute")
-    if end - start <= minute_blocks.HOUR:
-        # One hour (as every hour but a backlog): its own blocks, and the day's block, which an
-        # earlier day's merged minutes start at; not the rest of the day.
-        found = chain(sql.blocks(MinuteBlock, day, day + 1), sql.blocks(MinuteBlock, max(start, day + 1), end))
-    else:
+    if end - start > minute_blocks.HOUR:  # a backlog: every block of the day
         found = sql.blocks(MinuteBlock, day, end)
-    parts: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
-    for series, block_start, data in found:
-        parts[series].append((block_start, data))
-    count = (end - start) // 3600
-    return {
-        series: reduce(blocks.merge_stored_summaries(stored), start, 3600, count) for series, stored in parts.items()
-    }
+    elif low < start:
+        # Redoing an hour: its own blocks, and the day's block, which a day's merged minutes
+        # start at once the hour tier is past the day (minute_blocks.merge_some).
+        found = chain(sql.blocks(MinuteBlock, day, day + 1), sql.blocks(MinuteBlock, max(start, day + 1), end))
+    else:  # the next hour: its minutes are in blocks starting within it
+        found = sql.blocks(MinuteBlock, start, end)
+    found = list(found)
+    ids, numbers = np.unique(np.fromiter((series for series, _, _ in found), np.int64, len(found)), return_inverse=True)
+    groups, columns = bulk.decode([(number, block_start, data) for number, (_, block_start, data) in
+                                   zip(numbers.tolist(), found, strict=True)], summaries=True)  # fmt: skip
+    return bulk.reduced(ids, groups, blocks.Summaries(*columns), start, 3600, (end - start) // 3600)

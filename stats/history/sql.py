@@ -54,6 +54,14 @@ def blocks_of_range(model: type[Block], first_id: int, end_id: int, low: int) ->
     yield from rows(f"{select} WHERE series_id >= %s AND series_id < %s AND start >= %s", [first_id, end_id, low])
 
 
+def series_with_unaligned(model: type[Block], low: int, high: int, every: int) -> list[int]:
+    """Ids of the series with a block starting in [low, high) but not at a multiple of `every`, sorted."""
+    table = quoted(model._meta.db_table)
+    found = rows(f"SELECT DISTINCT series_id FROM {table} WHERE start >= %s AND start < %s AND start %% %s != 0",
+                 [low, high, every])  # fmt: skip
+    return sorted(series for (series,) in found)
+
+
 def delete_after(model: type[Block], ids: list[int], low: int, high: int) -> None:
     """Delete the blocks of `ids` starting in (low, high): what a window rolled up again replaces."""
     table = quoted(model._meta.db_table)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from stats.history import blocks, codec
+from stats.history import blocks, bulk, codec
 from stats.history.buckets import as_summaries, reduce
 
 HOUR = 1_800_000_000  # a whole hour
@@ -107,3 +107,48 @@ def test_a_block_of_one_value_is_the_small_block_of_that_point(value):
     restored = blocks.decode_values(HOUR, blocks.encode_point(value))
     assert restored.ts.tolist() == [HOUR]
     assert same_bits(restored.values, np.array([value], np.float32))
+
+
+@st.composite
+def summary_blocks(draw) -> list[blocks.Summaries]:
+    """Blocks of 0 to 40 buckets (plain and compressed ones), any bits, in any order."""
+    found = []
+    for _ in range(draw(st.integers(0, 6))):
+        count = draw(st.sampled_from([0, 1, 2, codec.PLAIN_UP_TO, codec.PLAIN_UP_TO + 1, 40]))
+        ts = HOUR + np.sort(draw(hnp.arrays(np.int64, count, elements=st.integers(0, 3599), unique=True)))
+        low, high = (draw(hnp.arrays(np.float32, count, elements=st.floats(width=32))) for _ in range(2))
+        avg = draw(hnp.arrays(np.float64, count, elements=st.floats()))
+        counts = draw(hnp.arrays(np.int64, count, elements=st.integers(0, 2**32 - 1)))
+        found.append(blocks.Summaries(ts, low, avg, high, counts))
+    return found
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(summary_blocks())
+def test_many_blocks_decoded_and_encoded_together_are_those_of_one_at_a_time(found):
+    starts = [HOUR + index for index in range(len(found))]  # each block at its own start
+    found = [
+        blocks.Summaries(block.ts + start - HOUR, *block.columns()[1:])
+        for block, start in zip(found, starts, strict=True)
+    ]
+    encoded = [blocks.encode_summaries(start, block) for start, block in zip(starts, found, strict=True)]
+    columns, counts = codec.decode_many(encoded, blocks.SUMMARY_TYPES)
+    one_by_one = [codec.decode(data, blocks.SUMMARY_TYPES) for data in encoded]
+    assert counts.tolist() == [len(block) for block in found]
+    for index, column in enumerate(columns):
+        assert same_bits(column, np.concatenate([np.empty(0, column.dtype), *(c[index] for c in one_by_one)]))
+    assert codec.encode_many(columns, counts) == encoded
+    # Merged together as readers merge each series' blocks (bulk.decode): the later-starting block's bucket.
+    groups, merged = bulk.decode([(0, start, data) for start, data in zip(starts, encoded, strict=True)], True)
+    if found:
+        expected = blocks.merge_stored_summaries(list(zip(starts, encoded, strict=True)))
+        assert all(same_bits(a, b) for a, b in zip(merged, expected.columns(), strict=True))
+        assert set(groups.tolist()) <= {0}
+
+
+def test_a_block_cut_short_or_of_other_columns_is_refused_among_many():
+    good = blocks.encode_summaries(HOUR, blocks.Summaries(*(np.array([HOUR]),) * 5))
+    with pytest.raises(codec.CorruptBlock):
+        codec.decode_many([good, good[:-3]], blocks.SUMMARY_TYPES)
+    with pytest.raises(codec.CorruptBlock):
+        codec.decode_many([good], blocks.RAW_TYPES)

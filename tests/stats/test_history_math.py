@@ -125,14 +125,15 @@ def test_plan_refuses_an_empty_range():
         plan(NOW - 10, NOW, 1, NOW, TIERS)
 
 
-def test_blocks_never_cross_their_span_and_keep_every_second():
+def test_blocks_as_written_never_cross_their_minute_and_keep_every_second():
     given = [(t + 0.4, float(t)) for t in range(3550, 7300) if t != 3700]
     pieces = list(split_points(given))
-    assert [seconds[0] for seconds, _ in pieces] == [3550, 3600, 7200]
+    assert [seconds[0] for seconds, _ in pieces] == [3550, *range(3600, 7300, 60)]
     assert pieces[0][0] == list(range(3550, 3600))
-    assert 3700 not in pieces[1][0]
-    assert len(pieces[1][0]) == 3599
-    assert pieces[2][1] == [float(t) for t in range(7200, 7300)]
+    assert pieces[2][0] == [t for t in range(3660, 3720) if t != 3700]
+    assert all(seconds[-1] - seconds[-1] % 60 == seconds[0] - seconds[0] % 60 for seconds, _ in pieces)
+    assert sum(len(seconds) for seconds, _ in pieces) == len(given)
+    assert pieces[-1][1] == [float(t) for t in range(7260, 7300)]
     # Buckets too: a day's minutes never cross into the next day's block.
     minutes = Summaries(*(np.array(c) for c in ([86_340, 86_400], [1.0] * 2, [1.0] * 2, [1.0] * 2, [60] * 2)))
     assert [start for start, _ in split(minutes, "minute")] == [0, 86_400]

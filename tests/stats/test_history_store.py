@@ -4,6 +4,7 @@ import random
 import re
 import sqlite3
 from collections import Counter
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from stats import intake
-from stats.history import blocks, ingest, minute_blocks, query, retention, rollup, sql
+from stats.history import blocks, ingest, minute_blocks, query, raw_blocks, raw_summaries, retention, rollup, sql
 from stats.history.buckets import as_summaries, reduce
 from stats.history.metrics import frame_points
 from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor, Series
@@ -135,13 +136,14 @@ def test_late_values_are_rolled_up_again(db):
     hour = rollups(HourBlock)[SERIES_ID(), NOW - 2 * 3600]
     assert (hour[2], hour[3]) == (1000.0, 3600)
     assert RollupCursor.objects.get(tier="minute").redo_from is None
-    assert RawBlock.objects.count() == 2  # each hour's blocks merged into one
+    rollup.roll_up(NOW + 3600 + 60)  # the run that ends the next hour merges those before it
+    assert sorted(RawBlock.objects.values_list("start", flat=True)) == [NOW - 2 * 3600, NOW - 3600]
 
 
 def test_a_late_value_under_a_stored_blocks_key_is_merged_into_it(db):
     hour = NOW - 3600
     ingest.store(samples(hour, 120))
-    rollup.roll_up(NOW)  # the hour's blocks merged into one, keyed by the hour's start
+    rollup.roll_up(NOW + 3600 + 60)  # the hour's blocks merged into one, keyed by the hour's start
     [merged] = RawBlock.objects.all()
     assert merged.start == hour
     # A late write whose first second is the hour's start: the same key as the merged block.
@@ -150,7 +152,7 @@ def test_a_late_value_under_a_stored_blocks_key_is_merged_into_it(db):
     assert len(stored) == 121
     assert (stored[hour], stored[hour + 500]) == (-7.0, 8.0)  # the later value wins
     assert stored[hour + 1] == pytest.approx(samples(hour, 2)[1][4], rel=1e-6)  # the rest kept
-    assert RawBlock.objects.count() == 1
+    assert sorted(RawBlock.objects.values_list("start", flat=True)) == [hour, hour + 500]  # a block a minute
 
 
 def test_a_query_uses_the_rolled_up_tier_and_the_raw_tail_after_it(db):
@@ -280,27 +282,54 @@ def test_an_hours_blocks_are_merged_into_one_before_it_is_rolled_up(db):
     assert sum(1 for *_, count in rollups(MinuteBlock).values() if count == 60) == 2
 
 
-def test_the_open_hour_is_merged_once_it_has_enough_blocks_and_when_it_ends(db, settings):
+def test_each_run_reads_only_its_minutes_raw_blocks_and_merges_a_range_of_series_in_turn(db, settings, monkeypatch):
     settings.SAMPLE_PERSIST_EVERY = 10
     hour = NOW
-    series = [(SOURCE, "port.in_bps", "p1")]
+    keys = [(SOURCE, "port.in_bps", f"p{i}") for i in range(2 * raw_blocks.RAW_GROUPS)]
+    reads = []
+    spy = SimpleNamespace(blocks=lambda *args: reads.append(args[1:3]) or sql.blocks(*args))
+    monkeypatch.setattr(raw_summaries, "sql", spy)
 
-    def write_minute(minute: int) -> None:  # a switch port polled once a minute: a block each
-        ingest.store([(*key, hour + minute * 60 + 5, float(minute)) for key in series])
+    def write_minute(minute: int) -> None:  # switch ports polled once a minute: a block each
+        ingest.store([(*key, hour + minute * 60 + 5, float(minute)) for key in keys])
 
-    for minute in range(rollup.OPEN_HOUR_BLOCKS - 1):
+    most = 0
+    for minute in range(60):
         write_minute(minute)
         rollup.roll_up(hour + minute * 60 + 95)
-    assert RawBlock.objects.count() == rollup.OPEN_HOUR_BLOCKS - 1  # left as written while the hour is open
-    write_minute(rollup.OPEN_HOUR_BLOCKS - 1)
-    rollup.roll_up(hour + rollup.OPEN_HOUR_BLOCKS * 60 + 35)
-    assert RawBlock.objects.count() == 1
-    for minute in range(rollup.OPEN_HOUR_BLOCKS, 60):
+        most = max(most, *Counter(RawBlock.objects.values_list("series_id", flat=True)).values())
+    # After the first run, each reads the blocks of the minute it rolls up, not the open hour's.
+    assert reads[1:] == [(hour + minute * 60, hour + (minute + 1) * 60) for minute in range(1, 60)]
+    # Merged in turn, a range of series a run: a block a turn, and those written since the last.
+    assert most <= raw_blocks.RAW_GROUPS + 60 // raw_blocks.RAW_GROUPS + 1
+    for minute in range(60, 60 + raw_blocks.RAW_GROUPS):  # the ended hour: merged into one in each range's turn
         write_minute(minute)
-        rollup.roll_up(hour + minute * 60 + 95)  # the last of these ends the hour: all of it is merged
-    [merged] = RawBlock.objects.all()
-    assert (merged.start, len(blocks.decode_values(merged.start, merged.data))) == (hour, 60)
-    assert sorted(count for *_, count in rollups(MinuteBlock).values()) == [1] * 60
+        rollup.roll_up(hour + minute * 60 + 95)
+    for series in Series.objects.all():
+        [merged] = RawBlock.objects.filter(series=series, start__lt=hour + 3600)
+        assert (merged.start, len(blocks.decode_values(merged.start, merged.data))) == (hour, 60)
+    assert sorted(Counter(count for *_, count in rollups(MinuteBlock).values()).items()) == [
+        (1, len(keys) * (60 + raw_blocks.RAW_GROUPS))
+    ]
+
+
+def test_values_merged_meanwhile_or_late_are_rolled_up_exactly(db, settings):
+    settings.SAMPLE_PERSIST_EVERY = 10
+    given = samples(NOW, 20 * 60, seed=3)
+    for minute in range(20):  # written every 10 s, rolled up each minute: merged in turn meanwhile
+        for flush in range(6):
+            ingest.store(given[minute * 60 + flush * 10 : minute * 60 + flush * 10 + 10])
+        rollup.roll_up(NOW + minute * 60 + 95)
+    late = [(SOURCE, "cpu.percent", "", NOW + 65.5, 500.0), (SOURCE, "cpu.percent", "", NOW + 1130, -5.0)]
+    ingest.store(late)  # a second already rolled up and merged, and one that had no value
+    rollup.roll_up(NOW + 20 * 60 + 95)
+    expected = {int(ts): v for *_, ts, v in given} | {int(ts): v for *_, ts, v in late}
+    saved = rollups(MinuteBlock)
+    for minute in range(20):
+        inside = [v for t, v in expected.items() if NOW + minute * 60 <= t < NOW + minute * 60 + 60]
+        low, avg, high, count = saved[SERIES_ID(), NOW + minute * 60]
+        assert (low, high, count) == (pytest.approx(min(inside)), pytest.approx(max(inside)), len(inside))
+        assert avg == pytest.approx(sum(inside) / len(inside), rel=1e-6)
 
 
 def test_each_minute_run_writes_small_blocks_that_are_merged_in_turn_into_the_same_buckets(db):
