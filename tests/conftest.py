@@ -90,6 +90,14 @@ def session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+class Communicator(WebsocketCommunicator):
+    """channels' test client, waiting for the handshake as long as the suite waits for any event:
+    its default of one second is too short on a busy machine (a consumer's connect reads the database)."""
+
+    async def connect(self, timeout: float = EVENT_TIMEOUT_S):
+        return await super().connect(timeout)
+
+
 async def socket(
     path: str, user=None, origin: bytes = ORIGIN, cookie: str | None = None, app=None
 ) -> WebsocketCommunicator:
@@ -99,7 +107,7 @@ async def socket(
     if user is not None:
         cookie = cookie or await database_sync_to_async(session_cookie)(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(app or application, path, headers=headers)
+    return Communicator(app or application, path, headers=headers)
 
 
 async def stats_socket(user, welcomed: bool = False) -> WebsocketCommunicator:
