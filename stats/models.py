@@ -85,11 +85,15 @@ class HourBlock(Block):
 
 
 class RollupCursor(models.Model):
-    """How far a tier is rolled up, and the oldest bucket that late data made stale."""
+    """How far a tier is rolled up, the oldest bucket that late data made stale, and how far an hour's close
+    spread over runs has got (stats.history.rollup)."""
 
     tier = models.CharField(max_length=10, unique=True)
     done_until = models.IntegerField(default=0, help_text="unix seconds; buckets before it are rolled up")
     redo_from = models.IntegerField(null=True, blank=True, help_text="unix seconds; roll up again from here")
+    closing_from = models.BigIntegerField(
+        default=0, help_text="series id; the hour from done_until is rolled up for the series before it (hour tier)"
+    )
 
     def __str__(self) -> str:
         return f"{self.tier} rolled up until {self.done_until}"

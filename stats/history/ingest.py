@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Least
 
 from stats.history import blocks, sql
@@ -61,8 +61,10 @@ def _add_to_existing(rows: list[tuple[int, int, bytes]]) -> None:
 
 
 def mark_stale(tier: str, since: int) -> None:
-    """Make the next rollup of `tier` redo its buckets from `since`, if it is past them."""
-    RollupCursor.objects.filter(tier=tier, done_until__gt=since).update(
+    """Make the next rollup of `tier` redo its buckets from `since`, if it is past them or closing the hour
+    holding them (stats.history.rollup spreads an hour's close over runs)."""
+    closing = Q(closing_from__gt=0, done_until__gt=since - 3600)
+    RollupCursor.objects.filter(Q(done_until__gt=since) | closing, tier=tier).update(
         redo_from=Least(Coalesce("redo_from", Value(since)), Value(since))
     )
 

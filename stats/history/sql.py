@@ -47,11 +47,14 @@ def blocks(model: type[Block], low: int, high: float, ids: list[int] | None = No
         yield from rows(f"{select} series_id IN ({marks}) AND start >= %s AND start < %s", [*batch, low, high])
 
 
-def blocks_of_range(model: type[Block], first_id: int, end_id: int, low: int) -> Iterator[tuple[int, int, bytes]]:
-    """(series_id, start, data) of the blocks of series ids in [first_id, end_id) starting at or after `low`:
+def blocks_of_range(
+    model: type[Block], first_id: int, end_id: int, low: int, high: int = 2**31
+) -> Iterator[tuple[int, int, bytes]]:
+    """(series_id, start, data) of the blocks of series ids in [first_id, end_id) starting in [low, high):
     one range scan of the primary key."""
     select = f"SELECT series_id, start, data FROM {quoted(model._meta.db_table)}"
-    yield from rows(f"{select} WHERE series_id >= %s AND series_id < %s AND start >= %s", [first_id, end_id, low])
+    where = "series_id >= %s AND series_id < %s AND start >= %s AND start < %s"
+    yield from rows(f"{select} WHERE {where}", [first_id, end_id, low, high])
 
 
 def series_with_unaligned(model: type[Block], low: int, high: int, every: int) -> list[int]:

@@ -126,3 +126,47 @@ def test_blocks_made_before_are_cut_at_their_minutes_and_hours_where_not_rolled_
     stored = sorted(MinuteBlock.objects.values_list("start", "data"))
     assert [start for start, _ in stored] == [day, day + 3600, day + 2 * 3600]
     assert blocks.merge_stored_summaries(stored).ts.tolist() == minutes.ts.tolist()
+
+
+def read_hour(first: int) -> dict[str, list]:
+    """Each port's (min, max) over the hour from `first` as one bucket, as the series API reads it."""
+    body = query.read([SOURCE], ["port.in_bps"], first, first + 3600, 2, first + 3 * 3600)
+    assert body["t"].tolist() == [first]
+    return {series["label"]: [series["min"].tolist(), series["max"].tolist()] for series in body["series"]}
+
+
+def test_an_hours_close_is_spread_over_runs_a_range_of_series_each(db, no_turn, monkeypatch):
+    monkeypatch.setattr(rollup, "CLOSE_SERIES", 2)
+    first = NOW - NOW % SPAN + 2 * DAY
+    labels = ["p1", "p2", "p3", "p4", "p5"]
+    write_hours(first, 2, labels)  # the first hour closed in one run (the tier's first); the last run began the next
+    hour = first + 3600
+    ids = sorted(Series.objects.values_list("pk", flat=True))
+    expected = {label: [[float(index + 60)], [float(index + 119)]] for index, label in enumerate(labels)}
+    closes = []
+    for run in range(1, 4):
+        cursor = RollupCursor.objects.get(tier="hour")
+        closes.append((cursor.done_until, cursor.closing_from, sorted({s for s, at in hour_buckets() if at == hour})))
+        assert read_hour(hour) == expected  # from the minute tier while the hour closes, from the hour tier after
+        rollup.roll_up(hour + 3600 + run * 60 + 50)
+    assert closes == [(hour, ids[2], ids[:2]), (hour, ids[4], ids[:4]), (hour + 3600, 0, ids)]
+    assert read_hour(hour) == expected
+    assert {summary[3] for summary in hour_buckets().values()} == {60}
+
+
+def test_minutes_redone_while_an_hour_closes_start_its_close_over(db, no_turn, monkeypatch):
+    monkeypatch.setattr(rollup, "CLOSE_SERIES", 2)
+    first = NOW - NOW % SPAN + 2 * DAY
+    labels = ["p1", "p2", "p3"]
+    write_hours(first, 2, labels)
+    hour = first + 3600
+    ids = sorted(Series.objects.values_list("pk", flat=True))
+    assert RollupCursor.objects.get(tier="hour").closing_from == ids[2]  # the first range is closed
+    ingest.store([(SOURCE, "port.in_bps", "p1", hour + 30, 1000.0)])  # late, in the closing hour
+    rollup.roll_up(hour + 3600 + 110)  # the minute redone; the close starts over from the first range
+    cursor = RollupCursor.objects.get(tier="hour")
+    assert (cursor.done_until, cursor.closing_from, cursor.redo_from) == (hour, ids[2], None)
+    assert hour_buckets()[ids[0], hour][2:] == (1000.0, 61)
+    rollup.roll_up(hour + 3600 + 170)
+    assert RollupCursor.objects.get(tier="hour").done_until == hour + 3600
+    assert read_hour(hour)["p1"] == [[60.0], [1000.0]]
