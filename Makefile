@@ -145,7 +145,7 @@ bench-history: venv
 
 # The minute rollup of 1,000 switches' 288,000 port series through a day's last hour (BENCH_DEVICES).
 bench-rollup: venv
-	source scripts/env.sh && python bench/port_rollup.py sqlite 60
+	source scripts/env.sh && python bench/port_rollup.py sqlite 72
 
 # Compression candidates for history blocks on the same recording: bytes per value, speed.
 bench-codecs: venv
