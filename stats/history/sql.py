@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
-from stats.models import Block
+from stats.models import Block, Series
 
 # Rows per multi-row INSERT: 3 parameters each, well under SQLite's limit of 32,766.
 INSERT_BATCH = 1024
@@ -45,6 +45,15 @@ def blocks(model: type[Block], low: int, high: float, ids: list[int] | None = No
         batch = padded(ids[begin : begin + IDS_BATCH])
         marks = ", ".join(["%s"] * len(batch))
         yield from rows(f"{select} series_id IN ({marks}) AND start >= %s AND start < %s", [*batch, low, high])
+
+
+def series_of(sources: list[str]) -> Iterator[tuple[str, str, str, int]]:
+    """(source, metric, label, id) of every series of these sources. The ingest reads every series
+    of the agents it writes each second: through the ORM, building its rows took a tenth of its time."""
+    select = f"SELECT source, metric, label, id FROM {quoted(Series._meta.db_table)} WHERE source IN"
+    for begin in range(0, len(sources), IDS_BATCH):
+        batch = padded(sources[begin : begin + IDS_BATCH])
+        yield from rows(f"{select} ({', '.join(['%s'] * len(batch))})", batch)
 
 
 def blocks_of_range(model: type[Block], first_id: int, end_id: int, low: int) -> Iterator[tuple[int, int, bytes]]:
