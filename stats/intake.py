@@ -25,7 +25,7 @@ from django.db import DatabaseError, DataError, IntegrityError, close_old_connec
 from core.contracts import signals
 from core.redis_io.redis_clients import sync_client
 from stats import credentials, frame_checks, positions, rejected, stream_caps, streams
-from stats.checked import Checked
+from stats.checked import RELAY_WAIT_S, Checked
 from stats.history.ingest import Sample
 from stats.history.metrics import agent_source, frame_points
 from stats.history.stores import write as store
@@ -265,8 +265,9 @@ class Intake:
             self._server_run_id, self._restored_at = run_id, now
             self._listed_at = -math.inf  # the registry came back with them
 
-    def take(self, name: str, entries: list) -> None:
-        """Hold entries for the next write; alert rules see their frames now."""
+    def take(self, name: str, entries: list, relay_until: float | None = None) -> None:
+        """Hold entries for the next write; alert rules see their frames now. With `relay_until`
+        (new entries, which this process's relay reads too), its checks are waited for until then."""
         if self.held_since is None:
             self.held_since = time.monotonic()
         now = time.time()
@@ -275,7 +276,7 @@ class Intake:
             if not fields:  # trimmed meanwhile
                 self.held[name].append((entry_id, None))
                 continue
-            found = self.checked.take(name, entry_id) if self.checked is not None else None
+            found = self.checked.take(name, entry_id, relay_until) if self.checked is not None else None
             frame, refusal = found if found is not None else frame_checks.checked(name, fields, now)
             self.held[name].append((entry_id, frame))
             if refusal is not None:
@@ -348,8 +349,9 @@ class Intake:
                 self._listed_at = -math.inf
                 return
             raise
+        relay_until = time.monotonic() + RELAY_WAIT_S
         for key, entries in reply or []:
-            self.take(names[streams.as_text(key)], entries)
+            self.take(names[streams.as_text(key)], entries, relay_until)
 
     def run(self, stop: threading.Event) -> None:
         delay, failing = RETRY_FIRST_S, False

@@ -72,11 +72,10 @@ def mark_stale(tier: str, since: int) -> None:
 def series_ids(keys: Iterable[SeriesKey]) -> dict[SeriesKey, int]:
     """Ids of the series with these keys, created where missing (one query when all exist)."""
     keys = set(keys)
-    sources = {source for source, _, _ in keys}
+    sources = sorted({source for source, _, _ in keys})
 
     def known() -> dict[SeriesKey, int]:
-        rows = Series.objects.filter(source__in=sources).values_list("source", "metric", "label", "pk")
-        return {(source, metric, label): pk for source, metric, label, pk in rows}
+        return {(source, metric, label): pk for source, metric, label, pk in sql.series_of(sources)}
 
     ids = known()
     missing = keys - ids.keys()

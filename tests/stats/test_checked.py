@@ -1,5 +1,8 @@
 """The relay's checked entries, handed to the intake of its process once, and only for a few seconds."""
 
+import threading
+import time
+
 from stats.checked import Checked
 from stats.frame_checks import Refusal
 
@@ -37,3 +40,16 @@ def test_it_holds_at_most_its_count_whatever_the_rate():
         checked.put("edge-1", f"{n}-0", (FRAME, None), now=100.0)
     assert len(checked) == 2
     assert checked.take("edge-1", "4-0") == (FRAME, None)
+
+
+def test_the_intake_may_wait_for_the_relays_result_of_an_entry_it_read_first():
+    checked, taken = Checked(), []
+    waiting = threading.Thread(target=lambda: taken.append(checked.take("edge-1", "1-0", until=time.monotonic() + 60)))
+    waiting.start()
+    checked.put("edge-1", "1-0", (FRAME, None), now=100.0)
+    waiting.join()
+    assert taken == [(FRAME, None)]
+
+
+def test_it_waits_no_longer_than_asked():
+    assert Checked().take("edge-1", "1-0", until=time.monotonic()) is None  # the intake checks it itself
