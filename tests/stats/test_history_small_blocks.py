@@ -157,16 +157,16 @@ def test_an_hours_close_is_spread_over_runs_a_range_of_series_each(db, no_turn, 
 def test_minutes_redone_while_an_hour_closes_start_its_close_over(db, no_turn, monkeypatch):
     monkeypatch.setattr(rollup, "CLOSE_SERIES", 2)
     first = NOW - NOW % SPAN + 2 * DAY
-    labels = ["p1", "p2", "p3"]
-    write_hours(first, 2, labels)
+    write_hours(first, 2, ["p1", "p2", "p3"])
     hour = first + 3600
     ids = sorted(Series.objects.values_list("pk", flat=True))
     assert RollupCursor.objects.get(tier="hour").closing_from == ids[2]  # the first range is closed
-    ingest.store([(SOURCE, "port.in_bps", "p1", hour + 30, 1000.0)])  # late, in the closing hour
+    late = Series.objects.get(pk=ids[0])  # one of its series
+    ingest.store([(SOURCE, "port.in_bps", late.label, hour + 30, 1000.0)])  # late, in the closing hour
     rollup.roll_up(hour + 3600 + 110)  # the minute redone; the close starts over from the first range
     cursor = RollupCursor.objects.get(tier="hour")
     assert (cursor.done_until, cursor.closing_from, cursor.redo_from) == (hour, ids[2], None)
-    assert hour_buckets()[ids[0], hour][2:] == (1000.0, 61)
+    assert hour_buckets()[late.pk, hour][2:] == (1000.0, 61)
     rollup.roll_up(hour + 3600 + 170)
     assert RollupCursor.objects.get(tier="hour").done_until == hour + 3600
-    assert read_hour(hour)["p1"] == [[60.0], [1000.0]]
+    assert read_hour(hour)[late.label][1] == [1000.0]
