@@ -20,7 +20,7 @@ from chat.models import ChatMessage
 from monitor.models import Check
 from stats.history import blocks
 from stats.history.query import stored_values
-from stats.models import Agent, HourBlock, MinuteBlock
+from stats.models import Agent, HourBlock, MinuteBlock, RollupCursor
 from status.models import UptimeHour
 
 BEFORE_SPLIT = [
@@ -113,14 +113,14 @@ def test_a_database_from_before_the_split_keeps_every_row():
     migrate()
 
     # stats 0003 adds each agent's stream position and password digest (empty for agents from before),
-    # stats 0008 its ingest lease's fencing token (0);
+    # stats 0008 its ingest lease's fencing token (0), stats 0010 how far an hour's close has got (0);
     # monitor 0010 moves a check's kind-specific columns into its settings (read back below);
     # chat 0002 adds each message's client id (none for messages from before);
     # monitor 0012 adds a host's site and a result's site (none: the centre ran it);
     # alerts 0006 adds a rule's escalation policy and an event's escalation level and person told (none before),
     # and each rule's agent (empty: no rule from before watches one agent);
     # alerts 0007 the parent an event was held behind and how many were behind a root cause (none, 0).
-    after = snapshot(added_columns={"stats_agent": 3, "monitor_chatmessage": 1, "monitor_host": 1,
+    after = snapshot(added_columns={"stats_agent": 3, "stats_rollupcursor": 1, "monitor_chatmessage": 1, "monitor_host": 1,
                                     "monitor_checkresult": 1, "monitor_alertrule": 2,
                                     "monitor_alertevent": 4})  # fmt: skip
     del before["monitor_check"], after["monitor_check"]
@@ -131,6 +131,7 @@ def test_a_database_from_before_the_split_keeps_every_row():
     assert not history & after.keys()
     before = {table: rows for table, rows in before.items() if table not in history}
     assert set(Agent.objects.values_list("stream_position", "password_digest")) == {("", "")}
+    assert list(RollupCursor.objects.values_list("closing_from", flat=True)) == [0]
     # The roles migration adds the viewer, operator and admin groups and their permissions.
     role_tables = ("auth_group", "auth_group_permissions", "auth_permission")
     assert {t: rows for t, rows in after.items() if t not in role_tables and t in before} == {
