@@ -80,10 +80,8 @@ def main() -> None:
     prefill(first)
     print(f"{Series.objects.count()} series, {PREFILL_HOURS} hours of minutes before the timed hour", flush=True)
     seconds = {}
-    closing = range(60, 120)  # the runs that roll the timed hour up, bounded
-    for minute in range(120):
-        closed = RollupCursor.objects.get(tier="hour").done_until >= first + 3600
-        if minute >= MINUTES and (minute not in closing or closed):
+    for minute in range(120):  # past MINUTES, on while the timed hour's close lasts (within the next hour)
+        if minute >= MINUTES and (minute < 60 or RollupCursor.objects.get(tier="hour").done_until > first):
             break
         if minute:
             write_minute(rng, first, minute)

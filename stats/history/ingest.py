@@ -63,7 +63,7 @@ def _add_to_existing(rows: list[tuple[int, int, bytes]]) -> None:
 def mark_stale(tier: str, since: int) -> None:
     """Make the next rollup of `tier` redo its buckets from `since`, if it is past them or closing the hour
     holding them (stats.history.rollup spreads an hour's close over runs)."""
-    closing = Q(closing_from__gt=0, done_until__gt=since - 3600)
+    closing = Q(closing_from__gt=0, done_until__gt=since - 3600)  # the hour after done_until is closing
     RollupCursor.objects.filter(Q(done_until__gt=since) | closing, tier=tier).update(
         redo_from=Least(Coalesce("redo_from", Value(since)), Value(since))
     )

@@ -51,13 +51,19 @@ def target(start: int, today: int) -> int:
     return start - start % HOUR if day >= today else day
 
 
+def series_bounds() -> tuple[int, int] | None:
+    """The lowest and highest series id, or None without series."""
+    bounds = Series.objects.aggregate(low=Min("id"), high=Max("id"))
+    return None if bounds["low"] is None else (bounds["low"], bounds["high"])
+
+
 def group_ids(end: int, groups: int = MERGE_GROUPS) -> tuple[int, int] | None:
     """The series ids [first, end) whose blocks the run ending at `end` merges: a range of ids in `groups`, in turn."""
-    bounds = Series.objects.aggregate(low=Min("id"), high=Max("id"))
-    if bounds["low"] is None:
+    if (bounds := series_bounds()) is None:
         return None
-    width = -(-(bounds["high"] - bounds["low"] + 1) // groups)
-    first = bounds["low"] + (end // 60) % groups * width
+    low, high = bounds
+    width = -(-(high - low + 1) // groups)
+    first = low + (end // 60) % groups * width
     return first, first + width
 
 

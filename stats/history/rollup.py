@@ -13,13 +13,13 @@ from itertools import chain
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 
 from stats.history import blocks, bulk, hour_blocks, minute_blocks, raw_blocks, sql
 from stats.history.buckets import bucket_start
 from stats.history.ingest import mark_stale
 from stats.history.raw_summaries import raw_summaries
-from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor, Series
+from stats.models import HourBlock, MinuteBlock, RawBlock, RollupCursor
 
 # (first block start read, window start, window end) -> each series' buckets in the window
 Reader = Callable[[int, int, int], bulk.Buckets]
@@ -71,7 +71,7 @@ def _advance(tier: str, read: Reader, until: float) -> int:
             return 0
     start, end = bucket_start(start, width), bucket_start(until, width)
     if tier == "hour" and start == cursor.done_until and end - start == width:  # the usual run: one hour to close
-        return _close_some(cursor, start)
+        return _close_some(cursor, start, end)
     # Going on from the cursor, a tier's source blocks starting before it hold none of what is
     # rolled up now (raw_blocks, _minute_summaries); redoing or beginning, whole spans are read.
     low = start if start == cursor.done_until else blocks.span_start(start, "raw" if tier == "minute" else "minute")
@@ -121,23 +121,23 @@ def _store(tier: str, buckets: bulk.Buckets, window_start: int, window_end: int,
     return written
 
 
-def _close_some(cursor: RollupCursor, hour: int) -> int:
-    """Roll `hour` up for the next range of series ids; past the last one, move the cursor past the hour.
-    Returns buckets written.
+def _close_some(cursor: RollupCursor, hour: int, end: int) -> int:
+    """Roll the hour [hour, end) up for the next range of series ids; past the last one, move the cursor
+    past the hour. Returns buckets written.
 
     Minutes of the hour redone since the last run (mark_stale sets redo_from while an hour is
     closing) start it over from the first range: the ranges before hold the old minutes.
     """
-    bounds = Series.objects.aggregate(low=Min("id"), high=Max("id"))
-    if bounds["low"] is None:
+    if (bounds := minute_blocks.series_bounds()) is None:
         return 0
-    first = bounds["low"] if cursor.redo_from is not None else max(bounds["low"], cursor.closing_from)
+    low, high = bounds
+    first = low if cursor.redo_from is not None else max(low, cursor.closing_from)
     last = first + CLOSE_SERIES
-    buckets = _summaries(sql.blocks_of_range(MinuteBlock, first, last, hour, hour + 3600), hour, hour + 3600)
-    written = _store("hour", buckets, hour, hour + 3600, cursor.done_until, hour + 3600)
-    done = last > bounds["high"]  # a series made meanwhile has no minutes of the hour: those were rolled up before
+    buckets = _summaries(sql.blocks_of_range(MinuteBlock, first, last, hour, end), hour, end)
+    written = _store("hour", buckets, hour, end, cursor.done_until, end)
+    done = last > high  # a series made meanwhile has no minutes of the hour: those were rolled up before
     RollupCursor.objects.filter(pk=cursor.pk, done_until=hour).update(
-        done_until=hour + 3600 if done else hour, closing_from=0 if done else last
+        done_until=end if done else hour, closing_from=0 if done else last
     )
     return written
 
