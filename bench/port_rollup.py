@@ -96,7 +96,7 @@ def main() -> None:
         "close_s": [seconds[m] for m in seconds if m >= 60], "close_series_a_run": rollup.CLOSE_SERIES,
     }  # fmt: skip
     print(json.dumps(results, indent=1))
-    save_results("port-rollup", results)
+    save_results(f"port-rollup-{DATABASE}", results)
 
 
 if __name__ == "__main__":

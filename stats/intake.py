@@ -40,6 +40,10 @@ GROUP = "ingest"
 BATCH = 500  # entries per stream per read
 MAX_HELD = 50_000  # written at once when this many entries wait, whatever flush_every says
 BLOCK_MS = 1000
+# Reads at most this often (and never past a write that is due): a read names every stream of
+# the process, so reading as each frame arrives cost far more than the frames. Alert rules see
+# a frame at most this much later; history is written every flush_every anyway.
+READ_GAP_S = 0.1
 RESTORE_EVERY_S = 10.0  # agents' users made again if Redis lost them without restarting
 SERVER_CHECK_S = 0.5  # how often Redis's run id is read: a restart is noticed within this
 # At most a second apart: after a Redis restart, agents are let in again within seconds.
@@ -169,6 +173,7 @@ class Intake:
         self._listed_at = -math.inf
         self._restored_at = -math.inf
         self._checked_at = -math.inf
+        self._read_at = -math.inf
         self._server_run_id: str | None = None
         self.recovered = False
         self.database_failing_since: float | None = None  # since the first write the database refused
@@ -340,6 +345,10 @@ class Intake:
         if not names:
             time.sleep(BLOCK_MS / 1000)
             return
+        if (pause := min(self._read_at + READ_GAP_S - time.monotonic(), self.flush_every - waited)) > 0:
+            time.sleep(pause)
+            waited += pause
+        self._read_at = time.monotonic()
         block_ms = BLOCK_MS if self.held_since is None else max(1, int((self.flush_every - waited) * 1000))
         try:
             reply = self.redis.xreadgroup(GROUP, self.consumer, dict.fromkeys(names, ">"), count=BATCH, block=block_ms)

@@ -19,10 +19,17 @@ async def remember_part(part: str, text: str) -> None:
     await async_redis().hset(parts_key(), part, text)
 
 
+def remember_in(pipe, texts: dict[str, str]) -> None:
+    """Queue on `pipe` (a Redis pipeline) keeping agent name -> its newest encoded frame."""
+    if texts:
+        pipe.hset(latest_key(), mapping=texts)
+
+
 async def remember_all(texts: dict[str, str]) -> None:
     """agent name -> its newest encoded frame."""
-    if texts:
-        await async_redis().hset(latest_key(), mapping=texts)
+    async with async_redis().pipeline(transaction=False) as pipe:
+        remember_in(pipe, texts)
+        await pipe.execute()
 
 
 async def mark_offline(offline: dict[str, float], back: list[str]) -> None:

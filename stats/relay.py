@@ -31,6 +31,12 @@ LIVE_WINDOW_S = 5.0  # what a newly found stream has from before, still relayed 
 # from this far back: the intake keeps what was not relayed in the stream until then.
 TAKEOVER_WINDOW_S = 30.0
 BATCH = 200  # entries per stream per read: a backlog after an outage goes out in slices
+# Reads at most this often. Each XREAD names every stream of the process, so its cost is
+# mostly the number of streams, not of entries: reading as soon as any agent appends meant
+# a read of a frame or two each, and an ingest of 170 agents spent as much on reading as one
+# of 500. A frame waits at most this long for the next read; at one frame a second (a
+# dashboard watching a few agents) reads are a second apart and nothing waits.
+READ_GAP_S = 0.05
 
 
 def relayed_key() -> str:
@@ -46,6 +52,7 @@ class Relay:
         self.positions: dict[str, str] = {}  # stream key -> id of the last entry relayed
         self.names: dict[str, str] = {}  # stream key -> agent name
         self._refreshed_at = -math.inf
+        self._read_at = -math.inf
         self._refused_from: set[tuple[str, str]] = set()
 
     async def refresh(self) -> None:
@@ -86,6 +93,9 @@ class Relay:
             # Sharded, its streams come from the coordinator in memory: looked at again soon.
             await asyncio.sleep(BLOCK_MS / 1000 if self.shard is None else 0.1)
             return 0
+        if (wait := self._read_at + READ_GAP_S - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        self._read_at = time.monotonic()
         reply = await async_redis().xread(self.positions, count=BATCH, block=BLOCK_MS)
         frames, newest, read_to = [], {}, {}
         for key, entries in reply or []:
@@ -107,9 +117,12 @@ class Relay:
                 newest[name] = text
             self.presence.seen(name, time.time())
         if frames:
-            await asyncio.gather(send_frames(frames), latest.remember_all(newest))
-        if read_to:
-            await async_redis().hset(relayed_key(), mapping={self.names[key]: at for key, at in read_to.items()})
+            await send_frames(frames)
+        if read_to:  # one round trip: each is a system call that costs more than a frame's check
+            async with async_redis().pipeline(transaction=False) as pipe:
+                latest.remember_in(pipe, newest)
+                pipe.hset(relayed_key(), mapping={self.names[key]: at for key, at in read_to.items()})
+                await pipe.execute()
         # Only what was sent is passed: after a failed send (Redis restarting) the same
         # entries are read and sent again; a page drops a frame it already has.
         self.positions.update(read_to)
