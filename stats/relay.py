@@ -1,8 +1,9 @@
 """The live path: each agent's new frames, stamped with its name, to every dashboard within milliseconds.
 
-The relay reads every registered agent's stream with one blocking XREAD, so a frame
-is passed on as soon as its agent appends it. It keeps no state that matters: started
-again, it goes on from the newest entries (history is the intake's job, not its).
+The relay reads every registered agent's stream with one blocking XREAD, so a frame is
+passed on as soon as its agent appends it, or, while frames keep coming, at the next read
+(READ_GAP_S). It keeps no state that matters: started again, it goes on from the newest
+entries (history is the intake's job, not its).
 """
 
 import asyncio
