@@ -7,6 +7,7 @@ counted in the store itself: the samples of mem.percent (one a frame) and all th
 """
 
 import json
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ def victoria_metrics(folder: Path) -> Iterator[Process]:
         yield running
     finally:
         running.stop()
+        shutil.rmtree(folder, ignore_errors=True)  # made for this level alone
 
 
 def _agents_of(prefix: str) -> str:
