@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 
-.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes bench-probe-datagrams bench-add-host bench-channel-servers
+.PHONY: run test lint docs bench bench-devices bench-checks bench-chat bench-alerts bench-history bench-recovery bench-soak bench-codecs bench-agents bench-agents-vm bench-status bench-pages bench-csv bench-ui bench-busy bench-events screenshots agent-wheel vendor venv bench-rollup bench-flows lab lab-down bench-discovery bench-probes bench-probe-datagrams bench-add-host bench-channel-servers
 
 run: venv
 	scripts/run.sh
@@ -93,6 +93,12 @@ bench-alerts: venv
 # 500 simulated agents into one ingest (history lag, loss), and the agent's CPU beside Glances and Netdata.
 bench-agents: venv
 	source scripts/env.sh && python scripts/ensure_redis.py && python bench/agents.py
+
+# The same with history in a private VictoriaMetrics (HISTORY_URL): the ingest's CPU and the store's own.
+bench-agents-vm: venv
+	source scripts/env.sh && python scripts/ensure_redis.py && \
+	  { [ -x /usr/bin/victoria-metrics ] || python scripts/debian_packages.py victoria-metrics "the agents benchmark writes history to VictoriaMetrics"; } && \
+	  BENCH_STORE=victoria-metrics BENCH_INGESTS=$${BENCH_INGESTS:-1,2,3} BENCH_SECONDS=$${BENCH_SECONDS:-20} BENCH_CPU_SECONDS=0 python bench/agents.py
 
 # One probe: 2,000 TCP checks every 30 s (lag, CPU), then an hour of buffered results caught up
 bench-probes: venv

@@ -7,11 +7,16 @@
    many agents per process. Measured: history lag (frame time to its agent's row
    showing it written, polled every 100 ms) p50/p99, frames lost (sent minus written
    once the ingest caught up), and the ingest processes' CPU together.
+   With BENCH_STORE=victoria-metrics, history goes to a private victoria-metrics
+   (HISTORY_URL, bench/agents_store.py) instead of the embedded store: written frames are
+   counted in it, and its own CPU is measured over the same window as the ingest's.
 2. The real agent alone at 1 Hz for BENCH_CPU_SECONDS: its CPU as % of one core, and
    beside it Glances and Netdata sampling every second, when they are installed.
 """
 
+import functools
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -31,6 +36,7 @@ import psutil  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from bench import agents_store  # noqa: E402
 from bench.common import run_facts, save_results, summary_ms  # noqa: E402
 from core.redis_io.redis_clients import sync_redis  # noqa: E402
 from NetWorkMonitor.processes import command as process_command  # noqa: E402
@@ -43,8 +49,11 @@ AGENTS = int(os.environ.get("BENCH_AGENTS", "500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 CPU_SECONDS = float(os.environ.get("BENCH_CPU_SECONDS", "60"))
 INGESTS = [int(n) for n in os.environ.get("BENCH_INGESTS", "1").split(",")]
+STORE = os.environ.get("BENCH_STORE", "embedded")
+STORES = ("embedded", "victoria-metrics")
 SENDER_PROCESSES = 4
 WARMUP_S = 10
+RESULTS = "agents" if STORE == "embedded" else f"agents-{STORE}"  # each store's figures a file of their own
 
 
 def start_senders(names: list[str]) -> list[subprocess.Popen]:
@@ -90,20 +99,29 @@ def scale(ingests: int) -> dict:
     names = [f"{prefix}{i:04d}" for i in range(AGENTS)]
     sync_redis().sadd(streams.registry_key(), *names)
     with ExitStack() as running:
-        members = [psutil.Process(running.enter_context(processes.ingest()).pid) for _ in range(ingests)]
+        env, store, counted = {}, [], frames_written
+        if STORE == "victoria-metrics":
+            victoria = running.enter_context(agents_store.victoria_metrics(WORKDIR / f"victoria-metrics-{ingests}"))
+            env["HISTORY_URL"] = victoria.url
+            store = [psutil.Process(victoria.process.pid)]
+            counted = functools.partial(agents_store.frames_written, victoria.url)
+            values_of = functools.partial(agents_store.values_written, victoria.url)
+        members = [psutil.Process(running.enter_context(processes.ingest(**env)).pid) for _ in range(ingests)]
         senders = start_senders(names)
         started = time.time()
         time.sleep(WARMUP_S)
-        cpu_before = cpu_seconds(members)
+        cpu_before, store_before = cpu_seconds(members), cpu_seconds(store)
         lags = watch_lag(prefix, started + WARMUP_S + SECONDS, measure_from=started + WARMUP_S)
-        busy = cpu_seconds(members) - cpu_before
+        busy, store_busy = cpu_seconds(members) - cpu_before, cpu_seconds(store) - store_before
         sent = sum(int(sender.communicate(timeout=60)[0].split()[-1]) for sender in senders)
         deadline = time.time() + 60
-        while (written := frames_written(prefix)) < sent and time.time() < deadline:
+        while (written := counted(prefix)) < sent and time.time() < deadline:
             time.sleep(0.5)
+        values = values_of(prefix) if store else None
     sync_redis().srem(streams.registry_key(), *names)
     return {
         "ingests": ingests,
+        "store": STORE,
         "agents": AGENTS,
         "seconds": SECONDS,
         "frames_sent": sent,
@@ -113,6 +131,19 @@ def scale(ingests: int) -> dict:
         "ingest_cpu_percent_of_one_core": round(100 * busy / SECONDS, 1),
         # What the measured CPU implies: agents one ingest core takes at 1 Hz.
         "agents_per_ingest_core": round(AGENTS / (busy / SECONDS)) if busy else None,
+        **(store_costs(busy, store_busy, values / written if written else 0) if store else {}),
+    }
+
+
+def store_costs(busy: float, store_busy: float, values_per_frame: float) -> dict:
+    """The store's CPU over the ingest's window, and each one's CPU per value written in it."""
+    values = AGENTS * SECONDS * values_per_frame  # the window's frames, each values_per_frame values
+    per_value = {"ingest": busy, "store": store_busy, "ingest_and_store": busy + store_busy}
+    return {
+        "store_cpu_percent_of_one_core": round(100 * store_busy / SECONDS, 1),
+        "ingest_and_store_cpu_percent_of_one_core": round(100 * (busy + store_busy) / SECONDS, 1),
+        "values_per_frame": round(values_per_frame, 1),
+        "cpu_us_per_value": {name: round(1e6 * cpu / values, 2) if values else None for name, cpu in per_value.items()},
     }
 
 
@@ -162,20 +193,25 @@ def peers() -> dict:
 
 
 def main() -> None:
+    if STORE not in STORES:
+        raise SystemExit(f"BENCH_STORE={STORE}: one of {', '.join(STORES)}")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line for each count asked of the store
     call_command("migrate", verbosity=0)
-    results = run_facts()
+    results = {**run_facts(), "store": STORE, "load_average_before": os.getloadavg()}
     results["scale"] = []
     for ingests in INGESTS:
-        print(f"{AGENTS} agents at 1 Hz into {ingests} ingest process(es) for {SECONDS:.0f} s ...", flush=True)
+        print(f"{AGENTS} agents at 1 Hz into {ingests} ingest process(es), {STORE} history, for {SECONDS:.0f} s ...",
+              flush=True)  # fmt: skip
         results["scale"].append(scale(ingests))
         print(json.dumps(results["scale"][-1]), flush=True)
+    results["load_average_after"] = os.getloadavg()  # the machine's other work moves the figures
     if os.environ.get("BENCH_CPU_SECONDS") == "0":  # the peers' CPU left out
-        save_results("agents", results)
+        save_results(RESULTS, results)
         return
     print(f"CPU at 1 Hz, {CPU_SECONDS:.0f} s each ...", flush=True)
     results["cpu_percent_of_one_core"] = peers()
     print(json.dumps(results["cpu_percent_of_one_core"]), flush=True)
-    save_results("agents", results)
+    save_results(RESULTS, results)
 
 
 if __name__ == "__main__":
