@@ -11,7 +11,7 @@ Credentials in the URL (`http://user:password@vmauth:8427`) are sent as HTTP bas
 never shown: errors name the store by its address alone.
 """
 
-import json
+import functools
 import logging
 import math
 import re
@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 import numpy as np
+import orjson
 from django.db import DatabaseError
 
 from stats.history import tiers
@@ -35,6 +36,7 @@ AGGREGATE_LABEL = "netmon_aggregate"  # which of AGGREGATES a series of an answe
 # Debian's vmauth 1.79 does not try another itself: a read is asked again, and goes to the next store.
 BALANCER_ERRORS = frozenset({502, 503, 504})
 READ_ATTEMPTS = 4
+NUMPY = orjson.OPT_SERIALIZE_NUMPY
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class StoreError(DatabaseError):
         self.status = status
 
 
+@functools.lru_cache(maxsize=4096)  # a write names the same few hundred metrics every second
 def metric_name(metric: str) -> str:
     return "netmon_" + re.sub(r"[^A-Za-z0-9_]", "_", metric)
 
@@ -56,7 +59,7 @@ def series_labels(source: str, metric: str, label: str) -> dict[str, str]:
     return {"__name__": metric_name(metric), "source": source, "metric": metric, "label": label}
 
 
-def import_lines(samples: Iterable[tuple[str, str, str, float, float]]) -> tuple[str, int]:
+def import_lines(samples: Iterable[tuple[str, str, str, float, float]]) -> tuple[bytes, int]:
     """The samples as VictoriaMetrics import lines (one per series); and how many samples were given."""
     by_series: dict[tuple[str, str, str], tuple[list, list]] = defaultdict(lambda: ([], []))
     count = 0
@@ -68,10 +71,11 @@ def import_lines(samples: Iterable[tuple[str, str, str, float, float]]) -> tuple
         values.append(value)
         stamps.append(round(ts * 1000))
     lines = [
-        json.dumps({"metric": series_labels(*key), "values": values, "timestamps": stamps})
+        # numpy's scalars too: some writers hand their values over as they computed them
+        orjson.dumps({"metric": series_labels(*key), "values": values, "timestamps": stamps}, option=NUMPY)
         for key, (values, stamps) in by_series.items()
     ]
-    return "\n".join(lines), count
+    return b"\n".join(lines), count
 
 
 def any_of(values: Iterable[str]) -> str:
@@ -90,7 +94,7 @@ class PrometheusHistory:
     def write(self, samples: Iterable[tuple[str, str, str, float, float]]) -> int:
         body, count = import_lines(samples)
         if body:
-            self._call("POST", IMPORT_PATH, content=body.encode())
+            self._call("POST", IMPORT_PATH, content=body)
         return count
 
     def read(self, sources: list[str], metrics: list[str], start: float, end: float, points: int, now: float,
