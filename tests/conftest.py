@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,22 @@ def collected_static():
     newest = max(path.stat().st_mtime for path in (Path(settings.BASE_DIR) / "static").rglob("*") if path.is_file())
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory):
+    """The wheel `make agent-wheel` builds, installed as a host installs it (`pip install` of the
+    file, no extra) into a bare virtualenv: the agent's and the probe's install tests install it
+    alike and run it without changing it, so it is built and installed once a run (about 30 s)."""
+    root = tmp_path_factory.mktemp("wheel")
+    wheels, venv = root / "dist", root / "venv"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), "."],
+                   cwd=settings.BASE_DIR, check=True, capture_output=True)  # fmt: skip
+    [wheel] = wheels.glob("networkmonitor-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
+    return venv
 
 
 @pytest.fixture

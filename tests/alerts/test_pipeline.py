@@ -47,9 +47,8 @@ async def test_a_rule_on_a_sampled_metric_fires_reaches_socket_and_webhook_then_
         assert (await communicator.connect())[0]
         assert await communicator.receive_json_from(timeout=EVENT_TIMEOUT_S) == {"type": "alerts", "alerts": []}
         with (
-            processes.ingest(),
+            processes.together(processes.ingest(), processes.notifications_worker(processes.agent_name("notifier"))),
             processes.agent(name),
-            processes.notifications_worker(processes.agent_name("notifier")),
         ):
             fired = await next_alert(communicator, "firing")
             assert (fired["rule"], fired["subject"]) == ("memory in use", name)
@@ -84,7 +83,7 @@ async def test_a_notification_whose_hand_over_was_lost_is_still_delivered(alice,
         # The hand-over is lost with the worker that would have taken it.
         assert await database_sync_to_async(purge_notifications_queue)() >= 1
         assert await database_sync_to_async(Notification.objects.get)(status="pending")
-        with (
+        with processes.together(
             processes.beat(tmp_path),
             processes.notifications_worker(processes.agent_name("restarted"), NOTIFY_RESEND_AFTER_S="1"),
         ):

@@ -33,7 +33,10 @@ async def test_after_the_web_processes_hang_and_die_the_page_draws_the_seconds_i
     host = processes.agent_name("gap")
     page = await browser.new_page()
     processes.register(host)
-    with processes.ingest(), processes.agent(host), processes.serve(unused_tcp_port, 2) as server:
+    with (
+        processes.together(processes.ingest(), processes.serve(unused_tcp_port, 2)) as (_, server),
+        processes.agent(host),
+    ):
         await log_in(page, base_url)
         await expect(page.locator("#connection")).to_have_attribute("data-state", "live")
         await page.click(f'.agent-tile[data-host="{host}"] .agent-open')

@@ -32,7 +32,10 @@ async def test_a_new_user_adds_a_host_tests_its_checks_and_sees_it_up(
     base_url = f"http://127.0.0.1:{unused_tcp_port}"
     listener = targets.Listener()
     try:
-        with targets.http_server() as web, processes.daphne(unused_tcp_port), processes.checking(tmp_path):
+        with (
+            targets.http_server() as web,
+            processes.together(processes.daphne(unused_tcp_port), processes.checking(tmp_path)),
+        ):
             page = await browser.new_page()
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))

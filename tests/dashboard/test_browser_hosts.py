@@ -19,7 +19,7 @@ async def test_host_added_in_admin_appears_on_the_grid_and_turns_down(alice, bro
     base_url = f"http://127.0.0.1:{unused_tcp_port}"
     listener = targets.Listener()
     try:
-        with processes.daphne(unused_tcp_port), processes.checking(tmp_path):
+        with processes.together(processes.daphne(unused_tcp_port), processes.checking(tmp_path)):
             watcher = await browser.new_page()
             errors = []
             watcher.on("pageerror", lambda error: errors.append(str(error)))

@@ -27,7 +27,9 @@ async def test_an_operator_tests_a_hosts_checks_and_sees_no_configuration(alice,
     listener = targets.Listener()
     try:
         host_id = await database_sync_to_async(saved_host)(listener.port)
-        with processes.daphne(unused_tcp_port), processes.checks_worker(processes.agent_name("checks")):
+        with processes.together(
+            processes.daphne(unused_tcp_port), processes.checks_worker(processes.agent_name("checks"))
+        ):
             page = await browser.new_page()
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))

@@ -23,7 +23,7 @@ async def test_a_link_down_trap_turns_the_port_down_on_the_page(alice, browser, 
     page = await browser.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    with processes.daphne(unused_tcp_port), processes.events_receiver(trap_port, syslog_port):
+    with processes.together(processes.daphne(unused_tcp_port), processes.events_receiver(trap_port, syslog_port)):
         await log_in(page, base_url)
         await page.goto(f"{base_url}/hosts/{host.pk}/")
         # Joined to the host's frames, not only connected: a frame sent before the join is not seen.

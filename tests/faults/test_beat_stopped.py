@@ -46,7 +46,7 @@ async def test_the_dashboard_says_when_beat_stopped_and_a_restarted_beat_replays
     page = await socket("/ws/stats/", alice)
     assert (await page.connect())[0]
     try:
-        with (
+        with processes.together(
             processes.ingest(),
             processes.tasks_worker(processes.agent_name("dispatcher")),
             processes.checks_worker(processes.agent_name("checks")),

@@ -34,7 +34,7 @@ def test_the_slots_a_killed_checks_worker_held_are_recorded_missed_and_the_rest_
         for _ in range(3)
     ]
     try:
-        with (
+        with processes.together(
             processes.beat(tmp_path),
             processes.tasks_worker(processes.agent_name("dispatcher"), CHECK_MISSED_AFTER_S=str(GRACE_S)),
         ):

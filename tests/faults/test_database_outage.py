@@ -81,13 +81,12 @@ async def test_pages_say_the_database_is_away_and_what_happened_meanwhile_is_wri
     listener = targets.Listener()
     name = processes.agent_name("outage")
     processes.register(name)
-    with private_postgres() as postgres:
+    with private_postgres(migrated=True) as postgres:
         url = postgres.url
-        manage(url, "migrate", "-v", "0")
         # The last line: shell says first how many models it imported.
         cookie = manage(url, "shell", "-c", SETUP.replace("sys.argv[1]", str(listener.port))).splitlines()[-1]
         port, env = free_port(), {"DATABASE_URL": url}
-        with (
+        with processes.together(
             processes.serve(port, 2, **env),
             processes.ingest(**env),
             processes.beat(tmp_path),

@@ -32,7 +32,9 @@ async def test_a_notification_whose_worker_died_mid_send_is_sent_again_by_the_sw
             os.kill(doomed.pid, signal.SIGKILL)
             killed = time.monotonic()
         assert (await database_sync_to_async(Notification.objects.get)()).status == "pending"
-        with processes.beat(tmp_path), processes.notifications_worker(processes.agent_name("restarted"), **env):
+        with processes.together(
+            processes.beat(tmp_path), processes.notifications_worker(processes.agent_name("restarted"), **env)
+        ):
             again = await database_sync_to_async(webhook_body)(received, "disk FIRING on db-1")
         # Sent again once its claim was RESEND_AFTER_S old, at the sweep's next tick.
         assert time.monotonic() - killed < RESEND_AFTER_S + SWEEP_EVERY_S + 5

@@ -40,10 +40,10 @@ async def test_a_failover_is_followed_by_the_broker_the_channel_layer_the_agent_
         port, agent = free_port(), processes.agent_name("failover")
         agent_url = await database_sync_to_async(processes.add_agent)(agent, **env)  # its user, on the master
         with (
-            processes.serve(port, 2, **env),
-            processes.ingest(**env),
+            processes.together(
+                processes.serve(port, 2, **env), processes.ingest(**env), processes.checking(tmp_path, **env)
+            ),
             processes.agent(agent, redis_url=agent_url, **env),
-            processes.checking(tmp_path, **env),
         ):
             page = Page(port, cookie)
             await page.open()

@@ -40,7 +40,10 @@ async def test_a_dashboard_shows_redis_lost_and_is_live_again_within_5_s_of_a_re
         name = processes.agent_name("restart")
         agent_url = await database_sync_to_async(processes.add_agent)(name, **env)
         port = free_port()
-        with processes.serve(port, 2, **env), processes.ingest(**env), processes.agent(name, redis_url=agent_url):
+        with (
+            processes.together(processes.serve(port, 2, **env), processes.ingest(**env)),
+            processes.agent(name, redis_url=agent_url),
+        ):
             page = Page(port, cookie)
             await page.open()
             await page.frame(live_from(name, time.time()), EVENT_TIMEOUT_S)
@@ -76,7 +79,7 @@ def test_beat_and_the_workers_reconnect_to_a_restarted_redis_and_every_claimed_s
     ]
     with private_redis() as broker:
         env = {"REDIS_URL": broker.url}
-        with (
+        with processes.together(
             processes.beat(tmp_path, **env),
             processes.tasks_worker(processes.agent_name("dispatcher"), CHECK_MISSED_AFTER_S="2", **env),
             processes.checks_worker(processes.agent_name("checks"), **env),

@@ -33,7 +33,7 @@ async def test_a_password_change_closes_the_users_sockets_in_every_web_process(a
     cookie = await database_sync_to_async(session_cookie)(alice)
     ports = free_port(), free_port()
     # Two servers of one web process each: the sockets are certain to be held by two processes.
-    with processes.serve(ports[0], 1), processes.serve(ports[1], 1):
+    with processes.together(processes.serve(ports[0], 1), processes.serve(ports[1], 1)):
         pages = []
         for port in ports:
             for _ in range(PAGES_PER_PROCESS):

@@ -23,7 +23,7 @@ async def test_add_a_device_test_it_and_see_its_ports(transactional_db, browser,
     page = await browser.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    with snmpd() as agent_port, processes.checking(tmp_path), processes.daphne(unused_tcp_port):
+    with snmpd() as agent_port, processes.together(processes.checking(tmp_path), processes.daphne(unused_tcp_port)):
         await log_in(page, base_url, username="ops")
         # The page's script opens the dialogs: a click before it has run does nothing.
         await expect(page.locator("#connection")).to_have_attribute("data-state", "live")

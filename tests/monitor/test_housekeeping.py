@@ -27,7 +27,7 @@ def test_checks_are_dispatched_on_time_while_history_is_rolled_up(transactional_
     host = Host.objects.create(name="switch", address="127.0.0.1")
     check = Check.objects.create(host=host, kind="tcp", port=9, interval_s=3600)
     Check.objects.filter(pk=check.pk).update(next_run_at=timezone.now() - timedelta(seconds=1))
-    with (
+    with processes.together(
         processes.tasks_worker(processes.agent_name("dispatcher")),
         processes.housekeeping_worker(processes.agent_name("housekeeping")),
     ):

@@ -34,7 +34,7 @@ async def test_the_device_page_shows_its_ports_updating_live(alice, browser, unu
     page.on("pageerror", lambda error: errors.append(str(error)))
     with snmpd() as agent_port:
         host = await snmp_device(agent_port)
-        with processes.checking(tmp_path), processes.daphne(unused_tcp_port):
+        with processes.together(processes.checking(tmp_path), processes.daphne(unused_tcp_port)):
             await log_in(page, base_url)
             # The first poll discovers the device: reload until the page has its ports.
             lo = page.locator('#ports tr[data-state="up"]', has_text="lo")

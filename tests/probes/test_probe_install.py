@@ -9,7 +9,6 @@ forwarder (tests.stats.test_agent_install); setting the veth down cuts the link.
 
 import itertools
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -46,20 +45,12 @@ LISTEN = (
 
 
 @pytest.fixture(scope="module")
-def probe_venv(tmp_path_factory):
-    """The wheel `make agent-wheel` builds, installed with its probe extra into a bare virtualenv."""
-    root = tmp_path_factory.mktemp("probe")
-    wheels, venv = root / "dist", root / "venv"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), "."],
-                   cwd=processes.ROOT, check=True, capture_output=True)  # fmt: skip
-    [wheel] = wheels.glob("networkmonitor-*.whl")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
-    found = subprocess.run([str(venv / "bin" / "python"), "-c", "import django"], capture_output=True)
+def probe_venv(wheel_venv):
+    """The wheel `make agent-wheel` builds, installed as it is (no extra: the probe needs none) into a bare virtualenv."""
+    found = subprocess.run([str(wheel_venv / "bin" / "python"), "-c", "import django"], capture_output=True)
     assert found.returncode != 0  # nothing of the server came along
-    assert (venv / "bin" / "netmon-agent").exists()  # one wheel, both commands
-    return venv
+    assert (wheel_venv / "bin" / "netmon-agent").exists()  # one wheel, both commands
+    return wheel_venv
 
 
 @asynccontextmanager

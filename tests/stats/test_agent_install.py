@@ -10,7 +10,6 @@ import os
 import random
 import socket
 import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -97,20 +96,12 @@ def forwarder(listen_host: str, target_port: int) -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def agent_venv(tmp_path_factory):
-    """The wheel `make agent-wheel` builds, installed as it is (no extra) into a fresh virtualenv."""
-    root = tmp_path_factory.mktemp("agent")
-    wheels, venv = root / "dist", root / "venv"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), "."],
-                   cwd=processes.ROOT, check=True, capture_output=True)  # fmt: skip
-    [wheel] = wheels.glob("networkmonitor-*.whl")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
+def agent_venv(wheel_venv):
+    """The wheel `make agent-wheel` builds, installed as it is (no extra) into a bare virtualenv (once a run: tests/conftest.py)."""
     # Nothing of the server came along.
-    found = subprocess.run([str(venv / "bin" / "python"), "-c", "import django"], capture_output=True)
+    found = subprocess.run([str(wheel_venv / "bin" / "python"), "-c", "import django"], capture_output=True)
     assert found.returncode != 0
-    return venv
+    return wheel_venv
 
 
 @pytest.mark.skipif(not can_make_veth_namespaces(), reason="needs root and `ip netns` to make a veth namespace")

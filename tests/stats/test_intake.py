@@ -1,9 +1,6 @@
 """The central ingest writes every frame exactly once: after a crash, and through a database outage."""
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -104,10 +101,8 @@ def private_history(url: str, name: str) -> list[int]:
 def test_a_minute_without_the_database_is_written_when_it_returns(db):
     name = processes.agent_name("outage")
     processes.register(name)
-    with private_postgres() as postgres:
+    with private_postgres(migrated=True) as postgres:
         env = {"DATABASE_URL": postgres.url}
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=processes.ROOT,
-                       env={**os.environ, **env}, check=True)  # fmt: skip
         with processes.ingest(**env), processes.agent(name):
             wait_for(lambda: private_history(postgres.url, name), 30, "the agent's first frames in history")
             postgres.stop()

@@ -32,7 +32,7 @@ async def test_a_visitor_watches_a_host_go_down_on_a_public_page(alice, browser,
     hidden = await database_sync_to_async(make_pages)(listener.port)
     base_url = f"http://127.0.0.1:{unused_tcp_port}"
     try:
-        with processes.daphne(unused_tcp_port), processes.checking(tmp_path):
+        with processes.together(processes.daphne(unused_tcp_port), processes.checking(tmp_path)):
             visitor = await (await browser.new_context()).new_page()
             errors, frames = [], []
             visitor.on("pageerror", lambda error: errors.append(str(error)))

@@ -206,11 +206,15 @@ def test_each_part_on_a_machine_of_its_own_and_the_dashboard_shows_samples_and_c
 
         target = [sys.executable, "-c", TARGET.format(address=address("target"), port=TARGET_PORT)]
         stack.enter_context(processes.running(target, processes.logged("listening"), namespace=names["target"]))
-        stack.enter_context(processes.serve(WEB_PORT, 2, host=address("web"), namespace=names["web"], **env))
-        stack.enter_context(processes.ingest(namespace=names["ingest"], **env))
-        stack.enter_context(processes.beat(tmp_path, namespace=names["beat"], **env))
-        stack.enter_context(processes.tasks_worker(processes.agent_name("dispatcher"), names["tasks"], **env))
-        stack.enter_context(processes.checks_worker(processes.agent_name("checks"), names["checks"], **env))
+        stack.enter_context(
+            processes.together(
+                processes.serve(WEB_PORT, 2, host=address("web"), namespace=names["web"], **env),
+                processes.ingest(namespace=names["ingest"], **env),
+                processes.beat(tmp_path, namespace=names["beat"], **env),
+                processes.tasks_worker(processes.agent_name("dispatcher"), names["tasks"], **env),
+                processes.checks_worker(processes.agent_name("checks"), names["checks"], **env),
+            )
+        )
         # The agent knows only its own Redis user (its REDIS_URL): no database, no broker (docs/deploy/agents.md).
         stack.enter_context(processes.agent(agent, redis_url=agent_url, namespace=names["agent"], DATABASE_URL=""))
 
