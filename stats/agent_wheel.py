@@ -1,7 +1,7 @@
 """The agent's wheel, built on this server from its own source and served by the Agents page.
 
 Built on first request (about ten seconds) into WHEEL_DIR and kept there; a change to
-the agent's source or to pyproject.toml builds it again. Only one build runs at a time
+the agent's or the probe's source or to pyproject.toml builds it again. Only one build runs at a time
 (a file lock), whatever the number of web processes.
 """
 
@@ -21,9 +21,12 @@ class WheelUnavailable(Exception):
     """The wheel could not be built; the message says why."""
 
 
+PACKAGES = ("netmon_agent", "netmon_probe")  # what the wheel holds (pyproject.toml's packages)
+
+
 def source_files() -> list[Path]:
     root = Path(settings.BASE_DIR)
-    return [root / "pyproject.toml", *sorted((root / "netmon_agent").rglob("*.py"))]
+    return [root / "pyproject.toml", *sorted(path for package in PACKAGES for path in (root / package).rglob("*.py"))]
 
 
 def source_digest() -> str:
