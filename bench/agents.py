@@ -99,7 +99,7 @@ def scale(ingests: int) -> dict:
     names = [f"{prefix}{i:04d}" for i in range(AGENTS)]
     sync_redis().sadd(streams.registry_key(), *names)
     with ExitStack() as running:
-        env, store, counted = {}, [], frames_written
+        env, store, counted, values_of = {}, [], frames_written, None
         if STORE == "victoria-metrics":
             victoria = running.enter_context(agents_store.victoria_metrics(WORKDIR / f"victoria-metrics-{ingests}"))
             env["HISTORY_URL"] = victoria.url
@@ -117,7 +117,7 @@ def scale(ingests: int) -> dict:
         deadline = time.time() + 60
         while (written := counted(prefix)) < sent and time.time() < deadline:
             time.sleep(0.5)
-        values = values_of(prefix) if store else None
+        values = values_of(prefix) if values_of else None
     sync_redis().srem(streams.registry_key(), *names)
     return {
         "ingests": ingests,
@@ -131,7 +131,7 @@ def scale(ingests: int) -> dict:
         "ingest_cpu_percent_of_one_core": round(100 * busy / SECONDS, 1),
         # What the measured CPU implies: agents one ingest core takes at 1 Hz.
         "agents_per_ingest_core": round(AGENTS / (busy / SECONDS)) if busy else None,
-        **(store_costs(busy, store_busy, values / written if written else 0) if store else {}),
+        **(store_costs(busy, store_busy, values / written if written else 0) if values is not None else {}),
     }
 
 

@@ -27,9 +27,8 @@ def remember_in(pipe, texts: dict[str, str]) -> None:
 
 async def remember_all(texts: dict[str, str]) -> None:
     """agent name -> its newest encoded frame."""
-    async with async_redis().pipeline(transaction=False) as pipe:
-        remember_in(pipe, texts)
-        await pipe.execute()
+    if texts:
+        await async_redis().hset(latest_key(), mapping=texts)
 
 
 async def mark_offline(offline: dict[str, float], back: list[str]) -> None:

@@ -16,7 +16,7 @@ from playwright.async_api import async_playwright
 from accounts import roles
 from core.redis_io.redis_clients import sync_redis
 from NetWorkMonitor.asgi import application
-from stats import streams
+from stats import agent_wheel, streams
 from stats.latest import latest_key
 from tests import quick_flush
 from tests.browser import launch
@@ -72,17 +72,13 @@ def collected_static():
 
 @pytest.fixture(scope="session")
 def wheel_venv(tmp_path_factory):
-    """The wheel `make agent-wheel` builds, installed as a host installs it (`pip install` of the
-    file, no extra) into a bare virtualenv: the agent's and the probe's install tests install it
-    alike and run it without changing it, so it is built and installed once a run (about 30 s)."""
-    root = tmp_path_factory.mktemp("wheel")
-    wheels, venv = root / "dist", root / "venv"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), "."],
-                   cwd=settings.BASE_DIR, check=True, capture_output=True)  # fmt: skip
-    [wheel] = wheels.glob("networkmonitor-*.whl")
+    """The wheel the Agents page serves (stats.agent_wheel, built from this source), installed as a
+    host installs it (`pip install` of the file, no extra) into a bare virtualenv: the agent's and
+    the probe's install tests install it alike and run it without changing it, so once a run."""
+    venv = tmp_path_factory.mktemp("wheel") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
+    subprocess.run([*pip, str(agent_wheel.wheel())], check=True, capture_output=True)
     return venv
 
 
